@@ -1,0 +1,38 @@
+/**
+ * The kinds of Sky objects and how each is addressed. Everything that needs to know "is this
+ * kind namespaced" or "what is its plural" (store keys, error messages, REST paths) asks here.
+ */
+export const KINDS = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export interface KindInfo {
+  kind: Kind;
+  /** Lower-case plural used in keys and messages: 'clusters', 'filterpolicies'. */
+  plural: string;
+  namespaced: boolean;
+}
+
+export const KIND_INFO: Record<Kind, KindInfo> = {
+  Cluster: { kind: 'Cluster', plural: 'clusters', namespaced: false },
+  Namespace: { kind: 'Namespace', plural: 'namespaces', namespaced: false },
+  Job: { kind: 'Job', plural: 'jobs', namespaced: true },
+  Deployment: { kind: 'Deployment', plural: 'deployments', namespaced: true },
+  FilterPolicy: { kind: 'FilterPolicy', plural: 'filterpolicies', namespaced: true },
+};
+
+export const NAMESPACED_KINDS = KINDS.filter((k) => KIND_INFO[k].namespaced);
+
+export const DEFAULT_NAMESPACE = 'default';
+
+/** Identifies one object. `namespace` is undefined for global kinds. */
+export interface ObjectKey {
+  kind: Kind;
+  namespace?: string;
+  name: string;
+}
+
+/** "clusters/cluster-0" or "jobs/default/hello": the wording of the original demo's errors. */
+export function describeKey(key: ObjectKey): string {
+  const { plural, namespaced } = KIND_INFO[key.kind];
+  return namespaced ? `${plural}/${key.namespace}/${key.name}` : `${plural}/${key.name}`;
+}

@@ -1,0 +1,254 @@
+/**
+ * The Sky object model: every object is `{kind, metadata, spec, status}` as in the original demo.
+ * These are plain data shapes shared by the API server, the store, the client and controllers.
+ */
+import type { Kind } from './kinds.js';
+
+export type StringMap = Record<string, string>;
+
+export interface ObjectMeta {
+  name: string;
+  /** Set for namespaced kinds only. */
+  namespace?: string;
+  uid: string;
+  labels: StringMap;
+  annotations: StringMap;
+  /** Opaque to clients; one store-wide counter (like an etcd revision), as a decimal string. */
+  resourceVersion: string;
+  /** Bumped on every spec change; status writes leave it alone. */
+  generation: number;
+  /** RFC 3339. */
+  creationTimestamp: string;
+}
+
+export interface Condition {
+  type: string;
+  /** 'True' | 'False' | 'Unknown', as in Kubernetes. */
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime: string;
+}
+
+/** Figures in cores, MiB and whole GPUs. */
+export interface Resources {
+  cpu: number;
+  memory: number;
+  gpu: number;
+  /** GPU or accelerator model, e.g. "A100"; empty when any will do. */
+  accelerator?: string;
+}
+
+// ---------------------------------------------------------------- Cluster
+
+export const CLUSTER_MANAGERS = ['KUBERNETES', 'SLURM', 'LOCAL'] as const;
+export type ClusterManagerType = (typeof CLUSTER_MANAGERS)[number];
+
+export const CLUSTER_PHASES = ['INIT', 'READY', 'ERROR', 'DELETING'] as const;
+export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
+
+export interface KubernetesConfig {
+  /** Context in the controller machine's kubeconfig; credentials never pass through the API. */
+  context?: string;
+  kubeconfigPath?: string;
+}
+
+export interface SlurmConfig {
+  /** Path of slurm.conf on the controller machine (SLURM_CONF for the Slurm commands). */
+  slurmConf?: string;
+  /** user@host of a login node reached over SSH; empty means run the commands locally. */
+  sshHost?: string;
+  partition?: string;
+}
+
+export interface LocalConfig {
+  /** Slots this cluster offers; unset figures default to this machine's. */
+  cpu?: number;
+  memory?: number;
+  gpu?: number;
+}
+
+export interface ClusterSpec {
+  manager: ClusterManagerType;
+  kubernetes?: KubernetesConfig;
+  slurm?: SlurmConfig;
+  local?: LocalConfig;
+}
+
+export interface NodeStatus {
+  name: string;
+  capacity: Resources;
+  allocatable: Resources;
+  ready: boolean;
+}
+
+export interface ClusterStatus {
+  phase: ClusterPhase;
+  conditions: Condition[];
+  /** Totals of the cluster's nodes. */
+  capacity: Resources;
+  /** What is free now (capacity minus what is running or requested). */
+  allocatable: Resources;
+  nodes: NodeStatus[];
+  acceleratorTypes: string[];
+  message?: string;
+}
+
+// ---------------------------------------------------------------- Namespace
+
+export const NAMESPACE_PHASES = ['ACTIVE', 'DELETING'] as const;
+export type NamespacePhase = (typeof NAMESPACE_PHASES)[number];
+
+export type NamespaceSpec = Record<string, never>;
+
+export interface NamespaceStatus {
+  phase: NamespacePhase;
+  conditions: Condition[];
+}
+
+// ---------------------------------------------------------------- Workloads (Job, Deployment)
+
+export const RESTART_POLICIES = ['NEVER', 'ON_FAILURE', 'ALWAYS'] as const;
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+export const PLACEMENT_STRATEGIES = ['SPREAD', 'PACK'] as const;
+export type PlacementStrategy = (typeof PLACEMENT_STRATEGIES)[number];
+
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
+export interface ClusterPreference {
+  /** Label selector over cluster labels (Kubernetes syntax). */
+  selector: string;
+  weight: number;
+}
+
+export interface Placement {
+  /** Label selector over cluster labels that a cluster must match. */
+  clusterSelector?: string;
+  preferences: ClusterPreference[];
+  strategy: PlacementStrategy;
+}
+
+export interface WorkloadSpec {
+  image: string;
+  run: string;
+  envs: EnvVar[];
+  /** Per replica. */
+  resources: Resources;
+  replicas: number;
+  restartPolicy: RestartPolicy;
+  placement: Placement;
+  /** Seconds a replica may wait in a cluster before it is evicted and placed elsewhere. */
+  waitTimeout?: number;
+}
+
+export type JobSpec = WorkloadSpec;
+export type DeploymentSpec = WorkloadSpec;
+
+export const JOB_PHASES = ['INIT', 'PENDING', 'SCHEDULED', 'RUNNING', 'COMPLETED', 'FAILED', 'DELETING'] as const;
+export type JobPhase = (typeof JOB_PHASES)[number];
+
+/** How many replicas the scheduler gave one cluster. */
+export interface ClusterPlacement {
+  cluster: string;
+  replicas: number;
+}
+
+/** What one cluster reports about the replicas it runs. */
+export interface ClusterReplicaStatus {
+  cluster: string;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  /** The member cluster's own id for the submission (Kubernetes object name, Slurm job id, ...). */
+  externalId?: string;
+  exitCodes?: number[];
+  message?: string;
+}
+
+export interface WorkloadStatus {
+  phase: JobPhase;
+  conditions: Condition[];
+  placements: ClusterPlacement[];
+  replicaStatus: ClusterReplicaStatus[];
+  /** Generation of the spec the scheduler last acted on. */
+  observedGeneration?: number;
+  startTime?: string;
+  completionTime?: string;
+  /** Deployments: replicas ready across all clusters. */
+  readyReplicas?: number;
+}
+
+export type JobStatus = WorkloadStatus;
+export type DeploymentStatus = WorkloadStatus;
+
+// ---------------------------------------------------------------- FilterPolicy
+
+export interface ClusterFilter {
+  include: string[];
+  exclude: string[];
+  /** Label selector over cluster labels. */
+  clusterSelector?: string;
+}
+
+export interface FilterPolicySpec {
+  clusterFilter: ClusterFilter;
+  /** Which workloads (by their labels) the policy governs; empty governs all in the namespace. */
+  labelsSelector: StringMap;
+}
+
+export const FILTER_POLICY_PHASES = ['ACTIVE'] as const;
+export type FilterPolicyPhase = (typeof FILTER_POLICY_PHASES)[number];
+
+export interface FilterPolicyStatus {
+  phase: FilterPolicyPhase;
+  conditions: Condition[];
+}
+
+// ---------------------------------------------------------------- Objects
+
+export interface SkyObjectOf<K extends Kind, Spec, Status> {
+  kind: K;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status: Status;
+}
+
+export type Cluster = SkyObjectOf<'Cluster', ClusterSpec, ClusterStatus>;
+export type Namespace = SkyObjectOf<'Namespace', NamespaceSpec, NamespaceStatus>;
+export type Job = SkyObjectOf<'Job', JobSpec, JobStatus>;
+export type Deployment = SkyObjectOf<'Deployment', DeploymentSpec, DeploymentStatus>;
+export type FilterPolicy = SkyObjectOf<'FilterPolicy', FilterPolicySpec, FilterPolicyStatus>;
+
+export type SkyObject = Cluster | Namespace | Job | Deployment | FilterPolicy;
+export type Workload = Job | Deployment;
+
+export interface ObjectsByKind {
+  Cluster: Cluster;
+  Namespace: Namespace;
+  Job: Job;
+  Deployment: Deployment;
+  FilterPolicy: FilterPolicy;
+}
+
+// ---------------------------------------------------------------- Watch
+
+export const WATCH_EVENT_TYPES = ['ADDED', 'MODIFIED', 'DELETED', 'BOOKMARK'] as const;
+export type WatchEventType = (typeof WATCH_EVENT_TYPES)[number];
+
+export interface WatchEvent<T extends SkyObject = SkyObject> {
+  type: WatchEventType;
+  /** Absent for BOOKMARK, which only carries a newer resourceVersion. */
+  object?: T;
+  resourceVersion: string;
+}
+
+export interface ObjectList<T extends SkyObject = SkyObject> {
+  kind: string;
+  items: T[];
+  resourceVersion: string;
+}
