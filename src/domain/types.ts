@@ -148,7 +148,8 @@ export interface WorkloadSpec {
 export type JobSpec = WorkloadSpec;
 export type DeploymentSpec = WorkloadSpec;
 
-export const JOB_PHASES = ['INIT', 'PENDING', 'SCHEDULED', 'RUNNING', 'COMPLETED', 'FAILED', 'DELETING'] as const;
+// A new Job or Deployment is PENDING until the scheduler places it (SCHEDULED).
+export const JOB_PHASES = ['PENDING', 'SCHEDULED', 'RUNNING', 'COMPLETED', 'FAILED'] as const;
 export type JobPhase = (typeof JOB_PHASES)[number];
 
 /** How many replicas the scheduler gave one cluster. */
