@@ -1,0 +1,107 @@
+/**
+ * The one interface between Sky Manager and a member cluster (shaped like Nomad's DriverPlugin):
+ * each implementation is the only code that speaks its cluster's API, so adding a manager (Ray,
+ * Nomad) touches neither the scheduler nor the API. Only the controller manager calls it.
+ *
+ * Every call is idempotent, because controllers reconcile level-triggered and may repeat any step
+ * after a crash: a workload's replicas get deterministic names and labels in the member cluster,
+ * `submit` creates only what is missing and `delete` of something absent succeeds.
+ */
+import { DEFAULT_NAMESPACE } from '../domain/kinds.js';
+import type { ClusterReplicaStatus, ClusterStatus, Workload } from '../domain/types.js';
+
+export type WorkloadKind = Workload['kind'];
+
+/** Names a workload without its spec: enough to look at, follow or delete what a cluster runs. */
+export interface WorkloadRef {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+}
+
+export function refOf(workload: Workload): WorkloadRef {
+  const { name, namespace = DEFAULT_NAMESPACE } = workload.metadata;
+  return { kind: workload.kind, namespace, name };
+}
+
+/** What a manager can do (DriverPlugin.Capabilities). */
+export interface ManagerCapabilities {
+  /** Kinds it runs: Slurm has nothing that keeps replicas alive, so no Deployments. */
+  kinds: readonly WorkloadKind[];
+  /** False when `spec.image` is ignored (the local manager runs `run` on this machine as is). */
+  usesImage: boolean;
+}
+
+/** The cluster's figures as the cluster controller writes them into the Cluster's status. */
+export type ClusterCapacity = Pick<ClusterStatus, 'capacity' | 'allocatable' | 'nodes' | 'acceleratorTypes'>;
+
+export type ReplicaState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface ReplicaReport {
+  /** 0-based within this cluster; together with the cluster name it identifies the replica. */
+  index: number;
+  state: ReplicaState;
+  exitCode?: number;
+  /** How often the replica was started again after it exited. */
+  restarts: number;
+  /** RFC 3339. */
+  startTime?: string;
+  finishTime?: string;
+  message?: string;
+}
+
+/** One workload as the cluster sees it: the counts of the workload's status, plus each replica. */
+export interface WorkloadReport extends Omit<ClusterReplicaStatus, 'cluster'> {
+  ref: WorkloadRef;
+  replicas: ReplicaReport[];
+}
+
+export interface LogOptions {
+  /** Only the last `tail` lines of each replica's log so far. */
+  tail?: number;
+  /** Keep yielding new lines until every replica has finished or `signal` aborts. */
+  follow?: boolean;
+  /** Ends a follow; a GraphQL subscription passes the one aborted when its client goes away. */
+  signal?: AbortSignal;
+}
+
+export interface LogLine {
+  replica: number;
+  line: string;
+}
+
+export interface ClusterManager {
+  readonly capabilities: ManagerCapabilities;
+
+  /** Totals, what is free now, and per-node figures (the scheduler fits replicas on real nodes). */
+  capacity(): Promise<ClusterCapacity>;
+
+  /**
+   * Makes the cluster run `replicas` replicas of the workload: starts the missing ones, stops the
+   * ones above the count, and leaves running ones alone. Calling it again changes nothing.
+   */
+  submit(workload: Workload, replicas: number): Promise<void>;
+
+  /** Reports keyed by `describeKey(ref)` ("jobs/default/hello"); workloads it does not have are absent. */
+  status(workloads: readonly WorkloadRef[]): Promise<Map<string, WorkloadReport>>;
+
+  /** Every workload the cluster runs for Sky, so a restarted controller can find orphans to delete. */
+  list(): Promise<WorkloadRef[]>;
+
+  /** Stops every replica and removes the workload from the cluster; absent is fine. */
+  delete(workload: WorkloadRef): Promise<void>;
+
+  logs(workload: WorkloadRef, options?: LogOptions): AsyncIterable<LogLine>;
+
+  /** Creates the namespace in the member cluster if it is absent. */
+  ensureNamespace(namespace: string): Promise<void>;
+
+  /** Releases connections and timers. Replicas keep running: they belong to the cluster. */
+  close(): Promise<void>;
+}
+
+/** What every manager is given besides its Cluster object. */
+export interface ManagerOptions {
+  /** Where a manager may keep files (the local manager's replica state and logs). */
+  stateDir: string;
+}

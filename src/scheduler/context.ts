@@ -1,0 +1,108 @@
+/**
+ * What filters and scorers look at while one workload is placed: the workload, its parsed
+ * selectors, the FilterPolicies that govern it, and the plan so far. Selectors are parsed once
+ * per placement, not once per cluster, because a placement visits every cluster for every replica.
+ */
+import { parseLabelSelector, selectorFromMap, type LabelSelector } from '../domain/selector.js';
+import type { Cluster, ClusterPlacement, FilterPolicy, Resources, Workload } from '../domain/types.js';
+import { replicaRoom } from './node-fit.js';
+
+export interface GoverningPolicy {
+  name: string;
+  include: ReadonlySet<string>;
+  exclude: ReadonlySet<string>;
+  clusterSelector: LabelSelector;
+}
+
+export interface Preference {
+  selector: LabelSelector;
+  weight: number;
+}
+
+/**
+ * The replicas chosen so far, one cluster at a time (Nomad's plan). Filters and scorers read it so
+ * that each selection sees the ones before it.
+ */
+export class Plan {
+  // Keyed by the object, not its name: this is looked up for every cluster at every selection.
+  private readonly counts = new Map<Cluster, number>();
+  private placedTotal = 0;
+
+  constructor(readonly replicas: number) {}
+
+  /** Replicas this plan has given the cluster. */
+  placedOn(cluster: Cluster): number {
+    return this.counts.get(cluster) ?? 0;
+  }
+
+  /** Replicas still to place, counting the one being placed now. */
+  get remaining(): number {
+    return this.replicas - this.placedTotal;
+  }
+
+  add(cluster: Cluster): void {
+    this.counts.set(cluster, this.placedOn(cluster) + 1);
+    this.placedTotal++;
+  }
+
+  /** Sorted by cluster name so that equal plans print and compare equally. */
+  placements(): ClusterPlacement[] {
+    return [...this.counts]
+      .map(([cluster, replicas]) => ({ cluster: cluster.metadata.name, replicas }))
+      .sort((a, b) => (a.cluster < b.cluster ? -1 : a.cluster > b.cluster ? 1 : 0));
+  }
+}
+
+export interface SchedulingContext {
+  readonly workload: Workload;
+  /** What one replica asks for. */
+  readonly request: Resources;
+  /** FilterPolicies of the workload's namespace whose labelsSelector matches its labels. */
+  readonly policies: readonly GoverningPolicy[];
+  /** The workload's own placement.clusterSelector. */
+  readonly clusterSelector: LabelSelector;
+  readonly preferences: readonly Preference[];
+  readonly plan: Plan;
+  /** Replicas the cluster could take before this plan (per node, summed); computed once per cluster. */
+  room(cluster: Cluster): number;
+}
+
+function governingPolicies(workload: Workload, policies: readonly FilterPolicy[]): GoverningPolicy[] {
+  return policies
+    .filter((p) => p.metadata.namespace === workload.metadata.namespace)
+    .filter((p) => selectorFromMap(p.spec.labelsSelector).matches(workload.metadata.labels))
+    .map((p) => ({
+      name: p.metadata.name,
+      include: new Set(p.spec.clusterFilter.include),
+      exclude: new Set(p.spec.clusterFilter.exclude),
+      clusterSelector: parseLabelSelector(p.spec.clusterFilter.clusterSelector, 'spec.clusterFilter.clusterSelector'),
+    }));
+}
+
+export function createContext(
+  workload: Workload,
+  filterPolicies: readonly FilterPolicy[],
+  replicas: number,
+): SchedulingContext {
+  const { resources, placement } = workload.spec;
+  const rooms = new Map<Cluster, number>();
+  return {
+    workload,
+    request: resources,
+    policies: governingPolicies(workload, filterPolicies),
+    clusterSelector: parseLabelSelector(placement.clusterSelector, 'spec.placement.clusterSelector'),
+    preferences: placement.preferences.map((p, i) => ({
+      selector: parseLabelSelector(p.selector, `spec.placement.preferences[${i}].selector`),
+      weight: p.weight,
+    })),
+    plan: new Plan(replicas),
+    room(cluster) {
+      let room = rooms.get(cluster);
+      if (room === undefined) {
+        room = replicaRoom(cluster, resources);
+        rooms.set(cluster, room);
+      }
+      return room;
+    },
+  };
+}

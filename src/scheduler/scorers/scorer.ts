@@ -1,0 +1,26 @@
+/**
+ * A scorer rates one feasible cluster for the next replica (Nomad's RankIterator), from 0 (worst)
+ * to 1 (best); preferences may go down to -1 (a negative weight is an aversion). A scorer with
+ * nothing to say about this workload returns undefined and is left out of the average, so that a
+ * workload without preferences is ranked on capacity alone (Nomad's ScoreNormalizationIterator).
+ */
+import type { Cluster } from '../../domain/types.js';
+import type { SchedulingContext } from '../context.js';
+
+export interface Scorer {
+  readonly name: string;
+  score(cluster: Cluster, ctx: SchedulingContext): number | undefined;
+}
+
+/** The mean of the scores that apply. */
+export function normalizedScore(scorers: readonly Scorer[], cluster: Cluster, ctx: SchedulingContext): number {
+  let sum = 0;
+  let count = 0;
+  for (const scorer of scorers) {
+    const score = scorer.score(cluster, ctx);
+    if (score === undefined) continue;
+    sum += score;
+    count++;
+  }
+  return count === 0 ? 0 : sum / count;
+}
