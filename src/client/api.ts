@@ -1,0 +1,245 @@
+/**
+ * The programmatic API, shaped like the original demo's Python client:
+ *
+ *   const jobs = new JobAPI({ namespace: 'default' });
+ *   await jobs.create({ kind: 'Job', metadata: { name: 'hello' }, spec: { run: 'echo Sky!' } });
+ *
+ * One generic ResourceAPI does the work for every kind from the kind's documents and scope; the
+ * five exported classes only fix the kind (and whether a namespace applies).
+ */
+import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
+import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent, WatchEventType } from '../domain/types.js';
+import { SkyClient, type SkyClientOptions, type Variables } from './connection.js';
+import { DOCUMENTS, type KindDocuments } from './documents.js';
+import { objectKey } from './informer.js';
+
+export interface ApiOptions extends SkyClientOptions {
+  /** A connection to share with other API objects; `url` and `headers` are then ignored. */
+  client?: SkyClient;
+}
+
+export interface NamespacedApiOptions extends ApiOptions {
+  /** Namespace of this API's objects; default "default". */
+  namespace?: string;
+}
+
+export interface ListOptions {
+  /** Kubernetes syntax: `app=web,tier!=db,env in (prod,staging),gpu,!spot`. */
+  labelSelector?: string;
+  /** Namespaced kinds: every namespace instead of this API's. */
+  allNamespaces?: boolean;
+}
+
+export interface WatchOptions extends ListOptions {
+  /**
+   * Deliver only the changes after this version: a list's resourceVersion, or that of an event
+   * this watch delivered after its initial ADDED events. Omitted: every matching object as ADDED
+   * first, then every change.
+   */
+  resourceVersion?: string;
+  /** Ends the watch (the iteration then finishes normally). */
+  signal?: AbortSignal;
+}
+
+type DeepPartial<T> = T extends (infer U)[]
+  ? DeepPartial<U>[]
+  : T extends object
+    ? { [P in keyof T]?: DeepPartial<T[P]> }
+    : T;
+
+type ManifestMeta = Pick<ObjectMeta, 'name'> & Partial<ObjectMeta>;
+
+/**
+ * What create and update accept: the demo's plain object, or anything `get` returned. Fields
+ * the server owns (uid, generation, creationTimestamp, status) may be present and are not sent;
+ * the server fills the defaults of what is left out.
+ */
+export type Manifest<K extends Kind> = {
+  kind?: K;
+  metadata: ManifestMeta;
+  status?: unknown;
+} & (K extends 'Namespace' ? { spec?: unknown } : { spec: DeepPartial<ObjectsByKind[K]['spec']> });
+
+/** What updateStatus accepts: the object (or its metadata) with the new status. */
+export interface StatusManifest<K extends Kind> {
+  metadata: ManifestMeta;
+  status: DeepPartial<ObjectsByKind[K]['status']> & Pick<ObjectsByKind[K]['status'], 'phase'>;
+}
+
+/** A watch event as the server sends it: `object` is null for a BOOKMARK. */
+interface WireEvent {
+  type: WatchEventType;
+  resourceVersion: string;
+  object: unknown;
+}
+
+export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByKind[K]> {
+  readonly client: SkyClient;
+  /** Undefined for global kinds. */
+  readonly namespace?: string;
+  private readonly documents: KindDocuments;
+  private readonly namespaced: boolean;
+
+  constructor(
+    readonly kind: K,
+    options: NamespacedApiOptions = {},
+  ) {
+    this.client = options.client ?? new SkyClient(options);
+    this.namespaced = KIND_INFO[kind].namespaced;
+    if (this.namespaced) this.namespace = options.namespace ?? DEFAULT_NAMESPACE;
+    this.documents = DOCUMENTS[kind];
+  }
+
+  async create(object: Manifest<K>): Promise<T> {
+    return this.call(this.documents.create, { input: this.input(object, false) });
+  }
+
+  async get(name: string): Promise<T> {
+    return this.call(this.documents.get, this.address(name));
+  }
+
+  async list(options: ListOptions = {}): Promise<ObjectList<T>> {
+    const { list } = await this.client.request<{ list: ObjectList<T> }>(this.documents.list, this.scope(options));
+    return { kind: list.kind, items: list.items.map((item) => this.fromWire(item)), resourceVersion: list.resourceVersion };
+  }
+
+  /** Replaces labels, annotations and spec; `metadata.resourceVersion` makes it compare-and-swap. */
+  async update(object: Manifest<K>): Promise<T> {
+    return this.call(this.documents.update, { input: this.input(object, true) });
+  }
+
+  /** Replaces the status (controllers); compare-and-swap when `metadata.resourceVersion` is set. */
+  async updateStatus(object: StatusManifest<K>): Promise<T> {
+    const metadata = this.metadataInput(object.metadata, true);
+    return this.call(this.documents.updateStatus, { input: { metadata, status: object.status } });
+  }
+
+  /** Deletes the object and returns its last state. */
+  async delete(name: string): Promise<T> {
+    return this.call(this.documents.delete, this.address(name));
+  }
+
+  /**
+   * Every change to the matching objects, resumed across dropped connections so that each is
+   * delivered exactly once (see SkyClient.watch). A GONE from the server (resourceVersion older
+   * than its history) is thrown as GoneError: list again and watch from the list's version.
+   */
+  async *watch(options: WatchOptions = {}): AsyncGenerator<WatchEvent<T>> {
+    let { resourceVersion } = options;
+    // Keys of the objects this watch has handed out and not seen deleted; known when the watch
+    // made its own list. The server's label-selector filter starts afresh on every (re)subscribe,
+    // so for an object it has not seen match it may send a DELETED the caller never had, or a
+    // MODIFIED for an object the caller was never given; with these keys both are put right.
+    let held: Set<string> | undefined;
+    if (resourceVersion === undefined) {
+      // A list, then a watch from the list's version, as `kubectl get --watch` does, rather than
+      // the server's initial ADDED snapshot: a snapshot cut short by a dropped connection cannot
+      // be resumed (its events carry the objects' versions, not a point in history); a list's
+      // version can.
+      const list = await this.list(options);
+      held = new Set(list.items.map(objectKey));
+      for (const object of list.items) yield { type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion };
+      resourceVersion = list.resourceVersion;
+    }
+    const events = this.client.watch<WireEvent>(this.documents.watch, this.scope(options), resourceVersion, options.signal);
+    for await (const { type, resourceVersion: version, object: wire } of events) {
+      if (wire === null) {
+        yield { type, resourceVersion: version };
+        continue;
+      }
+      const object = this.fromWire(wire);
+      if (!held) {
+        yield { type, resourceVersion: version, object };
+        continue;
+      }
+      const key = objectKey(object);
+      if (type === 'DELETED') {
+        if (held.delete(key)) yield { type, resourceVersion: version, object };
+      } else {
+        yield { type: held.has(key) ? 'MODIFIED' : 'ADDED', resourceVersion: version, object };
+        held.add(key);
+      }
+    }
+  }
+
+  /** Runs a document whose root field is aliased `object`. */
+  private async call(document: string, variables: Variables): Promise<T> {
+    const { object } = await this.client.request<{ object: unknown }>(document, variables);
+    return this.fromWire(object);
+  }
+
+  private fromWire(object: unknown): T {
+    const result = withoutNulls(object) as T;
+    // The contract's Namespace has no spec field; the domain type has an empty one.
+    return this.kind === 'Namespace' ? { ...result, spec: {} } : result;
+  }
+
+  private address(name: string): Variables {
+    return this.namespaced ? { namespace: this.namespace, name } : { name };
+  }
+
+  private scope({ labelSelector, allNamespaces }: ListOptions): Variables {
+    return this.namespaced && !allNamespaces ? { namespace: this.namespace, labelSelector } : { labelSelector };
+  }
+
+  /** `<Kind>Input` from a manifest: only what a user may set, so a `get` result can be sent back. */
+  private input(object: Manifest<K>, withResourceVersion: boolean): Variables {
+    const metadata = this.metadataInput(object.metadata, withResourceVersion);
+    return this.kind === 'Namespace' ? { metadata } : { metadata, spec: object.spec };
+  }
+
+  private metadataInput(meta: ManifestMeta, withResourceVersion: boolean): Variables {
+    const input: Variables = { name: meta.name, labels: meta.labels, annotations: meta.annotations };
+    // An object's own namespace wins, so an object read through another API can be written back.
+    if (this.namespaced) input.namespace = meta.namespace ?? this.namespace;
+    // A new object has no version yet; sending the one of the object it was copied from would be
+    // rejected or, worse, misread as a precondition.
+    if (withResourceVersion) input.resourceVersion = meta.resourceVersion;
+    return input;
+  }
+}
+
+/**
+ * GraphQL answers an unset optional field with null; the domain types leave it out. Dropping
+ * nulls gives callers exactly the shapes of src/domain/types.ts (`waitTimeout?: number`), and an
+ * object sent back unchanged still means the same.
+ */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutNulls(v)]),
+  );
+}
+
+export class ClusterAPI extends ResourceAPI<'Cluster'> {
+  constructor(options: ApiOptions = {}) {
+    super('Cluster', options);
+  }
+}
+
+export class NamespaceAPI extends ResourceAPI<'Namespace'> {
+  constructor(options: ApiOptions = {}) {
+    super('Namespace', options);
+  }
+}
+
+export class JobAPI extends ResourceAPI<'Job'> {
+  constructor(options: NamespacedApiOptions = {}) {
+    super('Job', options);
+  }
+}
+
+export class DeploymentAPI extends ResourceAPI<'Deployment'> {
+  constructor(options: NamespacedApiOptions = {}) {
+    super('Deployment', options);
+  }
+}
+
+export class FilterPolicyAPI extends ResourceAPI<'FilterPolicy'> {
+  constructor(options: NamespacedApiOptions = {}) {
+    super('FilterPolicy', options);
+  }
+}

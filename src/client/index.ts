@@ -1,0 +1,42 @@
+/**
+ * The Sky Manager client, the package's main entry point: the API classes of the original demo's
+ * Python client, the connection they can share, informers for controllers, and the error classes
+ * callers branch on.
+ */
+export {
+  ClusterAPI,
+  DeploymentAPI,
+  FilterPolicyAPI,
+  JobAPI,
+  NamespaceAPI,
+  ResourceAPI,
+  type ApiOptions,
+  type ListOptions,
+  type Manifest,
+  type NamespacedApiOptions,
+  type StatusManifest,
+  type WatchOptions,
+} from './api.js';
+export { DEFAULT_API_URL, SkyClient, type SkyClientOptions } from './connection.js';
+export { ApiError, ConnectionError } from './errors.js';
+export {
+  Informer,
+  objectKey,
+  type InformerEvent,
+  type InformerHandlers,
+  type InformerOptions,
+  type ListWatch,
+  type ObjectCache,
+} from './informer.js';
+export {
+  AlreadyExistsError,
+  BadUserInputError,
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  GoneError,
+  NotFoundError,
+  UnauthenticatedError,
+  type ErrorCode,
+} from '../domain/errors.js';
+export type * from '../domain/types.js';
