@@ -1,0 +1,77 @@
+/**
+ * The informers one controller-manager process shares: one list+watch per kind, read by the
+ * scheduler and every Skylet (Skylets do not open watches of their own), plus the write side.
+ */
+import pino from 'pino';
+import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI } from '../client/api.js';
+import type { SkyClient } from '../client/connection.js';
+import { Informer } from '../client/informer.js';
+import type { Cluster, Deployment, FilterPolicy, Job, Workload, WorkloadStatus } from '../domain/types.js';
+import { parseWorkloadKey, workloadKey } from './keys.js';
+
+export class SharedCaches {
+  readonly clusterApi: ClusterAPI;
+  readonly jobApi: JobAPI;
+  readonly deploymentApi: DeploymentAPI;
+  readonly clusters: Informer<Cluster>;
+  readonly jobs: Informer<Job>;
+  readonly deployments: Informer<Deployment>;
+  readonly filterPolicies: Informer<FilterPolicy>;
+
+  constructor(client: SkyClient, logger: pino.Logger) {
+    this.clusterApi = new ClusterAPI({ client });
+    this.jobApi = new JobAPI({ client });
+    this.deploymentApi = new DeploymentAPI({ client });
+    this.clusters = new Informer(this.clusterApi);
+    this.jobs = new Informer(this.jobApi, { allNamespaces: true });
+    this.deployments = new Informer(this.deploymentApi, { allNamespaces: true });
+    this.filterPolicies = new Informer(new FilterPolicyAPI({ client }), { allNamespaces: true });
+    for (const informer of this.informers()) {
+      informer.on('error', (err) => logger.warn({ err: String(err) }, 'watch failed; retrying'));
+    }
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.informers().map((i) => i.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.informers().map((i) => i.stop()));
+  }
+
+  workload(key: string): Workload | undefined {
+    const { kind, namespace, name } = parseWorkloadKey(key);
+    return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
+  }
+
+  workloads(): Workload[] {
+    return [...this.jobs.list(), ...this.deployments.list()];
+  }
+
+  /** Every workload key, for resyncs. */
+  workloadKeys(): string[] {
+    return this.workloads().map(workloadKey);
+  }
+
+  /** Calls `handler` on every add, update and delete of a Job or Deployment; returns the unsubscribe. */
+  onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void {
+    const add = (w: Workload) => handler(w);
+    const update = (w: Workload, old: Workload) => handler(w, old);
+    const informers = [this.jobs, this.deployments] as Informer<Workload>[];
+    for (const i of informers) i.on('add', add).on('update', update).on('delete', add);
+    return () => {
+      for (const i of informers) i.off('add', add).off('update', update).off('delete', add);
+    };
+  }
+
+  /** Compare-and-swap on the version the workload was read at; a CONFLICT means "read again". */
+  async writeStatus(workload: Workload, status: WorkloadStatus): Promise<void> {
+    const manifest = { metadata: workload.metadata, status };
+    if (workload.kind === 'Job') await this.jobApi.updateStatus(manifest);
+    else await this.deploymentApi.updateStatus(manifest);
+  }
+
+  private informers(): Informer<any>[] {
+    return [this.clusters, this.jobs, this.deployments, this.filterPolicies];
+  }
+}

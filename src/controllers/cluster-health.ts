@@ -1,0 +1,67 @@
+/**
+ * A Skylet's cluster controller (the Kubelet's node-status loop): every few seconds it asks the
+ * cluster manager for capacity and writes health and figures into the Cluster's status. One
+ * failure is a blip; `failureThreshold` in a row turn the cluster ERROR, with the reason, so the
+ * scheduler stops placing work there. The Skylet owns its Cluster's status, so writes need no
+ * compare-and-swap, and nothing is written when nothing changed.
+ */
+import type pino from 'pino';
+import type { ClusterAPI } from '../client/api.js';
+import type { Informer } from '../client/informer.js';
+import type { ClusterManager } from '../cluster-managers/types.js';
+import type { Cluster, ClusterStatus } from '../domain/types.js';
+import { setCondition } from './conditions.js';
+import { sameJson } from './same-json.js';
+
+export interface ClusterHealthOptions {
+  clusterName: string;
+  clusters: Informer<Cluster>;
+  clusterApi: ClusterAPI;
+  logger: pino.Logger;
+  failureThreshold?: number;
+}
+
+export class ClusterHealth {
+  private failures = 0;
+
+  constructor(private readonly options: ClusterHealthOptions) {}
+
+  /** One probe; `manager` is an Error when the Skylet could not create one for this cluster. */
+  async probe(manager: ClusterManager | Error): Promise<void> {
+    const { clusterName, clusters, failureThreshold = 3 } = this.options;
+    const cluster = clusters.get(clusterName);
+    if (!cluster) return;
+    let status: ClusterStatus;
+    try {
+      if (manager instanceof Error) throw manager;
+      const capacity = await manager.capacity();
+      this.failures = 0;
+      status = {
+        ...cluster.status,
+        ...capacity,
+        phase: 'READY',
+        message: undefined,
+        conditions: setCondition(cluster.status.conditions, { type: 'Ready', status: 'True', reason: 'CapacityReported' }),
+      };
+    } catch (error) {
+      this.failures++;
+      const message = error instanceof Error ? error.message : String(error);
+      // A manager that cannot be created will not get better by retrying: report it at once.
+      if (!(manager instanceof Error) && this.failures < failureThreshold) {
+        this.options.logger.warn({ cluster: clusterName, failures: this.failures, err: message }, 'capacity probe failed');
+        return;
+      }
+      status = {
+        ...cluster.status,
+        phase: 'ERROR',
+        message,
+        conditions: setCondition(cluster.status.conditions, { type: 'Ready', status: 'False', reason: 'Unreachable', message }),
+      };
+    }
+    if (sameJson(status, cluster.status)) return;
+    await this.options.clusterApi.updateStatus({ metadata: { name: clusterName }, status });
+    if (status.phase !== cluster.status.phase) {
+      this.options.logger.info({ cluster: clusterName, phase: status.phase, message: status.message }, `Cluster ${clusterName} is ${status.phase}.`);
+    }
+  }
+}

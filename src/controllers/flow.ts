@@ -1,0 +1,32 @@
+/**
+ * A Skylet's flow controller: makes its cluster run exactly what the scheduler placed there.
+ * reconcile(key) submits the workload with the replica count placed on this cluster (the
+ * manager's submit is idempotent: deterministic names, create-if-absent), and deletes it from
+ * the cluster when the workload is gone or no longer placed here. Finished Jobs are left as they
+ * are, so their logs stay readable until the Job is deleted.
+ */
+import { refOf, type ClusterManager } from '../cluster-managers/types.js';
+import { parseWorkloadKey } from './keys.js';
+import type { SharedCaches } from './caches.js';
+import { placedOn } from './replica-status.js';
+import { isFinished } from './workload-phase.js';
+
+export class Flow {
+  constructor(
+    private readonly clusterName: string,
+    private readonly caches: SharedCaches,
+  ) {}
+
+  async reconcile(key: string, manager: ClusterManager): Promise<void> {
+    const workload = this.caches.workload(key);
+    const replicas = placedOn(workload, this.clusterName);
+    if (!workload || replicas === 0) {
+      const { kind, namespace, name } = parseWorkloadKey(key);
+      await manager.delete({ kind, namespace, name });
+      return;
+    }
+    if (isFinished(workload)) return;
+    await manager.ensureNamespace(refOf(workload).namespace);
+    await manager.submit(workload, replicas);
+  }
+}

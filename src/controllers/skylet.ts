@@ -1,0 +1,112 @@
+/**
+ * A Skylet: everything Sky Manager does for one member cluster, the way a Kubelet does it for one
+ * node. It owns the cluster's ClusterManager and runs three controllers against it:
+ * - cluster health (cluster-health.ts) every `probeIntervalMs`;
+ * - flow (flow.ts), keyed by the workloads placed on this cluster, plus at start every workload
+ *   the cluster already runs, so orphans left by a crash are cleaned up;
+ * - replica status (replica-status.ts) every `statusIntervalMs`.
+ * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
+ * off instead of piling up.
+ */
+import type pino from 'pino';
+import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
+import type { ClusterManager } from '../cluster-managers/types.js';
+import type { Cluster } from '../domain/types.js';
+import type { SharedCaches } from './caches.js';
+import { ClusterHealth } from './cluster-health.js';
+import { Controller } from './controller.js';
+import { Flow } from './flow.js';
+import { refKey, workloadKey } from './keys.js';
+import { placedOn, ReplicaStatus } from './replica-status.js';
+import { WorkQueue } from './workqueue.js';
+
+export interface SkyletOptions {
+  caches: SharedCaches;
+  stateDir: string;
+  logger: pino.Logger;
+  probeIntervalMs?: number;
+  statusIntervalMs?: number;
+  createManager?: ClusterManagerFactory;
+}
+
+const HEALTH = 'health';
+const REPLICAS = 'replicas';
+
+export class Skylet {
+  private manager: ClusterManager | Error = new Error('the Skylet has not started');
+  private readonly loops: Controller;
+  private readonly flowController: Controller;
+  private unsubscribe = () => {};
+  private readonly logger: pino.Logger;
+  readonly name: string;
+
+  constructor(
+    cluster: Cluster,
+    private readonly options: SkyletOptions,
+  ) {
+    const { caches } = options;
+    this.name = cluster.metadata.name;
+    this.logger = options.logger.child({ cluster: this.name });
+    const probeIntervalMs = options.probeIntervalMs ?? 2_000;
+    const statusIntervalMs = options.statusIntervalMs ?? 1_000;
+    const health = new ClusterHealth({ clusterName: this.name, clusters: caches.clusters, clusterApi: caches.clusterApi, logger: this.logger });
+    const replicaStatus = new ReplicaStatus({ clusterName: this.name, caches, logger: this.logger });
+    const flow = new Flow(this.name, caches);
+
+    this.loops = new Controller({
+      name: `${this.name}/loops`,
+      logger: this.logger,
+      workers: 2,
+      queue: new WorkQueue({ maxDelayMs: 5 * probeIntervalMs }),
+      reconcile: async (key) => {
+        if (key === HEALTH) {
+          await health.probe(this.manager);
+          return { requeueAfterMs: probeIntervalMs };
+        }
+        if (!(this.manager instanceof Error)) await replicaStatus.sync(this.manager);
+        return { requeueAfterMs: statusIntervalMs };
+      },
+    });
+    this.flowController = new Controller({
+      name: `${this.name}/flow`,
+      logger: this.logger,
+      reconcile: async (key) => {
+        if (this.manager instanceof Error) throw this.manager;
+        await flow.reconcile(key, this.manager);
+      },
+      listKeys: () => caches.workloads().filter((w) => placedOn(w, this.name) > 0).map(workloadKey),
+      resyncIntervalMs: 30_000,
+    });
+  }
+
+  async start(cluster: Cluster): Promise<void> {
+    const { caches, stateDir } = this.options;
+    try {
+      this.manager = (this.options.createManager ?? createClusterManager)(cluster, { stateDir });
+    } catch (error) {
+      this.manager = error instanceof Error ? error : new Error(String(error));
+      this.logger.warn({ err: this.manager.message }, `Cannot manage cluster ${this.name}.`);
+    }
+    this.unsubscribe = caches.onWorkload((w, old) => {
+      if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) this.flowController.enqueue(workloadKey(w));
+    });
+    for (const w of caches.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(workloadKey(w));
+    if (!(this.manager instanceof Error)) {
+      // What the cluster runs for Sky that nothing places here any more (a crash between a
+      // placement change and its cleanup) is found here and deleted by the flow controller.
+      for (const ref of await this.manager.list()) this.flowController.enqueue(refKey(ref));
+    }
+    this.loops.start();
+    this.loops.enqueue(HEALTH);
+    this.loops.enqueue(REPLICAS);
+    this.flowController.start();
+    this.logger.info(`Launched Skylet for cluster: ${this.name}.`);
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe();
+    await Promise.all([this.loops.stop(), this.flowController.stop()]);
+    if (!(this.manager instanceof Error)) await this.manager.close();
+    this.logger.info(`Stopped Skylet for cluster: ${this.name}.`);
+  }
+}
