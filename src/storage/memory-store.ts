@@ -2,11 +2,16 @@
  * The reference Store: objects in a Map, a bounded history of events for watch resumption, and
  * live fan-out to watchers. The lowdb store is this plus durability (it overrides `persist`).
  *
- * Every write is applied to memory at once (so compare-and-swap and the counter are atomic in
- * Node's single thread), then `persist`ed, and only then published to watchers and acknowledged.
- * Watchers therefore never see a change that a crash could take back. Reads may see a write a
- * few milliseconds before it is durable; that write is then either acknowledged or the process
- * died, in which case no client was told it succeeded.
+ * Every write is checked and applied to `objects` at once (so compare-and-swap and the counter
+ * are atomic in Node's single thread), then `persist`ed, and only then made visible to reads,
+ * published to watchers and acknowledged. Nobody therefore sees a change that a crash could take
+ * back: had reads seen it, a crash would let the restarted store hand out the same
+ * resourceVersion again for a different change, and a client watching from a list's version
+ * would silently skip that change.
+ *
+ * Reads first wait for the writes already accepted to become durable (like etcd's linearizable
+ * reads). Besides read-your-writes, this keeps a get-then-update retry loop from spinning on
+ * microtasks against a write that is waiting for its fsync, starving the very I/O it waits for.
  */
 import { AlreadyExistsError, BadUserInputError, ConflictError, GoneError, NotFoundError } from '../domain/errors.js';
 import { describeKey, type ObjectKey } from '../domain/kinds.js';
@@ -26,8 +31,14 @@ interface Watcher {
 }
 
 export class MemoryStore implements Store {
+  /** Every accepted write, durable or not: what writes are checked against. */
   protected readonly objects = new Map<string, SkyObject>();
   protected revision = 0;
+  /** Durable writes only, in order: what reads, lists and watches see. */
+  private readonly visible = new Map<string, SkyObject>();
+  private visibleRevision = 0;
+  /** Settles when the newest accepted write has been persisted (or failed to be). */
+  private lastWrite: Promise<unknown> = Promise.resolve();
   /** Retained events, oldest first; every event with a version > historyStart is in here. */
   protected history: StoreEvent[] = [];
   protected historyStart = 0;
@@ -40,14 +51,17 @@ export class MemoryStore implements Store {
   }
 
   async get(key: ObjectKey): Promise<SkyObject | undefined> {
-    return clone(this.objects.get(keyString(key)));
+    await this.writesSettled();
+    return clone(this.visible.get(keyString(key)));
   }
 
   async list(scope: ListScope): Promise<ListResult> {
-    const items: SkyObject[] = [];
-    for (const object of this.objects.values()) if (inScope(object, scope)) items.push(clone(object));
-    items.sort((a, b) => keyString(keyOf(a)).localeCompare(keyString(keyOf(b))));
-    return { items, resourceVersion: String(this.revision) };
+    await this.writesSettled();
+    const matching: [string, SkyObject][] = [];
+    for (const entry of this.visible) if (inScope(entry[1], scope)) matching.push(entry);
+    // Plain code-unit order of the keys: what etcd returns, and far cheaper than localeCompare.
+    matching.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return { items: matching.map(([, object]) => clone(object)), resourceVersion: String(this.visibleRevision) };
   }
 
   async create(object: SkyObject): Promise<SkyObject> {
@@ -68,9 +82,9 @@ export class MemoryStore implements Store {
   }
 
   async *watch(options: WatchOptions): AsyncIterable<StoreEvent> {
-    if (this.closed) return;
+    if (this.closed || options.signal?.aborted) return;
     const scope: ListScope = { kind: options.kind, namespace: options.namespace };
-    const after = options.fromResourceVersion === undefined ? this.revision : parseVersion(options.fromResourceVersion);
+    const after = options.fromResourceVersion === undefined ? this.visibleRevision : parseVersion(options.fromResourceVersion);
     if (after < this.historyStart) throw new GoneError(String(after), String(this.historyStart));
 
     // Replay and registration happen in one synchronous step, so no event falls between them.
@@ -91,7 +105,8 @@ export class MemoryStore implements Store {
   }
 
   async currentResourceVersion(): Promise<string> {
-    return String(this.revision);
+    await this.writesSettled();
+    return String(this.visibleRevision);
   }
 
   async close(): Promise<void> {
@@ -100,7 +115,7 @@ export class MemoryStore implements Store {
     this.watchers.clear();
   }
 
-  /** Makes a batch of events durable. The memory store keeps nothing, so it is instant. */
+  /** Makes one event durable; calls must settle in call order. The memory store keeps nothing. */
   protected async persist(_event: StoreEvent): Promise<void> {}
 
   /** Applies an already-durable event to memory without persisting it again (recovery). */
@@ -109,6 +124,17 @@ export class MemoryStore implements Store {
     if (event.type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, event.object);
     this.revision = Math.max(this.revision, Number(event.resourceVersion));
+    this.reveal(key, event);
+  }
+
+  /** Starts from a durable snapshot (recovery): its objects at its resourceVersion, no history before it. */
+  protected restoreSnapshot(objects: Iterable<SkyObject>, resourceVersion: number): void {
+    for (const object of objects) {
+      const key = keyString(keyOf(object));
+      this.objects.set(key, object);
+      this.visible.set(key, object);
+    }
+    this.revision = this.visibleRevision = this.historyStart = resourceVersion;
   }
 
   protected remember(event: StoreEvent): void {
@@ -135,10 +161,24 @@ export class MemoryStore implements Store {
     if (type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, stored);
     const event: StoreEvent = { type, object: stored, resourceVersion };
-    await this.persist(event);
+    const persisted = this.persist(event);
+    this.lastWrite = persisted;
+    await persisted;
+    // `persist` resolves in call order, so events become visible in resourceVersion order.
+    this.reveal(key, event);
     this.remember(event);
     this.publish(event);
     return clone(stored);
+  }
+
+  private async writesSettled(): Promise<void> {
+    await this.lastWrite.catch(() => undefined);
+  }
+
+  private reveal(key: string, event: StoreEvent): void {
+    if (event.type === 'DELETED') this.visible.delete(key);
+    else this.visible.set(key, event.object);
+    this.visibleRevision = Number(event.resourceVersion);
   }
 
   private publish(event: StoreEvent): void {

@@ -1,0 +1,37 @@
+/**
+ * Builds the configured Store: `memory` (tests, demos), `lowdb` (the embedded default: one API
+ * server, data in a directory) or `etcd` (several API servers sharing an etcd cluster).
+ */
+import { EtcdStore } from './etcd-store.js';
+import { LowdbStore } from './lowdb-store.js';
+import { MemoryStore } from './memory-store.js';
+import type { Store } from './store.js';
+
+export interface StoreConfig {
+  kind: 'memory' | 'lowdb' | 'etcd';
+  /** lowdb: where sky.json and the write-ahead log live. */
+  dataDir?: string;
+  /** etcd: e.g. ['http://127.0.0.1:2379']. */
+  etcdEndpoints?: string[];
+  /** etcd: root of Sky Manager's keys. Default '/sky'. */
+  etcdPrefix?: string;
+  /** memory, lowdb: events kept for watch resumption. etcd keeps what its compaction leaves. */
+  historyLimit?: number;
+  /** lowdb: told about background compaction failures (nothing is lost; it retries later). */
+  onError?: (error: Error) => void;
+}
+
+export async function createStore(config: StoreConfig): Promise<Store> {
+  switch (config.kind) {
+    case 'memory':
+      return new MemoryStore({ historyLimit: config.historyLimit });
+    case 'lowdb':
+      if (!config.dataDir) throw new Error('The lowdb store needs a data directory (dataDir).');
+      return LowdbStore.open({ dataDir: config.dataDir, historyLimit: config.historyLimit, onError: config.onError });
+    case 'etcd':
+      if (!config.etcdEndpoints?.length) throw new Error('The etcd store needs at least one endpoint (etcdEndpoints).');
+      return EtcdStore.open({ endpoints: config.etcdEndpoints, prefix: config.etcdPrefix });
+    default:
+      throw new Error(`Unknown store kind "${(config as { kind: unknown }).kind}"; expected memory, lowdb or etcd.`);
+  }
+}
