@@ -1,0 +1,72 @@
+/**
+ * The API server's configuration, validated once at start-up (zod) and passed down as a plain,
+ * frozen object. Sources, strongest first: explicit values (CLI flags), then SKYM_* environment
+ * variables, then the defaults below. A bad value stops the server with a message naming it.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+export const STORE_KINDS = ['lowdb', 'etcd', 'memory'] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Accepts "a,b" (CLI flag, env var) as well as ["a", "b"]. */
+const commaList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  z.array(z.string().url()).min(1),
+);
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const ConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1'),
+    /** 0 picks a free port; the server reports the real one. */
+    port: int(0).max(65_535).default(50_051),
+    dataDir: z.string().min(1).default(join(homedir(), '.skym')),
+    store: z.enum(STORE_KINDS).default('lowdb'),
+    etcdEndpoints: commaList.default(['http://127.0.0.1:2379']),
+    /** Store events kept for watch resumption (lowdb, memory); older versions get GONE. */
+    historyLimit: int(1).default(10_000),
+    /** How often idle watches get a BOOKMARK carrying a newer resourceVersion. */
+    bookmarkIntervalMs: int(10).default(5_000),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+  })
+  .strict();
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+/** Environment variables that map onto config keys. */
+const ENV: Record<string, keyof ConfigInput> = {
+  SKYM_HOST: 'host',
+  SKYM_PORT: 'port',
+  SKYM_DATA_DIR: 'dataDir',
+  SKYM_STORE: 'store',
+  SKYM_ETCD_ENDPOINTS: 'etcdEndpoints',
+  SKYM_HISTORY_LIMIT: 'historyLimit',
+  SKYM_BOOKMARK_INTERVAL_MS: 'bookmarkIntervalMs',
+  SKYM_LOG_LEVEL: 'logLevel',
+};
+
+export class ConfigError extends Error {}
+
+/**
+ * Builds the config from explicit values over the environment. `undefined` values (flags not
+ * given) fall through to the environment and then to the defaults.
+ */
+export function loadConfig(values: Partial<Record<keyof ConfigInput, unknown>> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const merged: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) merged[key] = value;
+
+  const parsed = ConfigSchema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,126 @@
+/**
+ * Cluster: a global object naming one member cluster and how to reach it. The connection
+ * section must match the manager (a `slurm` block on a KUBERNETES cluster is a mistake the user
+ * should hear about, not something silently ignored).
+ */
+import { BadUserInputError } from '../domain/errors.js';
+import {
+  CLUSTER_MANAGERS,
+  CLUSTER_PHASES,
+  type ClusterManagerType,
+  type ClusterPhase,
+  type ClusterSpec,
+  type ClusterStatus,
+  type KubernetesConfig,
+  type LocalConfig,
+  type NodeStatus,
+  type SlurmConfig,
+} from '../domain/types.js';
+import { compact } from './compact.js';
+import { defineKind } from './kind-def.js';
+import { resourceResolvers } from './objects.js';
+import {
+  checkConditions,
+  checkOptionalNumber,
+  checkResources,
+  type ConditionInput,
+  type Maybe,
+  type ResourcesInput,
+} from './validation.js';
+
+type Nullable<T> = { [K in keyof T]?: Maybe<T[K]> };
+
+export interface ClusterSpecInput {
+  manager: ClusterManagerType;
+  kubernetes?: Maybe<Nullable<KubernetesConfig>>;
+  slurm?: Maybe<Nullable<SlurmConfig>>;
+  local?: Maybe<Nullable<LocalConfig>>;
+}
+
+export interface NodeStatusInput {
+  name: string;
+  capacity: ResourcesInput;
+  allocatable: ResourcesInput;
+  ready: boolean;
+}
+
+export interface ClusterStatusInput {
+  phase: ClusterPhase;
+  conditions?: Maybe<ConditionInput[]>;
+  capacity?: Maybe<ResourcesInput>;
+  allocatable?: Maybe<ResourcesInput>;
+  nodes?: Maybe<NodeStatusInput[]>;
+  acceleratorTypes?: Maybe<string[]>;
+  message?: Maybe<string>;
+}
+
+/** Which connection section belongs to which manager. */
+const SECTION_OF: Record<ClusterManagerType, 'kubernetes' | 'slurm' | 'local'> = {
+  KUBERNETES: 'kubernetes',
+  SLURM: 'slurm',
+  LOCAL: 'local',
+};
+
+const ZERO = { cpu: 0, memory: 0, gpu: 0 };
+
+export const clusterKind = defineKind({
+  kind: 'Cluster',
+
+  spec(input: Maybe<ClusterSpecInput>, field): ClusterSpec {
+    if (!input) throw new BadUserInputError(field, 'is required');
+    if (!CLUSTER_MANAGERS.includes(input.manager)) {
+      throw new BadUserInputError(`${field}.manager`, `must be one of ${CLUSTER_MANAGERS.join(', ')}`);
+    }
+    for (const [manager, section] of Object.entries(SECTION_OF)) {
+      if (input[section] != null && manager !== input.manager) {
+        throw new BadUserInputError(`${field}.${section}`, `is only allowed when manager is ${manager} (this cluster's manager is ${input.manager})`);
+      }
+    }
+    const spec: ClusterSpec = { manager: input.manager };
+    if (input.kubernetes) spec.kubernetes = compact(input.kubernetes);
+    if (input.slurm) spec.slurm = compact(input.slurm);
+    if (input.local) {
+      const path = `${field}.local`;
+      spec.local = compact({
+        cpu: checkOptionalNumber(input.local.cpu, `${path}.cpu`),
+        memory: checkOptionalNumber(input.local.memory, `${path}.memory`),
+        gpu: checkOptionalNumber(input.local.gpu, `${path}.gpu`, { integer: true }),
+      });
+    }
+    return spec;
+  },
+
+  initialStatus: (): ClusterStatus => ({
+    phase: 'INIT',
+    conditions: [],
+    capacity: { ...ZERO },
+    allocatable: { ...ZERO },
+    nodes: [],
+    acceleratorTypes: [],
+  }),
+
+  status(input: ClusterStatusInput, field): ClusterStatus {
+    if (!CLUSTER_PHASES.includes(input.phase)) throw new BadUserInputError(`${field}.phase`, `must be one of ${CLUSTER_PHASES.join(', ')}`);
+    const status: ClusterStatus = {
+      phase: input.phase,
+      conditions: checkConditions(input.conditions, `${field}.conditions`),
+      capacity: checkResources(input.capacity, `${field}.capacity`),
+      allocatable: checkResources(input.allocatable, `${field}.allocatable`),
+      nodes: (input.nodes ?? []).map((node, i): NodeStatus => {
+        const path = `${field}.nodes[${i}]`;
+        if (node.name === '') throw new BadUserInputError(`${path}.name`, 'must not be empty');
+        return {
+          name: node.name,
+          capacity: checkResources(node.capacity, `${path}.capacity`),
+          allocatable: checkResources(node.allocatable, `${path}.allocatable`),
+          ready: node.ready,
+        };
+      }),
+      acceleratorTypes: [...(input.acceleratorTypes ?? [])],
+    };
+    if (input.message != null) status.message = input.message;
+    return status;
+  },
+});
+
+export const clusterResolvers = resourceResolvers(clusterKind);

@@ -1,0 +1,203 @@
+/**
+ * The seven operations every kind has (list, get, create, update, updateStatus, delete, watch),
+ * written once and parameterised by a KindDef. Plain `(ctx, args)` functions: they validate,
+ * default, assign uid/generation/creationTimestamp and talk to the Store; they never see GraphQL.
+ *
+ * Concurrency: the Store owns compare-and-swap on `metadata.resourceVersion`. Every write here
+ * is read-modify-write with the version that was read, so a spec write can never overwrite a
+ * status written in between (or the reverse): the loser gets CONFLICT. Only a status write
+ * without a client resourceVersion ("just set it") retries internally, re-reading each time.
+ */
+import { BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
+import { DEFAULT_NAMESPACE, describeKey, KIND_INFO, type Kind, type ObjectKey } from '../domain/kinds.js';
+import { parseLabelSelector } from '../domain/selector.js';
+import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent } from '../domain/types.js';
+import { nowIso, type ResolverContext } from './context.js';
+import { jsonEqual } from './equal.js';
+import type { KindDef, ObjectMetaInput } from './kind-def.js';
+import { requireWritableNamespace } from './namespace-guard.js';
+import { checkAnnotations, checkLabels, checkName, checkResourceVersion, carryTransitionTimes, type Maybe } from './validation.js';
+import { watchObjects, type WatchArgs } from './watch.js';
+
+export interface ObjectInput<SpecInput> {
+  metadata: ObjectMetaInput;
+  spec?: Maybe<SpecInput>;
+}
+
+export interface StatusUpdateInput<StatusInput> {
+  metadata: ObjectMetaInput;
+  status: StatusInput;
+}
+
+export interface NameArgs {
+  name: string;
+  namespace?: Maybe<string>;
+}
+
+export interface ListArgs {
+  namespace?: Maybe<string>;
+  labelSelector?: Maybe<string>;
+}
+
+/** A status write without resourceVersion retries this often before reporting the CONFLICT. */
+const STATUS_WRITE_ATTEMPTS = 50;
+
+/**
+ * Before retrying a conflicting write: a store may check writes against changes it has accepted
+ * but not yet made durable (and so visible to reads), so an immediate re-read can return the
+ * same stale version. A short, growing, jittered pause lets that change land.
+ */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(2 ** attempt, 100);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface CheckedMeta {
+  key: ObjectKey;
+  labels: ObjectMeta['labels'];
+  annotations: ObjectMeta['annotations'];
+  resourceVersion?: string;
+}
+
+export function objectKey(kind: Kind, name: string, namespace?: Maybe<string>): ObjectKey {
+  return KIND_INFO[kind].namespaced ? { kind, name, namespace: namespace ?? DEFAULT_NAMESPACE } : { kind, name };
+}
+
+function checkMeta(kind: Kind, meta: ObjectMetaInput, field: string): CheckedMeta {
+  const name = checkName(meta.name, `${field}.name`);
+  let namespace: string | undefined;
+  if (KIND_INFO[kind].namespaced) {
+    namespace = checkName(meta.namespace ?? DEFAULT_NAMESPACE, `${field}.namespace`);
+  } else if (meta.namespace) {
+    throw new BadUserInputError(`${field}.namespace`, `${kind} objects are not namespaced; leave namespace out`);
+  }
+  return {
+    key: namespace === undefined ? { kind, name } : { kind, name, namespace },
+    labels: checkLabels(meta.labels, `${field}.labels`),
+    annotations: checkAnnotations(meta.annotations, `${field}.annotations`),
+    resourceVersion: meta.resourceVersion == null ? undefined : checkResourceVersion(meta.resourceVersion, `${field}.resourceVersion`),
+  };
+}
+
+export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: KindDef<K, SpecInput, StatusInput>) {
+  type T = ObjectsByKind[K];
+  const { kind } = def;
+  const { namespaced } = KIND_INFO[kind];
+
+  async function read(ctx: ResolverContext, key: ObjectKey): Promise<T> {
+    const object = await ctx.store.get(key);
+    if (!object) throw new NotFoundError(describeKey(key));
+    return object as T;
+  }
+
+  return {
+    async list(ctx: ResolverContext, args: ListArgs): Promise<ObjectList<T>> {
+      const selector = parseLabelSelector(args.labelSelector, 'labelSelector');
+      const namespace = namespaced ? (args.namespace ?? undefined) : undefined;
+      const { items, resourceVersion } = await ctx.store.list({ kind, namespace });
+      return { kind: `${kind}List`, items: items.filter((o) => selector.matches(o.metadata.labels)) as T[], resourceVersion };
+    },
+
+    get(ctx: ResolverContext, args: NameArgs): Promise<T> {
+      return read(ctx, objectKey(kind, args.name, args.namespace));
+    },
+
+    async create(ctx: ResolverContext, { input }: { input: ObjectInput<SpecInput> }): Promise<T> {
+      const meta = checkMeta(kind, input.metadata, 'input.metadata');
+      if (meta.resourceVersion !== undefined) {
+        throw new BadUserInputError('input.metadata.resourceVersion', 'must not be set when creating an object');
+      }
+      const spec = def.spec(input.spec, 'input.spec');
+      const namespace = meta.key.namespace;
+      if (namespace !== undefined) await requireWritableNamespace(ctx.store, namespace);
+
+      const metadata: ObjectMeta = {
+        name: meta.key.name,
+        uid: crypto.randomUUID(),
+        labels: meta.labels,
+        annotations: meta.annotations,
+        resourceVersion: '',
+        generation: 1,
+        creationTimestamp: nowIso(ctx),
+      };
+      if (namespace !== undefined) metadata.namespace = namespace;
+      const created = (await ctx.store.create({ kind, metadata, spec, status: def.initialStatus() } as T)) as T;
+
+      // A namespace deletion may have started between the check above and the write; its
+      // cascade may already have listed the namespace's objects. Checking again after the write
+      // closes that gap: whichever side comes second removes the object.
+      if (namespace !== undefined) {
+        try {
+          await requireWritableNamespace(ctx.store, namespace);
+        } catch (error) {
+          await ctx.store.delete(meta.key, created.metadata.resourceVersion).catch(() => undefined);
+          throw error;
+        }
+      }
+      return created;
+    },
+
+    async update(ctx: ResolverContext, { input }: { input: ObjectInput<SpecInput> }): Promise<T> {
+      const meta = checkMeta(kind, input.metadata, 'input.metadata');
+      const expected = meta.resourceVersion;
+      if (expected === undefined) {
+        throw new BadUserInputError(
+          'input.metadata.resourceVersion',
+          'is required: send the resourceVersion you read, so that a change made since is not overwritten',
+        );
+      }
+      const spec = def.spec(input.spec, 'input.spec');
+      const current = await read(ctx, meta.key);
+      if (current.metadata.resourceVersion !== expected) {
+        throw new ConflictError(describeKey(meta.key), expected, current.metadata.resourceVersion);
+      }
+      const specChanged = !jsonEqual(current.spec, spec);
+      const metaChanged = !jsonEqual(current.metadata.labels, meta.labels) || !jsonEqual(current.metadata.annotations, meta.annotations);
+      // Like Kubernetes, a write that changes nothing is not a write: no new version, no event.
+      if (!specChanged && !metaChanged) return current;
+
+      const next = {
+        ...current,
+        metadata: {
+          ...current.metadata,
+          labels: meta.labels,
+          annotations: meta.annotations,
+          generation: current.metadata.generation + (specChanged ? 1 : 0),
+        },
+        spec,
+      } as T;
+      return (await ctx.store.update(next, expected)) as T;
+    },
+
+    /** Replaces the status only; labels and annotations in `input.metadata` are ignored. */
+    async updateStatus(ctx: ResolverContext, { input }: { input: StatusUpdateInput<StatusInput> }): Promise<T> {
+      const meta = checkMeta(kind, input.metadata, 'input.metadata');
+      const status = def.status(input.status, 'input.status');
+      for (let attempt = 1; ; attempt++) {
+        const current = await read(ctx, meta.key);
+        const expected = meta.resourceVersion ?? current.metadata.resourceVersion;
+        if (current.metadata.resourceVersion !== expected) {
+          throw new ConflictError(describeKey(meta.key), expected, current.metadata.resourceVersion);
+        }
+        const nextStatus = { ...status, conditions: carryTransitionTimes(status.conditions, current.status.conditions, nowIso(ctx)) };
+        def.checkStatusChange?.(current.status as never, nextStatus as never, 'input.status');
+        if (jsonEqual(current.status, nextStatus)) return current;
+        try {
+          return (await ctx.store.update({ ...current, status: nextStatus } as T, expected)) as T;
+        } catch (error) {
+          const retry = meta.resourceVersion === undefined && error instanceof ConflictError && attempt < STATUS_WRITE_ATTEMPTS;
+          if (!retry) throw error;
+          await backoff(attempt);
+        }
+      }
+    },
+
+    async delete(ctx: ResolverContext, args: NameArgs): Promise<T> {
+      return (await ctx.store.delete(objectKey(kind, args.name, args.namespace))) as T;
+    },
+
+    watch(ctx: ResolverContext, args: WatchArgs, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {
+      return watchObjects<T>(ctx, kind, args, signal);
+    },
+  };
+}

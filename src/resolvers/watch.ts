@@ -1,0 +1,143 @@
+/**
+ * watch<Kinds>: the Kubernetes list-then-watch contract over the Store.
+ *
+ * - Without resourceVersion: the current objects as ADDED (from one list, so one consistent
+ *   snapshot; each event carries its object's own resourceVersion), then a BOOKMARK carrying the
+ *   list's resourceVersion that closes the snapshot, then live changes from exactly that version.
+ *   Nothing falls between list and watch, nothing is sent twice.
+ * - With resourceVersion: every later change, in order, once (the Store replays its history).
+ *   Too old → the Store's GoneError, thrown from the first next().
+ *
+ * BOOKMARKs: every bookmarkIntervalMs, if the store has moved past what this watcher was last
+ * told, it gets `{type: BOOKMARK, resourceVersion}` so that it can resume later from a version
+ * still inside the history (an idle watcher of a quiet kind otherwise falls behind and gets
+ * GONE). A bookmark must never claim a version whose events this watcher has not received yet.
+ * The version used is the one read one interval earlier: every write numbered up to it has had
+ * a whole interval to be published, and an event already waiting is always delivered before a
+ * bookmark.
+ */
+import { KIND_INFO, type Kind } from '../domain/kinds.js';
+import { parseLabelSelector } from '../domain/selector.js';
+import type { SkyObject, WatchEvent } from '../domain/types.js';
+import type { StoreEvent } from '../storage/store.js';
+import type { ResolverContext } from './context.js';
+import { checkResourceVersion, type Maybe } from './validation.js';
+import { SelectorFilter } from './watch-filter.js';
+
+export interface WatchArgs {
+  namespace?: Maybe<string>;
+  resourceVersion?: Maybe<string>;
+  labelSelector?: Maybe<string>;
+}
+
+const TICK = Symbol('tick');
+const ABORT = Symbol('abort');
+
+/**
+ * A periodic flag a loop can await. A tick that fires while nobody waits stays raised until the
+ * loop `take()`s it, so no tick is lost while the loop is busy delivering events.
+ */
+class Ticker {
+  private ticked = false;
+  private wake?: () => void;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs: number) {
+    this.timer = setInterval(() => {
+      this.ticked = true;
+      const wake = this.wake;
+      this.wake = undefined;
+      wake?.();
+    }, intervalMs);
+  }
+
+  /** Resolves at the next tick, or at once if one is raised. */
+  wait(): Promise<typeof TICK> {
+    if (this.ticked) return Promise.resolve(TICK);
+    return new Promise((resolve) => (this.wake = () => resolve(TICK)));
+  }
+
+  take(): void {
+    this.ticked = false;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+export async function* watchObjects<T extends SkyObject>(
+  ctx: ResolverContext,
+  kind: Kind,
+  args: WatchArgs,
+  signal: AbortSignal,
+): AsyncGenerator<WatchEvent<T>> {
+  const filter = new SelectorFilter(parseLabelSelector(args.labelSelector, 'labelSelector'));
+  const namespace = KIND_INFO[kind].namespaced ? (args.namespace ?? undefined) : undefined;
+  let since = args.resourceVersion == null ? undefined : checkResourceVersion(args.resourceVersion, 'resourceVersion');
+
+  if (since === undefined) {
+    const list = await ctx.store.list({ kind, namespace });
+    for (const object of list.items) {
+      const event = filter.apply({ type: 'ADDED', object: object as T, resourceVersion: object.metadata.resourceVersion });
+      if (event) yield event;
+    }
+    since = list.resourceVersion;
+    yield { type: 'BOOKMARK', resourceVersion: since };
+  }
+  if (signal.aborted) return;
+
+  // Our own controller, so the store watch ends however this generator ends.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const aborted = new Promise<typeof ABORT>((resolve) => stop.signal.addEventListener('abort', () => resolve(ABORT), { once: true }));
+  const iterator = ctx.store.watch({ kind, namespace, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
+  const ticker = new Ticker(ctx.bookmarkIntervalMs);
+
+  let told = BigInt(since); // the newest version this watcher has been sent
+  let readLastTick: bigint | undefined; // store version read at the previous tick
+  let eventWaiting = false;
+  const pull = () => {
+    eventWaiting = false;
+    const next = iterator.next();
+    next.then(() => (eventWaiting = true), () => (eventWaiting = true));
+    return next;
+  };
+
+  try {
+    let pending = pull();
+    for (;;) {
+      // `pending` comes first: when an event and a tick are both ready, the event wins.
+      const winner = await Promise.race([pending, ticker.wait(), aborted]);
+      if (winner === ABORT) return;
+      if (winner === TICK) {
+        if (eventWaiting) continue; // deliver what is already here before any bookmark
+        ticker.take();
+        const safe = readLastTick;
+        readLastTick = BigInt(await ctx.store.currentResourceVersion());
+        if (safe !== undefined && safe > told && !eventWaiting) {
+          told = safe;
+          yield { type: 'BOOKMARK', resourceVersion: String(safe) };
+        }
+        continue;
+      }
+      if (winner.done) return;
+      pending = pull();
+      const event = filter.apply(toWatchEvent<T>(winner.value));
+      if (!event) continue;
+      const version = BigInt(event.resourceVersion);
+      if (version > told) told = version;
+      yield event;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    stop.abort();
+    ticker.stop();
+    iterator.return?.().catch(() => undefined);
+  }
+}
+
+function toWatchEvent<T extends SkyObject>(event: StoreEvent): WatchEvent<T> {
+  return { type: event.type, object: event.object as T, resourceVersion: event.resourceVersion };
+}

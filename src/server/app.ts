@@ -1,0 +1,100 @@
+/**
+ * buildApp: the API server as one HTTP server carrying GraphQL over HTTP (Yoga, GraphiQL in a
+ * browser) and over WebSocket (graphql-ws), both at /graphql, plus /healthz and /readyz.
+ * Cross-cutting behaviour is in useX plugins; this file only wires them.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { ResolverContext } from '../resolvers/context.js';
+import { ensureDefaultNamespace } from '../resolvers/namespace.js';
+import { buildSchema } from '../schema/index.js';
+import type { Store } from '../storage/store.js';
+import { mountGraphQLWs } from './graphql-ws.js';
+import { createLogger, yogaLogger, type Logger } from './logger.js';
+import { useDomainErrors } from './use-domain-errors.js';
+import { useInputErrorCodes } from './use-input-error-codes.js';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  /** Defaults to a logger at config.logLevel. */
+  logger?: Logger;
+}
+
+export interface App {
+  start(): Promise<void>;
+  /** Stops accepting, ends subscriptions and connections. The store is the caller's to close. */
+  stop(): Promise<void>;
+  /** The bound port (the real one when configured as 0); valid after start(). */
+  readonly port: number;
+  /** http://host:port/graphql */
+  readonly url: string;
+}
+
+export function buildApp({ config, store, logger = createLogger(config.logLevel) }: AppOptions): App {
+  const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs };
+  const yoga = createYoga<object, ResolverContext>({
+    schema: buildSchema(),
+    context,
+    logging: yogaLogger(logger),
+    healthCheckEndpoint: '/healthz',
+    graphiql: { subscriptionsProtocol: 'WS', title: 'Sky Manager' },
+    landingPage: false,
+    plugins: [
+      useInputErrorCodes(),
+      useDomainErrors(),
+      useReadinessCheck({
+        endpoint: '/readyz',
+        // Ready when the store answers (etcd reachable, lowdb file loaded). The reason goes to
+        // the log, not into the response.
+        check: async () => {
+          try {
+            await store.currentResourceVersion();
+            return true;
+          } catch (error) {
+            logger.warn({ err: error }, 'not ready: the store does not answer');
+            return false;
+          }
+        },
+      }),
+    ],
+  });
+
+  const server = createServer(yoga);
+  const ws = mountGraphQLWs(server, yoga);
+  let port = 0;
+
+  return {
+    async start() {
+      await ensureDefaultNamespace(context);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      port = (server.address() as AddressInfo).port;
+      logger.info({ url: this.url, store: config.store }, 'API server started');
+    },
+
+    async stop() {
+      await ws.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      logger.info('API server stopped');
+    },
+
+    get port() {
+      return port;
+    },
+
+    get url() {
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}${yoga.graphqlEndpoint}`;
+    },
+  };
+}

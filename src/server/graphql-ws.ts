@@ -1,0 +1,78 @@
+/**
+ * graphql-ws on the HTTP server's /graphql path. Every operation executes through
+ * `yoga.getEnveloped()`, so WebSocket requests get the same plugins, context, validation, error
+ * codes and masking as HTTP ones (as in Yoga's examples/graphql-ws).
+ */
+import type { Server } from 'node:http';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer } from 'ws';
+import type { ResolverContext } from '../resolvers/context.js';
+
+type Yoga = YogaServerInstance<object, ResolverContext>;
+type Enveloped = ReturnType<Yoga['getEnveloped']>;
+
+/** The enveloped execute/subscribe travel to graphql-ws's execute/subscribe in rootValue. */
+interface EnvelopedRoot {
+  execute: Enveloped['execute'];
+  subscribe: Enveloped['subscribe'];
+}
+
+/** How long clients get to answer the closing handshake when the server stops. */
+const CLOSE_GRACE_MS = 1_000;
+
+export interface GraphQLWsHandle {
+  close(): Promise<void>;
+}
+
+export function mountGraphQLWs(server: Server, yoga: Yoga): GraphQLWsHandle {
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const disposable = useServer(
+    {
+      execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      onSubscribe: async (ctx, _id, params) => {
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params,
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          // A syntax error is the client's; graphql-ws would otherwise close the whole socket.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe } satisfies EnvelopedRoot,
+        };
+      },
+    },
+    wss,
+  );
+
+  return {
+    async close() {
+      // "Going away" (1001) to every client, so it knows to reconnect elsewhere or later; the
+      // server's side of each subscription then ends, and with it its store watch. A client
+      // that does not answer the closing handshake promptly is cut off.
+      const clients = [...wss.clients];
+      const gone = clients.map((client) => new Promise((resolve) => (client.readyState === client.CLOSED ? resolve(undefined) : client.once('close', resolve))));
+      const cutOff = setTimeout(() => clients.forEach((client) => client.terminate()), CLOSE_GRACE_MS);
+      await disposable.dispose();
+      await Promise.all(gone);
+      clearTimeout(cutOff);
+    },
+  };
+}

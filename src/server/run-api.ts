@@ -1,0 +1,32 @@
+/**
+ * Starts the API server the way `skym server` and `skym up` both do: open the configured store,
+ * build the app, listen; `stop()` undoes it in reverse order.
+ */
+import type { Config } from '../config.js';
+import { buildApp } from './app.js';
+import type { Logger } from './logger.js';
+import { openStore } from './open-store.js';
+
+export interface RunningApi {
+  /** http://HOST:PORT/graphql, with the real port when configured as 0. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function runApi(config: Config, logger: Logger): Promise<RunningApi> {
+  const store = await openStore(config, logger);
+  const app = buildApp({ config, store, logger });
+  try {
+    await app.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    url: app.url,
+    async stop() {
+      await app.stop();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * Expected failures are DomainErrors (src/domain/errors.ts). This plugin is the one place that
+ * turns them into GraphQLErrors carrying `extensions: {code, ...details}`; it runs before Yoga's
+ * masking, which then lets them through and masks everything else as "Unexpected error.".
+ *
+ * Three routes reach a client: a resolver throws (execution result), a subscription's `subscribe`
+ * throws before the stream starts (subscribe result), and a running stream throws (GONE from the
+ * store's watch, say), which graphql-ws sends as an `error` message: it copies `extensions` from
+ * the GraphQLError thrown here, so the code survives.
+ */
+import { GraphQLError } from 'graphql';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { DomainError } from '../domain/errors.js';
+
+type Result = { errors?: readonly GraphQLError[] };
+
+function domainErrorIn(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (error instanceof GraphQLError && error.originalError instanceof DomainError) return error.originalError;
+  return undefined;
+}
+
+export function toGraphQLError(error: unknown): unknown {
+  const domain = domainErrorIn(error);
+  if (!domain) return error;
+  const located = error instanceof GraphQLError ? error : undefined;
+  return new GraphQLError(domain.message, {
+    nodes: located?.nodes,
+    path: located?.path,
+    extensions: { code: domain.code, ...domain.details },
+  });
+}
+
+function mapErrors({ result, setResult }: { result: Result; setResult: (r: never) => void }): void {
+  if (!result.errors?.some((e) => domainErrorIn(e))) return;
+  setResult({ ...result, errors: result.errors.map(toGraphQLError) } as never);
+}
+
+export function useDomainErrors(): Plugin {
+  return {
+    onExecute: () => ({
+      onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors as never),
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors as never),
+      onSubscribeError: ({ error, setError }) => setError(toGraphQLError(error)),
+    }),
+  };
+}

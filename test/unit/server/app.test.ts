@@ -1,0 +1,63 @@
+/**
+ * buildApp in-process with a store that breaks: unexpected failures are masked (no message, no
+ * stack, no path leaks to the client) while expected ones keep their code, and readiness
+ * follows the store.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config.js';
+import { buildApp, type App } from '../../../src/server/app.js';
+import { createLogger } from '../../../src/server/logger.js';
+import type { ObjectKey } from '../../../src/domain/kinds.js';
+import { MemoryStore } from '../../../src/storage/memory-store.js';
+
+class BrokenStore extends MemoryStore {
+  broken = false;
+  override async get(key: ObjectKey) {
+    if (this.broken && key.kind === 'Job') throw new Error('disk on fire at /var/lib/secret');
+    return super.get(key);
+  }
+  override async currentResourceVersion() {
+    if (this.broken) throw new Error('disk on fire');
+    return super.currentResourceVersion();
+  }
+}
+
+describe('buildApp', () => {
+  const store = new BrokenStore();
+  let app: App;
+
+  beforeAll(async () => {
+    const config = loadConfig({ port: 0, store: 'memory', logLevel: 'silent' }, {});
+    app = buildApp({ config, store, logger: createLogger('silent') });
+    await app.start();
+  });
+  afterAll(async () => {
+    await app.stop();
+    await store.close();
+  });
+
+  const query = async (q: string) => {
+    const response = await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q }) });
+    return { status: response.status, text: await response.text() };
+  };
+
+  it('masks unexpected errors and keeps expected ones', async () => {
+    expect(app.port).toBeGreaterThan(0);
+    expect(app.url).toBe(`http://127.0.0.1:${app.port}/graphql`);
+    store.broken = true;
+    try {
+      const broken = await query('{ job(name: "x") { kind } }');
+      const body = JSON.parse(broken.text);
+      expect(body.errors[0].message).toBe('Unexpected error.');
+      expect(broken.text).not.toMatch(/secret|fire|stack/);
+      const expected = JSON.parse((await query('{ cluster(name: "cluster-0") { kind } }')).text);
+      expect(expected.errors[0]).toMatchObject({ message: "Object 'clusters/cluster-0' not found.", extensions: { code: 'NOT_FOUND' } });
+      const ready = await fetch(app.url.replace('/graphql', '/readyz'));
+      expect(ready.status).toBe(503);
+      expect(await ready.text()).not.toMatch(/fire/);
+    } finally {
+      store.broken = false;
+    }
+    expect((await fetch(app.url.replace('/graphql', '/readyz'))).status).toBe(200);
+  });
+});
