@@ -9,11 +9,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from './root.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BIN = join(ROOT, 'bin', 'run.js');
-const COMMAND = join(ROOT, 'dist', 'cli', 'commands', 'server.js');
+const BIN = join(PROJECT_ROOT, 'bin', 'run.js');
+const COMMAND = join(PROJECT_ROOT, 'dist', 'cli', 'commands', 'server.js');
 const LISTENING = /Sky Manager API listening on (http:\/\/\S+)/;
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -76,7 +75,7 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   args.push(...(options.extraArgs ?? []));
 
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SKYM_LOG_LEVEL: 'warn', ...options.env },
   });

@@ -4,14 +4,13 @@
  * SIGTERM and SIGINT that ends open subscriptions, and clear refusals of bad flags.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindApi } from '../helpers/api.js';
 import { startBackend, STORES } from '../helpers/backends.js';
 import { Watch, type WatchEvent } from '../helpers/graphql.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
+import { PROJECT_ROOT } from '../helpers/root.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LINE = /^Sky Manager API listening on http:\/\/127\.0\.0\.1:(\d+)\/graphql\n$/;
 
 describe('skym server', () => {
@@ -26,7 +25,7 @@ describe('skym server', () => {
 
   it('prints exactly one line, with the port it really listens on, and logs nothing to stdout', async () => {
     const child = spawn(process.execPath, ['bin/run.js', 'server', '--port', '0', '--store', 'memory'], {
-      cwd: ROOT,
+      cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, SKYM_LOG_LEVEL: 'info' },
     });
@@ -87,7 +86,7 @@ describe('skym server', () => {
     [['--port', '70000'], /port|70000/i],
     [['--store', 'etcd', '--etcd-endpoints', 'not a url'], /etcdEndpoints|url/i],
   ])('refuses %j with a message and a non-zero exit', (flags, message) => {
-    const result = spawnSync(process.execPath, ['bin/run.js', 'server', ...flags], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SKYM_LOG_LEVEL: 'silent' } });
+    const result = spawnSync(process.execPath, ['bin/run.js', 'server', ...flags], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, SKYM_LOG_LEVEL: 'silent' } });
     expect(result.status).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(message);
     expect(result.stdout).not.toMatch(/listening/);
