@@ -8,9 +8,9 @@
  * five exported classes only fix the kind (and whether a namespace applies).
  */
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
-import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent, WatchEventType } from '../domain/types.js';
-import { SkyClient, type SkyClientOptions, type Variables } from './connection.js';
-import { DOCUMENTS, type KindDocuments } from './documents.js';
+import type { LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
+import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
+import { DOCUMENTS, LOG_DOCUMENTS, type KindDocuments } from './documents.js';
 import { objectKey } from './informer.js';
 
 export interface ApiOptions extends SkyClientOptions {
@@ -174,7 +174,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
     return this.kind === 'Namespace' ? { ...result, spec: {} } : result;
   }
 
-  private address(name: string): Variables {
+  protected address(name: string): Variables {
     return this.namespaced ? { namespace: this.namespace, name } : { name };
   }
 
@@ -226,13 +226,74 @@ export class NamespaceAPI extends ResourceAPI<'Namespace'> {
   }
 }
 
-export class JobAPI extends ResourceAPI<'Job'> {
+export interface LogsOptions {
+  /** Only the last `tail` lines of each replica (so far, when following). */
+  tail?: number;
+  /**
+   * Called for each cluster whose logs could not be read (and when the workload is on no cluster
+   * yet): the lines are then incomplete. Default: process.emitWarning, so nothing goes unsaid.
+   */
+  onWarning?: (warning: Warning) => void;
+}
+
+export interface FollowLogsOptions extends LogsOptions {
+  /** Ends the follow (the iteration then finishes normally). */
+  signal?: AbortSignal;
+}
+
+/** `cluster "b": its Skylet …`, or the message alone when it is about no cluster. */
+export function formatWarning(warning: Warning): string {
+  return warning.cluster === undefined ? warning.message : `cluster "${warning.cluster}": ${warning.message}`;
+}
+
+const emitWarning = (warning: Warning) => process.emitWarning(formatWarning(warning), 'SkyWarning');
+
+/** The warnings the server sent beside a result, in `extensions.warnings`. */
+function warningsOf(result: Result<unknown>): Warning[] {
+  const warnings = result.extensions?.warnings;
+  if (!Array.isArray(warnings)) return [];
+  return warnings
+    .filter((w): w is Warning => typeof w?.message === 'string')
+    .map(({ message, cluster }) => (typeof cluster === 'string' ? { message, cluster } : { message }));
+}
+
+/** Jobs and Deployments: objects, plus the logs of their replicas. */
+export class WorkloadAPI<K extends 'Job' | 'Deployment'> extends ResourceAPI<K> {
+  /**
+   * Every replica's lines so far, cluster by cluster, each replica's together. Clusters whose
+   * logs cannot be read are left out and reported to `onWarning`.
+   */
+  async logs(name: string, options: LogsOptions = {}): Promise<LogLine[]> {
+    const result = await this.client.requestWithExtensions<{ lines: LogLine[] }>(LOG_DOCUMENTS[this.kind].logs, this.logVariables(name, options));
+    warningsOf(result).forEach(options.onWarning ?? emitWarning);
+    return result.data.lines;
+  }
+
+  /**
+   * Lines as the replicas write them, from every cluster at once; ends when every replica has
+   * finished, or on `signal`. A dropped connection throws ConnectionError: a follow cannot be
+   * resumed without repeating lines, so starting again (with `tail`) is the caller's choice.
+   */
+  async *followLogs(name: string, options: FollowLogsOptions = {}): AsyncGenerator<LogLine> {
+    const results = this.client.subscription<{ line: LogLine }>(LOG_DOCUMENTS[this.kind].follow, this.logVariables(name, options), options.signal);
+    for await (const result of results) {
+      warningsOf(result).forEach(options.onWarning ?? emitWarning);
+      if (result.data) yield result.data.line;
+    }
+  }
+
+  private logVariables(name: string, { tail }: LogsOptions): Variables {
+    return { ...this.address(name), tail };
+  }
+}
+
+export class JobAPI extends WorkloadAPI<'Job'> {
   constructor(options: NamespacedApiOptions = {}) {
     super('Job', options);
   }
 }
 
-export class DeploymentAPI extends ResourceAPI<'Deployment'> {
+export class DeploymentAPI extends WorkloadAPI<'Deployment'> {
   constructor(options: NamespacedApiOptions = {}) {
     super('Deployment', options);
   }

@@ -24,6 +24,13 @@ export interface SkyClientOptions {
 
 export type Variables = Record<string, unknown>;
 
+/** One result of an operation: its data, and what the server sent beside it. */
+export interface Result<T> {
+  /** Absent from a subscription message that carries only extensions. */
+  data?: T;
+  extensions?: Record<string, unknown>;
+}
+
 // Reconnect delays of a watch: quick first retries for a blip, capped for an outage.
 const RECONNECT_BASE_MS = 100;
 const RECONNECT_MAX_MS = 5_000;
@@ -51,8 +58,14 @@ export class SkyClient {
 
   /** Runs a query or mutation; failures are thrown as the classes of ./errors.ts. */
   async request<T>(document: string, variables: Variables): Promise<T> {
+    return (await this.requestWithExtensions<T>(document, variables)).data;
+  }
+
+  /** As request(), with the response's `extensions` too (where the server puts warnings). */
+  async requestWithExtensions<T>(document: string, variables: Variables): Promise<Result<T> & { data: T }> {
     try {
-      return await this.http.request<T>(document, variables);
+      const { data, extensions } = await this.http.rawRequest<T>(document, variables);
+      return { data, extensions: extensions as Result<T>['extensions'] };
     } catch (error) {
       throw this.translate(error);
     }
@@ -83,7 +96,8 @@ export class SkyClient {
       let delivered = false;
       let lost: ConnectionError | undefined;
       try {
-        for await (const data of this.subscribe<{ event: E }>(document, { ...variables, resourceVersion: from }, stop)) {
+        for await (const { data } of this.subscribe<{ event: E }>(document, { ...variables, resourceVersion: from }, stop)) {
+          if (!data) continue;
           from = data.event.resourceVersion;
           delivered = true;
           yield data.event;
@@ -115,6 +129,16 @@ export class SkyClient {
     }
   }
 
+  /**
+   * Runs a subscription once, yielding each result as it comes. Unlike watch() it does not resume
+   * after a dropped connection (it throws ConnectionError): for streams that have no version to
+   * resume from, such as a log follow. Ends when the server completes it, or normally on `signal`
+   * and close().
+   */
+  async *subscription<T>(document: string, variables: Variables, signal?: AbortSignal): AsyncGenerator<Result<T>> {
+    yield* this.subscribe<T>(document, variables, signal ? AbortSignal.any([signal, this.closing.signal]) : this.closing.signal);
+  }
+
   /** Ends every watch and closes the WebSocket. HTTP needs no closing. */
   async close(): Promise<void> {
     this.closing.abort();
@@ -124,19 +148,21 @@ export class SkyClient {
   }
 
   /**
-   * One subscription on the shared socket, as an iterable of `data`. It ends when the server
+   * One subscription on the shared socket, as an iterable of its results. It ends when the server
    * completes it or `signal` aborts, and throws ConnectionError when the socket goes away and the
    * server's own error (as ./errors.ts classes) when it sends one.
    */
-  private async *subscribe<T>(query: string, variables: Variables, signal: AbortSignal): AsyncGenerator<T> {
+  private async *subscribe<T>(query: string, variables: Variables, signal: AbortSignal): AsyncGenerator<Result<T>> {
     if (signal.aborted) return;
     const ws = this.wsClient();
-    const results = new Channel<T>();
+    const results = new Channel<Result<T>>();
     const unsubscribe = ws.subscribe<T>(
       { query, variables },
       {
         next: (result: FormattedExecutionResult<T>) =>
-          result.errors?.length ? results.fail(errorFromGraphQL(result.errors)) : results.push(result.data as T),
+          result.errors?.length
+            ? results.fail(errorFromGraphQL(result.errors))
+            : results.push({ data: result.data ?? undefined, extensions: result.extensions }),
         error: (error: unknown) =>
           results.fail(Array.isArray(error) ? errorFromGraphQL(error as GraphQLFormattedError[]) : this.connectionError(error)),
         complete: () => results.end(),

@@ -39,6 +39,7 @@ fragment ClusterFields on Cluster {
     nodes { name capacity { ...ResourcesFields } allocatable { ...ResourcesFields } ready }
     acceleratorTypes
     message
+    skyletEndpoint
   }
 }`;
 
@@ -158,3 +159,26 @@ export const DOCUMENTS = Object.fromEntries(KINDS.map((kind) => [kind, documents
   Kind,
   KindDocuments
 >;
+
+/** The log operations of Jobs and Deployments; root fields aliased `lines` (query) and `line`. */
+export interface LogDocuments {
+  /** Variables: namespace, name, tail?. */
+  logs: string;
+  /** Variables: namespace, name, tail?. */
+  follow: string;
+}
+
+function logDocumentsFor(kind: 'Job' | 'Deployment'): LogDocuments {
+  const single = kind[0].toLowerCase() + kind.slice(1);
+  const vars = '($namespace: String!, $name: String!, $tail: Int)';
+  const args = '(namespace: $namespace, name: $name, tail: $tail)';
+  return {
+    logs: `query ${kind}Logs${vars} { lines: ${single}Logs${args} { cluster replica line } }`,
+    follow: `subscription Follow${kind}Logs${vars} { line: follow${kind}Logs${args} { cluster replica line } }`,
+  };
+}
+
+export const LOG_DOCUMENTS: Record<'Job' | 'Deployment', LogDocuments> = {
+  Job: logDocumentsFor('Job'),
+  Deployment: logDocumentsFor('Deployment'),
+};

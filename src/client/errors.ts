@@ -81,17 +81,5 @@ export function errorFromGraphQL(errors: readonly GraphQLFormattedError[]): Erro
   return error;
 }
 
-/** The reason a socket or fetch failed, as short as the platform allows ("ECONNREFUSED"). */
-export function networkReason(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return String(error);
-  const { code, message, cause, error: inner } = error as { code?: unknown; message?: unknown; cause?: unknown; error?: unknown };
-  // fetch wraps the socket error in `cause`; ws's ErrorEvent wraps it in `error`.
-  if (cause !== undefined) return networkReason(cause);
-  if (inner !== undefined) return networkReason(inner);
-  if (typeof code === 'string') return code;
-  if (typeof code === 'number') {
-    const { reason } = error as { reason?: unknown };
-    return `WebSocket closed with code ${code}${typeof reason === 'string' && reason !== '' ? `: ${reason}` : ''}`;
-  }
-  return typeof message === 'string' && message !== '' ? message : 'connection failed';
-}
+// Shared with the API server, which reads logs from Skylets over HTTP too.
+export { networkReason } from '../domain/network-reason.js';

@@ -2,8 +2,10 @@
  * A Skylet's cluster controller (the Kubelet's node-status loop): every few seconds it asks the
  * cluster manager for capacity and writes health and figures into the Cluster's status. One
  * failure is a blip; `failureThreshold` in a row turn the cluster ERROR, with the reason, so the
- * scheduler stops placing work there. The Skylet owns its Cluster's status, so writes need no
- * compare-and-swap, and nothing is written when nothing changed.
+ * scheduler stops placing work there. Each write also publishes where this Skylet serves the
+ * cluster (status.skyletEndpoint), as a kubelet publishes its address in its Node's status.
+ * The Skylet owns its Cluster's status, so writes need no compare-and-swap, and nothing is
+ * written when nothing changed.
  */
 import type pino from 'pino';
 import type { ClusterAPI } from '../client/api.js';
@@ -19,6 +21,8 @@ export interface ClusterHealthOptions {
   clusterApi: ClusterAPI;
   logger: pino.Logger;
   failureThreshold?: number;
+  /** Published as status.skyletEndpoint, so the API server can read this cluster's logs. */
+  skyletEndpoint?: string;
 }
 
 export class ClusterHealth {
@@ -28,7 +32,7 @@ export class ClusterHealth {
 
   /** One probe; `manager` is an Error when the Skylet could not create one for this cluster. */
   async probe(manager: ClusterManager | Error): Promise<void> {
-    const { clusterName, clusters, failureThreshold = 3 } = this.options;
+    const { clusterName, clusters, failureThreshold = 3, skyletEndpoint } = this.options;
     const cluster = clusters.get(clusterName);
     if (!cluster) return;
     let status: ClusterStatus;
@@ -41,6 +45,7 @@ export class ClusterHealth {
         ...capacity,
         phase: 'READY',
         message: undefined,
+        skyletEndpoint,
         conditions: setCondition(cluster.status.conditions, { type: 'Ready', status: 'True', reason: 'CapacityReported' }),
       };
     } catch (error) {
@@ -55,6 +60,8 @@ export class ClusterHealth {
         ...cluster.status,
         phase: 'ERROR',
         message,
+        // Still published: the endpoint then explains why this cluster's logs cannot be read.
+        skyletEndpoint,
         conditions: setCondition(cluster.status.conditions, { type: 'Ready', status: 'False', reason: 'Unreachable', message }),
       };
     }

@@ -1,14 +1,16 @@
 /**
  * The controller manager: a client of the API like any other (it never touches the store), so it
  * runs inside `skym up` or as its own process (`skym controllers --api URL`). It wires the shared
- * caches, the scheduler controller and the Skylet controller, and starts the controllers only
- * once every cache has synced, so no reconcile acts on a half-listed world.
+ * caches, the scheduler controller, the Skylet controller and the Skylet endpoint (through which
+ * the API server reads logs, since only this process can reach the clusters), and starts the
+ * controllers only once every cache has synced, so no reconcile acts on a half-listed world.
  */
 import pino from 'pino';
 import { SkyClient } from '../client/connection.js';
 import { SharedCaches } from './caches.js';
 import { SchedulerController } from './scheduler-controller.js';
 import { SkyletController } from './skylet-controller.js';
+import { createSkyletEndpoint } from './skylet-endpoint.js';
 
 export interface ControllerManagerOptions {
   apiUrl: string;
@@ -17,11 +19,17 @@ export interface ControllerManagerOptions {
   logger: pino.Logger;
   probeIntervalMs?: number;
   statusIntervalMs?: number;
+  /** Where the Skylet endpoint listens; default 127.0.0.1 (the API server on this machine). */
+  skyletHost?: string;
+  /** Default 0: a free port, published in each Cluster's status. */
+  skyletPort?: number;
 }
 
 export interface ControllerManager {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** `http://host:port` of the Skylet endpoint; valid after start(). */
+  readonly skyletEndpoint: string;
 }
 
 export function createControllerManager(options: ControllerManagerOptions): ControllerManager {
@@ -29,24 +37,42 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
   const client = new SkyClient({ url: apiUrl });
   const caches = new SharedCaches(client, logger);
   const scheduler = new SchedulerController({ caches, logger });
+  const endpoint = createSkyletEndpoint({
+    host: options.skyletHost,
+    port: options.skyletPort,
+    lookup: (cluster) => skylets.skylet(cluster),
+    logger: logger.child({ component: 'skylet-endpoint' }),
+  });
   const skylets = new SkyletController({
     caches,
     stateDir,
     logger,
     probeIntervalMs: options.probeIntervalMs,
     statusIntervalMs: options.statusIntervalMs,
+    endpointFor: (cluster) => endpoint.urlFor(cluster),
   });
   return {
     async start() {
-      await caches.start();
+      // Listening before any Skylet starts, so the first status a Skylet writes has its address.
+      await endpoint.start();
+      try {
+        await caches.start();
+      } catch (error) {
+        await endpoint.stop();
+        throw error;
+      }
       scheduler.start();
       skylets.start();
     },
     async stop() {
+      await endpoint.stop();
       await skylets.stop();
       await scheduler.stop();
       await caches.stop();
       await client.close();
+    },
+    get skyletEndpoint() {
+      return endpoint.url;
     },
   };
 }

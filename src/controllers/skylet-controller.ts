@@ -34,6 +34,11 @@ export class SkyletController {
     this.controller.start();
   }
 
+  /** The running Skylet of a cluster, if any. */
+  skylet(cluster: string): Skylet | undefined {
+    return this.skylets.get(cluster)?.skylet;
+  }
+
   async stop(): Promise<void> {
     await this.controller.stop();
     await Promise.all([...this.skylets.values()].map(({ skylet }) => skylet.stop()));

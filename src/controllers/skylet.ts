@@ -6,11 +6,12 @@
  *   the cluster already runs, so orphans left by a crash are cleaned up;
  * - replica status (replica-status.ts) every `statusIntervalMs`.
  * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
- * off instead of piling up.
+ * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
+ * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.
  */
 import type pino from 'pino';
 import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
-import type { ClusterManager } from '../cluster-managers/types.js';
+import type { ClusterManager, LogLine, LogOptions, WorkloadRef } from '../cluster-managers/types.js';
 import type { Cluster } from '../domain/types.js';
 import type { SharedCaches } from './caches.js';
 import { ClusterHealth } from './cluster-health.js';
@@ -27,6 +28,8 @@ export interface SkyletOptions {
   probeIntervalMs?: number;
   statusIntervalMs?: number;
   createManager?: ClusterManagerFactory;
+  /** The Skylet endpoint URL of a cluster (skylet-endpoint.ts), published in its status. */
+  endpointFor?: (cluster: string) => string;
 }
 
 const HEALTH = 'health';
@@ -37,6 +40,8 @@ export class Skylet {
   private readonly loops: Controller;
   private readonly flowController: Controller;
   private unsubscribe = () => {};
+  /** Aborted by stop(): ends the log streams this Skylet serves. */
+  private readonly stopping = new AbortController();
   private readonly logger: pino.Logger;
   readonly name: string;
 
@@ -49,7 +54,13 @@ export class Skylet {
     this.logger = options.logger.child({ cluster: this.name });
     const probeIntervalMs = options.probeIntervalMs ?? 2_000;
     const statusIntervalMs = options.statusIntervalMs ?? 1_000;
-    const health = new ClusterHealth({ clusterName: this.name, clusters: caches.clusters, clusterApi: caches.clusterApi, logger: this.logger });
+    const health = new ClusterHealth({
+      clusterName: this.name,
+      clusters: caches.clusters,
+      clusterApi: caches.clusterApi,
+      logger: this.logger,
+      skyletEndpoint: options.endpointFor?.(this.name),
+    });
     const replicaStatus = new ReplicaStatus({ clusterName: this.name, caches, logger: this.logger });
     const flow = new Flow(this.name, caches);
 
@@ -103,7 +114,25 @@ export class Skylet {
     this.logger.info(`Launched Skylet for cluster: ${this.name}.`);
   }
 
+  /**
+   * The replicas' log lines as the cluster manager reads them. Throws at once when there is no
+   * manager; a stream cut short because this Skylet stopped throws too, so that its reader knows
+   * the logs are incomplete rather than finished.
+   */
+  logs(ref: WorkloadRef, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const manager = this.manager;
+    if (manager instanceof Error) throw manager;
+    const stopping = this.stopping.signal;
+    const signal = options.signal ? AbortSignal.any([options.signal, stopping]) : stopping;
+    const name = this.name;
+    return (async function* () {
+      yield* manager.logs(ref, { ...options, signal });
+      if (stopping.aborted) throw new Error(`the Skylet of cluster ${name} stopped`);
+    })();
+  }
+
   async stop(): Promise<void> {
+    this.stopping.abort();
     this.unsubscribe();
     await Promise.all([this.loops.stop(), this.flowController.stop()]);
     if (!(this.manager instanceof Error)) await this.manager.close();

@@ -24,6 +24,13 @@ export const NAMESPACED_KINDS = KINDS.filter((k) => KIND_INFO[k].namespaced);
 
 export const DEFAULT_NAMESPACE = 'default';
 
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Object and namespace names are DNS-1123 labels, as in Kubernetes: at most 63 of [a-z0-9-]. */
+export function isValidName(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
 /** Identifies one object. `namespace` is undefined for global kinds. */
 export interface ObjectKey {
   kind: Kind;

@@ -92,6 +92,13 @@ export interface ClusterStatus {
   nodes: NodeStatus[];
   acceleratorTypes: string[];
   message?: string;
+  /**
+   * Where the Skylet that manages this cluster serves it (`http://host:port/clusters/NAME`),
+   * published by the Skylet's health probe: the API server reads logs there, the way
+   * kube-apiserver reaches a kubelet at the address its Node status publishes. Absent while no
+   * Skylet runs for the cluster. See src/domain/skylet-api.ts.
+   */
+  skyletEndpoint?: string;
 }
 
 // ---------------------------------------------------------------- Namespace
@@ -234,6 +241,25 @@ export interface ObjectsByKind {
   Job: Job;
   Deployment: Deployment;
   FilterPolicy: FilterPolicy;
+}
+
+// ---------------------------------------------------------------- Logs
+
+/** One line of one replica's log. `replica` is 0-based within its cluster, as the cluster reports it. */
+export interface LogLine {
+  cluster: string;
+  replica: number;
+  line: string;
+}
+
+/**
+ * Something a successful answer could not include, sent beside it (GraphQL `extensions.warnings`)
+ * rather than failing it: "cluster b: its Skylet is unreachable" while cluster a's logs are there.
+ */
+export interface Warning {
+  message: string;
+  /** The cluster it is about, when it is about one. */
+  cluster?: string;
 }
 
 // ---------------------------------------------------------------- Watch

@@ -4,6 +4,7 @@
  * should hear about, not something silently ignored).
  */
 import { BadUserInputError } from '../domain/errors.js';
+import { skyletEndpointProblem } from '../domain/skylet-api.js';
 import {
   CLUSTER_MANAGERS,
   CLUSTER_PHASES,
@@ -52,6 +53,7 @@ export interface ClusterStatusInput {
   nodes?: Maybe<NodeStatusInput[]>;
   acceleratorTypes?: Maybe<string[]>;
   message?: Maybe<string>;
+  skyletEndpoint?: Maybe<string>;
 }
 
 /** Which connection section belongs to which manager. */
@@ -119,6 +121,13 @@ export const clusterKind = defineKind({
       acceleratorTypes: [...(input.acceleratorTypes ?? [])],
     };
     if (input.message != null) status.message = input.message;
+    if (input.skyletEndpoint != null) {
+      // Checked here and again before every fetch (src/resolvers/skylet-logs.ts): the API server
+      // fetches this URL, so it must not point anywhere but at an http(s) server.
+      const problem = skyletEndpointProblem(input.skyletEndpoint);
+      if (problem) throw new BadUserInputError(`${field}.skyletEndpoint`, problem);
+      status.skyletEndpoint = input.skyletEndpoint;
+    }
     return status;
   },
 });

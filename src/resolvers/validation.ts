@@ -4,6 +4,7 @@
  * always learns which field to fix. Each returns the value normalised (defaults filled).
  */
 import { BadUserInputError } from '../domain/errors.js';
+import { DNS1123_LABEL } from '../domain/kinds.js';
 import { isValidLabelKey, isValidLabelValue, parseLabelSelector } from '../domain/selector.js';
 import type { Condition, Resources, StringMap } from '../domain/types.js';
 
@@ -24,8 +25,6 @@ export interface ConditionInput {
   message?: Maybe<string>;
   lastTransitionTime?: Maybe<string>;
 }
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Object names (and namespace names) are DNS-1123 labels, as in Kubernetes. */
 export function checkName(value: string, field: string): string {

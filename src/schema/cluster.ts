@@ -70,6 +70,10 @@ const ClusterStatusRef = builder.objectRef<ClusterStatus>('ClusterStatus').imple
     nodes: t.expose('nodes', { type: [NodeStatusRef] }),
     acceleratorTypes: t.exposeStringList('acceleratorTypes'),
     message: t.exposeString('message', { nullable: true }),
+    skyletEndpoint: t.exposeString('skyletEndpoint', {
+      nullable: true,
+      description: "Where the Skylet managing this cluster serves it (http://host:port/clusters/NAME); the API server reads the cluster's logs there.",
+    }),
   }),
 });
 
@@ -121,6 +125,7 @@ const ClusterStatusInputRef = builder.inputRef<ClusterStatusInput>('ClusterStatu
     nodes: t.field({ type: [NodeStatusInput] }),
     acceleratorTypes: t.stringList(),
     message: t.string(),
+    skyletEndpoint: t.string({ description: 'An http(s) URL without credentials, query or fragment.' }),
   }),
 });
 

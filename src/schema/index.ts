@@ -8,6 +8,7 @@ import './cluster.js';
 import './deployment.js';
 import './filter-policy.js';
 import './job.js';
+import './logs.js';
 import './namespace.js';
 
 let schema: GraphQLSchema | undefined;

@@ -45,7 +45,7 @@ export interface ResourceFieldsOptions<T extends SkyObject, SpecInput, StatusInp
   resolvers: KindResolvers<T, SpecInput, StatusInput>;
 }
 
-const capitalize = (s: string) => s[0].toUpperCase() + s.slice(1);
+export const capitalize = (s: string) => s[0].toUpperCase() + s.slice(1);
 
 export function defineResourceFields<T extends SkyObject, SpecInput, StatusInput>(options: ResourceFieldsOptions<T, SpecInput, StatusInput>): void {
   const { kind, singular, plural, objectRef, specInput, statusInput, resolvers } = options;

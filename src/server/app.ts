@@ -15,6 +15,8 @@ import { mountGraphQLWs } from './graphql-ws.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';
 import { useDomainErrors } from './use-domain-errors.js';
 import { useInputErrorCodes } from './use-input-error-codes.js';
+import { useRestView } from './use-rest-view.js';
+import { useWarnings } from './use-warnings.js';
 
 export interface AppOptions {
   config: Config;
@@ -45,6 +47,8 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     plugins: [
       useInputErrorCodes(),
       useDomainErrors(),
+      useRestView(),
+      useWarnings(),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready when the store answers (etcd reachable, lowdb file loaded). The reason goes to

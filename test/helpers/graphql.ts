@@ -3,6 +3,7 @@
  * (graphql-ws with `ws`). Deliberately not src/client: these tests pin the server's contract as
  * any client sees it, including error shapes and HTTP status codes.
  */
+import type { FormattedExecutionResult } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -118,6 +119,8 @@ export interface WatchEvent {
  */
 export class Watch<E = WatchEvent> {
   readonly events: E[] = [];
+  /** Every `next` payload as sent, extensions included (some carry no data, only extensions). */
+  readonly payloads: FormattedExecutionResult<{ event: E }, unknown>[] = [];
   /** The errors of an `error` message (or of a `next` carrying errors), or the close event. */
   error?: unknown;
   completed = false;
@@ -137,6 +140,7 @@ export class Watch<E = WatchEvent> {
       { query, variables },
       {
         next: (result) => {
+          this.payloads.push(result);
           if (result.errors) this.error = result.errors;
           else if (result.data) this.events.push(result.data.event);
           this.changed?.();

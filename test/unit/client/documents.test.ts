@@ -18,7 +18,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { DOCUMENTS } from '../../../src/client/documents.js';
+import { DOCUMENTS, LOG_DOCUMENTS } from '../../../src/client/documents.js';
 import { KINDS } from '../../../src/domain/kinds.js';
 
 const schema = buildSchema(readFileSync(new URL('../../../schema.graphql', import.meta.url), 'utf8'));
@@ -56,8 +56,15 @@ function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode
   );
 }
 
-describe.each(KINDS)('%s documents', (kind) => {
-  const documents = Object.entries(DOCUMENTS[kind]);
+/** Each kind's documents, and the log documents of Jobs and Deployments. */
+const DOCUMENT_SETS: [string, Record<string, string>][] = [
+  ...KINDS.map((kind): [string, Record<string, string>] => [kind, { ...DOCUMENTS[kind] }]),
+  ['Job log', { ...LOG_DOCUMENTS.Job }],
+  ['Deployment log', { ...LOG_DOCUMENTS.Deployment }],
+];
+
+describe.each(DOCUMENT_SETS)('%s documents', (_set, set) => {
+  const documents = Object.entries(set);
 
   it.each(documents)('%s validates against schema.graphql', (_verb, text) => {
     expect(validate(schema, parse(text)).map((e) => e.message)).toEqual([]);

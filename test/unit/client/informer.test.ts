@@ -268,8 +268,10 @@ describe('Informer', () => {
     const { informer: unsynced } = makeInformer(unreachable);
     const started = unsynced.start();
     await vi.waitFor(() => expect(unreachable.listCalls.length).toBeGreaterThan(0));
+    // Expect the rejection before stopping, so it is handled when it happens.
+    const failed = expect(started).rejects.toThrow('stopped before its cache synced');
     await unsynced.stop();
-    await expect(started).rejects.toThrow('stopped before its cache synced');
+    await failed;
     expect(unsynced.hasSynced()).toBe(false);
   });
 });

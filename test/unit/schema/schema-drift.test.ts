@@ -22,6 +22,7 @@ describe('schema.graphql', () => {
       `${plural}(labelSelector: String, namespace: String): ${kind}List!`,
       `${kind[0].toLowerCase()}${kind.slice(1)}(name: String!, namespace: String = "default"): ${kind}!`,
     ];
+    const logs = (single: string) => `${single}Logs(name: String!, namespace: String = "default", tail: Int): [LogLine!]!`;
     expect(fields('Query')).toEqual(
       [
         'cluster(name: String!): Cluster!',
@@ -31,6 +32,8 @@ describe('schema.graphql', () => {
         ...namespaced('Job', 'jobs'),
         ...namespaced('Deployment', 'deployments'),
         ...namespaced('FilterPolicy', 'filterPolicies'),
+        logs('job'),
+        logs('deployment'),
       ].sort(),
     );
     const mutations = (kind: string, namespacedKind: boolean) => [
@@ -51,6 +54,8 @@ describe('schema.graphql', () => {
         watch('Jobs', 'Job', true),
         watch('Deployments', 'Deployment', true),
         watch('FilterPolicies', 'FilterPolicy', true),
+        'followJobLogs(name: String!, namespace: String = "default", tail: Int): LogLine!',
+        'followDeploymentLogs(name: String!, namespace: String = "default", tail: Int): LogLine!',
       ].sort(),
     );
   });

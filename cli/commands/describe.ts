@@ -1,0 +1,50 @@
+import { Args } from '@oclif/core';
+import type { SkyObject } from '../../src/domain/types.js';
+import { ApiCommand } from '../api-command.js';
+import { renderDescription } from '../describe.js';
+import { namespace } from '../flags.js';
+import { KIND_NAMES, resolveKind } from '../kinds.js';
+
+/** The objects described, in full (the same objects `skym get -o json` prints). */
+export type DescribeResult = SkyObject[];
+
+export default class Describe extends ApiCommand {
+  static override summary = 'Show everything about objects: metadata, spec, status, conditions and replicas per cluster.';
+
+  static override description = `KIND is one of ${KIND_NAMES.join(', ')} (singular and short names work too).
+
+Conditions are printed as a table with their reasons and messages: a job the scheduler cannot place has a condition of type Scheduled with reason Unschedulable whose message says why each cluster was rejected. Jobs and deployments also get a table of their replicas per cluster (placed, pending, running, succeeded, failed).`;
+
+  static override examples = [
+    { description: 'Why is this job still pending?', command: '<%= config.bin %> describe job sky-165c0f23' },
+    { description: 'A cluster: its capacity, nodes and health conditions.', command: '<%= config.bin %> describe cluster mluo-cloud' },
+    { description: 'Several filter policies of a namespace.', command: '<%= config.bin %> describe filterpolicies remove-mluo-cloud gpu-only -n team-a' },
+  ];
+
+  static override args = {
+    kind: Args.string({ required: true, description: `Kind of object: ${KIND_NAMES.join(', ')}.` }),
+    names: Args.string({ required: true, multiple: true, description: 'Names of the objects.' }),
+  };
+
+  static override flags = { namespace };
+
+  async run(): Promise<DescribeResult> {
+    const { args, flags } = await this.parse(Describe);
+    const kind = resolveKind(args.kind);
+    const api = (await this.connect(flags)).api(kind);
+    const described: SkyObject[] = [];
+    for (const name of args.names) {
+      try {
+        const object = await api.get(name);
+        // A blank line between objects, as kubectl separates them.
+        if (described.length > 0) this.out.log();
+        this.out.log(renderDescription(object));
+        described.push(object);
+      } catch (error) {
+        if (args.names.length === 1) throw error;
+        this.report(error);
+      }
+    }
+    return described;
+  }
+}

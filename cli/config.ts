@@ -1,0 +1,137 @@
+/**
+ * The CLI's settings and where each comes from. Strongest first:
+ *
+ *   --api / -n flag  >  SKYM_API / SKYM_NAMESPACE  >  ~/.skym/config.yaml  >  built-in default
+ *
+ * The file is YAML (`api: http://host:50051/graphql`), validated with zod when read and when
+ * `skym config set` writes it, so a typo names the key and the file. SKYM_CONFIG points at another
+ * file (tests use it to keep away from the real home directory).
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { DEFAULT_API_URL } from '../src/client/index.js';
+import { DEFAULT_NAMESPACE } from '../src/domain/kinds.js';
+import { toYamlDocument } from './format.js';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const SettingsSchema = z
+  .object({
+    api: z
+      .string()
+      .url('must be a URL such as http://127.0.0.1:50051/graphql')
+      .refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL'),
+    namespace: z.string().max(63).regex(DNS1123_LABEL, 'must be a namespace name (lower-case letters, digits and -)'),
+  })
+  .partial()
+  .strict();
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type SettingKey = keyof Settings;
+
+export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
+
+export const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
+  api: 'URL of the Sky Manager API (GraphQL endpoint)',
+  namespace: 'namespace of commands run without -n',
+};
+
+const DEFAULTS: Required<Settings> = { api: DEFAULT_API_URL, namespace: DEFAULT_NAMESPACE };
+
+/** The environment variable of each setting. */
+export const SETTING_ENV: Record<SettingKey, string> = { api: 'SKYM_API', namespace: 'SKYM_NAMESPACE' };
+
+export type SettingSource = 'flag' | 'env' | 'file' | 'default';
+
+export interface ResolvedSetting {
+  value: string;
+  source: SettingSource;
+}
+
+export type ResolvedSettings = Record<SettingKey, ResolvedSetting>;
+
+export class ConfigFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigFileError';
+  }
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SKYM_CONFIG || join(homedir(), '.skym', 'config.yaml');
+}
+
+function problems(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      if (issue.code === 'unrecognized_keys') return `unknown setting ${issue.keys.map((k) => `"${k}"`).join(', ')}; settings are ${SETTING_KEYS.join(', ')}`;
+      return `${issue.path.join('.') || 'settings'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+/** Validates settings from anywhere (file, `config set`); throws ConfigFileError naming `origin`. */
+export function parseSettings(value: unknown, origin: string): Settings {
+  const parsed = SettingsSchema.safeParse(value ?? {});
+  if (!parsed.success) throw new ConfigFileError(`${origin}: ${problems(parsed.error)}`);
+  return parsed.data;
+}
+
+/** The file's settings; none when it does not exist. */
+export async function readSettings(path: string): Promise<Settings> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new ConfigFileError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text);
+  } catch (error) {
+    throw new ConfigFileError(`${path} is not valid YAML: ${(error as Error).message}`);
+  }
+  return parseSettings(value, path);
+}
+
+/** Replaces the file atomically (write, then rename), creating its directory. */
+export async function writeSettings(path: string, settings: Settings): Promise<void> {
+  const checked = parseSettings(settings, path);
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, Object.keys(checked).length === 0 ? '' : `${toYamlDocument(checked)}\n`, { mode: 0o600 });
+  await rename(temporary, path);
+}
+
+/**
+ * Applies the precedence above. Pure: flags, environment and file contents come in as values. The
+ * file was validated when read; a flag or variable is validated here, so a bad SKYM_API is named
+ * as such rather than failing later as an unreachable server.
+ */
+export function resolveSettings(flags: Settings, env: NodeJS.ProcessEnv, file: Settings): ResolvedSettings {
+  const resolve = (key: SettingKey): ResolvedSetting => {
+    const flag = flags[key];
+    if (flag !== undefined) {
+      parseSettings({ [key]: flag }, `--${key}`);
+      return { value: flag, source: 'flag' };
+    }
+    const fromEnv = env[SETTING_ENV[key]];
+    if (fromEnv !== undefined && fromEnv !== '') {
+      parseSettings({ [key]: fromEnv }, SETTING_ENV[key]);
+      return { value: fromEnv, source: 'env' };
+    }
+    if (file[key] !== undefined) return { value: file[key], source: 'file' };
+    return { value: DEFAULTS[key], source: 'default' };
+  };
+  return Object.fromEntries(SETTING_KEYS.map((key) => [key, resolve(key)])) as ResolvedSettings;
+}
+
+/** Reads the file and resolves; what every command that talks to the API starts from. */
+export async function loadSettings(flags: Settings, env: NodeJS.ProcessEnv = process.env): Promise<{ path: string; settings: ResolvedSettings }> {
+  const path = configPath(env);
+  return { path, settings: resolveSettings(flags, env, await readSettings(path)) };
+}

@@ -1,0 +1,116 @@
+/**
+ * The one place that turns failures into what a person reads after `Error: `. The client reports
+ * failures as typed errors (src/client/errors.ts); each becomes a sentence that names the object
+ * the way the user typed it (`job "x" not found in namespace "default"`) and, where there is one,
+ * the next step. BaseCommand.catch prints the result; commands never format errors themselves.
+ */
+import { Errors } from '@oclif/core';
+import {
+  AlreadyExistsError,
+  ApiError,
+  BadUserInputError,
+  ConflictError,
+  ConnectionError,
+  DomainError,
+  NotFoundError,
+} from '../src/client/index.js';
+import { networkReason } from '../src/client/errors.js';
+import { ConfigFileError } from './config.js';
+import { kindOfPlural, nounOf, UnknownKindError } from './kinds.js';
+
+/** A mistake on the command line or in a file that the CLI itself caught. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface ErrorReport {
+  message: string;
+  /** The API's `extensions.code`, or CONNECTION for an unreachable server. */
+  code?: string;
+  /** BAD_USER_INPUT: the dotted path of the offending value, e.g. `spec.resources.cpu`. */
+  field?: string;
+  /** oclif usage errors keep their own exit status (2); everything else exits 1. */
+  exitCode: number;
+}
+
+/**
+ * The API names objects by key: `jobs/default/x` or `clusters/a` (src/domain/kinds.ts
+ * describeKey). Read back, that is `job "x" in namespace "default"`.
+ */
+export function describeObjectKey(key: string): { subject: string; where: string } | undefined {
+  const parts = key.split('/');
+  const kind = kindOfPlural(parts[0]);
+  if (!kind || parts.length < 2 || parts.length > 3) return undefined;
+  const name = parts[parts.length - 1];
+  return { subject: `${nounOf(kind)} "${name}"`, where: parts.length === 3 ? ` in namespace "${parts[1]}"` : '' };
+}
+
+/** The object an API error is about, from its `extensions.object`. */
+function objectOf(error: DomainError) {
+  const object = error.details.object;
+  return typeof object === 'string' ? describeObjectKey(object) : undefined;
+}
+
+/** Field paths as the user wrote them in a manifest: `spec.resources.cpu`, not `input.spec…`. */
+export function userField(field: string): string {
+  return field.replace(/^input\./, '');
+}
+
+/**
+ * GraphQL's own input errors lead with the whole variable (`Variable "$input" got invalid value
+ * {…} at "input.spec"; Field "runn" is not defined …`); the field is already named, so keep the
+ * reason after the semicolon.
+ */
+function coercionReason(message: string): string {
+  const match = /^Variable "\$[^"]+" got invalid value .*?; (.*)$/s.exec(message);
+  return match ? match[1] : message;
+}
+
+const START_HINT =
+  'Start one with `skym up` (API server and controllers) or `skym server` (API server only), ' +
+  'or point skym at a running one with --api URL, SKYM_API or `skym config set api URL`.';
+
+export function explainError(error: unknown): ErrorReport {
+  if (error instanceof NotFoundError) {
+    const object = objectOf(error);
+    if (!object) return { message: error.message, code: error.code, exitCode: 1 };
+    // A namespaced object cannot be created in a namespace that does not exist; say how to make it.
+    const hint = object.subject.startsWith('namespace "') ? `; create it with \`skym create ${object.subject.replaceAll('"', '')}\`` : '';
+    return { message: `${object.subject} not found${object.where}${hint}`, code: error.code, exitCode: 1 };
+  }
+  if (error instanceof ConflictError) {
+    const object = objectOf(error);
+    const subject = object ? `${object.subject}${object.where}` : 'the object';
+    return { message: `${subject} was changed by someone else; get it again and retry`, code: error.code, exitCode: 1 };
+  }
+  if (error instanceof AlreadyExistsError) {
+    const object = objectOf(error);
+    const message = object ? `${object.subject} already exists${object.where}; change it with \`skym apply\`` : error.message;
+    return { message, code: error.code, exitCode: 1 };
+  }
+  if (error instanceof BadUserInputError) {
+    const field = userField(error.field);
+    // The server's message starts with the field it names (`input.spec.cpu: must be …`); say it once.
+    const reason = error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : coercionReason(error.message);
+    return { message: field ? `invalid ${field}: ${reason}` : reason, code: error.code, field: field || undefined, exitCode: 1 };
+  }
+  if (error instanceof DomainError) return { message: error.message, code: error.code, exitCode: 1 };
+  if (error instanceof ConnectionError) {
+    const reason = networkReason(error.cause ?? error);
+    return {
+      message: `the Sky Manager API server at ${error.url} is not running or not reachable (${reason}).\n${START_HINT}`,
+      code: 'CONNECTION',
+      exitCode: 1,
+    };
+  }
+  if (error instanceof ApiError) {
+    return { message: `the API server could not do that: ${error.message}`, code: error.code, exitCode: 1 };
+  }
+  if (error instanceof UsageError || error instanceof UnknownKindError || error instanceof ConfigFileError) return { message: error.message, exitCode: 1 };
+  // oclif's own parse errors ("Missing 1 required arg") already read well and carry their status.
+  if (error instanceof Errors.CLIError) return { message: error.message, exitCode: error.oclif?.exit ?? 1 };
+  return { message: error instanceof Error ? error.message : String(error), exitCode: 1 };
+}

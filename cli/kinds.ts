@@ -1,0 +1,290 @@
+/**
+ * Everything the CLI does differently per kind, in one table: the names users type (singular,
+ * plural, short, as kubectl accepts them), the table columns of `skym get`, and the extra sections
+ * of `skym describe`. Commands are generic over kinds and look the difference up here, so a sixth
+ * kind is one more entry rather than one more command file per verb.
+ */
+import { DEFAULT_NAMESPACE, KIND_INFO, KINDS, type Kind } from '../src/domain/kinds.js';
+import type {
+  Cluster,
+  ClusterReplicaStatus,
+  FilterPolicy,
+  Namespace,
+  ObjectsByKind,
+  Resources,
+  SkyObject,
+  Workload,
+} from '../src/domain/types.js';
+import type { Column } from './format.js';
+
+/** One table row: most kinds print one per object; workloads one per cluster they are placed on. */
+export interface Row<T extends SkyObject = SkyObject> {
+  object: T;
+  /** Workloads: the cluster of this row ('' when not placed yet) and its replicas there. */
+  cluster?: string;
+  replicas?: number;
+}
+
+/** A titled table in `skym describe` output (conditions, per-cluster replicas). */
+export interface DescribeTable {
+  title: string;
+  columns: Column<Record<string, string>>[];
+  rows: Record<string, string>[];
+}
+
+export interface KindView<T extends SkyObject = SkyObject> {
+  kind: T['kind'];
+  /** Singular first (the noun of messages: `job "x" not found`), plural second, then short names. */
+  names: readonly [string, string, ...string[]];
+  namespaced: boolean;
+  /** The default table, as the original demo printed it. */
+  columns: Column<Row<T>>[];
+  /** Appended for `-o wide`. */
+  wide: Column<Row<T>>[];
+  rows(object: T): Row<T>[];
+  /** Status fields `describe` shows as tables of their own instead of in the status YAML. */
+  describeOmits: string[];
+  describeTables(object: T): DescribeTable[];
+}
+
+// ---------------------------------------------------------------- cell formatting
+
+/** Up to two decimals, no trailing zeros: `cpu: 1`, `cpu: 0.5`. */
+export function formatQuantity(value: number): string {
+  return String(Math.round(value * 100) / 100);
+}
+
+/** Figures of a cluster as the demo printed them, floats always with a decimal: `6.0`, `5.79`. */
+function formatFloat(value: number): string {
+  const rounded = Math.round(value * 100) / 100;
+  return Number.isInteger(rounded) ? rounded.toFixed(1) : String(rounded);
+}
+
+const isEmpty = (r: Resources) => r.cpu === 0 && r.memory === 0 && r.gpu === 0;
+
+/** `cpu: 5.79/6.0` lines (allocatable/capacity); `{}` while nothing is reported, as in the demo. */
+export function clusterResources(cluster: Cluster): string {
+  const { allocatable, capacity } = cluster.status;
+  if (isEmpty(capacity) && isEmpty(allocatable)) return '{}';
+  return [
+    `cpu: ${formatFloat(allocatable.cpu)}/${formatFloat(capacity.cpu)}`,
+    `gpu: ${allocatable.gpu}/${capacity.gpu}`,
+    `memory: ${formatFloat(allocatable.memory)}/${formatFloat(capacity.memory)}`,
+  ].join('\n');
+}
+
+/** A workload's per-replica request: `cpu: 1` always, the others only when asked for. */
+export function workloadResources(resources: Resources): string {
+  const lines = [`cpu: ${formatQuantity(resources.cpu)}`];
+  if (resources.gpu !== 0) lines.push(`gpu: ${resources.gpu}${resources.accelerator ? ` (${resources.accelerator})` : ''}`);
+  if (resources.memory !== 0) lines.push(`memory: ${formatQuantity(resources.memory)}`);
+  return lines.join('\n');
+}
+
+export function formatMap(map: Record<string, string> | undefined, separator = ','): string {
+  return Object.entries(map ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(separator);
+}
+
+/** kubectl's AGE: the largest unit, `45s`, `12m`, `3h`, `5d`. */
+export function formatAge(timestamp: string, now: Date = new Date()): string {
+  const seconds = Math.max(0, Math.floor((now.getTime() - Date.parse(timestamp)) / 1000));
+  if (Number.isNaN(seconds)) return '';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 120 * 60) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 48 * 3600) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+// ---------------------------------------------------------------- shared columns
+
+const name: Column<Row> = { header: 'Name', value: (r) => r.object.metadata.name };
+const namespace: Column<Row> = { header: 'Namespace', value: (r) => r.object.metadata.namespace ?? '' };
+const status: Column<Row> = { header: 'Status', value: (r) => r.object.status.phase };
+const labels: Column<Row> = { header: 'Labels', value: (r) => formatMap(r.object.metadata.labels, '\n') };
+const age: Column<Row> = { header: 'Age', value: (r) => formatAge(r.object.metadata.creationTimestamp) };
+
+const conditionTable = (object: SkyObject): DescribeTable => ({
+  title: 'Conditions',
+  columns: ['Type', 'Status', 'Reason', 'Message', 'Last Transition'].map((header) => ({ header, value: (row) => row[header] ?? '' })),
+  rows: object.status.conditions.map((c) => ({
+    Type: c.type,
+    Status: c.status,
+    Reason: c.reason ?? '',
+    Message: c.message ?? '',
+    'Last Transition': c.lastTransitionTime,
+  })),
+});
+
+const oneRow = <T extends SkyObject>(object: T): Row<T>[] => [{ object }];
+
+// ---------------------------------------------------------------- per kind
+
+const clusterView: KindView<Cluster> = {
+  kind: 'Cluster',
+  names: ['cluster', 'clusters'],
+  namespaced: KIND_INFO.Cluster.namespaced,
+  columns: [
+    name,
+    { header: 'Manager', value: (r) => r.object.spec.manager.toLowerCase() },
+    { header: 'Resources', value: (r) => clusterResources(r.object) },
+    status,
+  ],
+  wide: [
+    labels,
+    { header: 'Nodes', value: (r) => String(r.object.status.nodes.length), align: 'right' },
+    age,
+    { header: 'Message', value: (r) => r.object.status.message ?? '' },
+  ],
+  rows: oneRow,
+  describeOmits: ['conditions'],
+  describeTables: (cluster) => [conditionTable(cluster)],
+};
+
+/** The replica counts one cluster reported, for wide rows and describe. */
+const reported = (object: Workload, cluster: string | undefined): ClusterReplicaStatus | undefined =>
+  object.status.replicaStatus.find((s) => s.cluster === cluster);
+
+const count = (header: string, pick: (s: ClusterReplicaStatus) => number): Column<Row<Workload>> => ({
+  header,
+  align: 'right',
+  value: (r) => String(pick(reported(r.object, r.cluster) ?? { cluster: '', pending: 0, running: 0, succeeded: 0, failed: 0 })),
+});
+
+function workloadView<T extends Workload>(kind: T['kind'], names: KindView['names']): KindView<T> {
+  return {
+    kind,
+    names,
+    namespaced: KIND_INFO[kind].namespaced,
+    columns: [
+      name,
+      { header: 'Cluster', value: (r) => r.cluster ?? '' },
+      { header: 'Replicas', value: (r) => String(r.replicas ?? 0), align: 'right' },
+      { header: 'Resources', value: (r) => workloadResources(r.object.spec.resources) },
+      namespace,
+      status,
+    ],
+    wide: [
+      { header: 'Desired', value: (r) => String(r.object.spec.replicas), align: 'right' },
+      count('Pending', (s) => s.pending),
+      count('Running', (s) => s.running),
+      count('Succeeded', (s) => s.succeeded),
+      count('Failed', (s) => s.failed),
+      { header: 'Image', value: (r) => r.object.spec.image },
+      age,
+    ],
+    // One row per cluster the scheduler placed replicas on; an unplaced workload still gets its
+    // row, with no cluster and 0 replicas, as the demo printed a job nobody had scheduled yet.
+    rows: (object) =>
+      object.status.placements.length === 0
+        ? [{ object, cluster: '', replicas: 0 }]
+        : object.status.placements.map((p) => ({ object, cluster: p.cluster, replicas: p.replicas })),
+    describeOmits: ['conditions', 'placements', 'replicaStatus'],
+    describeTables: (object) => {
+      const clusters = [...new Set([...object.status.placements.map((p) => p.cluster), ...object.status.replicaStatus.map((s) => s.cluster)])];
+      const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'External ID', 'Message'];
+      return [
+        {
+          title: 'Clusters',
+          columns: headers.map((header, i) => ({ header, value: (row) => row[header] ?? '', align: i >= 1 && i <= 5 ? 'right' : 'left' })),
+          rows: clusters.map((cluster) => {
+            const placed = object.status.placements.find((p) => p.cluster === cluster)?.replicas ?? 0;
+            const s = reported(object, cluster);
+            return {
+              Cluster: cluster,
+              Placed: String(placed),
+              Pending: String(s?.pending ?? 0),
+              Running: String(s?.running ?? 0),
+              Succeeded: String(s?.succeeded ?? 0),
+              Failed: String(s?.failed ?? 0),
+              'External ID': s?.externalId ?? '',
+              Message: s?.message ?? '',
+            };
+          }),
+        },
+        conditionTable(object),
+      ];
+    },
+  } as KindView<T>;
+}
+
+const namespaceView: KindView<Namespace> = {
+  kind: 'Namespace',
+  names: ['namespace', 'namespaces', 'ns'],
+  namespaced: KIND_INFO.Namespace.namespaced,
+  columns: [name, status],
+  wide: [labels, age],
+  rows: oneRow,
+  describeOmits: ['conditions'],
+  describeTables: (ns) => [conditionTable(ns)],
+};
+
+const filterPolicyView: KindView<FilterPolicy> = {
+  kind: 'FilterPolicy',
+  names: ['filterpolicy', 'filterpolicies', 'fp'],
+  namespaced: KIND_INFO.FilterPolicy.namespaced,
+  columns: [
+    name,
+    namespace,
+    { header: 'Include', value: (r) => r.object.spec.clusterFilter.include.join(',') },
+    { header: 'Exclude', value: (r) => r.object.spec.clusterFilter.exclude.join(',') },
+    { header: 'Labels', value: (r) => formatMap(r.object.spec.labelsSelector) },
+    status,
+  ],
+  wide: [{ header: 'Cluster Selector', value: (r) => r.object.spec.clusterFilter.clusterSelector ?? '' }, age],
+  rows: oneRow,
+  describeOmits: ['conditions'],
+  describeTables: (policy) => [conditionTable(policy)],
+};
+
+export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
+  Cluster: clusterView,
+  Namespace: namespaceView,
+  Job: workloadView('Job', ['job', 'jobs']),
+  Deployment: workloadView('Deployment', ['deployment', 'deployments', 'deploy']),
+  FilterPolicy: filterPolicyView,
+};
+
+/** Every name a user may type for a kind, lower-case, to the kind. */
+const BY_NAME = new Map<string, Kind>(KINDS.flatMap((kind) => [kind.toLowerCase(), ...KIND_VIEWS[kind].names].map((n) => [n, kind] as const)));
+
+/** The kinds by plural, for help text and error messages. */
+export const KIND_NAMES = KINDS.map((kind) => KIND_VIEWS[kind].names[1]);
+
+export class UnknownKindError extends Error {
+  constructor(readonly text: string) {
+    super(`unknown kind "${text}"; use one of ${KIND_NAMES.join(', ')} (or their singular or short names)`);
+    this.name = 'UnknownKindError';
+  }
+}
+
+/** `jobs`, `job`, `Job`, `deploy`, `fp` → the kind; anything else throws UnknownKindError. */
+export function resolveKind(text: string): Kind {
+  const kind = BY_NAME.get(text.trim().toLowerCase());
+  if (!kind) throw new UnknownKindError(text);
+  return kind;
+}
+
+export function viewOf<K extends Kind>(kind: K): KindView<ObjectsByKind[K]> {
+  return KIND_VIEWS[kind];
+}
+
+/** The noun of messages: `job`, `filterpolicy`. */
+export function nounOf(kind: Kind): string {
+  return KIND_VIEWS[kind].names[0];
+}
+
+/**
+ * How messages name an object: `job hello`, or `job hello in namespace team-a` outside the
+ * default namespace (the demo's `Created job sky-165c0f23.` stays as it was).
+ */
+export function objectPhrase(kind: Kind, name: string, namespace?: string): string {
+  const inNamespace = KIND_VIEWS[kind].namespaced && namespace && namespace !== DEFAULT_NAMESPACE ? ` in namespace ${namespace}` : '';
+  return `${nounOf(kind)} ${name}${inNamespace}`;
+}
+
+/** Kind from the plural used in the API's object keys ('jobs/default/x'). */
+export function kindOfPlural(plural: string): Kind | undefined {
+  return KINDS.find((kind) => KIND_INFO[kind].plural === plural);
+}

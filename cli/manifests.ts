@@ -1,0 +1,100 @@
+/**
+ * Reads the objects of `skym apply -f`: YAML (several documents apart by `---`) or JSON (JSON is
+ * YAML too, so one parser reads both), where any document may be a List — `skym get jobs -o json`
+ * prints `{kind: "JobList", items}`, and that must apply back as the jobs it holds.
+ *
+ * Only the shape every object shares is checked here (kind, metadata.name, no unknown top-level or
+ * metadata fields); the spec is the server's to validate, and its errors name the field.
+ */
+import { parseAllDocuments } from 'yaml';
+import type { Kind } from '../src/domain/kinds.js';
+import { UsageError } from './errors.js';
+import { resolveKind } from './kinds.js';
+
+export interface ManifestMetadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  resourceVersion?: string;
+  generation?: number;
+}
+
+export interface Manifest {
+  kind: Kind;
+  metadata: ManifestMetadata;
+  spec?: Record<string, unknown>;
+  /** Where it came from, for messages: `jobs.yaml, document 2`. */
+  origin: string;
+}
+
+// `apiVersion` is accepted (and ignored) so Kubernetes habits do not fail; status is the
+// controllers' and is ignored; the rest of what `get -o yaml` prints is the server's own.
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+const METADATA = new Set(['name', 'namespace', 'labels', 'annotations', 'resourceVersion', 'generation', 'uid', 'creationTimestamp']);
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkStringMap(value: unknown, field: string, origin: string): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) {
+    throw new UsageError(`${origin}: ${field} must be a map of strings (quote numbers and booleans: "true")`);
+  }
+  return value as Record<string, string>;
+}
+
+function toManifest(value: unknown, origin: string): Manifest {
+  if (!isObject(value)) throw new UsageError(`${origin}: expected an object with kind, metadata and spec`);
+  const unknown = Object.keys(value).filter((key) => !TOP_LEVEL.has(key));
+  if (unknown.length > 0) throw new UsageError(`${origin}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; expected kind, metadata, spec`);
+  if (typeof value.kind !== 'string') throw new UsageError(`${origin}: "kind" is missing`);
+  let kind: Kind;
+  try {
+    kind = resolveKind(value.kind);
+  } catch (error) {
+    throw new UsageError(`${origin}: ${(error as Error).message}`);
+  }
+  const metadata = value.metadata;
+  if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') {
+    throw new UsageError(`${origin}: "metadata.name" is missing`);
+  }
+  const unknownMeta = Object.keys(metadata).filter((key) => !METADATA.has(key));
+  if (unknownMeta.length > 0) throw new UsageError(`${origin}: unknown field ${unknownMeta.map((k) => `"metadata.${k}"`).join(', ')}`);
+  if (value.spec !== undefined && value.spec !== null && !isObject(value.spec)) throw new UsageError(`${origin}: "spec" must be an object`);
+  const meta: ManifestMetadata = { name: metadata.name };
+  if (typeof metadata.namespace === 'string') meta.namespace = metadata.namespace;
+  const labels = checkStringMap(metadata.labels, 'metadata.labels', origin);
+  if (labels) meta.labels = labels;
+  const annotations = checkStringMap(metadata.annotations, 'metadata.annotations', origin);
+  if (annotations) meta.annotations = annotations;
+  // A resourceVersion read back from YAML may have become a number; it is an opaque string.
+  if (metadata.resourceVersion !== undefined && metadata.resourceVersion !== null) meta.resourceVersion = String(metadata.resourceVersion);
+  if (typeof metadata.generation === 'number') meta.generation = metadata.generation;
+  return { kind, metadata: meta, spec: isObject(value.spec) ? value.spec : undefined, origin };
+}
+
+/** A List (`kind: JobList` or `List`, with `items`) stands for its items. */
+function isList(value: unknown): value is { kind: string; items: unknown[] } {
+  return isObject(value) && typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items);
+}
+
+/** Every object in `text`, in order. `source` names the file in messages ("-" is standard input). */
+export function parseManifests(text: string, source: string): Manifest[] {
+  const name = source === '-' ? 'standard input' : source;
+  const manifests: Manifest[] = [];
+  parseAllDocuments(text).forEach((document, index) => {
+    const origin = `${name}, document ${index + 1}`;
+    const [error] = document.errors;
+    if (error) throw new UsageError(`${origin} is not valid YAML or JSON: ${error.message}`);
+    const value: unknown = document.toJS();
+    if (value === null || value === undefined) return; // an empty document (a trailing ---)
+    if (isList(value)) {
+      value.items.forEach((item, i) => manifests.push(toManifest(item, `${origin}, item ${i + 1}`)));
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => manifests.push(toManifest(item, `${origin}, item ${i + 1}`)));
+    } else {
+      manifests.push(toManifest(value, origin));
+    }
+  });
+  return manifests;
+}

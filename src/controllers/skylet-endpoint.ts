@@ -1,0 +1,139 @@
+/**
+ * The Skylet endpoint: a small HTTP server in the controller manager through which the API server
+ * reads what only a Skylet can reach, the way kube-apiserver proxies `kubectl logs` to the
+ * kubelet. The API server never holds cluster credentials and may run on another machine; each
+ * Skylet publishes `urlFor(cluster)` in its Cluster's status, and the API server fetches there.
+ * The route and the wire format are in src/domain/skylet-api.ts.
+ *
+ * Nothing here authenticates callers: it binds to 127.0.0.1 by default. Binding it to a public
+ * address lets anyone who reaches it read the logs of every cluster this process manages.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import type pino from 'pino';
+import type { LogOptions, WorkloadRef } from '../cluster-managers/types.js';
+import { clusterEndpoint, LOGS_CONTENT_TYPE, parseLogsPath, parseLogsQuery, type ReplicaLogLine } from '../domain/skylet-api.js';
+
+/** What the endpoint needs of a Skylet (skylet.ts implements it). */
+export interface LogSource {
+  /** Throws at once when the Skylet cannot read logs (it has no cluster manager). */
+  logs(ref: WorkloadRef, options: LogOptions): AsyncIterable<ReplicaLogLine>;
+}
+
+export interface SkyletEndpointOptions {
+  /** Address to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port; default 0, a free one. */
+  port?: number;
+  /** The Skylet of a cluster, if this process runs one for it. */
+  lookup(cluster: string): LogSource | undefined;
+  logger: pino.Logger;
+}
+
+export interface SkyletEndpoint {
+  start(): Promise<void>;
+  /** Stops listening and cuts open streams (their readers see a broken stream, not an end). */
+  stop(): Promise<void>;
+  /** `http://host:port`; valid after start(). */
+  readonly url: string;
+  /** `http://host:port/clusters/<cluster>`: what the cluster's Skylet publishes. Valid after start(). */
+  urlFor(cluster: string): string;
+}
+
+/** The host others can reach us at: an any-address listener is published under the machine's name. */
+function advertisedHost(host: string): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? os.hostname() : host;
+  return reachable.includes(':') ? `[${reachable}]` : reachable;
+}
+
+function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ error }));
+}
+
+export function createSkyletEndpoint(options: SkyletEndpointOptions): SkyletEndpoint {
+  const { host = '127.0.0.1', port = 0, lookup, logger } = options;
+  let url: string | undefined;
+
+  async function serveLogs(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestUrl = new URL(req.url ?? '/', 'http://skylet');
+    const route = parseLogsPath(requestUrl.pathname);
+    if (!route) return sendError(res, 404, `no such route: ${requestUrl.pathname}`);
+    if (req.method !== 'GET') return sendError(res, 405, `${req.method} is not allowed; use GET`, { allow: 'GET' });
+    const query = parseLogsQuery(requestUrl.searchParams);
+    if ('problem' in query) return sendError(res, 400, query.problem);
+    const source = lookup(route.cluster);
+    if (!source) return sendError(res, 404, `no Skylet for cluster "${route.cluster}" runs here`);
+
+    // 'close' on the response comes when the client goes away as well as after our own end();
+    // either way nobody reads any more, so the follow stops.
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
+    const ref: WorkloadRef = { kind: route.kind, namespace: route.namespace, name: route.name };
+    let lines: AsyncIterable<ReplicaLogLine>;
+    try {
+      lines = source.logs(ref, { tail: query.tail, follow: query.follow, signal: closed.signal });
+    } catch (error) {
+      return sendError(res, 503, error instanceof Error ? error.message : String(error));
+    }
+    // Headers go out now, not with the first line: a follow may print nothing for a long while,
+    // and the API server must know at once that the stream is open.
+    res.writeHead(200, { 'content-type': LOGS_CONTENT_TYPE, 'cache-control': 'no-store' });
+    res.flushHeaders();
+    // Settles once the last line written has gone out (or cannot any more).
+    let flushed = Promise.resolve();
+    try {
+      for await (const { replica, line } of lines) {
+        let room = true;
+        flushed = new Promise((resolve) => (room = res.write(`${JSON.stringify({ replica, line })}\n`, () => resolve())));
+        if (!room) await once(res, 'drain', { signal: closed.signal });
+      }
+      res.end();
+    } catch (error) {
+      if (closed.signal.aborted) return; // the client went away
+      logger.warn({ err: String(error), cluster: route.cluster, workload: `${route.namespace}/${route.name}` }, 'log stream failed');
+      // The lines read so far are sent; then breaking the chunked body off (rather than ending
+      // it) tells the reader that the logs are incomplete.
+      await Promise.race([flushed, once(closed.signal, 'abort')]);
+      res.destroy();
+    }
+  }
+
+  const server = createServer((req, res) => {
+    serveLogs(req, res).catch((error) => {
+      logger.warn({ err: String(error) }, 'Skylet endpoint request failed');
+      res.destroy();
+    });
+  });
+
+  return {
+    async start() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      url = `http://${advertisedHost(host)}:${(server.address() as AddressInfo).port}`;
+      logger.info({ url }, 'Skylet endpoint listening');
+    },
+
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+
+    get url() {
+      if (url === undefined) throw new Error('the Skylet endpoint has not started');
+      return url;
+    },
+
+    urlFor(cluster) {
+      return clusterEndpoint(this.url, cluster);
+    },
+  };
+}

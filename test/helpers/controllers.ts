@@ -1,0 +1,57 @@
+/**
+ * Starts the REAL controller manager, `node bin/run.js controllers --api URL`, as a child process
+ * with its own state directory, and stops it by pid. Crash tests SIGKILL it and start another
+ * on the same state directory.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './root.js';
+
+const READY = /Sky Manager controllers running/;
+
+export interface ControllersProcess {
+  pid: number;
+  stateDir: string;
+  logs(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM and wait; removes the state directory unless `keepState`. */
+  stop(options?: { keepState?: boolean }): Promise<void>;
+}
+
+export async function startControllers(apiUrl: string, options: { stateDir?: string; extraArgs?: string[] } = {}): Promise<ControllersProcess> {
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'sky-controllers-')));
+  const child = spawn(
+    process.execPath,
+    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', '200', '--status-interval-ms', '200', ...(options.extraArgs ?? [])],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'info' } },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-100_000));
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`controllers did not start:\n${output}`)), 30_000);
+    child.stdout!.on('data', () => READY.test(output) && (clearTimeout(timer), resolve()));
+    child.once('exit', () => (clearTimeout(timer), reject(new Error(`controllers exited:\n${output}`))));
+  });
+  const pid = child.pid!;
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
+    await exited;
+  };
+  return {
+    pid,
+    stateDir,
+    logs: () => output,
+    kill,
+    async stop({ keepState = false } = {}) {
+      const timer = setTimeout(() => void kill('SIGKILL'), 10_000);
+      await kill('SIGTERM');
+      clearTimeout(timer);
+      if (!keepState && !options.stateDir) await rm(stateDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * `skym apply -f` against a real API server: YAML and JSON files and standard input, create then
+ * update, `get -o json|yaml` round-tripping, and the resourceVersion precondition.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClusterAPI, FilterPolicyAPI, JobAPI, NamespaceAPI, SkyClient, type Job } from '../../src/client/index.js';
+import { runSkym } from '../helpers/cli.js';
+import { startServer, type ServerProcess } from '../helpers/server.js';
+
+let server: ServerProcess;
+let client: SkyClient;
+let dir: string;
+let runs = 0;
+const skym = (args: string[], input?: string) => runSkym(args, { api: server.url, input });
+
+async function freshNamespace(): Promise<string> {
+  const name = `apply-${++runs}`;
+  await new NamespaceAPI({ client }).create({ metadata: { name } });
+  return name;
+}
+
+beforeAll(async () => {
+  server = await startServer({ store: 'memory' });
+  client = new SkyClient({ url: server.url });
+  dir = await mkdtemp(join(tmpdir(), 'skym-apply-'));
+});
+
+afterAll(async () => {
+  await client?.close();
+  await server?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('apply -f FILE', () => {
+  it('creates what is missing, leaves what matches, updates what differs', async () => {
+    const file = join(dir, 'objects.yaml');
+    const documents = (run: string) =>
+      [
+        'kind: Namespace\nmetadata:\n  name: shop',
+        'kind: Cluster\nmetadata:\n  name: apply-cluster\n  labels: {env: prod}\nspec:\n  manager: LOCAL\n  local: {cpu: 2}',
+        `kind: Job\nmetadata:\n  name: hello\n  namespace: shop\n  labels: {testing: hello}\nspec:\n  image: gcr.io/sky-burst/skyburst:latest\n  resources: {cpu: 1}\n  run: ${run}`,
+        'kind: FilterPolicy\nmetadata: {name: no-cloud, namespace: shop}\nspec:\n  clusterFilter: {exclude: [mluo-cloud]}\n  labelsSelector: {testing: hello}',
+      ].join('\n---\n');
+
+    await writeFile(file, documents('echo Sky!'));
+    const first = await skym(['apply', '-f', file]);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(first.stdout).toBe(
+      ['Created namespace shop.', 'Created cluster apply-cluster.', 'Created job hello in namespace shop.', 'Created filterpolicy no-cloud in namespace shop.', ''].join('\n'),
+    );
+    expect((await new ClusterAPI({ client }).get('apply-cluster')).spec).toEqual({ manager: 'LOCAL', local: { cpu: 2 } });
+    expect((await new FilterPolicyAPI({ client, namespace: 'shop' }).get('no-cloud')).spec.clusterFilter.exclude).toEqual(['mluo-cloud']);
+
+    const again = await skym(['apply', '-f', file]);
+    expect(again.stdout).toBe(
+      [
+        'Left namespace shop unchanged.',
+        'Left cluster apply-cluster unchanged.',
+        'Left job hello in namespace shop unchanged.',
+        'Left filterpolicy no-cloud in namespace shop unchanged.',
+        '',
+      ].join('\n'),
+    );
+
+    await writeFile(file, documents('echo changed'));
+    const changed = await skym(['apply', '-f', file]);
+    expect(changed.stdout).toContain('Updated job hello in namespace shop.\n');
+    expect(changed.stdout).toContain('Left cluster apply-cluster unchanged.\n');
+    const job = await new JobAPI({ client, namespace: 'shop' }).get('hello');
+    expect(job.spec.run).toBe('echo changed');
+    expect(job.metadata.generation).toBe(2);
+  });
+
+  it('checks every document before applying any', async () => {
+    const ns = await freshNamespace();
+    const result = await skym(['apply', '-f', '-'], `kind: Job\nmetadata: {name: first, namespace: ${ns}}\nspec: {run: x}\n---\nkind: Job\nmetadata: {name: second}\nspecs: {run: x}\n`);
+    expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'Error: standard input, document 2: unknown field "specs"; expected kind, metadata, spec\n' });
+    expect((await new JobAPI({ client, namespace: ns }).list()).items).toEqual([]);
+  });
+
+  it('reports a document the server refuses, with its place and field, and applies the others', async () => {
+    const ns = await freshNamespace();
+    const result = await skym(['apply', '-f', '-', '-n', ns], 'kind: Job\nmetadata: {name: bad}\nspec: {runn: x}\n---\nkind: Job\nmetadata: {name: good}\nspec: {run: x}\n');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`Created job good in namespace ${ns}.\n`);
+    expect(result.stderr).toBe('Error: standard input, document 1: invalid spec.runn: Field "runn" is not defined by type "WorkloadSpecInput". Did you mean "run"?\n');
+  });
+
+  it('refuses a namespace in the file that -n contradicts', async () => {
+    const result = await skym(['apply', '-f', '-', '-n', 'other'], 'kind: Job\nmetadata: {name: x, namespace: shop}\nspec: {run: x}\n');
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe('Error: standard input, document 1: its namespace is "shop" but -n says "other"\n');
+  });
+});
+
+describe('round trips through get -o json|yaml', () => {
+  it('a JSON List applies back unchanged, and edited applies the edits; status in the file is ignored', async () => {
+    const ns = await freshNamespace();
+    const jobs = new JobAPI({ client, namespace: ns });
+    await jobs.create({ metadata: { name: 'a' }, spec: { run: 'x', replicas: 2 } });
+    await jobs.create({ metadata: { name: 'b', labels: { app: 'b' } }, spec: { run: 'y' } });
+    await jobs.updateStatus({ metadata: { name: 'a' }, status: { phase: 'RUNNING', placements: [{ cluster: 'c', replicas: 2 }] } });
+
+    const listed = (await skym(['get', 'jobs', '-n', ns, '-o', 'json'])).stdout;
+    const unchanged = await skym(['apply', '-f', '-'], listed);
+    expect(unchanged).toMatchObject({ code: 0, stdout: `Left job a in namespace ${ns} unchanged.\nLeft job b in namespace ${ns} unchanged.\n` });
+
+    const list = JSON.parse(listed) as { items: Job[] };
+    list.items[1].spec.run = 'echo edited';
+    list.items[1].metadata.labels.tier = 'back';
+    list.items[1].status.phase = 'FAILED'; // not the user's to set
+    const edited = await skym(['apply', '-f', '-'], JSON.stringify(list));
+    expect(edited).toMatchObject({ code: 0, stdout: `Left job a in namespace ${ns} unchanged.\nUpdated job b in namespace ${ns}.\n` });
+    const b = await jobs.get('b');
+    expect(b.spec.run).toBe('echo edited');
+    expect(b.metadata.labels).toEqual({ app: 'b', tier: 'back' });
+    expect(b.status.phase).toBe('PENDING');
+  });
+
+  it('YAML edited after a controller wrote status still applies: only the spec generation is a precondition', async () => {
+    const ns = await freshNamespace();
+    const jobs = new JobAPI({ client, namespace: ns });
+    await jobs.create({ metadata: { name: 'busy' }, spec: { run: 'x' } });
+    const yaml = (await skym(['get', 'job', 'busy', '-n', ns, '-o', 'yaml'])).stdout;
+    // A controller's status write moves resourceVersion past the one in the YAML.
+    await jobs.updateStatus({ metadata: { name: 'busy' }, status: { phase: 'RUNNING', placements: [{ cluster: 'c', replicas: 1 }] } });
+
+    const object = parseYaml(yaml);
+    object.spec.replicas = 3;
+    const result = await skym(['apply', '-f', '-'], toYaml(object));
+    expect(result).toMatchObject({ code: 0, stdout: `Updated job busy in namespace ${ns}.\n`, stderr: '' });
+    expect((await jobs.get('busy')).spec.replicas).toBe(3);
+  });
+
+  it('YAML whose object someone else changed since is refused, not overwritten', async () => {
+    const ns = await freshNamespace();
+    const jobs = new JobAPI({ client, namespace: ns });
+    await jobs.create({ metadata: { name: 'shared' }, spec: { run: 'x' } });
+    const yaml = (await skym(['get', 'job', 'shared', '-n', ns, '-o', 'yaml'])).stdout;
+    const current = await jobs.get('shared');
+    await jobs.update({ ...current, spec: { ...current.spec, run: 'their change' } });
+
+    const mine = parseYaml(yaml);
+    mine.spec.run = 'my change';
+    const result = await skym(['apply', '-f', '-'], toYaml(mine));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`Error: standard input, document 1: job "shared" in namespace "${ns}" was changed by someone else; get it again and retry\n`);
+    expect((await jobs.get('shared')).spec.run).toBe('their change');
+  });
+
+  it('--json prints what happened to each object', async () => {
+    const ns = await freshNamespace();
+    const result = await skym(['apply', '-f', '-', '--json'], `{"kind": "Job", "metadata": {"name": "j", "namespace": "${ns}"}, "spec": {"run": "x"}}`);
+    expect(result.code).toBe(0);
+    const [applied] = JSON.parse(result.stdout);
+    expect(applied).toMatchObject({ kind: 'Job', name: 'j', namespace: ns, action: 'created', object: { metadata: { name: 'j', namespace: ns } } });
+  });
+});

@@ -1,0 +1,83 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigFileError, configPath, parseSettings, readSettings, resolveSettings, writeSettings } from '../../../cli/config.js';
+
+describe('resolveSettings: flag > environment > file > default', () => {
+  const file = { api: 'http://file:1/graphql', namespace: 'from-file' };
+  const env = { SKYM_API: 'http://env:2/graphql', SKYM_NAMESPACE: 'from-env' };
+
+  it('takes the flag first', () => {
+    const settings = resolveSettings({ api: 'http://flag:3/graphql', namespace: 'from-flag' }, env, file);
+    expect(settings).toEqual({ api: { value: 'http://flag:3/graphql', source: 'flag' }, namespace: { value: 'from-flag', source: 'flag' } });
+  });
+
+  it('then the environment', () => {
+    expect(resolveSettings({}, env, file).api).toEqual({ value: 'http://env:2/graphql', source: 'env' });
+    expect(resolveSettings({}, env, file).namespace).toEqual({ value: 'from-env', source: 'env' });
+  });
+
+  it('then the file (an empty variable counts as unset)', () => {
+    expect(resolveSettings({}, { SKYM_API: '' }, file).api).toEqual({ value: 'http://file:1/graphql', source: 'file' });
+  });
+
+  it('then the defaults', () => {
+    expect(resolveSettings({}, {}, {})).toEqual({
+      api: { value: 'http://127.0.0.1:50051/graphql', source: 'default' },
+      namespace: { value: 'default', source: 'default' },
+    });
+  });
+
+  it('refuses a bad flag or variable, naming it', () => {
+    expect(() => resolveSettings({ api: 'localhost:50051' }, {}, {})).toThrow(/^--api: api: /);
+    expect(() => resolveSettings({}, { SKYM_API: 'ftp://x/graphql' }, {})).toThrow('SKYM_API: api: must be an http:// or https:// URL');
+    expect(() => resolveSettings({}, { SKYM_NAMESPACE: 'Team_A' }, {})).toThrow(/^SKYM_NAMESPACE: namespace: must be a namespace name/);
+  });
+});
+
+describe('parseSettings', () => {
+  it('refuses unknown keys, naming the known ones', () => {
+    expect(() => parseSettings({ apl: 'x' }, 'config.yaml')).toThrow(new ConfigFileError('config.yaml: unknown setting "apl"; settings are api, namespace'));
+  });
+});
+
+describe('the config file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'skym-config-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('is $SKYM_CONFIG when set, else ~/.skym/config.yaml', () => {
+    expect(configPath({ SKYM_CONFIG: '/x/c.yaml' })).toBe('/x/c.yaml');
+    expect(configPath({})).toMatch(/\.skym\/config\.yaml$/);
+  });
+
+  it('reads as no settings when missing', async () => {
+    expect(await readSettings(join(dir, 'missing.yaml'))).toEqual({});
+  });
+
+  it('round-trips through write and read, as YAML, creating its directory', async () => {
+    const path = join(dir, 'sub', 'config.yaml');
+    await writeSettings(path, { api: 'http://sky:50051/graphql' });
+    expect(await readFile(path, 'utf8')).toBe('api: http://sky:50051/graphql\n');
+    expect(await readSettings(path)).toEqual({ api: 'http://sky:50051/graphql' });
+  });
+
+  it('names the file and the key when it is wrong', async () => {
+    const path = join(dir, 'bad.yaml');
+    await writeFile(path, 'api: 42\n');
+    await expect(readSettings(path)).rejects.toThrow(`${path}: api: Expected string, received number`);
+    await writeFile(path, 'api: [unclosed\n');
+    await expect(readSettings(path)).rejects.toThrow(`${path} is not valid YAML`);
+  });
+
+  it('is not written when a value is refused', async () => {
+    const path = join(dir, 'refused.yaml');
+    await expect(writeSettings(path, { namespace: 'Not A Namespace' })).rejects.toThrow(ConfigFileError);
+    await expect(readFile(path, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
