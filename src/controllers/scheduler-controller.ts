@@ -28,6 +28,12 @@ export interface SchedulerControllerOptions {
   caches: SharedCaches;
   logger: pino.Logger;
   resyncIntervalMs?: number;
+  /**
+   * Reconciles in flight at once. Each one mostly waits for its status write, so more workers
+   * mean more placements per second. They cannot over-commit a cluster: a reconcile places and
+   * holds the capacity in one synchronous step, before its first await.
+   */
+  workers?: number;
 }
 
 export class SchedulerController {
@@ -36,7 +42,7 @@ export class SchedulerController {
   private readonly caches: SharedCaches;
   private readonly logger: pino.Logger;
 
-  constructor({ caches, logger, resyncIntervalMs = 30_000 }: SchedulerControllerOptions) {
+  constructor({ caches, logger, resyncIntervalMs = 30_000, workers = 16 }: SchedulerControllerOptions) {
     this.caches = caches;
     this.logger = logger.child({ controller: 'scheduler' });
     this.controller = new Controller({
@@ -45,6 +51,7 @@ export class SchedulerController {
       reconcile: (key) => this.reconcile(key),
       listKeys: () => caches.workloadKeys(),
       resyncIntervalMs,
+      workers,
     });
     caches.onWorkload((w) => this.controller.enqueue(workloadKey(w)));
     // Capacity, readiness or policy changes can make waiting replicas fit; a deleted cluster
