@@ -6,6 +6,7 @@ import { EtcdStore } from './etcd-store.js';
 import { LowdbStore } from './lowdb-store.js';
 import { MemoryStore } from './memory-store.js';
 import type { Store } from './store.js';
+import { WatchCache } from './watch-cache.js';
 
 export interface StoreConfig {
   kind: 'memory' | 'lowdb' | 'etcd';
@@ -15,7 +16,7 @@ export interface StoreConfig {
   etcdEndpoints?: string[];
   /** etcd: root of Sky Manager's keys. Default '/sky'. */
   etcdPrefix?: string;
-  /** memory, lowdb: events kept for watch resumption. etcd keeps what its compaction leaves. */
+  /** Events kept for watch resumption (memory, lowdb; for etcd, per kind in the watch cache, beyond which etcd's own history serves). */
   historyLimit?: number;
   /** lowdb: told about background compaction failures (nothing is lost; it retries later). */
   onError?: (error: Error) => void;
@@ -30,7 +31,10 @@ export async function createStore(config: StoreConfig): Promise<Store> {
       return LowdbStore.open({ dataDir: config.dataDir, historyLimit: config.historyLimit, onError: config.onError });
     case 'etcd':
       if (!config.etcdEndpoints?.length) throw new Error('The etcd store needs at least one endpoint (etcdEndpoints).');
-      return EtcdStore.open({ endpoints: config.etcdEndpoints, prefix: config.etcdPrefix });
+      // One etcd watch per kind, fanned out in memory, instead of one per subscriber.
+      return new WatchCache(await EtcdStore.open({ endpoints: config.etcdEndpoints, prefix: config.etcdPrefix }), {
+        historyLimit: config.historyLimit,
+      });
     default:
       throw new Error(`Unknown store kind "${(config as { kind: unknown }).kind}"; expected memory, lowdb or etcd.`);
   }

@@ -212,9 +212,16 @@ describe.each(STORES)('watch history on the %s store', (store) => {
   afterAll(async () => backend?.stop());
 
   /** Pushes the retained history past everything before now: writes, and for etcd a compaction. */
+  /**
+   * Moves the store past its retained history. The noise is Jobs (in a namespace of its own, so
+   * namespaced watchers see none of it): the watched kind itself, because the etcd store keeps
+   * history per kind in the API server's watch cache.
+   */
   async function forgetHistory(): Promise<string> {
-    for (let i = 0; i < HISTORY * 3; i++) await kindApi(url, 'Cluster').create(minimalInput('Cluster', uniqueName('noise')));
-    const now = (await kindApi(url, 'Cluster').list()).resourceVersion;
+    const noise = uniqueName('noise');
+    await kindApi(url, 'Namespace').create({ metadata: { name: noise } });
+    for (let i = 0; i < HISTORY * 3; i++) await jobs().create(minimalInput('Job', uniqueName('noise'), noise));
+    const now = (await jobs().list()).resourceVersion;
     if (backend.etcd) await compactEtcd(backend.etcd.endpoint, now);
     return now;
   }

@@ -13,6 +13,7 @@ import type { Job, SkyObject } from '../../src/domain/types.js';
 import { EtcdStore } from '../../src/storage/etcd-store.js';
 import { LowdbStore, type LowdbStoreOptions } from '../../src/storage/lowdb-store.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
+import { WatchCache } from '../../src/storage/watch-cache.js';
 import type { Store, StoreEvent, WatchOptions } from '../../src/storage/store.js';
 import { makeCluster, makeJob } from '../fixtures/store-objects.js';
 import { compactEtcd, startEtcd, type EtcdProcess } from '../helpers/etcd.js';
@@ -60,11 +61,11 @@ function lowdbBackend(): Backend {
   };
 }
 
-function etcdBackend(): Backend {
+function etcdBackend(withWatchCache = false): Backend {
   let etcd: EtcdProcess;
   let stores = 0;
   return {
-    name: 'etcd',
+    name: withWatchCache ? 'etcd behind the watch cache' : 'etcd',
     start: async () => {
       etcd = await startEtcd();
     },
@@ -72,7 +73,10 @@ function etcdBackend(): Backend {
       await etcd?.stop();
     },
     // One etcd for the suite; a prefix per store keeps the tests apart.
-    open: async () => EtcdStore.open({ endpoints: [etcd.endpoint], prefix: `/contract-${++stores}` }),
+    open: async (options) => {
+      const store = await EtcdStore.open({ endpoints: [etcd.endpoint], prefix: `/contract-${++stores}` });
+      return withWatchCache ? new WatchCache(store, options) : store;
+    },
     forgetHistory: async (store) => {
       await writeFillers(store);
       await compactEtcd(etcd.endpoint, await store.currentResourceVersion());
@@ -152,7 +156,7 @@ async function increment(store: Store, key: ObjectKey): Promise<number> {
 
 // ------------------------------------------------------------------------------------ contract
 
-describe.each([memoryBackend(), lowdbBackend(), etcdBackend()])('$name store', (backend) => {
+describe.each([memoryBackend(), lowdbBackend(), etcdBackend(), etcdBackend(true)])('$name store', (backend) => {
   const opened: Store[] = [];
   const open = async (options?: { historyLimit?: number }) => {
     const store = await backend.open(options);
