@@ -13,7 +13,7 @@ import type { Informer } from '../client/informer.js';
 import type { ClusterManager } from '../cluster-managers/types.js';
 import type { Cluster, ClusterStatus } from '../domain/types.js';
 import { setCondition } from './conditions.js';
-import { sameJson } from './same-json.js';
+import { jsonEqual } from '../domain/json-equal.js';
 
 export interface ClusterHealthOptions {
   clusterName: string;
@@ -65,7 +65,7 @@ export class ClusterHealth {
         conditions: setCondition(cluster.status.conditions, { type: 'Ready', status: 'False', reason: 'Unreachable', message }),
       };
     }
-    if (sameJson(status, cluster.status)) return;
+    if (jsonEqual(status, cluster.status)) return;
     await this.options.clusterApi.updateStatus({ metadata: { name: clusterName }, status });
     if (status.phase !== cluster.status.phase) {
       this.options.logger.info({ cluster: clusterName, phase: status.phase, message: status.message }, `Cluster ${clusterName} is ${status.phase}.`);

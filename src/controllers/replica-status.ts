@@ -12,7 +12,7 @@ import { describeKey } from '../domain/kinds.js';
 import type { ClusterReplicaStatus, Workload, WorkloadStatus } from '../domain/types.js';
 import type { SharedCaches } from './caches.js';
 import { setCondition } from './conditions.js';
-import { sameJson } from './same-json.js';
+import { jsonEqual } from '../domain/json-equal.js';
 import { derivePhase, replicaTotals } from './workload-phase.js';
 
 export interface ReplicaStatusOptions {
@@ -38,7 +38,7 @@ export class ReplicaStatus {
         const report = reports.get(describeKey(refOf(workload)));
         if (!report) return; // not submitted yet: the flow controller is on it
         const status = this.nextStatus(workload, report, manager.capabilities.usesImage);
-        if (sameJson(status, workload.status)) return;
+        if (jsonEqual(status, workload.status)) return;
         try {
           await caches.writeStatus(workload, status);
         } catch (error) {

@@ -22,7 +22,7 @@ import { setCondition } from './conditions.js';
 import { Controller } from './controller.js';
 import { workloadKey } from './keys.js';
 import { derivePhase, isFinished, placedReplicas } from './workload-phase.js';
-import { sameJson } from './same-json.js';
+import { jsonEqual } from '../domain/json-equal.js';
 
 export interface SchedulerControllerOptions {
   caches: SharedCaches;
@@ -100,7 +100,7 @@ export class SchedulerController {
 
     const status = this.nextStatus(workload, placements, reasons);
     this.reservations.hold(key, workload.spec.resources, outstanding(status));
-    if (sameJson(status, workload.status)) return;
+    if (jsonEqual(status, workload.status)) return;
     await this.caches.writeStatus(workload, status);
     if (added.length > 0) this.logger.info(sendingLogLine(workload, added));
   }

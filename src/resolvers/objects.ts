@@ -13,7 +13,7 @@ import { DEFAULT_NAMESPACE, describeKey, KIND_INFO, type Kind, type ObjectKey } 
 import { parseLabelSelector } from '../domain/selector.js';
 import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent } from '../domain/types.js';
 import { nowIso, type ResolverContext } from './context.js';
-import { jsonEqual } from './equal.js';
+import { jsonEqual } from '../domain/json-equal.js';
 import type { KindDef, ObjectMetaInput } from './kind-def.js';
 import { requireWritableNamespace } from './namespace-guard.js';
 import { checkAnnotations, checkLabels, checkName, checkResourceVersion, carryTransitionTimes, type Maybe } from './validation.js';

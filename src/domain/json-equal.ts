@@ -1,7 +1,8 @@
 /**
- * Structural equality of JSON-like data, used to decide whether an update changed the spec (and
- * so bumps `generation`). Keys whose value is undefined count as absent: a stored object that
- * went through JSON has lost them, a freshly defaulted one may still carry them.
+ * Structural equality of JSON-like data: whether an update changed the spec (and so bumps
+ * `generation`), and whether a controller's new status differs from the cached one (else the
+ * write is skipped). Key order does not matter, and keys whose value is undefined count as
+ * absent: an object that went through JSON has lost them, a freshly built one may carry them.
  */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
