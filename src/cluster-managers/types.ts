@@ -70,6 +70,15 @@ export interface LogLine {
   line: string;
 }
 
+export interface SubmitOptions {
+  /**
+   * Global index of this cluster's first replica: replicas are numbered across all clusters in
+   * placement order, so `SKY_REPLICA_INDEX` is unique for the whole workload (cluster a runs
+   * 0..2, cluster b 3). Reports still number replicas from 0 within the cluster.
+   */
+  firstReplicaIndex?: number;
+}
+
 export interface ClusterManager {
   readonly capabilities: ManagerCapabilities;
 
@@ -80,7 +89,7 @@ export interface ClusterManager {
    * Makes the cluster run `replicas` replicas of the workload: starts the missing ones, stops the
    * ones above the count, and leaves running ones alone. Calling it again changes nothing.
    */
-  submit(workload: Workload, replicas: number): Promise<void>;
+  submit(workload: Workload, replicas: number, options?: SubmitOptions): Promise<void>;
 
   /** Reports keyed by `describeKey(ref)` ("jobs/default/hello"); workloads it does not have are absent. */
   status(workloads: readonly WorkloadRef[]): Promise<Map<string, WorkloadReport>>;
