@@ -34,6 +34,10 @@ export default class Controllers extends ApiCommand {
         'Address of the Skylet endpoint, through which the API server reads logs; it must reach it there. It has no authentication: bind it to a private address. Default: 127.0.0.1.',
     }),
     'skylet-port': Flags.integer({ min: 0, max: 65_535, description: 'Port of the Skylet endpoint; 0 picks a free one. Default: 0.' }),
+    'failover-grace-ms': Flags.integer({
+      min: 0,
+      description: 'How long a cluster may stay in ERROR before its workloads are placed on other clusters. Default: 60000.',
+    }),
   };
 
   async run(): Promise<void> {
@@ -49,6 +53,7 @@ export default class Controllers extends ApiCommand {
       statusIntervalMs: flags['status-interval-ms'],
       skyletHost: flags['skylet-host'],
       skyletPort: flags['skylet-port'],
+      failoverGraceMs: flags['failover-grace-ms'],
     });
     await manager.start();
     this.log(`Sky Manager controllers running against ${apiUrl}; Skylet endpoint ${manager.skyletEndpoint}`);

@@ -30,6 +30,7 @@ fragment ClusterFields on Cluster {
     kubernetes { context kubeconfigPath }
     slurm { slurmConf sshHost partition }
     local { cpu memory gpu }
+    waitTimeout
   }
   status {
     phase
@@ -64,7 +65,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   phase
   conditions { ...ConditionFields }
   placements { cluster replicas }
-  replicaStatus { cluster pending running succeeded failed externalId exitCodes message }
+  replicaStatus { cluster pending running succeeded failed externalId exitCodes message evictedAt }
   observedGeneration startTime completionTime readyReplicas
 }`;
 

@@ -6,6 +6,7 @@
  * are, so their logs stay readable until the Job is deleted.
  */
 import { refOf, type ClusterManager } from '../cluster-managers/types.js';
+import type { Workload } from '../domain/types.js';
 import { parseWorkloadKey } from './keys.js';
 import type { SharedCaches } from './caches.js';
 import { placedOn } from './replica-status.js';
@@ -27,6 +28,20 @@ export class Flow {
     }
     if (isFinished(workload)) return;
     await manager.ensureNamespace(refOf(workload).namespace);
-    await manager.submit(workload, replicas);
+    await manager.submit(workload, replicas, { firstReplicaIndex: firstReplicaIndex(workload, this.clusterName) });
   }
+}
+
+/**
+ * Replicas are numbered across clusters in placement order (placements are sorted by cluster
+ * name): with {a: 3, b: 1}, a runs SKY_REPLICA_INDEX 0..2 and b runs 3. A placement that changes
+ * (failover, eviction) renumbers only replicas started after it.
+ */
+export function firstReplicaIndex(workload: Workload, cluster: string): number {
+  let index = 0;
+  for (const p of workload.status.placements) {
+    if (p.cluster === cluster) return index;
+    index += p.replicas;
+  }
+  return index;
 }

@@ -6,11 +6,13 @@
  * controllers only once every cache has synced, so no reconcile acts on a half-listed world.
  */
 import pino from 'pino';
+import type { ClusterManagerFactory } from '../cluster-managers/registry.js';
 import { SkyClient } from '../client/connection.js';
 import { SharedCaches } from './caches.js';
 import { SchedulerController } from './scheduler-controller.js';
 import { SkyletController } from './skylet-controller.js';
 import { createSkyletEndpoint } from './skylet-endpoint.js';
+import { registerDiscoveredClusters, type DiscoverySource } from './discovery.js';
 
 export interface ControllerManagerOptions {
   apiUrl: string;
@@ -23,6 +25,12 @@ export interface ControllerManagerOptions {
   skyletHost?: string;
   /** Default 0: a free port, published in each Cluster's status. */
   skyletPort?: number;
+  /** How long a cluster may stay in ERROR before its workloads move (scheduler-controller.ts). */
+  failoverGraceMs?: number;
+  /** Makes each cluster's manager; default the registry (src/cluster-managers/registry.ts). */
+  createManager?: ClusterManagerFactory;
+  /** Where to find clusters to register at start (discovery.ts); none by default. */
+  discovery?: readonly DiscoverySource[];
 }
 
 export interface ControllerManager {
@@ -36,7 +44,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
   const { apiUrl, stateDir, logger } = options;
   const client = new SkyClient({ url: apiUrl });
   const caches = new SharedCaches(client, logger);
-  const scheduler = new SchedulerController({ caches, logger });
+  const scheduler = new SchedulerController({ caches, logger, failoverGraceMs: options.failoverGraceMs });
   const endpoint = createSkyletEndpoint({
     host: options.skyletHost,
     port: options.skyletPort,
@@ -50,12 +58,14 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
     probeIntervalMs: options.probeIntervalMs,
     statusIntervalMs: options.statusIntervalMs,
     endpointFor: (cluster) => endpoint.urlFor(cluster),
+    createManager: options.createManager,
   });
   return {
     async start() {
       // Listening before any Skylet starts, so the first status a Skylet writes has its address.
       await endpoint.start();
       try {
+        await registerDiscoveredClusters(caches.clusterApi, options.discovery ?? [], logger.child({ component: 'discovery' }));
         await caches.start();
       } catch (error) {
         await endpoint.stop();

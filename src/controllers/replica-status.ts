@@ -4,6 +4,12 @@
  * the phase that follows (workload-phase.ts). Several Skylets write the same workload's status,
  * each its own entry, so writes are compare-and-swap on the cached version; a CONFLICT just
  * means the next round reads the newer version.
+ *
+ * It also evicts: replicas the cluster has kept waiting (pending) for longer than the wait
+ * timeout (the workload's, else the cluster's) are taken off this cluster's placement in the same
+ * write, and the entry is stamped `evictedAt`, so the scheduler places them elsewhere and keeps
+ * them off this cluster for a while (src/scheduler/eviction.ts). "Waiting since" is kept in
+ * memory: after a restart the clock starts again, which delays an eviction but never hastens it.
  */
 import type pino from 'pino';
 import { refOf, type ClusterManager, type WorkloadReport } from '../cluster-managers/types.js';
@@ -13,6 +19,8 @@ import type { ClusterReplicaStatus, Workload, WorkloadStatus } from '../domain/t
 import type { SharedCaches } from './caches.js';
 import { setCondition } from './conditions.js';
 import { jsonEqual } from '../domain/json-equal.js';
+import { markEvicted, waitTimeoutSeconds } from '../scheduler/eviction.js';
+import { workloadKey } from './keys.js';
 import { derivePhase, replicaTotals } from './workload-phase.js';
 
 export interface ReplicaStatusOptions {
@@ -26,6 +34,9 @@ export function placedOn(workload: Workload | undefined, cluster: string): numbe
 }
 
 export class ReplicaStatus {
+  /** Workload key → since when (ms) the cluster has reported replicas of it pending. */
+  private readonly pendingSince = new Map<string, number>();
+
   constructor(private readonly options: ReplicaStatusOptions) {}
 
   async sync(manager: ClusterManager): Promise<void> {
@@ -33,19 +44,60 @@ export class ReplicaStatus {
     const workloads = caches.workloads().filter((w) => placedOn(w, clusterName) > 0);
     if (workloads.length === 0) return;
     const reports = await manager.status(workloads.map(refOf));
+    const placedKeys = new Set(workloads.map(workloadKey));
+    for (const key of this.pendingSince.keys()) if (!placedKeys.has(key)) this.pendingSince.delete(key);
+    const now = Date.now();
     await Promise.all(
       workloads.map(async (workload) => {
         const report = reports.get(describeKey(refOf(workload)));
         if (!report) return; // not submitted yet: the flow controller is on it
-        const status = this.nextStatus(workload, report, manager.capabilities.usesImage);
+        let status = this.nextStatus(workload, report, manager.capabilities.usesImage);
+        const evicting = this.overdue(workload, report, now);
+        if (evicting > 0) status = this.evict(workload, status, evicting, now);
         if (jsonEqual(status, workload.status)) return;
         try {
           await caches.writeStatus(workload, status);
+          if (evicting > 0) {
+            this.pendingSince.delete(workloadKey(workload));
+            this.options.logger.info(`Evicting ${evicting} waiting replicas of ${describeKey(refOf(workload))} from cluster ${clusterName}.`);
+          }
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
         }
       }),
     );
+  }
+
+  /** How many replicas to evict now: the pending ones, once they have waited past the timeout. */
+  private overdue(workload: Workload, report: WorkloadReport, now: number): number {
+    const key = workloadKey(workload);
+    const timeout = waitTimeoutSeconds(workload, this.options.caches.clusters.get(this.options.clusterName));
+    if (report.pending === 0 || timeout === undefined) {
+      this.pendingSince.delete(key);
+      return 0;
+    }
+    const since = this.pendingSince.get(key) ?? now;
+    this.pendingSince.set(key, since);
+    return now - since >= timeout * 1000 ? Math.min(report.pending, placedOn(workload, this.options.clusterName)) : 0;
+  }
+
+  /** `status` with `count` replicas taken off this cluster and the entry stamped for the scheduler. */
+  private evict(workload: Workload, status: WorkloadStatus, count: number, now: number): WorkloadStatus {
+    const { clusterName, caches } = this.options;
+    const timeout = waitTimeoutSeconds(workload, caches.clusters.get(clusterName));
+    const message = `${count} replica(s) waited more than ${timeout}s in cluster ${clusterName} without starting; evicted to be placed elsewhere`;
+    const placements = status.placements
+      .map((p) => (p.cluster === clusterName ? { ...p, replicas: p.replicas - count } : p))
+      .filter((p) => p.replicas > 0);
+    const replicaStatus = status.replicaStatus.map((r) => (r.cluster === clusterName ? markEvicted(r, new Date(now), message) : r));
+    const next: WorkloadStatus = {
+      ...status,
+      placements,
+      replicaStatus,
+      conditions: setCondition(status.conditions, { type: 'Evicted', status: 'True', reason: 'WaitTimeout', message }),
+    };
+    next.phase = derivePhase(workload, next);
+    return next;
   }
 
   private nextStatus(workload: Workload, report: WorkloadReport, usesImage: boolean): WorkloadStatus {
@@ -60,6 +112,12 @@ export class ReplicaStatus {
       exitCodes: report.exitCodes,
       message: report.message,
     };
+    // The stamp of an earlier eviction stays: the scheduler reads it to keep away for a while.
+    const previous = workload.status.replicaStatus.find((r) => r.cluster === clusterName);
+    if (previous?.evictedAt) {
+      entry.evictedAt = previous.evictedAt;
+      if (!entry.message) entry.message = previous.message;
+    }
     const others = workload.status.replicaStatus.filter((r) => r.cluster !== clusterName);
     const replicaStatus = [...others, entry].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
     let status: WorkloadStatus = { ...workload.status, replicaStatus };

@@ -4,7 +4,10 @@
  * take it from there.
  *
  * reconcile(key), level-triggered from the cached workload and clusters:
- * - placements on clusters that no longer exist are dropped, so their replicas get a new home;
+ * - placements on clusters that no longer exist, or that have been in ERROR for longer than the
+ *   failover grace period, are dropped, so their replicas get a new home (failover); the lost
+ *   cluster's entry is stamped `evictedAt`, and its Skylet deletes the stale copies once the
+ *   cluster answers again (its orphan sweep);
  * - placements above spec.replicas are trimmed (scale down), the newest cluster first;
  * - replicas still unplaced are placed by the pure scheduler (src/scheduler) against the
  *   clusters' reported capacity minus what this controller handed out that the clusters have
@@ -13,13 +16,16 @@
  *   refused, and is retried whenever a cluster or FilterPolicy changes.
  */
 import type pino from 'pino';
-import type { ClusterPlacement, Workload, WorkloadStatus } from '../domain/types.js';
+import { refOf } from '../cluster-managers/types.js';
+import { describeKey } from '../domain/kinds.js';
+import type { Cluster, ClusterPlacement, Workload, WorkloadStatus } from '../domain/types.js';
+import { markEvicted, nextEvictionExpiry } from '../scheduler/eviction.js';
 import { describeRejections, sendingLogLine } from '../scheduler/messages.js';
 import { place } from '../scheduler/place.js';
 import { Reservations } from '../scheduler/reservations.js';
 import type { SharedCaches } from './caches.js';
-import { setCondition } from './conditions.js';
-import { Controller } from './controller.js';
+import { findCondition, setCondition } from './conditions.js';
+import { Controller, type ReconcileResult } from './controller.js';
 import { workloadKey } from './keys.js';
 import { derivePhase, isFinished, placedReplicas } from './workload-phase.js';
 import { jsonEqual } from '../domain/json-equal.js';
@@ -34,16 +40,25 @@ export interface SchedulerControllerOptions {
    * holds the capacity in one synchronous step, before its first await.
    */
   workers?: number;
+  /**
+   * How long a cluster may stay in ERROR before its workloads are placed elsewhere. A blip must
+   * not move work (moving restarts it); a dead cluster must not hold it forever.
+   */
+  failoverGraceMs?: number;
 }
+
+export const DEFAULT_FAILOVER_GRACE_MS = 60_000;
 
 export class SchedulerController {
   private readonly controller: Controller;
   private readonly reservations = new Reservations();
   private readonly caches: SharedCaches;
   private readonly logger: pino.Logger;
+  private readonly failoverGraceMs: number;
 
-  constructor({ caches, logger, resyncIntervalMs = 30_000, workers = 16 }: SchedulerControllerOptions) {
+  constructor({ caches, logger, resyncIntervalMs = 30_000, workers = 16, failoverGraceMs = DEFAULT_FAILOVER_GRACE_MS }: SchedulerControllerOptions) {
     this.caches = caches;
+    this.failoverGraceMs = failoverGraceMs;
     this.logger = logger.child({ controller: 'scheduler' });
     this.controller = new Controller({
       name: 'scheduler',
@@ -57,7 +72,11 @@ export class SchedulerController {
     // Capacity, readiness or policy changes can make waiting replicas fit; a deleted cluster
     // leaves replicas to place again.
     const retryWaiting = () => this.enqueueWaiting();
-    caches.clusters.on('add', retryWaiting).on('update', retryWaiting).on('delete', (gone) => this.enqueueWaiting(gone.metadata.name));
+    // A cluster that turns ERROR starts the failover clock of the workloads placed on it.
+    caches.clusters
+      .on('add', retryWaiting)
+      .on('update', (cluster) => this.enqueueWaiting(cluster.status.phase === 'READY' ? undefined : cluster.metadata.name))
+      .on('delete', (gone) => this.enqueueWaiting(gone.metadata.name));
     caches.filterPolicies.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
   }
 
@@ -70,15 +89,17 @@ export class SchedulerController {
     return this.controller.stop();
   }
 
-  async reconcile(key: string): Promise<void> {
+  async reconcile(key: string): Promise<ReconcileResult | void> {
     const workload = this.caches.workload(key);
     if (!workload || isFinished(workload)) {
       this.reservations.forget(key);
       return;
     }
+    const now = Date.now();
     const clusters = this.caches.clusters.list();
-    const known = new Set(clusters.map((c) => c.metadata.name));
-    let placements = workload.status.placements.filter((p) => known.has(p.cluster));
+    const byName = new Map(clusters.map((c) => [c.metadata.name, c]));
+    const lost = workload.status.placements.filter((p) => this.lostSince(byName.get(p.cluster), now) !== undefined);
+    let placements = workload.status.placements.filter((p) => !lost.includes(p));
     placements = trim(placements, placedReplicas({ ...workload.status, placements }) - workload.spec.replicas);
 
     let added: ClusterPlacement[] = [];
@@ -98,11 +119,67 @@ export class SchedulerController {
       placements = merge(placements, added);
     }
 
-    const status = this.nextStatus(workload, placements, reasons);
+    let status = this.nextStatus(workload, placements, reasons);
+    status = this.stampFailover(status, lost, byName, new Date(now));
     this.reservations.hold(key, workload.spec.resources, outstanding(status));
-    if (jsonEqual(status, workload.status)) return;
+    const result = this.nextLook(workload, status, byName, now);
+    if (jsonEqual(status, workload.status)) return result;
     await this.caches.writeStatus(workload, status);
+    for (const p of lost) {
+      this.logger.info(`Moving ${p.replicas} replicas of ${describeKey(refOf(workload))} off cluster ${p.cluster}: ${this.lostReason(byName.get(p.cluster))}.`);
+    }
     if (added.length > 0) this.logger.info(sendingLogLine(workload, added));
+    return result;
+  }
+
+  /**
+   * Since when (ms) the cluster counts as lost for its placements, or undefined while it is not:
+   * deleted clusters at once, clusters in ERROR once the grace period has passed.
+   */
+  private lostSince(cluster: Cluster | undefined, now: number): number | undefined {
+    if (!cluster) return now;
+    const since = errorSince(cluster);
+    return since !== undefined && now - since >= this.failoverGraceMs ? since : undefined;
+  }
+
+  private lostReason(cluster: Cluster | undefined): string {
+    if (!cluster) return 'the cluster was deleted';
+    return `the cluster has been ERROR for more than ${this.failoverGraceMs / 1000}s (${cluster.status.message ?? 'no reason given'})`;
+  }
+
+  /** Stamps the entries of lost clusters that still exist, so users see why replicas moved. */
+  private stampFailover(status: WorkloadStatus, lost: readonly ClusterPlacement[], byName: Map<string, Cluster>, now: Date): WorkloadStatus {
+    const stamped = lost.filter((p) => byName.has(p.cluster));
+    if (stamped.length === 0) return status;
+    const replicaStatus = [...status.replicaStatus];
+    for (const p of stamped) {
+      const message = `${p.replicas} replica(s) moved elsewhere: ${this.lostReason(byName.get(p.cluster))}`;
+      const i = replicaStatus.findIndex((r) => r.cluster === p.cluster);
+      const entry = i >= 0 ? replicaStatus[i] : { cluster: p.cluster, pending: 0, running: 0, succeeded: 0, failed: 0 };
+      if (i >= 0) replicaStatus[i] = markEvicted(entry, now, message);
+      else replicaStatus.push(markEvicted(entry, now, message));
+    }
+    replicaStatus.sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
+    return { ...status, replicaStatus };
+  }
+
+  /**
+   * When to look again without an event: when a cluster holding placements of this workload
+   * reaches the end of its failover grace, or when an eviction that keeps unplaced replicas off a
+   * cluster expires.
+   */
+  private nextLook(workload: Workload, status: WorkloadStatus, byName: Map<string, Cluster>, now: number): ReconcileResult | undefined {
+    const times: number[] = [];
+    for (const p of status.placements) {
+      const since = errorSince(byName.get(p.cluster)!);
+      if (since !== undefined) times.push(since + this.failoverGraceMs);
+    }
+    if (placedReplicas(status) < workload.spec.replicas) {
+      const expiry = nextEvictionExpiry({ ...workload, status }, [...byName.values()], now);
+      if (expiry !== undefined) times.push(expiry);
+    }
+    if (times.length === 0) return undefined;
+    return { requeueAfterMs: Math.max(0, Math.min(...times) - now) + 50 };
   }
 
   private nextStatus(workload: Workload, placements: ClusterPlacement[], reasons: Record<string, string>): WorkloadStatus {
@@ -127,14 +204,23 @@ export class SchedulerController {
     return status;
   }
 
-  /** Workloads with replicas to place, and those placed on `goneCluster`. */
-  private enqueueWaiting(goneCluster?: string): void {
+  /** Workloads with replicas to place, and those placed on `troubledCluster` (deleted or not READY). */
+  private enqueueWaiting(troubledCluster?: string): void {
     for (const w of this.caches.workloads()) {
       if (isFinished(w)) continue;
-      const onGone = goneCluster !== undefined && w.status.placements.some((p) => p.cluster === goneCluster);
-      if (onGone || placedReplicas(w.status) !== w.spec.replicas) this.controller.enqueue(workloadKey(w));
+      const onTroubled = troubledCluster !== undefined && w.status.placements.some((p) => p.cluster === troubledCluster);
+      if (onTroubled || placedReplicas(w.status) !== w.spec.replicas) this.controller.enqueue(workloadKey(w));
     }
   }
+}
+
+/** Since when (ms) the cluster has been in ERROR, from its Ready condition; undefined if it is not. */
+function errorSince(cluster: Cluster): number | undefined {
+  if (cluster.status.phase !== 'ERROR') return undefined;
+  const ready = findCondition(cluster.status.conditions, 'Ready');
+  const since = ready?.status === 'False' ? Date.parse(ready.lastTransitionTime) : NaN;
+  // ERROR without a readable transition time: count from now, so the grace period still applies.
+  return Number.isNaN(since) ? Date.now() : since;
 }
 
 function sum(placements: readonly ClusterPlacement[]): number {

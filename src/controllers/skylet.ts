@@ -2,8 +2,9 @@
  * A Skylet: everything Sky Manager does for one member cluster, the way a Kubelet does it for one
  * node. It owns the cluster's ClusterManager and runs three controllers against it:
  * - cluster health (cluster-health.ts) every `probeIntervalMs`;
- * - flow (flow.ts), keyed by the workloads placed on this cluster, plus at start every workload
- *   the cluster already runs, so orphans left by a crash are cleaned up;
+ * - flow (flow.ts), keyed by the workloads placed on this cluster, plus every workload the
+ *   cluster runs for Sky, listed at start and then every `orphanSweepIntervalMs`: what a crash
+ *   left behind, or what was moved away while the cluster was unreachable, is deleted;
  * - replica status (replica-status.ts) every `statusIntervalMs`.
  * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
  * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
@@ -27,6 +28,8 @@ export interface SkyletOptions {
   logger: pino.Logger;
   probeIntervalMs?: number;
   statusIntervalMs?: number;
+  /** How often to look for orphans in the cluster; default 10 probe intervals. */
+  orphanSweepIntervalMs?: number;
   createManager?: ClusterManagerFactory;
   /** The Skylet endpoint URL of a cluster (skylet-endpoint.ts), published in its status. */
   endpointFor?: (cluster: string) => string;
@@ -34,6 +37,7 @@ export interface SkyletOptions {
 
 const HEALTH = 'health';
 const REPLICAS = 'replicas';
+const ORPHANS = 'orphans';
 
 export class Skylet {
   private manager: ClusterManager | Error = new Error('the Skylet has not started');
@@ -54,6 +58,7 @@ export class Skylet {
     this.logger = options.logger.child({ cluster: this.name });
     const probeIntervalMs = options.probeIntervalMs ?? 2_000;
     const statusIntervalMs = options.statusIntervalMs ?? 1_000;
+    const orphanSweepIntervalMs = options.orphanSweepIntervalMs ?? 10 * probeIntervalMs;
     const health = new ClusterHealth({
       clusterName: this.name,
       clusters: caches.clusters,
@@ -73,6 +78,10 @@ export class Skylet {
         if (key === HEALTH) {
           await health.probe(this.manager);
           return { requeueAfterMs: probeIntervalMs };
+        }
+        if (key === ORPHANS) {
+          await this.sweepOrphans();
+          return { requeueAfterMs: orphanSweepIntervalMs };
         }
         if (!(this.manager instanceof Error)) await replicaStatus.sync(this.manager);
         return { requeueAfterMs: statusIntervalMs };
@@ -102,16 +111,25 @@ export class Skylet {
       if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) this.flowController.enqueue(workloadKey(w));
     });
     for (const w of caches.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(workloadKey(w));
-    if (!(this.manager instanceof Error)) {
-      // What the cluster runs for Sky that nothing places here any more (a crash between a
-      // placement change and its cleanup) is found here and deleted by the flow controller.
-      for (const ref of await this.manager.list()) this.flowController.enqueue(refKey(ref));
-    }
     this.loops.start();
     this.loops.enqueue(HEALTH);
     this.loops.enqueue(REPLICAS);
+    this.loops.enqueue(ORPHANS);
     this.flowController.start();
     this.logger.info(`Launched Skylet for cluster: ${this.name}.`);
+  }
+
+  /**
+   * Hands the flow controller every workload the cluster runs that is not placed here any more (a
+   * crash between a placement change and its cleanup, or replicas moved off while the cluster
+   * was unreachable); it deletes them. A cluster that cannot be listed is retried next sweep.
+   */
+  private async sweepOrphans(): Promise<void> {
+    if (this.manager instanceof Error) return;
+    for (const ref of await this.manager.list()) {
+      const key = refKey(ref);
+      if (placedOn(this.options.caches.workload(key), this.name) === 0) this.flowController.enqueue(key);
+    }
   }
 
   /**

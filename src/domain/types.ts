@@ -73,6 +73,8 @@ export interface ClusterSpec {
   kubernetes?: KubernetesConfig;
   slurm?: SlurmConfig;
   local?: LocalConfig;
+  /** Seconds a replica may wait in this cluster before it is evicted; a workload's own waitTimeout wins. */
+  waitTimeout?: number;
 }
 
 export interface NodeStatus {
@@ -176,6 +178,12 @@ export interface ClusterReplicaStatus {
   externalId?: string;
   exitCodes?: number[];
   message?: string;
+  /**
+   * RFC 3339. When replicas last left this cluster without finishing: evicted after waiting
+   * longer than the wait timeout, or moved away from a cluster in ERROR (failover). The scheduler
+   * keeps off the cluster for this workload for a while after it (see scheduler/eviction.ts).
+   */
+  evictedAt?: string;
 }
 
 export interface WorkloadStatus {

@@ -36,6 +36,7 @@ export interface ClusterSpecInput {
   kubernetes?: Maybe<Nullable<KubernetesConfig>>;
   slurm?: Maybe<Nullable<SlurmConfig>>;
   local?: Maybe<Nullable<LocalConfig>>;
+  waitTimeout?: Maybe<number>;
 }
 
 export interface NodeStatusInput {
@@ -89,6 +90,8 @@ export const clusterKind = defineKind({
         gpu: checkOptionalNumber(input.local.gpu, `${path}.gpu`, { integer: true }),
       });
     }
+    const waitTimeout = checkOptionalNumber(input.waitTimeout, `${field}.waitTimeout`, { integer: true, min: 1 });
+    if (waitTimeout !== undefined) spec.waitTimeout = waitTimeout;
     return spec;
   },
 

@@ -69,6 +69,7 @@ export interface ClusterReplicaStatusInput {
   externalId?: Maybe<string>;
   exitCodes?: Maybe<number[]>;
   message?: Maybe<string>;
+  evictedAt?: Maybe<string>;
 }
 
 const COUNT = { integer: true } as const;
@@ -111,6 +112,7 @@ function checkReplicaStatus(input: ClusterReplicaStatusInput, field: string): Cl
   if (input.externalId != null) status.externalId = input.externalId;
   if (input.exitCodes != null) status.exitCodes = [...input.exitCodes];
   if (input.message != null) status.message = input.message;
+  if (input.evictedAt != null) status.evictedAt = checkTimestamp(input.evictedAt, `${field}.evictedAt`);
   return status;
 }
 

@@ -63,6 +63,8 @@ export interface SchedulingContext {
   readonly clusterSelector: LabelSelector;
   readonly preferences: readonly Preference[];
   readonly plan: Plan;
+  /** Milliseconds since the epoch at which this placement is decided (eviction backoffs). */
+  readonly now: number;
   /** Replicas the cluster could take before this plan (per node, summed); computed once per cluster. */
   room(cluster: Cluster): number;
 }
@@ -83,6 +85,7 @@ export function createContext(
   workload: Workload,
   filterPolicies: readonly FilterPolicy[],
   replicas: number,
+  now: number = Date.now(),
 ): SchedulingContext {
   const { resources, placement } = workload.spec;
   const rooms = new Map<Cluster, number>();
@@ -96,6 +99,7 @@ export function createContext(
       weight: p.weight,
     })),
     plan: new Plan(replicas),
+    now,
     room(cluster) {
       let room = rooms.get(cluster);
       if (room === undefined) {

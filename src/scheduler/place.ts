@@ -22,6 +22,8 @@ export interface PlacementInput {
   filterPolicies: readonly FilterPolicy[];
   /** Replicas to place now; defaults to spec.replicas. A Deployment passes what is still unplaced. */
   replicas?: number;
+  /** Milliseconds since the epoch; defaults to now (tests pin it). */
+  now?: number;
 }
 
 export interface PlacementResult {
@@ -70,7 +72,7 @@ export function place(input: PlacementInput): PlacementResult {
   const { workload } = input;
   const replicas = input.replicas ?? workload.spec.replicas;
   const stack = genericStack(workload.spec.placement.strategy);
-  const ctx = createContext(workload, input.filterPolicies, replicas);
+  const ctx = createContext(workload, input.filterPolicies, replicas, input.now);
 
   const reasons: Record<string, string> = {};
   const candidates = input.clusters.filter((cluster) => {

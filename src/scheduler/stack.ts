@@ -8,6 +8,7 @@ import { clusterSelector } from './filters/cluster-selector.js';
 import type { FeasibilityChecker } from './filters/feasibility.js';
 import { filterPolicies } from './filters/filter-policies.js';
 import { managerSupportsKind } from './filters/manager-supports-kind.js';
+import { notRecentlyEvicted } from './filters/not-recently-evicted.js';
 import { replicaFits } from './filters/replica-fits.js';
 import { capacityShare } from './scorers/capacity-share.js';
 import { fewestClusters } from './scorers/fewest-clusters.js';
@@ -32,6 +33,7 @@ export function genericStack(strategy: PlacementStrategy): Stack {
       // Governance before the user's own wishes, so "excluded by FilterPolicy" is the reason shown.
       filterPolicies,
       clusterSelector,
+      notRecentlyEvicted,
     ],
     planFilters: [
       // Per-node fit after the replicas this plan already put on the cluster.

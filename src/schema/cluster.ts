@@ -49,6 +49,10 @@ const ClusterSpecRef = builder.objectRef<ClusterSpec>('ClusterSpec').implement({
     kubernetes: t.expose('kubernetes', { type: KubernetesConfigRef, nullable: true }),
     slurm: t.expose('slurm', { type: SlurmConfigRef, nullable: true }),
     local: t.expose('local', { type: LocalConfigRef, nullable: true }),
+    waitTimeout: t.exposeInt('waitTimeout', {
+      nullable: true,
+      description: "Seconds a replica may wait in this cluster before it is evicted and placed elsewhere, for workloads that set no waitTimeout of their own.",
+    }),
   }),
 });
 
@@ -104,6 +108,7 @@ const ClusterSpecInputRef = builder.inputRef<ClusterSpecInput>('ClusterSpecInput
     kubernetes: t.field({ type: KubernetesConfigInput, description: 'Only with manager KUBERNETES.' }),
     slurm: t.field({ type: SlurmConfigInput, description: 'Only with manager SLURM.' }),
     local: t.field({ type: LocalConfigInput, description: 'Only with manager LOCAL.' }),
+    waitTimeout: t.int({ description: 'Seconds; the default wait timeout of workloads placed here.' }),
   }),
 });
 

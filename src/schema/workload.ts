@@ -69,6 +69,10 @@ const ClusterReplicaStatusRef = builder.objectRef<ClusterReplicaStatus>('Cluster
     externalId: t.exposeString('externalId', { nullable: true }),
     exitCodes: t.exposeIntList('exitCodes', { nullable: true }),
     message: t.exposeString('message', { nullable: true }),
+    evictedAt: t.exposeString('evictedAt', {
+      nullable: true,
+      description: 'When replicas last left this cluster unfinished (evicted after the wait timeout, or moved off a cluster in ERROR).',
+    }),
   }),
 });
 
@@ -128,6 +132,7 @@ const ClusterReplicaStatusInputRef = builder.inputRef<ClusterReplicaStatusInput>
     externalId: t.string(),
     exitCodes: t.intList(),
     message: t.string(),
+    evictedAt: t.string(),
   }),
 });
 

@@ -336,11 +336,4 @@ describe('cluster manager registry', () => {
     managers.push(manager);
     expect((await manager.capacity()).capacity.cpu).toBe(4);
   });
-
-  it.each(['KUBERNETES', 'SLURM'] as const)('says %s is not implemented yet', (manager) => {
-    const cluster = { ...localCluster('remote'), spec: { manager } };
-    expect(() => createClusterManager(cluster, { stateDir })).toThrow(
-      `Cluster 'remote': the ${manager} cluster manager is not implemented yet`,
-    );
-  });
 });

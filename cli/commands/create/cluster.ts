@@ -47,6 +47,11 @@ export default class CreateCluster extends ApiCommand {
     cpu: Flags.string({ description: 'local: cores to offer (1, 0.5 or 500m). Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
     memory: Flags.string({ description: 'local: memory to offer, MiB or with a unit (8Gi). Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
     gpu: Flags.string({ description: 'local: GPUs to offer. Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
+    'wait-timeout': Flags.integer({
+      min: 1,
+      description: 'Seconds a replica may wait in this cluster before it is evicted and placed elsewhere, for workloads that set no --wait-timeout of their own.',
+      helpValue: 'SECONDS',
+    }),
   };
 
   async run(): Promise<Cluster> {
@@ -56,7 +61,7 @@ export default class CreateCluster extends ApiCommand {
     const misplaced = given.find((flag) => !CONNECTION_FLAGS[manager].includes(flag));
     if (misplaced) throw new UsageError(`--${misplaced} does not apply to --manager ${flags.manager}; it takes ${CONNECTION_FLAGS[manager].map((f) => `--${f}`).join(', ')}`);
 
-    const spec: Manifest<'Cluster'>['spec'] = { manager };
+    const spec: Manifest<'Cluster'>['spec'] = { manager, waitTimeout: flags['wait-timeout'] };
     if (manager === 'KUBERNETES' && given.length > 0) spec.kubernetes = { context: flags.context, kubeconfigPath: flags.kubeconfig };
     if (manager === 'SLURM' && given.length > 0) spec.slurm = { slurmConf: flags['slurm-conf'], sshHost: flags['ssh-host'], partition: flags.partition };
     if (manager === 'LOCAL' && given.length > 0) {

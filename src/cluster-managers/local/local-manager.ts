@@ -29,6 +29,7 @@ import {
   type LogOptions,
   type ManagerCapabilities,
   type ManagerOptions,
+  type SubmitOptions,
   type WorkloadRef,
   type WorkloadReport,
 } from '../types.js';
@@ -127,7 +128,7 @@ class LocalManager implements ClusterManager {
     });
   }
 
-  submit(workload: Workload, replicas: number): Promise<void> {
+  submit(workload: Workload, replicas: number, { firstReplicaIndex = 0 }: SubmitOptions = {}): Promise<void> {
     return this.exclusive(async () => {
       const ref = refOf(workload);
       let entry = this.entries.get(describeKey(ref));
@@ -139,7 +140,7 @@ class LocalManager implements ClusterManager {
       const { run, envs, resources } = workload.spec;
       // A Deployment's replicas are kept alive whatever its spec says; that is what it is for.
       const restartPolicy = workload.kind === 'Deployment' ? 'ALWAYS' : workload.spec.restartPolicy;
-      const record: WorkloadRecord = { ref, uid: workload.metadata.uid, run, envs, resources, restartPolicy, replicas };
+      const record: WorkloadRecord = { ref, uid: workload.metadata.uid, run, envs, resources, restartPolicy, replicas, firstReplicaIndex };
       await this.files.writeWorkload(record);
       if (!entry) this.entries.set(describeKey(ref), (entry = { record, replicas: [] }));
       entry.record = record;
@@ -298,7 +299,7 @@ class LocalManager implements ClusterManager {
   }
 
   private async start(entry: Entry, replica: ReplicaRecord): Promise<void> {
-    const { ref, run, envs } = entry.record;
+    const { ref, run, envs, firstReplicaIndex = 0 } = entry.record;
     const token = randomUUID();
     Object.assign(replica, {
       state: 'RUNNING',
@@ -326,7 +327,7 @@ class LocalManager implements ClusterManager {
             ...Object.fromEntries(envs.map((e) => [e.name, e.value])),
             SKY_JOB_NAME: ref.name,
             SKY_NAMESPACE: ref.namespace,
-            SKY_REPLICA_INDEX: String(replica.index),
+            SKY_REPLICA_INDEX: String(firstReplicaIndex + replica.index),
             SKY_CLUSTER: this.clusterName,
           },
         },

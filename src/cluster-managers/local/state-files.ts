@@ -26,6 +26,8 @@ export interface WorkloadRecord {
   restartPolicy: RestartPolicy;
   /** Replicas this cluster should run. */
   replicas: number;
+  /** SKY_REPLICA_INDEX of this cluster's replica 0 (SubmitOptions.firstReplicaIndex); absent in old files. */
+  firstReplicaIndex?: number;
 }
 
 export interface ReplicaRecord {

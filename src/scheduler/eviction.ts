@@ -1,0 +1,50 @@
+/**
+ * Evictions: replicas that leave a cluster unfinished, because they waited there longer than the
+ * wait timeout (the cluster could not start them after all) or because the cluster stayed in
+ * ERROR past the failover grace period. The Skylet or the scheduler controller stamps the
+ * cluster's replicaStatus entry with `evictedAt`; for a while after it the scheduler keeps the
+ * workload off that cluster, or the replicas would bounce straight back to where they waited.
+ *
+ * Pure functions of the objects and the time, shared by the controllers and the scheduler.
+ */
+import type { Cluster, ClusterReplicaStatus, Workload } from '../domain/types.js';
+
+/** Keep-away after an eviction when no wait timeout is known (failover from an ERROR cluster). */
+export const DEFAULT_EVICTION_BACKOFF_MS = 60_000;
+/** Never shorter than this, so a tiny wait timeout cannot make replicas ping-pong. */
+export const MIN_EVICTION_BACKOFF_MS = 10_000;
+
+/** Seconds a replica of `workload` may wait in `cluster`: its own waitTimeout, else the cluster's. */
+export function waitTimeoutSeconds(workload: Workload, cluster: Cluster | undefined): number | undefined {
+  return workload.spec.waitTimeout ?? cluster?.spec.waitTimeout;
+}
+
+/** How long the workload keeps off a cluster after an eviction there: twice the wait it was given. */
+export function evictionBackoffMs(workload: Workload, cluster: Cluster | undefined): number {
+  const timeout = waitTimeoutSeconds(workload, cluster);
+  if (timeout === undefined) return DEFAULT_EVICTION_BACKOFF_MS;
+  return Math.max(MIN_EVICTION_BACKOFF_MS, 2 * timeout * 1000);
+}
+
+/** When the workload may be placed on the cluster again, or undefined when it may now. */
+export function evictedUntil(workload: Workload, cluster: Cluster, now: number): number | undefined {
+  const entry = workload.status.replicaStatus.find((r) => r.cluster === cluster.metadata.name);
+  if (!entry?.evictedAt) return undefined;
+  const until = Date.parse(entry.evictedAt) + evictionBackoffMs(workload, cluster);
+  return until > now ? until : undefined;
+}
+
+/** The soonest time an eviction of `workload` expires, so a waiting workload can be retried then. */
+export function nextEvictionExpiry(workload: Workload, clusters: readonly Cluster[], now: number): number | undefined {
+  let soonest: number | undefined;
+  for (const cluster of clusters) {
+    const until = evictedUntil(workload, cluster, now);
+    if (until !== undefined && (soonest === undefined || until < soonest)) soonest = until;
+  }
+  return soonest;
+}
+
+/** The cluster's entry stamped as evicted at `now`, with the reason for users. */
+export function markEvicted(entry: ClusterReplicaStatus, now: Date, message: string): ClusterReplicaStatus {
+  return { ...entry, evictedAt: now.toISOString(), message };
+}
