@@ -4,7 +4,7 @@
  * original demo's three demos plus what must hold when things go wrong.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterAPI, FilterPolicyAPI, JobAPI, SkyClient } from '../../src/client/index.js';
+import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, SkyClient } from '../../src/client/index.js';
 import type { Job } from '../../src/domain/types.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { killReplicas, replicaPids } from '../helpers/replicas.js';
@@ -89,6 +89,36 @@ describe('the original demo on local clusters', () => {
     const done = await jobInPhase('sky-spread', 'COMPLETED');
     const succeeded = done.status.replicaStatus.reduce((n, r) => n + r.succeeded, 0);
     expect(succeeded).toBe(4);
+    // Replicas are numbered across clusters: each of 0..3 ran exactly once.
+    const indices = (await jobs.logs('sky-spread')).map((l) => Number(l.line)).sort();
+    expect(indices).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('Deployments', () => {
+  it('spread across clusters, keep their replicas running, and shrink when scaled down', async () => {
+    const deployments = new DeploymentAPI({ client });
+    await deployments.create({ metadata: { name: 'sky-web' }, spec: { replicas: 4, resources: { cpu: 1 }, run: 'sleep 300' } });
+    const running = await until('sky-web with 4 ready replicas', async () => {
+      const d = await deployments.get('sky-web');
+      return d.status.readyReplicas === 4 && d;
+    });
+    expect(running.status.phase).toBe('RUNNING');
+    expect(running.status.placements.map((p) => p.cluster).sort()).toEqual(['cloud', 'onprem']);
+    expect(replicaPids('sky-web')).toHaveLength(4);
+
+    // A replica that dies is started again: that is what a Deployment is for.
+    process.kill(-replicaPids('sky-web')[0], 'SIGKILL');
+    await until('sky-web back to 4 processes', async () => replicaPids('sky-web').length === 4 && (await deployments.get('sky-web')).status.readyReplicas === 4);
+
+    const current = await deployments.get('sky-web');
+    await deployments.update({ ...current, spec: { ...current.spec, replicas: 2 } });
+    await until('sky-web scaled to 2', async () => {
+      const d = await deployments.get('sky-web');
+      return d.status.readyReplicas === 2 && replicaPids('sky-web').length === 2 && d;
+    });
+    await deployments.delete('sky-web');
+    await until('sky-web processes gone', async () => replicaPids('sky-web').length === 0);
   });
 });
 
