@@ -4,6 +4,7 @@
  */
 import type { Cluster, ClusterManagerType } from '../domain/types.js';
 import { createLocalManager } from './local/local-manager.js';
+import { createSlurmManager } from './slurm/slurm-manager.js';
 import type { ClusterManager, ManagerOptions } from './types.js';
 
 export type ClusterManagerFactory = (cluster: Cluster, options: ManagerOptions) => ClusterManager;
@@ -20,7 +21,7 @@ function notImplementedYet(manager: ClusterManagerType): ClusterManagerFactory {
 const FACTORIES: Record<ClusterManagerType, ClusterManagerFactory> = {
   LOCAL: createLocalManager,
   KUBERNETES: notImplementedYet('KUBERNETES'),
-  SLURM: notImplementedYet('SLURM'),
+  SLURM: createSlurmManager,
 };
 
 /** The manager for the cluster's spec.manager; throws for managers that do not exist yet. */

@@ -133,11 +133,16 @@ export class ReplicaStatus {
         conditions: setCondition(status.conditions, {
           type: 'ImageIgnored',
           status: 'True',
-          reason: 'LocalCluster',
-          message: `cluster ${clusterName} runs 'run' directly on its host; image ${workload.spec.image} is not used`,
+          // LocalCluster, SlurmCluster: the manager that runs `run` without a container.
+          reason: `${titleCase(this.options.caches.clusters.get(clusterName)?.spec.manager ?? 'LOCAL')}Cluster`,
+          message: `cluster ${clusterName} runs 'run' directly on its nodes; image ${workload.spec.image} is not used`,
         }),
       };
     }
     return status;
   }
+}
+
+function titleCase(word: string): string {
+  return word.charAt(0) + word.slice(1).toLowerCase();
 }

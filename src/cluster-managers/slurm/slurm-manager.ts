@@ -1,0 +1,332 @@
+/**
+ * The SLURM cluster manager: a Job's replicas on a Slurm cluster are the elements of one job
+ * array, submitted with sbatch through the Slurm commands of this machine (SLURM_CONF from
+ * spec.slurm.slurmConf). See batch.ts for how a submission is named and what its script does,
+ * records.ts for what is kept on disk, report.ts for how states are read, capacity.ts for the
+ * cluster's figures.
+ *
+ * Idempotent and crash-safe: submit first looks in Slurm for the workload's arrays (job name and
+ * comment) and in its record, and submits only the indices that no submission covers. An intent
+ * is recorded before sbatch, so that a crash between sbatch and recording the job id is resolved
+ * by finding the job in Slurm, or, if Slurm has already forgotten it, by the logs it left.
+ *
+ * Replica counts: a Slurm array cannot grow, so more replicas are one more array covering the new
+ * indices; fewer cancel the elements above the count (`scancel ID_[n-m]`). A changed spec does not
+ * touch what is queued or running, as elsewhere.
+ *
+ * Only Jobs: Slurm runs batch work to completion and keeps nothing alive, so Deployments are
+ * refused here and never placed here by the scheduler (manager-supports-kind.ts).
+ */
+import path from 'node:path';
+import { describeKey } from '../../domain/kinds.js';
+import type { Cluster, Workload } from '../../domain/types.js';
+import { readLogLines } from '../local/logs.js';
+import {
+  refOf,
+  type ClusterCapacity,
+  type ClusterManager,
+  type LogLine,
+  type LogOptions,
+  type ManagerCapabilities,
+  type ManagerOptions,
+  type SubmitOptions,
+  type WorkloadRef,
+  type WorkloadReport,
+} from '../types.js';
+import { batchScript, parseComment, refOfJobName, sbatchArgs, type SubmissionComment } from './batch.js';
+import { capacityFromNodes } from './capacity.js';
+import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
+import type { SlurmJob } from './parse.js';
+import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
+import { isFinished, workloadReport } from './report.js';
+
+export interface SlurmManagerOptions extends ManagerOptions {
+  /** Replaces the local runner (tests; an SSH runner). */
+  runner?: SlurmRunner;
+  /** How long a squeue answer is reused by status and logs calls. Default 1 s. */
+  jobsMaxAgeMs?: number;
+}
+
+/** How often a followed log is read again. */
+const LOG_POLL_INTERVAL_MS = 500;
+const ACTIVE = new Set(['PENDING', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESV_DEL_HOLD', 'CONFIGURING', 'RESIZING', 'RUNNING', 'COMPLETING', 'SIGNALING', 'STAGE_OUT', 'SUSPENDED', 'STOPPED']);
+
+/** A squeue row of a Sky array of this cluster, with what its name and comment say. */
+interface OwnJob {
+  job: SlurmJob;
+  ref: WorkloadRef;
+  comment: SubmissionComment;
+}
+
+class SlurmManager implements ClusterManager {
+  readonly capabilities: ManagerCapabilities = { kinds: ['Job'], usesImage: false };
+
+  private readonly clusterName: string;
+  private readonly partition: string | undefined;
+  private readonly slurm: SlurmCommands;
+  private readonly files: SlurmStateFiles;
+  private readonly jobsMaxAgeMs: number;
+  /** One squeue at a time, shared by concurrent callers; `generation` discards answers older than a submit. */
+  private jobsCache: { at: number; generation: number; jobs: Promise<SlurmJob[]> } | undefined;
+  private generation = 0;
+  /** Per workload: submit and delete of one workload never interleave. */
+  private readonly locks = new Map<string, Promise<unknown>>();
+
+  constructor(cluster: Cluster, options: SlurmManagerOptions) {
+    this.clusterName = cluster.metadata.name;
+    const slurm = cluster.spec.slurm ?? {};
+    this.partition = slurm.partition || undefined;
+    this.slurm = new SlurmCommands(options.runner ?? new LocalSlurmRunner(slurm.slurmConf || undefined));
+    this.files = new SlurmStateFiles(path.join(options.stateDir, this.clusterName));
+    this.jobsMaxAgeMs = options.jobsMaxAgeMs ?? 1000;
+  }
+
+  // ------------------------------------------------------------------ ClusterManager
+
+  async capacity(): Promise<ClusterCapacity> {
+    const [nodes, jobs] = await Promise.all([this.slurm.nodes(), this.jobs({ fresh: true })]);
+    const queued = this.ownJobs(jobs).flatMap(({ job }) =>
+      job.state === 'PENDING' ? Array.from({ length: Math.max(1, job.pendingTasks.length) }, () => job.request) : [],
+    );
+    return capacityFromNodes(nodes, { partition: this.partition, queued });
+  }
+
+  submit(workload: Workload, replicas: number, options: SubmitOptions = {}): Promise<void> {
+    if (workload.kind !== 'Job') {
+      return Promise.reject(new Error(`cluster ${this.clusterName}: SLURM clusters do not run ${workload.kind}s`));
+    }
+    const ref = refOf(workload);
+    return this.exclusive(ref, async () => {
+      const uid = workload.metadata.uid;
+      const own = this.ownJobs(await this.jobs({ fresh: true })).filter((o) => sameRef(o.ref, ref));
+      let record = await this.files.read(ref);
+
+      // Same name, new object: what Slurm runs under the name belongs to the deleted one.
+      await this.cancelActive(own.filter((o) => o.comment.uid !== uid));
+      if (record && record.uid !== uid) {
+        await this.files.remove(ref);
+        record = undefined;
+      }
+      record ??= { ref, uid, replicas: 0, submissions: [] };
+      this.adopt(record, own.filter((o) => o.comment.uid === uid));
+      await this.resolveIntent(record);
+
+      const covered = record.submissions.reduce((n, s) => Math.max(n, s.to + 1), 0);
+      if (replicas < covered) await this.shrink(record, replicas);
+      record.replicas = replicas;
+      await this.files.write(record);
+      if (replicas > covered) {
+        await this.submitIndices(workload, record, covered, replicas - 1, options.firstReplicaIndex ?? 0);
+      }
+    });
+  }
+
+  async status(workloads: readonly WorkloadRef[]): Promise<Map<string, WorkloadReport>> {
+    const reports = new Map<string, WorkloadReport>();
+    const records = (await Promise.all(workloads.map((ref) => this.files.read(ref)))).filter(
+      (r): r is SubmissionRecord => r !== undefined,
+    );
+    if (records.length === 0) return reports;
+    const jobs = await this.jobs();
+    for (const record of records) reports.set(describeKey(record.ref), await this.report(record, jobs));
+    return reports;
+  }
+
+  /**
+   * Workloads with a record here, and those Slurm still queues or runs for this cluster (whose
+   * record may have been lost). Finished arrays Slurm merely remembers need no cleaning up.
+   */
+  async list(): Promise<WorkloadRef[]> {
+    const refs = new Map<string, WorkloadRef>();
+    for (const { job, ref } of this.ownJobs(await this.jobs({ fresh: true }))) {
+      if (ACTIVE.has(job.state)) refs.set(describeKey(ref), ref);
+    }
+    for (const ref of await this.files.refs()) refs.set(describeKey(ref), ref);
+    return [...refs.values()];
+  }
+
+  delete(ref: WorkloadRef): Promise<void> {
+    return this.exclusive(ref, async () => {
+      const own = this.ownJobs(await this.jobs({ fresh: true })).filter((o) => sameRef(o.ref, ref));
+      await this.cancelActive(own);
+      await this.files.remove(ref);
+    });
+  }
+
+  logs(ref: WorkloadRef, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const record = () => this.files.read(ref);
+    return readLogLines(
+      {
+        files: async () => {
+          const r = await record();
+          return Array.from({ length: r?.replicas ?? 0 }, (_, i) => ({ replica: i, file: this.files.logFile(ref, i) }));
+        },
+        done: async () => {
+          const r = await record();
+          if (!r) return true;
+          const report = await this.report(r, await this.jobs());
+          return report.replicas.every((replica) => isFinished(replica.state));
+        },
+      },
+      { ...options, pollIntervalMs: LOG_POLL_INTERVAL_MS },
+    );
+  }
+
+  /** Slurm has no namespaces; a Job's namespace is part of its job name. */
+  async ensureNamespace(): Promise<void> {}
+
+  /** Nothing to release: every call runs its commands and is done. Jobs keep running in Slurm. */
+  async close(): Promise<void> {}
+
+  // ------------------------------------------------------------------ internals
+
+  /** squeue, reused for `jobsMaxAgeMs` unless `fresh`; never an answer from before the last submit. */
+  private jobs({ fresh = false } = {}): Promise<SlurmJob[]> {
+    const cached = this.jobsCache;
+    if (!fresh && cached && cached.generation === this.generation && Date.now() - cached.at < this.jobsMaxAgeMs) {
+      return cached.jobs;
+    }
+    const jobs = this.slurm.jobs();
+    this.jobsCache = { at: Date.now(), generation: this.generation, jobs };
+    // A failed squeue is not reused: the next caller asks again.
+    jobs.catch(() => {
+      if (this.jobsCache?.jobs === jobs) this.jobsCache = undefined;
+    });
+    return jobs;
+  }
+
+  /** The squeue rows of this Sky cluster's arrays: a Sky job name and a comment naming this cluster. */
+  private ownJobs(jobs: readonly SlurmJob[]): OwnJob[] {
+    const own: OwnJob[] = [];
+    for (const job of jobs) {
+      const ref = refOfJobName(job.name);
+      const comment = parseComment(job.comment);
+      if (ref && comment && comment.cluster === this.clusterName) own.push({ job, ref, comment });
+    }
+    return own;
+  }
+
+  private exclusive<T>(ref: WorkloadRef, operation: () => Promise<T>): Promise<T> {
+    const key = describeKey(ref);
+    const result = (this.locks.get(key) ?? Promise.resolve()).then(operation);
+    const settled = result.catch(() => undefined);
+    this.locks.set(key, settled);
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key);
+    });
+    return result;
+  }
+
+  /** Records the arrays Slurm runs for this workload that the record lacks (a crash right after sbatch). */
+  private adopt(record: SubmissionRecord, own: readonly OwnJob[]): void {
+    const known = new Set(record.submissions.map((s) => s.jobId));
+    const found = new Map<string, Submission>();
+    for (const { job, comment } of own) {
+      if (known.has(job.arrayJobId) || found.has(job.arrayJobId)) continue;
+      found.set(job.arrayJobId, { jobId: job.arrayJobId, from: comment.from, to: comment.to, firstReplicaIndex: comment.firstReplicaIndex });
+    }
+    if (found.size === 0) return;
+    const adopted = [...found.values()];
+    record.submissions = [...record.submissions, ...adopted].sort((a, b) => Number(a.jobId || Infinity) - Number(b.jobId || Infinity));
+    if (record.submitting && adopted.some((s) => s.from === record.submitting!.from && s.to === record.submitting!.to)) {
+      record.submitting = undefined;
+    }
+  }
+
+  /**
+   * An intent without a job: sbatch may have answered just before a crash. Slurm did not show the
+   * array (adopt ran first), so either it was never submitted, or it ran and Slurm has forgotten
+   * it; its logs tell which. Submitting it again in the second case would run it twice.
+   */
+  private async resolveIntent(record: SubmissionRecord): Promise<void> {
+    const intent = record.submitting;
+    if (!intent) return;
+    record.submitting = undefined;
+    for (let i = intent.from; i <= intent.to; i++) {
+      if ((await this.files.replicaFiles(record.ref, i)).hasLog) {
+        record.submissions.push({ ...intent, jobId: '' });
+        return;
+      }
+    }
+  }
+
+  private async shrink(record: SubmissionRecord, replicas: number): Promise<void> {
+    const elements = record.submissions
+      .filter((s) => s.jobId && s.to >= replicas)
+      .map((s) => `${s.jobId}_[${Math.max(s.from, replicas)}-${s.to}]`);
+    await this.slurm.cancel(elements).catch(ignoreFinished);
+    record.submissions = record.submissions
+      .map((s) => ({ ...s, to: Math.min(s.to, replicas - 1) }))
+      .filter((s) => s.from <= s.to);
+  }
+
+  private async submitIndices(workload: Workload, record: SubmissionRecord, from: number, to: number, firstReplicaIndex: number): Promise<void> {
+    const ref = record.ref;
+    const dir = this.files.workloadDir(ref);
+    const { run, envs, resources, restartPolicy } = workload.spec;
+    const spec = {
+      ref,
+      cluster: this.clusterName,
+      uid: record.uid,
+      from,
+      to,
+      firstReplicaIndex,
+      run,
+      envs,
+      resources,
+      restartPolicy,
+      partition: this.partition,
+      dir,
+    };
+    await this.files.clearReplicas(ref, from, to);
+    record.submitting = { from, to, firstReplicaIndex };
+    await this.files.write(record);
+    const jobId = await this.slurm.submit(sbatchArgs(spec), batchScript(spec));
+    // Answers read before this submit must not be used: they would not show the new array.
+    this.generation++;
+    record.submissions.push({ jobId, from, to, firstReplicaIndex });
+    record.submitting = undefined;
+    await this.files.write(record);
+  }
+
+  /** scancel of the arrays among `own` that still wait or run. */
+  private async cancelActive(own: readonly OwnJob[]): Promise<void> {
+    const ids = [...new Set(own.filter((o) => ACTIVE.has(o.job.state)).map((o) => o.job.arrayJobId))];
+    if (ids.length === 0) return;
+    await this.slurm.cancel(ids).catch(ignoreFinished);
+    this.generation++;
+  }
+
+  private async report(record: SubmissionRecord, jobs: readonly SlurmJob[]): Promise<WorkloadReport> {
+    const files = new Map<number, ReplicaFiles>();
+    await Promise.all(
+      Array.from({ length: record.replicas }, async (_, i) => files.set(i, await this.files.replicaFiles(record.ref, i))),
+    );
+    return workloadReport(record, jobs, files);
+  }
+}
+
+function sameRef(a: WorkloadRef, b: WorkloadRef): boolean {
+  return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+}
+
+/** scancel of what has just ended says so and fails; that is what was wanted. */
+function ignoreFinished(error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/already completing or completed|Invalid job id specified/i.test(message)) return;
+  throw error;
+}
+
+/** The factory registry.ts calls. Fails at once for what this manager cannot do. */
+export function createSlurmManager(cluster: Cluster, options: SlurmManagerOptions): ClusterManager {
+  const sshHost = cluster.spec.slurm?.sshHost;
+  if (sshHost && !options.runner) {
+    throw new Error(
+      `Cluster '${cluster.metadata.name}': spec.slurm.sshHost is "${sshHost}", but the Slurm manager runs the ` +
+        'Slurm commands only on the controller machine for now; unset spec.slurm.sshHost and set ' +
+        'spec.slurm.slurmConf to a slurm.conf that reaches the cluster from this machine.',
+    );
+  }
+  return new SlurmManager(cluster, options);
+}
+

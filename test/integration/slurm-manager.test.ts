@@ -1,0 +1,298 @@
+/**
+ * The SLURM cluster manager against two real Slurm clusters (fixtures/slurm): real slurmctld and
+ * slurmd, jobs that really run and write their output files. No controller manager here: the
+ * tests call the manager the way a Skylet does.
+ */
+import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClusterManager } from '../../src/cluster-managers/registry.js';
+import { createSlurmManager } from '../../src/cluster-managers/slurm/slurm-manager.js';
+import { refOf, type ClusterManager, type LogLine, type WorkloadReport } from '../../src/cluster-managers/types.js';
+import { describeKey } from '../../src/domain/kinds.js';
+import type { Cluster, RestartPolicy, Workload } from '../../src/domain/types.js';
+import { squeueByName, startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
+import { until } from '../helpers/wait.js';
+
+const A = 'mgr-a';
+const B = 'mgr-b';
+const WAIT = { timeoutMs: 90_000 };
+
+let slurm: TestSlurm;
+let stateDir: string;
+let managerA: ClusterManager;
+let managerB: ClusterManager;
+
+function slurmCluster(name: string, slurmConf: string, extra: { sshHost?: string; partition?: string } = {}): Cluster {
+  return {
+    kind: 'Cluster',
+    metadata: { name, uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    spec: { manager: 'SLURM', slurm: { slurmConf, ...extra } },
+    status: {
+      phase: 'READY',
+      conditions: [],
+      capacity: { cpu: 0, memory: 0, gpu: 0 },
+      allocatable: { cpu: 0, memory: 0, gpu: 0 },
+      nodes: [],
+      acceleratorTypes: [],
+    },
+  };
+}
+
+function job(
+  name: string,
+  run: string,
+  options: { cpu?: number; memory?: number; gpu?: number; uid?: string; kind?: 'Job' | 'Deployment'; restartPolicy?: RestartPolicy } = {},
+): Workload {
+  const spec = {
+    image: '',
+    run,
+    envs: [{ name: 'GREETING', value: "it's Sky" }],
+    resources: { cpu: options.cpu ?? 1, memory: options.memory ?? 100, gpu: options.gpu ?? 0 },
+    replicas: 1,
+    restartPolicy: options.restartPolicy ?? 'NEVER',
+    placement: { preferences: [], strategy: 'SPREAD' as const },
+  };
+  const metadata = {
+    name,
+    namespace: 'default',
+    uid: options.uid ?? `uid-${name}`,
+    labels: {},
+    annotations: {},
+    resourceVersion: '1',
+    generation: 1,
+    creationTimestamp: '',
+  };
+  const status = { phase: 'PENDING' as const, conditions: [], placements: [], replicaStatus: [] };
+  return options.kind === 'Deployment' ? { kind: 'Deployment', metadata, spec, status } : { kind: 'Job', metadata, spec, status };
+}
+
+async function report(manager: ClusterManager, workload: Workload): Promise<WorkloadReport | undefined> {
+  return (await manager.status([refOf(workload)])).get(describeKey(refOf(workload)));
+}
+
+function reportWhere(manager: ClusterManager, workload: Workload, what: string, test: (r: WorkloadReport) => boolean): Promise<WorkloadReport> {
+  let last: WorkloadReport | undefined;
+  return until(
+    `${workload.metadata.name}: ${what}`,
+    async () => {
+      last = await report(manager, workload);
+      return last && test(last) && last;
+    },
+    { ...WAIT, context: () => `last report: ${JSON.stringify(last)}` },
+  );
+}
+
+const finished = (replicas: number) => (r: WorkloadReport) => r.succeeded + r.failed === replicas;
+
+async function collect(lines: AsyncIterable<LogLine>): Promise<LogLine[]> {
+  const all: LogLine[] = [];
+  for await (const line of lines) all.push(line);
+  return all;
+}
+
+beforeAll(async () => {
+  slurm = await startTestSlurm('mgr');
+  stateDir = await mkdtemp(path.join(tmpdir(), 'sky-slurm-state-'));
+  managerA = createClusterManager(slurmCluster(A, slurm.get(A).slurmConf), { stateDir });
+  managerB = createClusterManager(slurmCluster(B, slurm.get(B).slurmConf), { stateDir });
+}, 180_000);
+
+afterAll(async () => {
+  await managerA?.close();
+  await managerB?.close();
+  await slurm?.stopAndClean();
+  if (stateDir) await rm(stateDir, { recursive: true, force: true });
+}, 120_000);
+
+describe('capacity', () => {
+  it('reports the declared nodes, their CPUs, memory and GPUs', async () => {
+    const a = await managerA.capacity();
+    expect(a.capacity).toEqual({ cpu: 6, memory: 12_288, gpu: 0 });
+    expect(a.nodes.map((n) => [n.name, n.capacity.cpu, n.capacity.memory, n.ready])).toEqual([
+      ['mgr-a1', 4, 8192, true],
+      ['mgr-a2', 2, 4096, true],
+    ]);
+    const b = await managerB.capacity();
+    expect(b.capacity).toEqual({ cpu: 3, memory: 6144, gpu: 2 });
+    expect(b.acceleratorTypes).toEqual(['fake']);
+    expect(b.nodes.find((n) => n.name === 'mgr-b1')!.allocatable).toEqual({ cpu: 2, memory: 4096, gpu: 2, accelerator: 'fake' });
+  });
+
+  it('offers nothing of a node set DOWN, and everything again after RESUME', async () => {
+    await slurm.setNodeState(A, 'mgr-a2', 'DOWN');
+    try {
+      const down = await until('mgr-a2 not ready', async () => {
+        const c = await managerA.capacity();
+        return c.nodes.find((n) => n.name === 'mgr-a2')?.ready === false && c;
+      }, WAIT);
+      expect(down.capacity.cpu).toBe(4);
+      expect(down.allocatable.cpu).toBeLessThanOrEqual(4);
+      expect(down.nodes.find((n) => n.name === 'mgr-a2')!.allocatable).toEqual({ cpu: 0, memory: 0, gpu: 0 });
+    } finally {
+      await slurm.setNodeState(A, 'mgr-a2', 'RESUME');
+    }
+    const back = await until('mgr-a2 ready again', async () => {
+      const c = await managerA.capacity();
+      return c.nodes.every((n) => n.ready) && c;
+    }, WAIT);
+    expect(back.capacity.cpu).toBe(6);
+  });
+
+  it('counts a running job as allocated', async () => {
+    const hog = job('hog', 'sleep 60', { cpu: 2, memory: 1000 });
+    await managerB.submit(hog, 1);
+    await reportWhere(managerB, hog, 'running', (r) => r.running === 1);
+    const c = await managerB.capacity();
+    expect(c.allocatable.cpu).toBe(1);
+    expect(c.allocatable.memory).toBe(6144 - 1000);
+    await managerB.delete(refOf(hog));
+  });
+});
+
+describe('jobs', () => {
+  it('runs a job whose output is Sky!, with its envs and SKY_REPLICA_INDEX, and reads its logs', async () => {
+    const hello = job('hello', 'echo Sky!; echo "$GREETING $SKY_JOB_NAME $SKY_NAMESPACE $SKY_REPLICA_INDEX"');
+    await managerA.submit(hello, 1, { firstReplicaIndex: 5 });
+    const done = await reportWhere(managerA, hello, 'finished', finished(1));
+    expect(done).toMatchObject({ succeeded: 1, failed: 0, exitCodes: [0] });
+    expect(done.externalId).toMatch(/^\d+$/);
+    expect(done.replicas[0]).toMatchObject({ index: 0, state: 'SUCCEEDED', exitCode: 0 });
+    const lines = await collect(managerA.logs(refOf(hello)));
+    expect(lines).toEqual([
+      { replica: 0, line: 'Sky!' },
+      { replica: 0, line: "it's Sky hello default 5" },
+    ]);
+    expect(await collect(managerA.logs(refOf(hello), { tail: 1 }))).toEqual([{ replica: 0, line: "it's Sky hello default 5" }]);
+    expect(await managerA.list()).toContainEqual(refOf(hello));
+  });
+
+  it('runs 4 replicas as one job array that completes with 4 exit codes 0', async () => {
+    const four = job('four', 'echo replica $SKY_REPLICA_INDEX; sleep 1');
+    await managerA.submit(four, 4);
+    const done = await reportWhere(managerA, four, 'finished', finished(4));
+    expect(done).toMatchObject({ succeeded: 4, failed: 0, exitCodes: [0, 0, 0, 0] });
+    expect(done.externalId).toMatch(/^\d+$/);
+    const rows = await squeueByName(slurm, A, 'sky.default.four');
+    expect(rows.map((r) => r.id).sort()).toEqual([0, 1, 2, 3].map((i) => `${done.externalId}_${i}`));
+    const lines = await collect(managerA.logs(refOf(four)));
+    expect(lines.map((l) => `${l.replica}:${l.line}`).sort()).toEqual(['0:replica 0', '1:replica 1', '2:replica 2', '3:replica 3']);
+  });
+
+  it('reports `exit 3` as FAILED with exit code 3', async () => {
+    const fail = job('fail', 'echo about to fail; exit 3');
+    await managerB.submit(fail, 1);
+    const done = await reportWhere(managerB, fail, 'finished', finished(1));
+    expect(done).toMatchObject({ succeeded: 0, failed: 1, exitCodes: [3] });
+    expect(done.replicas[0]).toMatchObject({ state: 'FAILED', exitCode: 3, message: 'exited with code 3' });
+  });
+
+  it('never submits twice: not on resubmit, not from a restarted manager, not after losing its record', async () => {
+    const once = job('once', 'sleep 30');
+    await managerA.submit(once, 2);
+    await managerA.submit(once, 2);
+    // A restarted controller: a new manager over the same state directory.
+    const restarted = createSlurmManager(slurmCluster(A, slurm.get(A).slurmConf), { stateDir });
+    await restarted.submit(once, 2);
+    // A crash between sbatch and writing the record: the record is gone, Slurm still has the array.
+    const dir = path.join(stateDir, A, 'default', 'jobs', 'once');
+    await rm(path.join(dir, 'submission.json'));
+    await restarted.submit(once, 2);
+    const ids = new Set((await squeueByName(slurm, A, 'sky.default.once')).map((r) => r.id.split('_')[0]));
+    expect(ids.size).toBe(1);
+    const record = JSON.parse(await readFile(path.join(dir, 'submission.json'), 'utf8'));
+    expect(record.submissions).toEqual([{ jobId: [...ids][0], from: 0, to: 1, firstReplicaIndex: 0 }]);
+    expect((await report(restarted, once))?.externalId).toBe([...ids][0]);
+    await restarted.delete(refOf(once));
+    await restarted.close();
+  });
+
+  it('deletes a running job: scancel, and its files are gone', async () => {
+    const long = job('long', 'echo started; sleep 300');
+    await managerB.submit(long, 2);
+    const running = await reportWhere(managerB, long, '2 running', (r) => r.running === 2);
+    await managerB.delete(refOf(long));
+    await until('no element of the array waits or runs in Slurm', async () => {
+      const rows = await squeueByName(slurm, B, 'sky.default.long');
+      return rows.length > 0 && rows.every((r) => !['PENDING', 'RUNNING', 'COMPLETING'].includes(r.state)) && rows;
+    }, WAIT);
+    const rows = await squeueByName(slurm, B, 'sky.default.long');
+    expect(rows.map((r) => r.state)).toEqual(['CANCELLED', 'CANCELLED']);
+    expect(rows[0].id.split('_')[0]).toBe(running.externalId);
+    expect(await report(managerB, long)).toBeUndefined();
+    expect(await managerB.list()).not.toContainEqual(refOf(long));
+    // Absent is fine.
+    await managerB.delete(refOf(long));
+  });
+
+  it('shrinks by cancelling the elements above the count, and grows with a second array', async () => {
+    const elastic = job('elastic', 'echo $SKY_REPLICA_INDEX; sleep 300');
+    await managerA.submit(elastic, 3);
+    await reportWhere(managerA, elastic, '3 running', (r) => r.running === 3);
+    await managerA.submit(elastic, 1);
+    const shrunk = await reportWhere(managerA, elastic, '1 replica', (r) => r.replicas.length === 1);
+    expect(shrunk.running).toBe(1);
+    await until('elements 1 and 2 cancelled', async () => {
+      const rows = await squeueByName(slurm, A, 'sky.default.elastic');
+      return rows.filter((r) => r.state === 'CANCELLED').length === 2;
+    }, WAIT);
+    await managerA.submit(elastic, 2, { firstReplicaIndex: 10 });
+    const grown = await reportWhere(managerA, elastic, '2 running', (r) => r.running === 2);
+    expect(grown.externalId?.split(',')).toHaveLength(2);
+    await managerA.delete(refOf(elastic));
+  });
+
+  it('replaces what runs under the name when the Job is a new object (another uid)', async () => {
+    const first = job('reborn', 'sleep 300', { uid: 'uid-reborn-1' });
+    await managerB.submit(first, 1);
+    const before = await reportWhere(managerB, first, 'running', (r) => r.running === 1);
+    const second = job('reborn', 'echo new', { uid: 'uid-reborn-2' });
+    await managerB.submit(second, 1);
+    const after = await reportWhere(managerB, second, 'finished', finished(1));
+    expect(after.externalId).not.toBe(before.externalId);
+    expect(await collect(managerB.logs(refOf(second)))).toEqual([{ replica: 0, line: 'new' }]);
+    await until('the first array CANCELLED', async () => {
+      const rows = await squeueByName(slurm, B, 'sky.default.reborn');
+      return rows.find((r) => r.id.startsWith(`${before.externalId}_`))?.state === 'CANCELLED';
+    }, WAIT);
+  });
+
+  it('follows the logs of a running job until it ends', async () => {
+    const ticker = job('ticker', 'for i in 1 2 3; do echo tick $i; sleep 1; done');
+    await managerB.submit(ticker, 1);
+    const lines = await collect(managerB.logs(refOf(ticker), { follow: true }));
+    expect(lines.map((l) => l.line)).toEqual(['tick 1', 'tick 2', 'tick 3']);
+  });
+});
+
+describe('what a Slurm cluster refuses', () => {
+  it('does not run Deployments', async () => {
+    await expect(managerA.submit(job('web', 'sleep 1', { kind: 'Deployment' }), 1)).rejects.toThrow(
+      'SLURM clusters do not run Deployments',
+    );
+    expect(managerA.capabilities.kinds).toEqual(['Job']);
+  });
+
+  it('names spec.slurm.sshHost when asked for SSH, which is not implemented', () => {
+    expect(() => createSlurmManager(slurmCluster('remote', '/nowhere', { sshHost: 'alice@login' }), { stateDir })).toThrow(
+      /spec\.slurm\.sshHost is "alice@login"/,
+    );
+  });
+
+  it('fails capacity with Slurm’s reason while slurmctld is stopped, and recovers when it is back', async () => {
+    await slurm.stopController(B);
+    try {
+      await expect(managerB.capacity()).rejects.toThrow(/Unable to contact slurm controller|sinfo|squeue/);
+    } finally {
+      await slurm.startController(B);
+    }
+    // Until the slurmds register again, the restarted slurmctld reports its nodes' state as unknown.
+    const back = await until('every node usable again', async () => {
+      const c = await managerB.capacity().catch(() => undefined);
+      return c?.nodes.every((n) => n.ready) && c;
+    }, WAIT);
+    expect(back.capacity.cpu).toBe(3);
+  });
+});
