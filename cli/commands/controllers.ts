@@ -12,6 +12,7 @@ import { loadConfig } from '../../src/config.js';
 import { createControllerManager } from '../../src/controllers/manager.js';
 import { createLogger } from '../../src/server/logger.js';
 import { stopSignal } from '../stop-signal.js';
+import { discoveryFlags, discoverySources } from '../discovery.js';
 
 export default class Controllers extends ApiCommand {
   static override description =
@@ -38,6 +39,7 @@ export default class Controllers extends ApiCommand {
       min: 0,
       description: 'How long a cluster may stay in ERROR before its workloads are placed on other clusters. Default: 60000.',
     }),
+    ...discoveryFlags,
   };
 
   async run(): Promise<void> {
@@ -54,6 +56,7 @@ export default class Controllers extends ApiCommand {
       skyletHost: flags['skylet-host'],
       skyletPort: flags['skylet-port'],
       failoverGraceMs: flags['failover-grace-ms'],
+      discovery: discoverySources(flags),
     });
     await manager.start();
     this.log(`Sky Manager controllers running against ${apiUrl}; Skylet endpoint ${manager.skyletEndpoint}`);

@@ -11,6 +11,7 @@ import { BaseCommand } from '../base-command.js';
 import { ClusterAPI } from '../../src/client/api.js';
 import { SkyClient } from '../../src/client/connection.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { discoveryFlags, discoverySources } from '../discovery.js';
 import { createControllerManager } from '../../src/controllers/manager.js';
 import { AlreadyExistsError } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -40,6 +41,7 @@ export default class Up extends BaseCommand {
       allowNo: true,
       description: `Register a LOCAL cluster named "${LOCAL_CLUSTER}" (this machine) if it does not exist.`,
     }),
+    ...discoveryFlags,
   };
 
   async run(): Promise<void> {
@@ -58,7 +60,12 @@ export default class Up extends BaseCommand {
     ux.action.stop(api.url);
 
     ux.action.start('Starting the controller manager');
-    const controllers = createControllerManager({ apiUrl: api.url, stateDir: path.join(config.dataDir, 'clusters'), logger });
+    const controllers = createControllerManager({
+      apiUrl: api.url,
+      stateDir: path.join(config.dataDir, 'clusters'),
+      logger,
+      discovery: discoverySources(flags),
+    });
     await controllers.start();
     ux.action.stop();
 

@@ -3,6 +3,7 @@
  * the implementations; a new manager is one factory and one line.
  */
 import type { Cluster, ClusterManagerType } from '../domain/types.js';
+import { createKubernetesManager } from './kubernetes/kubernetes-manager.js';
 import { createLocalManager } from './local/local-manager.js';
 import { createSlurmManager } from './slurm/slurm-manager.js';
 import type { ClusterManager, ManagerOptions } from './types.js';
@@ -20,7 +21,7 @@ function notImplementedYet(manager: ClusterManagerType): ClusterManagerFactory {
 
 const FACTORIES: Record<ClusterManagerType, ClusterManagerFactory> = {
   LOCAL: createLocalManager,
-  KUBERNETES: notImplementedYet('KUBERNETES'),
+  KUBERNETES: createKubernetesManager,
   SLURM: createSlurmManager,
 };
 

@@ -20,12 +20,24 @@ export interface ControllersProcess {
   stop(options?: { keepState?: boolean }): Promise<void>;
 }
 
-export async function startControllers(apiUrl: string, options: { stateDir?: string; extraArgs?: string[] } = {}): Promise<ControllersProcess> {
+export interface StartControllersOptions {
+  stateDir?: string;
+  extraArgs?: string[];
+  /** Added to the environment (KUBECONFIG for discovery tests). */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Register the kubeconfig's contexts at start. Off by default: a developer's own kubeconfig
+   * must not leak into tests; discovery tests turn it on with their own KUBECONFIG.
+   */
+  discover?: boolean;
+}
+
+export async function startControllers(apiUrl: string, options: StartControllersOptions = {}): Promise<ControllersProcess> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'sky-controllers-')));
   const child = spawn(
     process.execPath,
-    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', '200', '--status-interval-ms', '200', ...(options.extraArgs ?? [])],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'info' } },
+    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', '200', '--status-interval-ms', '200', ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env } },
   );
   let output = '';
   const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-100_000));

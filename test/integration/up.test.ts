@@ -23,7 +23,8 @@ beforeAll(async () => {
   child = spawn(process.execPath, [join(PROJECT_ROOT, 'bin', 'run.js'), 'up', '--port', '0', '--data-dir', dataDir], {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SKYM_LOG_LEVEL: 'info' },
+    // Discovery stays on, as for users; a kubeconfig that does not exist means nothing to find.
+    env: { ...process.env, SKYM_LOG_LEVEL: 'info', KUBECONFIG: join(dataDir, 'no-such-kubeconfig') },
   });
   const collect = (chunk: Buffer) => (output += chunk.toString());
   child.stdout!.on('data', collect);

@@ -1,0 +1,66 @@
+/**
+ * How a Sky workload is recognised in a member cluster: its objects and their pods carry these
+ * labels, and the member object's name follows from the Sky name alone. Deterministic names are
+ * what make submit idempotent (a retried create meets the first one's object); the uid label tells
+ * the object of a deleted Sky workload from that of its same-named successor.
+ */
+import { createHash } from 'node:crypto';
+import { isValidName } from '../../domain/kinds.js';
+import type { WorkloadKind, WorkloadRef } from '../types.js';
+
+export const MANAGED_BY = 'sky.dev/managed-by';
+export const MANAGER = 'sky-manager';
+export const UID = 'sky.dev/uid';
+export const KIND = 'sky.dev/kind';
+export const NAME = 'sky.dev/name';
+/** Annotation on a Deployment: the hash of the pod template Sky last wrote (a changed spec rolls it). */
+export const TEMPLATE_HASH = 'sky.dev/template-hash';
+
+/** Selects everything Sky runs in a member cluster. */
+export const MANAGED_SELECTOR = `${MANAGED_BY}=${MANAGER}`;
+
+const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Job', 'Deployment'];
+
+export function shortHash(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 8);
+}
+
+/**
+ * A DNS-1123 label derived from `name`: the name itself when it is one (Sky names are), else its
+ * lower-cased [a-z0-9-] form cut to fit, with a hash of the original so two names that clean up
+ * alike stay apart.
+ */
+export function dnsLabel(name: string, maxLength = 63): string {
+  if (name.length <= maxLength && isValidName(name)) return name;
+  const suffix = `-${shortHash(name)}`;
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, maxLength - suffix.length)
+    .replace(/-+$/, '');
+  return (cleaned || 'sky') + suffix;
+}
+
+/** The member object's name for a Sky workload: the same name, which Sky already keeps DNS-1123. */
+export function memberName(skyName: string): string {
+  return dnsLabel(skyName);
+}
+
+export function workloadLabels(ref: WorkloadRef, uid: string): Record<string, string> {
+  return { [MANAGED_BY]: MANAGER, [UID]: uid, [KIND]: ref.kind, [NAME]: ref.name };
+}
+
+/** Selects the objects and pods of one Sky workload (of any uid). */
+export function workloadSelector(ref: WorkloadRef): string {
+  return `${MANAGED_SELECTOR},${KIND}=${ref.kind},${NAME}=${ref.name}`;
+}
+
+/** The Sky workload a labelled member object or pod belongs to; undefined for anything else. */
+export function refFromLabels(namespace: string | undefined, labels: Record<string, string> | undefined): WorkloadRef | undefined {
+  if (!namespace || labels?.[MANAGED_BY] !== MANAGER) return undefined;
+  const kind = labels[KIND] as WorkloadKind;
+  const name = labels[NAME];
+  if (!WORKLOAD_KINDS.includes(kind) || !name) return undefined;
+  return { kind, namespace, name };
+}
