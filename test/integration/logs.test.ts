@@ -106,18 +106,19 @@ describe('logs from the clusters a workload runs on', () => {
     const order = job.status.placements.map((p) => p.cluster);
     expect([...order].sort()).toEqual(['east', 'west']);
 
+    // `replica` numbers replicas within their cluster; SKY_REPLICA_INDEX across the workload.
     const lines = await jobs.logs('spread');
     expect(lines).toEqual(
-      order.flatMap((cluster) => [
+      order.flatMap((cluster, i) => [
         { cluster, replica: 0, line: `from ${cluster}` },
-        { cluster, replica: 0, line: 'replica 0' },
+        { cluster, replica: 0, line: `replica ${i}` },
       ]),
     );
 
     // More than one replica: the CLI says whose each line is, as kubectl logs --prefix does.
     const result = await runSkym(['logs', 'spread', '--api', server.url]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(order.map((cluster) => `[${cluster}/0] from ${cluster}\n[${cluster}/0] replica 0\n`).join(''));
+    expect(result.stdout).toBe(order.map((cluster, i) => `[${cluster}/0] from ${cluster}\n[${cluster}/0] replica ${i}\n`).join(''));
   });
 
   it('tail keeps the last lines of each replica', async () => {
