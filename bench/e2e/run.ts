@@ -126,7 +126,7 @@ try {
   server = await startServer({ store: 'lowdb' });
   client = new SkyClient({ url: server.url });
   const clusters = new ClusterAPI({ client });
-  controllers = await startControllers(server.url, { extraArgs: ['--status-interval-ms', statusInterval, '--probe-interval-ms', '1000'] });
+  controllers = await startControllers(server.url, { statusIntervalMs: Number(statusInterval), probeIntervalMs: 1000 });
 
   if (!skip.has('kubernetes')) {
     console.log('starting three Kubernetes control planes ...');

@@ -83,7 +83,10 @@ export class Skylet {
           await this.sweepOrphans();
           return { requeueAfterMs: orphanSweepIntervalMs };
         }
-        if (!(this.manager instanceof Error)) await replicaStatus.sync(this.manager);
+        // Not while the cluster is in ERROR: the last reported states stand, and the health probe
+        // (not a warning per second) tells why.
+        const phase = caches.clusters.get(this.name)?.status.phase;
+        if (!(this.manager instanceof Error) && phase !== 'ERROR') await replicaStatus.sync(this.manager);
         return { requeueAfterMs: statusIntervalMs };
       },
     });
@@ -125,7 +128,8 @@ export class Skylet {
    * was unreachable); it deletes them. A cluster that cannot be listed is retried next sweep.
    */
   private async sweepOrphans(): Promise<void> {
-    if (this.manager instanceof Error) return;
+    // A cluster that is not READY does not answer; its health probe says so, once.
+    if (this.manager instanceof Error || this.options.caches.clusters.get(this.name)?.status.phase !== 'READY') return;
     for (const ref of await this.manager.list()) {
       const key = refKey(ref);
       if (placedOn(this.options.caches.workload(key), this.name) === 0) this.flowController.enqueue(key);

@@ -30,13 +30,16 @@ export interface StartControllersOptions {
    * must not leak into tests; discovery tests turn it on with their own KUBECONFIG.
    */
   discover?: boolean;
+  /** Default 200 ms each: fast enough for tests to see changes soon. */
+  probeIntervalMs?: number;
+  statusIntervalMs?: number;
 }
 
 export async function startControllers(apiUrl: string, options: StartControllersOptions = {}): Promise<ControllersProcess> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'sky-controllers-')));
   const child = spawn(
     process.execPath,
-    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', '200', '--status-interval-ms', '200', ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
+    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), '--status-interval-ms', String(options.statusIntervalMs ?? 200), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env } },
   );
   let output = '';

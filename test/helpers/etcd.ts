@@ -6,10 +6,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
+import { freePort } from '../../fixtures/ports.js';
 
 const ETCD_BINARY = process.env.ETCD_BINARY ?? '/usr/bin/etcd';
 const START_TIMEOUT_MS = 20_000;
@@ -134,16 +134,6 @@ async function kill(child: ChildProcess, pid: number, signal: 'SIGTERM' | 'SIGKI
   clearTimeout(timer);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Compacts etcd's history up to `revision` (physically), so older watches get compacted errors. */
 export async function compactEtcd(endpoint: string, revision: string | number): Promise<void> {

@@ -9,7 +9,8 @@
  * creation order, padded with PENDING ones while the ReplicaSet has not created them all.
  */
 import type { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
-import type { ReplicaReport, ReplicaState, WorkloadRef, WorkloadReport } from '../types.js';
+import { summarizeReplicas } from '../replica-report.js';
+import type { ReplicaReport, WorkloadRef, WorkloadReport } from '../types.js';
 import { isFinishedPod } from './capacity.js';
 import { UID } from './labels.js';
 import { CONTAINER } from './manifests.js';
@@ -99,20 +100,7 @@ export function observePod(pod: V1Pod): Observed {
 }
 
 function summarize(ref: WorkloadRef, externalId: string, replicas: ReplicaReport[], extraMessage?: string): WorkloadReport {
-  const count = (state: ReplicaState) => replicas.filter((r) => r.state === state).length;
-  const finished = replicas.filter((r) => r.state === 'SUCCEEDED' || r.state === 'FAILED');
-  const messages = [...new Set([extraMessage, ...replicas.map((r) => r.message)].filter((m): m is string => !!m))];
-  return {
-    ref,
-    pending: count('PENDING'),
-    running: count('RUNNING'),
-    succeeded: count('SUCCEEDED'),
-    failed: count('FAILED'),
-    externalId,
-    exitCodes: finished.flatMap((r) => (r.exitCode === undefined ? [] : [r.exitCode])),
-    message: messages.length > 0 ? messages.join('; ') : undefined,
-    replicas,
-  };
+  return summarizeReplicas(ref, replicas, { externalId, message: extraMessage });
 }
 
 /** The pod that speaks for each completion index: a succeeded one, else the newest live one. */

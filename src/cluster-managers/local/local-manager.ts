@@ -33,6 +33,7 @@ import {
   type WorkloadRef,
   type WorkloadReport,
 } from '../types.js';
+import { summarizeReplicas } from '../replica-report.js';
 import { readLogLines } from './logs.js';
 import { findReplicaProcess, isReplicaProcess, startReplicaProcess, stopProcessGroup } from './processes.js';
 import { StateFiles, type ReplicaRecord, type WorkloadRecord } from './state-files.js';
@@ -362,28 +363,16 @@ class LocalManager implements ClusterManager {
   }
 
   private report(entry: Entry): WorkloadReport {
-    const { ref } = entry.record;
-    const count = (state: ReplicaRecord['state']) => entry.replicas.filter((r) => r.state === state).length;
-    const messages = [...new Set(entry.replicas.map((r) => r.message).filter((m): m is string => !!m))];
-    return {
-      ref,
-      pending: count('PENDING'),
-      running: count('RUNNING'),
-      succeeded: count('SUCCEEDED'),
-      failed: count('FAILED'),
-      externalId: this.files.workloadDir(ref),
-      exitCodes: entry.replicas.filter(isFinished).flatMap((r) => (r.exitCode === undefined ? [] : [r.exitCode])),
-      message: messages.length > 0 ? messages.join('; ') : undefined,
-      replicas: entry.replicas.map(({ index, state, exitCode, restarts, startTime, finishTime, message }) => ({
-        index,
-        state,
-        exitCode,
-        restarts,
-        startTime,
-        finishTime,
-        message,
-      })),
-    };
+    const replicas = entry.replicas.map(({ index, state, exitCode, restarts, startTime, finishTime, message }) => ({
+      index,
+      state,
+      exitCode,
+      restarts,
+      startTime,
+      finishTime,
+      message,
+    }));
+    return summarizeReplicas(entry.record.ref, replicas, { externalId: this.files.workloadDir(entry.record.ref) });
   }
 }
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { EnvVar, Resources, RestartPolicy } from '../../domain/types.js';
 import type { ReplicaState, WorkloadKind, WorkloadRef } from '../types.js';
+import { subdirectories } from '../fs.js';
 
 export interface WorkloadRecord {
   ref: WorkloadRef;
@@ -64,15 +65,6 @@ async function writeJson(file: string, value: unknown): Promise<void> {
   const temporary = `${file}.tmp`;
   await writeFile(temporary, JSON.stringify(value, null, 2));
   await rename(temporary, file);
-}
-
-async function subdirectories(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
 }
 
 export class StateFiles {

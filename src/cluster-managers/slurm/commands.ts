@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { parseSbatchParsable, parseSinfoJson, parseSqueueJson, type SlurmJob, type SlurmNode } from './parse.js';
+import { existsSync } from 'node:fs';
 
 export interface RunOptions {
   /** Written to the command's standard input, which is then closed. */
@@ -49,6 +50,11 @@ export class LocalSlurmRunner implements SlurmRunner {
   }
 
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<string> {
+    // The Slurm commands wait up to a minute for a slurm.conf that is not there, retrying
+    // quietly; say at once what is wrong instead (checked each call: the file may appear later).
+    if (this.slurmConf && !existsSync(this.slurmConf)) {
+      return Promise.reject(new SlurmCommandError(`spec.slurm.slurmConf: ${this.slurmConf} does not exist on the controller machine`, command, null, ''));
+    }
     const env = this.slurmConf ? { ...process.env, SLURM_CONF: this.slurmConf } : process.env;
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const shown = `${command} ${args.join(' ')}`.slice(0, 300);

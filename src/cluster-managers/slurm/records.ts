@@ -15,10 +15,11 @@
  *
  * The record is replaced atomically (write, then rename): a crash leaves the old or the new one.
  */
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { WorkloadRef } from '../types.js';
+import { subdirectories } from '../fs.js';
 
 export interface Submission {
   /** The array's job id; empty when it was submitted but its id never got recorded (see `submitting`). */
@@ -126,15 +127,6 @@ export class SlurmStateFiles {
       }
     }
     return refs;
-  }
-}
-
-async function subdirectories(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
   }
 }
 

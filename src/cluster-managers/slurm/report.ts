@@ -6,7 +6,8 @@
  * remembers the element, its job state decides; once Slurm has forgotten it (MinJobAge after it
  * ended, there being no accounting to ask), the exit file its batch script wrote does.
  */
-import type { ReplicaReport, ReplicaState, WorkloadReport } from '../types.js';
+import { summarizeReplicas } from '../replica-report.js';
+import type { ReplicaReport, WorkloadReport } from '../types.js';
 import { decodeExitStatus, type SlurmJob } from './parse.js';
 import type { ReplicaFiles, Submission, SubmissionRecord } from './records.js';
 
@@ -24,10 +25,6 @@ const ENDED_BY_SLURM: Record<string, string> = {
   OUT_OF_MEMORY: 'ran out of memory',
   REVOKED: 'revoked by Slurm',
 };
-
-export function isFinished(state: ReplicaState): boolean {
-  return state === 'SUCCEEDED' || state === 'FAILED';
-}
 
 /** The submission that runs index `index`: the last one covering it. */
 export function ownerOf(submissions: readonly Submission[], index: number): Submission | undefined {
@@ -105,18 +102,6 @@ export function workloadReport(
     const element = owner.jobId ? findElement(jobs, owner.jobId, index) : undefined;
     replicas.push(replicaReport(index, element, replicaFiles));
   }
-  const count = (state: ReplicaState) => replicas.filter((r) => r.state === state).length;
-  const messages = [...new Set(replicas.map((r) => r.message).filter((m): m is string => !!m))];
   const jobIds = [...new Set(record.submissions.map((s) => s.jobId).filter(Boolean))];
-  return {
-    ref: record.ref,
-    pending: count('PENDING'),
-    running: count('RUNNING'),
-    succeeded: count('SUCCEEDED'),
-    failed: count('FAILED'),
-    externalId: jobIds.length > 0 ? jobIds.join(',') : undefined,
-    exitCodes: replicas.filter((r) => isFinished(r.state)).flatMap((r) => (r.exitCode === undefined ? [] : [r.exitCode])),
-    message: messages.length > 0 ? messages.join('; ') : undefined,
-    replicas,
-  };
+  return summarizeReplicas(record.ref, replicas, { externalId: jobIds.length > 0 ? jobIds.join(',') : undefined });
 }

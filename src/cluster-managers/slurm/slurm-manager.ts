@@ -38,7 +38,8 @@ import { capacityFromNodes } from './capacity.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
 import type { SlurmJob } from './parse.js';
 import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
-import { isFinished, workloadReport } from './report.js';
+import { isFinishedState } from '../replica-report.js';
+import { workloadReport } from './report.js';
 
 export interface SlurmManagerOptions extends ManagerOptions {
   /** Replaces the local runner (tests; an SSH runner). */
@@ -165,7 +166,7 @@ class SlurmManager implements ClusterManager {
           const r = await record();
           if (!r) return true;
           const report = await this.report(r, await this.jobs());
-          return report.replicas.every((replica) => isFinished(replica.state));
+          return report.replicas.every((replica) => isFinishedState(replica.state));
         },
       },
       { ...options, pollIntervalMs: LOG_POLL_INTERVAL_MS },
