@@ -21,7 +21,7 @@ import { setCondition } from './conditions.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { markEvicted, waitTimeoutSeconds } from '../scheduler/eviction.js';
 import { workloadKey } from './keys.js';
-import { derivePhase, replicaTotals } from './workload-phase.js';
+import { derivePhase, isFinished, replicaTotals } from './workload-phase.js';
 
 export interface ReplicaStatusOptions {
   clusterName: string;
@@ -33,6 +33,15 @@ export function placedOn(workload: Workload | undefined, cluster: string): numbe
   return workload?.status.placements.find((p) => p.cluster === cluster)?.replicas ?? 0;
 }
 
+/**
+ * A finished Job none of whose replicas still waits or runs: nothing about it can change, and
+ * asking the cluster again would be work that grows with every Job ever run there. (A FAILED Job
+ * may still have replicas running elsewhere; those are followed until they end.)
+ */
+function settled(workload: Workload): boolean {
+  return isFinished(workload) && workload.status.replicaStatus.every((r) => r.pending === 0 && r.running === 0);
+}
+
 export class ReplicaStatus {
   /** Workload key → since when (ms) the cluster has reported replicas of it pending. */
   private readonly pendingSince = new Map<string, number>();
@@ -41,7 +50,7 @@ export class ReplicaStatus {
 
   async sync(manager: ClusterManager): Promise<void> {
     const { clusterName, caches } = this.options;
-    const workloads = caches.workloads().filter((w) => placedOn(w, clusterName) > 0);
+    const workloads = caches.workloads().filter((w) => placedOn(w, clusterName) > 0 && !settled(w));
     if (workloads.length === 0) return;
     const reports = await manager.status(workloads.map(refOf));
     const placedKeys = new Set(workloads.map(workloadKey));
