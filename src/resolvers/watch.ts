@@ -138,6 +138,18 @@ export async function* watchObjects<T extends SkyObject>(
   }
 }
 
+/**
+ * One WatchEvent per store event, shared by every watcher that passes it on unchanged: the
+ * subscription results are then computed once per event and document, not once per subscriber
+ * (src/server/use-shared-subscription-results.ts keys its cache on this object).
+ */
+const watchEvents = new WeakMap<StoreEvent, WatchEvent<SkyObject>>();
+
 function toWatchEvent<T extends SkyObject>(event: StoreEvent): WatchEvent<T> {
-  return { type: event.type, object: event.object as T, resourceVersion: event.resourceVersion };
+  let shared = watchEvents.get(event);
+  if (!shared) {
+    shared = Object.freeze({ type: event.type, object: event.object, resourceVersion: event.resourceVersion });
+    watchEvents.set(event, shared);
+  }
+  return shared as WatchEvent<T>;
 }

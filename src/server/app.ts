@@ -17,6 +17,7 @@ import { useDomainErrors } from './use-domain-errors.js';
 import { useInputErrorCodes } from './use-input-error-codes.js';
 import { useRestView } from './use-rest-view.js';
 import { useWarnings } from './use-warnings.js';
+import { useSharedSubscriptionResults } from './use-shared-subscription-results.js';
 
 export interface AppOptions {
   config: Config;
@@ -45,6 +46,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     graphiql: { subscriptionsProtocol: 'WS', title: 'Sky Manager' },
     landingPage: false,
     plugins: [
+      useSharedSubscriptionResults(),
       useInputErrorCodes(),
       useDomainErrors(),
       useRestView(),

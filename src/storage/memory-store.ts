@@ -18,6 +18,7 @@ import { describeKey, type ObjectKey } from '../domain/kinds.js';
 import type { SkyObject } from '../domain/types.js';
 import { inScope, keyOf, keyString, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
 import { AsyncQueue } from './async-queue.js';
+import { deepFreeze } from '../domain/deep-freeze.js';
 
 export interface MemoryStoreOptions {
   /** Events kept for watch resumption; older versions get GONE. */
@@ -97,7 +98,8 @@ export class MemoryStore implements Store {
     const onAbort = () => queue.end();
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      for await (const event of queue) yield clone(event);
+      // One frozen event for every watcher (see deepFreeze).
+      yield* queue;
     } finally {
       this.watchers.delete(watcher);
       options.signal?.removeEventListener('abort', onAbort);
@@ -158,9 +160,11 @@ export class MemoryStore implements Store {
     const resourceVersion = String(++this.revision);
     const stored = clone(object);
     stored.metadata.resourceVersion = resourceVersion;
+    // Shared, never copied again: reads clone it, watchers all get this very object (frozen).
+    deepFreeze(stored);
     if (type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, stored);
-    const event: StoreEvent = { type, object: stored, resourceVersion };
+    const event: StoreEvent = deepFreeze({ type, object: stored, resourceVersion });
     const persisted = this.persist(event);
     this.lastWrite = persisted;
     await persisted;

@@ -14,6 +14,7 @@ import type { SkyObject } from '../domain/types.js';
 import { AsyncQueue } from './async-queue.js';
 import { parseVersion } from './memory-store.js';
 import type { ListResult, ListScope, Store, StoreEvent, WatchOptions } from './store.js';
+import { deepFreeze } from '../domain/deep-freeze.js';
 
 export interface WatchCacheOptions {
   /** Events kept per kind. */
@@ -63,7 +64,8 @@ class KindCache {
     const onAbort = () => queue.end();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      for await (const event of queue) yield structuredClone(event);
+      // One frozen event for every subscriber (see deepFreeze).
+      yield* queue;
     } finally {
       this.subscribers.delete(subscriber);
       signal?.removeEventListener('abort', onAbort);
@@ -81,7 +83,8 @@ class KindCache {
 
   private async pump(events: AsyncIterable<StoreEvent>): Promise<void> {
     try {
-      for await (const event of events) {
+      for await (const received of events) {
+        const event = deepFreeze(received);
         this.ring.push(event);
         if (this.ring.length > this.historyLimit) this.start = Number(this.ring.shift()!.resourceVersion);
         for (const s of this.subscribers) if (this.wants(s.after, s.namespace, event)) s.queue.push(event);

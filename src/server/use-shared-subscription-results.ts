@@ -1,0 +1,125 @@
+/**
+ * useSharedSubscriptionResults: a subscription event is executed once per document, not once per
+ * subscriber. A thousand clients watching Jobs with the same query used to run graphql-js's
+ * execute a thousand times for every change; now the first subscriber to reach an event executes
+ * it and the others take the same result.
+ *
+ * It replaces graphql-js's `subscribe` with the same two steps (createSourceEventStream, then
+ * execute per event) plus a cache: WeakMap from the event object to results by document key. The
+ * watch resolvers hand every subscriber the same frozen event object for a store change
+ * (src/resolvers/watch.ts), so the WeakMap entry lives exactly as long as some subscriber still
+ * holds the event.
+ *
+ * When results may be shared: the event, the document text and operation, and the values of the
+ * variables the selection below the root field uses are the same. The root field's own arguments
+ * (namespace, labelSelector, resourceVersion) only shape the source stream, so they do not split
+ * the cache. Results are assumed not to depend on who asks: true while the API has no per-caller
+ * visibility; a field that did would have to opt out here.
+ */
+import {
+  createSourceEventStream,
+  execute,
+  Kind,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FieldNode,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+
+type Result = ExecutionResult | Promise<ExecutionResult>;
+
+const results = new WeakMap<object, Map<string, Result>>();
+
+/** Variables used by the selection below the root field (and in fragments), by document. */
+const selectionVariables = new WeakMap<DocumentNode, Map<string | undefined, string[]>>();
+
+function variablesBelowRoot(document: DocumentNode, operationName: string | undefined | null): string[] {
+  let byOperation = selectionVariables.get(document);
+  if (!byOperation) selectionVariables.set(document, (byOperation = new Map()));
+  const key = operationName ?? undefined;
+  let names = byOperation.get(key);
+  if (names) return names;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION && (key === undefined || d.name?.value === key),
+  );
+  const found = new Set<string>();
+  const collect = (node: Parameters<typeof visit>[0]) => visit(node, { Variable: (v) => void found.add(v.name.value) });
+  for (const selection of operation?.selectionSet.selections ?? []) {
+    if (selection.kind === Kind.FIELD) {
+      // The root field's arguments shape the stream, not the result of an event.
+      const field = selection as FieldNode;
+      if (field.selectionSet) collect(field.selectionSet);
+      for (const directive of field.directives ?? []) collect(directive);
+    } else {
+      collect(selection);
+    }
+  }
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) collect(definition);
+  names = [...found].sort();
+  byOperation.set(key, names);
+  return names;
+}
+
+/** The cache key of this subscription's results, or undefined when they cannot be shared. */
+function shareKey(args: ExecutionArgs): string | undefined {
+  const text = args.document.loc?.source.body;
+  if (text === undefined) return undefined;
+  const names = variablesBelowRoot(args.document, args.operationName);
+  const values = names.map((name) => args.variableValues?.[name]);
+  return `${args.operationName ?? ''}\u0000${JSON.stringify(values)}\u0000${text}`;
+}
+
+function executeShared(args: ExecutionArgs, event: unknown, key: string | undefined): Result {
+  const run = () => execute({ ...args, rootValue: event });
+  if (key === undefined || event === null || typeof event !== 'object') return run();
+  let byKey = results.get(event);
+  if (!byKey) results.set(event, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = run()));
+  return result;
+}
+
+/** Each subscriber gets its own top-level object: later plugins may set `extensions` on it. */
+function own(result: ExecutionResult): ExecutionResult {
+  return { ...result };
+}
+
+/** `source` mapped through `map`, passing return() through at once (the client went away). */
+function mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
+  const inner = source[Symbol.asyncIterator]();
+  return {
+    async next() {
+      const step = await inner.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await inner.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error?: unknown) {
+      if (inner.throw) await inner.throw(error);
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
+export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!isAsyncIterable(source)) return source as ExecutionResult;
+  const key = shareKey(args);
+  return mapStream(source as AsyncIterable<unknown>, async (event) => own(await executeShared(args, event, key)));
+}
+
+export function useSharedSubscriptionResults(): Plugin {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(sharedSubscribe as Parameters<typeof setSubscribeFn>[0]);
+    },
+  };
+}
