@@ -7,8 +7,9 @@
  * Member objects are named after the Sky object and labelled with its uid (labels.ts), so every
  * call is idempotent: submit reads what is there and creates or patches only the difference, an
  * object left by a deleted same-named Sky workload is replaced, and objects Sky did not make are
- * never touched. status() and capacity() run every second or so per cluster, so each makes one
- * list per kind for all the workloads it is asked about.
+ * never touched. status() and capacity() run every second or so per cluster, so they read
+ * watch-based caches of the member's objects (member-caches.ts) and list only while a cache is
+ * not usable: before its first list, or when its watch has been down for more than a moment.
  */
 import type { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
 import { describeKey } from '../../domain/kinds.js';
@@ -28,6 +29,7 @@ import {
 } from '../types.js';
 import { clusterCapacity } from './capacity.js';
 import { createClients, type Clients } from './clients.js';
+import { MemberCaches, PENDING_OR_RUNNING } from './member-caches.js';
 import { describeFailure, httpCode, isAlreadyExists, isNotFound, KubernetesError } from './errors.js';
 import { connect, type Connection } from './kubeconfig.js';
 import { MANAGED_BY, MANAGED_SELECTOR, MANAGER, memberName, refFromLabels, TEMPLATE_HASH, UID, workloadSelector } from './labels.js';
@@ -38,8 +40,11 @@ import { deploymentPods, deploymentReport, jobPodsByIndex, jobReport } from './w
 
 export interface KubernetesManagerOptions extends ManagerOptions {
   /**
-   * Per API request (default 15 s); a hung API server fails the call after this long, so three
-   * failed probes turn the cluster ERROR in under a minute even when nothing answers.
+   * Per API request (default 15 s), and for opening a watch; a hung API server fails the call
+   * after this long. A server that drops connections (stopped, killed) stales the caches at once,
+   * so capacity() fails within seconds; one that hangs with a watch open is noticed when that
+   * watch is renewed (at most 40 s later) and fails to connect, so three failed probes turn the
+   * cluster ERROR within about two minutes even when nothing answers.
    */
   requestTimeoutMs?: number;
   /** How often a followed log looks for new pods and for the workload's end. */
@@ -66,7 +71,8 @@ interface KindClient {
   delete(namespace: string, name: string, uid: string): Promise<unknown>;
 }
 
-const PENDING_OR_RUNNING = 'status.phase!=Succeeded,status.phase!=Failed';
+/** What a kind that was not asked about reads as. */
+const NONE = async (): Promise<never[]> => [];
 /** JSON Pointer escaping of a map key ("sky.dev/template-hash" → "sky.dev~1template-hash"). */
 const pointer = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
@@ -124,6 +130,7 @@ class KubernetesManager implements ClusterManager {
   /** Member namespaces known to exist, so that each submit does not ask again. */
   private readonly namespaces = new Set<string>();
   private readonly kinds: Record<WorkloadKind, KindClient>;
+  private readonly caches: MemberCaches;
 
   constructor(cluster: Cluster, options: KubernetesManagerOptions) {
     this.clusterName = cluster.metadata.name;
@@ -133,6 +140,7 @@ class KubernetesManager implements ClusterManager {
       timeoutMs: options.requestTimeoutMs ?? 15_000,
     });
     this.logPollIntervalMs = options.logPollIntervalMs ?? 1000;
+    this.caches = new MemberCaches(this.connection.kubeConfig, this.clients, { requestTimeoutMs: options.requestTimeoutMs ?? 15_000 });
     const { batch, apps } = this.clients;
     const deleteOptions = (uid: string) => ({ propagationPolicy: 'Background', preconditions: { uid } });
     this.kinds = {
@@ -157,12 +165,13 @@ class KubernetesManager implements ClusterManager {
 
   async capacity(): Promise<ClusterCapacity> {
     const { core } = this.clients;
+    const { caches } = this;
     const [nodes, pods] = await Promise.all([
-      this.call('list Nodes', () => core.listNode()),
+      caches.read(caches.nodes, () => this.call('list Nodes', () => core.listNode())),
       // Finished pods hold nothing; the API server filters them out.
-      this.call('list Pods', () => core.listPodForAllNamespaces({ fieldSelector: PENDING_OR_RUNNING })),
+      caches.read(caches.activePods, () => this.call('list Pods', () => core.listPodForAllNamespaces({ fieldSelector: PENDING_OR_RUNNING }))),
     ]);
-    return clusterCapacity(nodes.items, pods.items);
+    return clusterCapacity(nodes, pods);
   }
 
   async submit(workload: Workload, replicas: number, options: SubmitOptions = {}): Promise<void> {
@@ -184,21 +193,23 @@ class KubernetesManager implements ClusterManager {
     if (workloads.length === 0) return reports;
     const wanted = new Set(workloads.map((ref) => ref.kind));
     const { batch, apps, core } = this.clients;
-    const none = Promise.resolve({ items: [] as never[] });
-    // One list per kind for every workload asked about: this runs every second or so.
+    const { caches } = this;
+    // From the caches; one list per kind for every workload asked about while they are not usable.
     const [jobs, deployments, pods] = await Promise.all([
-      wanted.has('Job') ? this.call('list Jobs', () => batch.listJobForAllNamespaces({ labelSelector: MANAGED_SELECTOR })) : none,
-      wanted.has('Deployment') ? this.call('list Deployments', () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED_SELECTOR })) : none,
-      this.call('list Pods', () => core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR })),
+      wanted.has('Job') ? caches.read(caches.jobs, () => this.call('list Jobs', () => batch.listJobForAllNamespaces({ labelSelector: MANAGED_SELECTOR }))) : NONE(),
+      wanted.has('Deployment')
+        ? caches.read(caches.deployments, () => this.call('list Deployments', () => apps.listDeploymentForAllNamespaces({ labelSelector: MANAGED_SELECTOR })))
+        : NONE(),
+      caches.read(caches.skyPods, () => this.call('list Pods', () => core.listPodForAllNamespaces({ labelSelector: MANAGED_SELECTOR }))),
     ]);
 
     const objects = new Map<string, MemberObject>();
-    for (const object of [...jobs.items, ...deployments.items] as MemberObject[]) {
+    for (const object of [...jobs, ...deployments] as MemberObject[]) {
       const ref = refFromLabels(object.metadata?.namespace, object.metadata?.labels);
       if (ref && object.metadata?.name === memberName(ref.name)) objects.set(describeKey(ref), object);
     }
     const podsOf = new Map<string, V1Pod[]>();
-    for (const pod of pods.items) {
+    for (const pod of pods) {
       const ref = refFromLabels(pod.metadata?.namespace, pod.metadata?.labels);
       if (!ref) continue;
       const key = describeKey(ref);
@@ -265,6 +276,7 @@ class KubernetesManager implements ClusterManager {
   }
 
   async close(): Promise<void> {
+    this.caches.close();
     this.closing.abort();
     this.clients.destroy();
   }
