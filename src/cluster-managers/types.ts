@@ -30,6 +30,12 @@ export interface ManagerCapabilities {
   kinds: readonly WorkloadKind[];
   /** False when `spec.image` is ignored (the local manager runs `run` on this machine as is). */
   usesImage: boolean;
+  /**
+   * How often the Skylet should ask for status when the operator set no interval. A manager that
+   * answers from memory (watch caches) can be asked often, which is what makes state changes show
+   * quickly; one that runs commands per call (Slurm) should not. Default 1,000 ms.
+   */
+  statusIntervalMs?: number;
 }
 
 /** The cluster's figures as the cluster controller writes them into the Cluster's status. */

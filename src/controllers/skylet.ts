@@ -5,7 +5,8 @@
  * - flow (flow.ts), keyed by the workloads placed on this cluster, plus every workload the
  *   cluster runs for Sky, listed at start and then every `orphanSweepIntervalMs`: what a crash
  *   left behind, or what was moved away while the cluster was unreachable, is deleted;
- * - replica status (replica-status.ts) every `statusIntervalMs`.
+ * - replica status (replica-status.ts) every `statusIntervalMs`, else as often as the manager
+ *   asks (capabilities.statusIntervalMs), else every second.
  * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
  * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
  * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.
@@ -57,7 +58,8 @@ export class Skylet {
     this.name = cluster.metadata.name;
     this.logger = options.logger.child({ cluster: this.name });
     const probeIntervalMs = options.probeIntervalMs ?? 2_000;
-    const statusIntervalMs = options.statusIntervalMs ?? 1_000;
+    const statusIntervalMs = () =>
+      options.statusIntervalMs ?? (this.manager instanceof Error ? undefined : this.manager.capabilities.statusIntervalMs) ?? 1_000;
     const orphanSweepIntervalMs = options.orphanSweepIntervalMs ?? 10 * probeIntervalMs;
     const health = new ClusterHealth({
       clusterName: this.name,
@@ -87,7 +89,7 @@ export class Skylet {
         // (not a warning per second) tells why.
         const phase = caches.clusters.get(this.name)?.status.phase;
         if (!(this.manager instanceof Error) && phase !== 'ERROR') await replicaStatus.sync(this.manager);
-        return { requeueAfterMs: statusIntervalMs };
+        return { requeueAfterMs: statusIntervalMs() };
       },
     });
     this.flowController = new Controller({

@@ -32,14 +32,15 @@ export interface StartControllersOptions {
   discover?: boolean;
   /** Default 200 ms each: fast enough for tests to see changes soon. */
   probeIntervalMs?: number;
-  statusIntervalMs?: number;
+  /** `null`: no flag, so each cluster manager's own default applies (as for users). */
+  statusIntervalMs?: number | null;
 }
 
 export async function startControllers(apiUrl: string, options: StartControllersOptions = {}): Promise<ControllersProcess> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'sky-controllers-')));
   const child = spawn(
     process.execPath,
-    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), '--status-interval-ms', String(options.statusIntervalMs ?? 200), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
+    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), ...(options.statusIntervalMs === null ? [] : ['--status-interval-ms', String(options.statusIntervalMs ?? 200)]), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
     { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env } },
   );
   let output = '';

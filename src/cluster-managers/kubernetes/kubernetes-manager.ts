@@ -120,7 +120,8 @@ function logTarget(replica: number, pod: V1Pod): LogTarget {
 const isFinishedJob = (job: V1Job) => !!job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
 class KubernetesManager implements ClusterManager {
-  readonly capabilities: ManagerCapabilities = { kinds: ['Job', 'Deployment'], usesImage: true };
+  // status() reads the member caches, so polling it often costs memory reads, not API calls.
+  readonly capabilities: ManagerCapabilities = { kinds: ['Job', 'Deployment'], usesImage: true, statusIntervalMs: 200 };
 
   private readonly clusterName: string;
   private readonly connection: Connection;
