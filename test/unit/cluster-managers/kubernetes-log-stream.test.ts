@@ -1,37 +1,27 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followPodLog } from '../../../src/cluster-managers/kubernetes/log-stream.js';
+import { startFakeApiServer, type FakeApiServer } from './fake-apiserver.js';
 
 /** A stand-in for the pod log endpoint: each test sets how it answers. */
 let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-let server: Server;
 let kubeConfig: KubeConfig;
 const requests: string[] = [];
 const authorizations: (string | undefined)[] = [];
 
+let api: FakeApiServer;
+
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  api = await startFakeApiServer((req, res) => {
     requests.push(req.url ?? '');
     authorizations.push(req.headers.authorization);
     handler(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 'secret-token' }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
-  });
+  }, 'secret-token');
+  kubeConfig = api.kubeConfig;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => api.close());
 
 const request = { namespace: 'ns', pod: 'web-0', container: 'sky', tail: 5 };
 

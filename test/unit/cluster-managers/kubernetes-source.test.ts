@@ -1,36 +1,26 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Informer } from '../../../src/cluster-managers/kubernetes/informer.js';
 import { listWatchSource } from '../../../src/cluster-managers/kubernetes/source.js';
+import { startFakeApiServer, type FakeApiServer } from './fake-apiserver.js';
 
 /** A stand-in for a watch endpoint: each test sets how it answers. */
 let handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
-let server: Server;
 let kubeConfig: KubeConfig;
 const urls: URL[] = [];
 
+let api: FakeApiServer;
+
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  api = await startFakeApiServer((req, res) => {
     urls.push(new URL(req.url ?? '/', 'http://x'));
     handler(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${port}`, skipTLSVerify: true }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'ctx', cluster: 'c', user: 'u' }],
-    currentContext: 'ctx',
-  });
+  kubeConfig = api.kubeConfig;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => api.close());
 
 interface Pod {
   metadata: { name: string; namespace: string; resourceVersion: string };
