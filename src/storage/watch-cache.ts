@@ -59,7 +59,8 @@ class KindCache {
     for (const event of this.ring) if (this.wants(after, namespace, event)) queue.push(event);
     const subscriber: Subscriber = { after, namespace, queue };
     // A cache whose inner watch has ended delivers nothing more; the caller's retry opens a new one.
-    if (this.ended) queue.end();
+    // A signal aborted while the caller was still opening the cache would never fire again.
+    if (this.ended || signal?.aborted) queue.end();
     else this.subscribers.add(subscriber);
     const onAbort = () => queue.end();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -73,6 +74,8 @@ class KindCache {
   }
 
   stop(): void {
+    // At once, not when the pump notices: a subscribe racing with stop must not register.
+    this.ended = true;
     this.stopper.abort();
     for (const s of this.subscribers) s.queue.end();
   }
@@ -141,6 +144,8 @@ export class WatchCache implements Store {
     if (this.closed || options.signal?.aborted) return;
     const after = parseVersion(options.fromResourceVersion ?? (await this.inner.currentResourceVersion()));
     const cache = await this.cacheFor(options.kind);
+    // Closed or abandoned while the cache opened: nothing would end this watch later.
+    if (this.closed || options.signal?.aborted) return;
     if (!cache.covers(after)) {
       yield* this.inner.watch(options);
       return;
