@@ -61,8 +61,9 @@ export class ReplicaStatus {
         const report = reports.get(describeKey(refOf(workload)));
         if (!report) return; // not submitted yet: the flow controller is on it
         let status = this.nextStatus(workload, report, manager.capabilities.usesImage);
-        const evicting = this.overdue(workload, report, now);
-        if (evicting > 0) status = this.evict(workload, status, evicting, now);
+        const timeout = waitTimeoutSeconds(workload, caches.clusters.get(clusterName));
+        const evicting = this.overdue(workload, report, timeout, now);
+        if (evicting > 0) status = this.evict(workload, status, evicting, timeout!, now);
         if (jsonEqual(status, workload.status)) return;
         try {
           await caches.writeStatus(workload, status);
@@ -78,9 +79,8 @@ export class ReplicaStatus {
   }
 
   /** How many replicas to evict now: the pending ones, once they have waited past the timeout. */
-  private overdue(workload: Workload, report: WorkloadReport, now: number): number {
+  private overdue(workload: Workload, report: WorkloadReport, timeout: number | undefined, now: number): number {
     const key = workloadKey(workload);
-    const timeout = waitTimeoutSeconds(workload, this.options.caches.clusters.get(this.options.clusterName));
     if (report.pending === 0 || timeout === undefined) {
       this.pendingSince.delete(key);
       return 0;
@@ -91,9 +91,8 @@ export class ReplicaStatus {
   }
 
   /** `status` with `count` replicas taken off this cluster and the entry stamped for the scheduler. */
-  private evict(workload: Workload, status: WorkloadStatus, count: number, now: number): WorkloadStatus {
-    const { clusterName, caches } = this.options;
-    const timeout = waitTimeoutSeconds(workload, caches.clusters.get(clusterName));
+  private evict(workload: Workload, status: WorkloadStatus, count: number, timeout: number, now: number): WorkloadStatus {
+    const { clusterName } = this.options;
     const message = `${count} replica(s) waited more than ${timeout}s in cluster ${clusterName} without starting; evicted to be placed elsewhere`;
     const placements = status.placements
       .map((p) => (p.cluster === clusterName ? { ...p, replicas: p.replicas - count } : p))

@@ -8,17 +8,14 @@
  * nothing is lost. Contexts whose names clean up alike each get a hash of their own name, so
  * they stay apart whatever order the kubeconfig lists them in.
  */
-import type { ClusterSpec, StringMap } from '../../domain/types.js';
+import type { ClusterSpec } from '../../domain/types.js';
 import { isValidName } from '../../domain/kinds.js';
 import { kubeconfigFiles, loadKubeConfig } from './kubeconfig.js';
 import { shortHash } from './labels.js';
 
-/** Marks Clusters registered by discovery (as opposed to by a user). */
-export const DISCOVERED_LABEL = 'sky.dev/discovered-from';
-
+/** The Cluster for one context; the registrar (src/controllers/discovery.ts) adds the discovered-from label. */
 export interface DiscoveredCluster {
   name: string;
-  labels: StringMap;
   spec: ClusterSpec & { manager: 'KUBERNETES'; kubernetes: { context: string; kubeconfigPath?: string } };
 }
 
@@ -69,7 +66,6 @@ export function discoverKubeContexts(kubeconfigPath?: string): DiscoveredCluster
   const names = clusterNamesForContexts(contexts);
   return contexts.map((context) => ({
     name: names.get(context)!,
-    labels: { [DISCOVERED_LABEL]: 'kubeconfig' },
     spec: {
       manager: 'KUBERNETES',
       // The path only when one was given: otherwise the controller resolves KUBECONFIG or

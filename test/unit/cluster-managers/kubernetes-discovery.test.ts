@@ -104,12 +104,10 @@ describe('kubeconfig files', () => {
     expect(clusters).toEqual([
       {
         name: 'gke-proj-us-east1-prod',
-        labels: { 'sky.dev/discovered-from': 'kubeconfig' },
         spec: { manager: 'KUBERNETES', kubernetes: { context: 'gke_proj_us-east1_prod', kubeconfigPath: file } },
       },
       {
         name: 'kind-kind',
-        labels: { 'sky.dev/discovered-from': 'kubeconfig' },
         spec: { manager: 'KUBERNETES', kubernetes: { context: 'kind-kind', kubeconfigPath: file } },
       },
     ]);
