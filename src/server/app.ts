@@ -17,6 +17,8 @@ import { useDomainErrors } from './use-domain-errors.js';
 import { useInputErrorCodes } from './use-input-error-codes.js';
 import { useRestView } from './use-rest-view.js';
 import { useWarnings } from './use-warnings.js';
+import { useRequestBodyLimit } from './use-request-body-limit.js';
+import { useCompiledExecution } from './use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './use-shared-subscription-results.js';
 
 export interface AppOptions {
@@ -45,7 +47,11 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     healthCheckEndpoint: '/healthz',
     graphiql: { subscriptionsProtocol: 'WS', title: 'Sky Manager' },
     landingPage: false,
+    // Replaced by useRequestBodyLimit, which trusts Content-Length instead of streaming every body.
+    maxRequestBodySize: false,
     plugins: [
+      useRequestBodyLimit(),
+      useCompiledExecution(),
       useSharedSubscriptionResults(),
       useInputErrorCodes(),
       useDomainErrors(),

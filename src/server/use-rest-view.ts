@@ -160,10 +160,25 @@ export function useRestView({ basePath = '/' }: RestViewOptions = {}): Plugin {
     errorHandler: restError as never, // SOFA types it with fets' Response; the runtime takes any Response
   });
 
+  // SOFA routes every request it sees through its router (a URLPattern match per route), which
+  // cost GraphQL requests about a tenth of the server's CPU; /graphql never reaches it.
+  let graphqlEndpoint = '/graphql';
+  const sofaOffGraphQL: Plugin = {
+    ...sofa,
+    onRequest(payload) {
+      if (payload.url.pathname === graphqlEndpoint) return;
+      return sofa.onRequest?.(payload);
+    },
+  };
+
   return {
+    onYogaInit({ yoga }) {
+      graphqlEndpoint = yoga.graphqlEndpoint;
+    },
+
     onPluginInit({ addPlugin }) {
       // Added right after this plugin, so the body rewrite below runs before SOFA reads the body.
-      addPlugin(sofa);
+      addPlugin(sofaOffGraphQL);
     },
 
     onSchemaChange({ schema }) {
@@ -178,7 +193,7 @@ export function useRestView({ basePath = '/' }: RestViewOptions = {}): Plugin {
     },
 
     async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
-      if (!url.pathname.startsWith(`${base}/`)) return;
+      if (url.pathname === graphqlEndpoint || !url.pathname.startsWith(`${base}/`)) return;
       const path = url.pathname.slice(base.length);
       const method = request.method as Method;
       const route = routes.find((r) => r.method === method && matchPath(r.path, path));
