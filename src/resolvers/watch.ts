@@ -91,7 +91,20 @@ export async function* watchObjects<T extends SkyObject>(
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
-  const aborted = new Promise<typeof ABORT>((resolve) => stop.signal.addEventListener('abort', () => resolve(ABORT), { once: true }));
+  // Each wait below is woken by the first of: the pending store step, a tick, the abort. Not
+  // `Promise.race` with a promise of the abort: a race leaves a reaction on every promise it is
+  // given, and one that settles only when the watch ends would keep one per event delivered for
+  // as long as the watch lives. One abort listener wakes whichever wait is current.
+  let interrupt: ((value: typeof ABORT) => void) | undefined;
+  stop.signal.addEventListener('abort', () => interrupt?.(ABORT), { once: true });
+  const firstOf = <S>(step: Promise<S>): Promise<S | typeof TICK | typeof ABORT> =>
+    stop.signal.aborted
+      ? Promise.resolve(ABORT)
+      : new Promise((resolve, reject) => {
+          interrupt = resolve;
+          step.then(resolve, reject);
+          void ticker.wait().then(resolve);
+        });
   const iterator = ctx.store.watch({ kind, namespace, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
   const ticker = new Ticker(ctx.bookmarkIntervalMs);
 
@@ -109,7 +122,7 @@ export async function* watchObjects<T extends SkyObject>(
     let pending = pull();
     for (;;) {
       // `pending` comes first: when an event and a tick are both ready, the event wins.
-      const winner = await Promise.race([pending, ticker.wait(), aborted]);
+      const winner = await firstOf(pending);
       if (winner === ABORT) return;
       if (winner === TICK) {
         if (eventWaiting) continue; // deliver what is already here before any bookmark

@@ -8,6 +8,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { batchWritesPerTick } from './ws-write-batching.js';
 import type { ResolverContext } from '../resolvers/context.js';
 
 type Yoga = YogaServerInstance<object, ResolverContext>;
@@ -28,6 +29,7 @@ export interface GraphQLWsHandle {
 
 export function mountGraphQLWs(server: Server, yoga: Yoga): GraphQLWsHandle {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  batchWritesPerTick(wss);
   const disposable = useServer(
     {
       execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
