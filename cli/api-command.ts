@@ -1,8 +1,8 @@
 /**
  * The base of commands that talk to the API server (get, create, apply, …; later logs and
- * controllers): adds `--api` and `connect()`, which resolves the API address and the default
- * namespace (cli/config.ts) and opens one client for the command. `finally` closes it, so open
- * watches end and the process can exit.
+ * controllers): adds `--api` and `connect()`, which resolves the API address, the default
+ * namespace and the bearer token (cli/config.ts) and opens one client for the command. `finally`
+ * closes it, so open watches end and the process can exit.
  */
 import { ResourceAPI, SkyClient } from '../src/client/index.js';
 import type { Kind } from '../src/domain/kinds.js';
@@ -34,7 +34,8 @@ export abstract class ApiCommand extends BaseCommand {
     this.logLevel = flags['log-level'];
     const { settings } = await loadSettings({ api: flags.api, namespace: flags.namespace });
     await this.client?.close();
-    const client = new SkyClient({ url: settings.api.value });
+    // The token setting ('' when none): SKYM_TOKEN, else `token` in the config file.
+    const client = new SkyClient({ url: settings.api.value, token: settings.token.value || undefined });
     this.client = client;
     const namespace = settings.namespace.value;
     return { client, settings, namespace, api: (kind, ns) => new ResourceAPI(kind, { client, namespace: ns ?? namespace }) };

@@ -1,7 +1,11 @@
 /**
  * The CLI's settings and where each comes from. Strongest first:
  *
- *   --api / -n flag  >  SKYM_API / SKYM_NAMESPACE  >  ~/.skym/config.yaml  >  built-in default
+ *   --api / -n flag  >  SKYM_API / SKYM_NAMESPACE / SKYM_TOKEN  >  ~/.skym/config.yaml  >  built-in default
+ *
+ * `token` (the bearer token for a server started with --token-auth-file) has no flag, so it
+ * never shows in `ps` or shell history, and no default: without it no Authorization header is
+ * sent. The file is written with mode 0600 because it may hold it; `config view` masks it.
  *
  * The file is YAML (`api: http://host:50051/graphql`), validated with zod when read and when
  * `skym config set` writes it, so a typo names the key and the file. SKYM_CONFIG points at another
@@ -25,6 +29,7 @@ const SettingsSchema = z
       .url('must be a URL such as http://127.0.0.1:50051/graphql')
       .refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL'),
     namespace: z.string().max(63).regex(DNS1123_LABEL, 'must be a namespace name (lower-case letters, digits and -)'),
+    token: z.string().min(1, 'must not be empty').regex(/^\S+$/, 'must not contain whitespace'),
   })
   .partial()
   .strict();
@@ -37,12 +42,28 @@ export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
 export const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
   api: 'URL of the Sky Manager API (GraphQL endpoint)',
   namespace: 'namespace of commands run without -n',
+  token: 'bearer token for an API server that requires one (--token-auth-file)',
 };
 
-const DEFAULTS: Required<Settings> = { api: DEFAULT_API_URL, namespace: DEFAULT_NAMESPACE };
+/** '' for token: none, no Authorization header. */
+const DEFAULTS: Required<Settings> = { api: DEFAULT_API_URL, namespace: DEFAULT_NAMESPACE, token: '' };
 
 /** The environment variable of each setting. */
-export const SETTING_ENV: Record<SettingKey, string> = { api: 'SKYM_API', namespace: 'SKYM_NAMESPACE' };
+export const SETTING_ENV: Record<SettingKey, string> = { api: 'SKYM_API', namespace: 'SKYM_NAMESPACE', token: 'SKYM_TOKEN' };
+
+/** Settings whose values are secrets: shown and echoed as `****`. */
+const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set(['token']);
+
+/** A setting's value as it may be printed: a secret one masked (`****`), an unset one as `(none)`. */
+export function displayValue(key: SettingKey, value: string): string {
+  if (value === '') return '(none)';
+  return SECRET_SETTINGS.has(key) ? '****' : value;
+}
+
+/** The file's settings with secret values masked, for what `config set` prints and returns. */
+export function maskSettings(settings: Settings): Settings {
+  return Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, SECRET_SETTINGS.has(key as SettingKey) ? '****' : value]));
+}
 
 export type SettingSource = 'flag' | 'env' | 'file' | 'default';
 

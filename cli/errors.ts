@@ -13,6 +13,7 @@ import {
   ConnectionError,
   DomainError,
   NotFoundError,
+  UnauthenticatedError,
 } from '../src/client/index.js';
 import { networkReason } from '../src/client/errors.js';
 import { ConfigFileError } from './config.js';
@@ -96,6 +97,11 @@ export function explainError(error: unknown): ErrorReport {
     // The server's message starts with the field it names (`input.spec.cpu: must be …`); say it once.
     const reason = error.message.startsWith(`${error.field}: `) ? error.message.slice(error.field.length + 2) : coercionReason(error.message);
     return { message: field ? `invalid ${field}: ${reason}` : reason, code: error.code, field: field || undefined, exitCode: 1 };
+  }
+  if (error instanceof UnauthenticatedError) {
+    // The server's sentence says what is wrong; the CLI adds where its token comes from.
+    const hint = 'Set the token with SKYM_TOKEN or `skym config set token TOKEN`.';
+    return { message: `${error.message} ${hint}`, code: error.code, exitCode: 1 };
   }
   if (error instanceof DomainError) return { message: error.message, code: error.code, exitCode: 1 };
   if (error instanceof ConnectionError) {

@@ -34,6 +34,12 @@ const ConfigSchema = z
     /** How often idle watches get a BOOKMARK carrying a newer resourceVersion. */
     bookmarkIntervalMs: int(10).default(5_000),
     logLevel: z.enum(LOG_LEVELS).default('info'),
+    /**
+     * Kubernetes-style static token file (src/server/auth/token-file.ts). When set, every
+     * operation needs a bearer token from it and is checked against the caller's groups; when not,
+     * the server is open to whoever reaches it.
+     */
+    tokenAuthFile: z.string().min(1).optional(),
   })
   .strict();
 
@@ -50,6 +56,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_HISTORY_LIMIT: 'historyLimit',
   SKYM_BOOKMARK_INTERVAL_MS: 'bookmarkIntervalMs',
   SKYM_LOG_LEVEL: 'logLevel',
+  SKYM_TOKEN_AUTH_FILE: 'tokenAuthFile',
 };
 
 export class ConfigError extends Error {}

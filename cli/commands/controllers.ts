@@ -45,10 +45,13 @@ export default class Controllers extends ApiCommand {
   async run(): Promise<void> {
     const { flags } = await this.parse(Controllers);
     const logger = createLogger(loadConfig({ logLevel: flags['log-level'] }).logLevel);
-    // The API address as every skym command resolves it: --api, $SKYM_API, the config file, default.
-    const apiUrl = (await loadSettings({ api: flags.api })).settings.api.value;
+    // The API address and token as every skym command resolves them: --api, $SKYM_API, the config
+    // file, default; $SKYM_TOKEN, the config file (its user needs group sky:controllers).
+    const { settings } = await loadSettings({ api: flags.api });
+    const apiUrl = settings.api.value;
     const manager = createControllerManager({
       apiUrl,
+      apiToken: settings.token.value || undefined,
       stateDir: flags['state-dir'] ?? path.join(os.homedir(), '.skym', 'clusters'),
       logger,
       probeIntervalMs: flags['probe-interval-ms'],

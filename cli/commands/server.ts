@@ -10,6 +10,7 @@ import { BaseCommand } from '../base-command.js';
 import { ConfigError, loadConfig, STORE_KINDS } from '../../src/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { runApi } from '../../src/server/run-api.js';
+import { tokenAuthFile } from '../flags.js';
 import { stopSignal } from '../stop-signal.js';
 
 export default class Server extends BaseCommand {
@@ -21,6 +22,7 @@ export default class Server extends BaseCommand {
     '<%= config.bin %> server',
     '<%= config.bin %> server --port 8080 --data-dir /var/lib/skym',
     '<%= config.bin %> server --store etcd --etcd-endpoints http://10.0.0.1:2379,http://10.0.0.2:2379',
+    '<%= config.bin %> server --host 0.0.0.0 --token-auth-file /etc/skym/tokens.csv',
   ];
 
   static override flags = {
@@ -31,6 +33,7 @@ export default class Server extends BaseCommand {
     'etcd-endpoints': Flags.string({ description: 'Comma-separated etcd URLs, for --store etcd. Default: http://127.0.0.1:2379.' }),
     'history-limit': Flags.integer({ min: 1, description: 'Events kept for watch resumption (lowdb, memory). Default: 10000.' }),
     'bookmark-interval-ms': Flags.integer({ min: 10, description: 'How often idle watches get a BOOKMARK. Default: 5000.' }),
+    'token-auth-file': tokenAuthFile,
   };
 
   async run(): Promise<void> {
@@ -46,6 +49,7 @@ export default class Server extends BaseCommand {
         historyLimit: flags['history-limit'],
         bookmarkIntervalMs: flags['bookmark-interval-ms'],
         logLevel: flags['log-level'],
+        tokenAuthFile: flags['token-auth-file'],
       });
     } catch (error) {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });

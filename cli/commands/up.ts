@@ -4,6 +4,12 @@
  * machine — so that on a fresh machine `skym up`, then `skym create job hello --resources cpu 1
  * --run "echo Sky!"` runs real work. Stops everything on SIGTERM or SIGINT; replicas that still
  * run are adopted by the next `skym up`.
+ *
+ * With --token-auth-file the API requires tokens, and the controller manager inside `up` is a
+ * client like any other: it uses the token of the file's first user in group sky:controllers
+ * (and so does `up` when it registers the local cluster). The file must have one; `up` names the
+ * file and stops if not. Taking it from the file, not from SKYM_TOKEN, keeps a user's own
+ * (perhaps editor) token in their shell from silently becoming the controllers'.
  */
 import path from 'node:path';
 import { Flags, ux } from '@oclif/core';
@@ -15,6 +21,9 @@ import { discoveryFlags, discoverySources } from '../discovery.js';
 import { createControllerManager } from '../../src/controllers/manager.js';
 import { AlreadyExistsError } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/server/logger.js';
+import { GROUPS } from '../../src/server/auth/authorize.js';
+import { loadTokenFile, type TokenTable } from '../../src/server/auth/token-file.js';
+import { TOKEN_AUTH_FILE_DESCRIPTION } from '../flags.js';
 import { runApi } from '../../src/server/run-api.js';
 import { stopSignal } from '../stop-signal.js';
 
@@ -30,6 +39,7 @@ export default class Up extends BaseCommand {
     '<%= config.bin %> up',
     '<%= config.bin %> up --port 8080 --data-dir /tmp/skym',
     '<%= config.bin %> up --no-local-cluster',
+    '<%= config.bin %> up --host 0.0.0.0 --token-auth-file ~/.skym/tokens.csv',
   ];
 
   static override flags = {
@@ -41,6 +51,10 @@ export default class Up extends BaseCommand {
       allowNo: true,
       description: `Register a LOCAL cluster named "${LOCAL_CLUSTER}" (this machine) if it does not exist.`,
     }),
+    'token-auth-file': Flags.string({
+      helpValue: 'FILE',
+      description: `${TOKEN_AUTH_FILE_DESCRIPTION} The controllers use the token of the file's first user in group ${GROUPS.controllers}, which it must have.`,
+    }),
     ...discoveryFlags,
   };
 
@@ -48,20 +62,29 @@ export default class Up extends BaseCommand {
     const { flags } = await this.parse(Up);
     let config;
     try {
-      config = loadConfig({ host: flags.host, port: flags.port, dataDir: flags['data-dir'], logLevel: flags['log-level'] });
+      config = loadConfig({
+        host: flags.host,
+        port: flags.port,
+        dataDir: flags['data-dir'],
+        logLevel: flags['log-level'],
+        tokenAuthFile: flags['token-auth-file'],
+      });
     } catch (error) {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
       throw error;
     }
     const logger = createLogger(config.logLevel);
+    const tokens = config.tokenAuthFile === undefined ? undefined : await loadTokenFile(config.tokenAuthFile);
+    const apiToken = tokens && controllersToken(tokens, config.tokenAuthFile!);
 
     ux.action.start('Starting the API server');
-    const api = await runApi(config, logger);
+    const api = await runApi(config, logger, tokens);
     ux.action.stop(api.url);
 
     ux.action.start('Starting the controller manager');
     const controllers = createControllerManager({
       apiUrl: api.url,
+      apiToken,
       stateDir: path.join(config.dataDir, 'clusters'),
       logger,
       discovery: discoverySources(flags),
@@ -69,7 +92,7 @@ export default class Up extends BaseCommand {
     await controllers.start();
     ux.action.stop();
 
-    const client = new SkyClient({ url: api.url });
+    const client = new SkyClient({ url: api.url, token: apiToken });
     if (flags['local-cluster']) {
       ux.action.start(`Registering the local cluster "${LOCAL_CLUSTER}"`);
       const created = await ensureLocalCluster(new ClusterAPI({ client }));
@@ -85,6 +108,14 @@ export default class Up extends BaseCommand {
     await controllers.stop();
     await api.stop();
   }
+}
+
+/** The token of the file's first user in group sky:controllers, for the controllers `up` runs. */
+function controllersToken(tokens: TokenTable, path: string): string {
+  for (const [token, user] of tokens) if (user.groups.includes(GROUPS.controllers)) return token;
+  throw new Error(
+    `token file ${path} has no user in group ${GROUPS.controllers}; skym up runs the controllers and needs one for them, e.g. a line: <random token>,sky-controllers,sky-controllers,${GROUPS.controllers}`,
+  );
 }
 
 /** Creates the `local` cluster unless it exists; true when it was created now. */

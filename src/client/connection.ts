@@ -18,6 +18,11 @@ export interface SkyClientOptions {
   url?: string;
   /** Sent with every HTTP request and with the WebSocket upgrade request. */
   headers?: Record<string, string>;
+  /**
+   * Bearer token for a server started with --token-auth-file, sent as `Authorization: Bearer …`
+   * on HTTP requests and on the WebSocket upgrade; default `$SKYM_TOKEN`. None: no header.
+   */
+  token?: string;
   /** How long a watch keeps trying to get its connection back before throwing ConnectionError. */
   reconnectTimeoutMs?: number;
 }
@@ -51,7 +56,10 @@ export class SkyClient {
   constructor(options: SkyClientOptions = {}) {
     this.url = options.url ?? process.env.SKYM_API ?? DEFAULT_API_URL;
     this.wsUrl = this.url.replace(/^http/, 'ws');
-    this.headers = options.headers ?? {};
+    const token = options.token ?? process.env.SKYM_TOKEN;
+    const explicit = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
+    // An Authorization header given in `headers` wins over the token.
+    this.headers = token && !explicit ? { ...options.headers, authorization: `Bearer ${token}` } : { ...options.headers };
     this.reconnectTimeoutMs = options.reconnectTimeoutMs ?? 60_000;
     this.http = new GraphQLClient(this.url, { headers: this.headers });
   }

@@ -7,7 +7,9 @@
  */
 import pino from 'pino';
 import type { ClusterManagerFactory } from '../cluster-managers/registry.js';
+import type { ClusterAPI } from '../client/api.js';
 import { SkyClient } from '../client/connection.js';
+import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import { SharedCaches } from './caches.js';
 import { SchedulerController } from './scheduler-controller.js';
 import { SkyletController } from './skylet-controller.js';
@@ -16,6 +18,12 @@ import { registerDiscoveredClusters, type DiscoverySource } from './discovery.js
 
 export interface ControllerManagerOptions {
   apiUrl: string;
+  /**
+   * Bearer token for an API server started with --token-auth-file; its user needs group
+   * sky:controllers (or sky:admins): the controllers register clusters and write status.
+   * Default `$SKYM_TOKEN` (the client's default).
+   */
+  apiToken?: string;
   /** Where cluster managers keep their files (local replicas' state and logs). */
   stateDir: string;
   logger: pino.Logger;
@@ -42,7 +50,7 @@ export interface ControllerManager {
 
 export function createControllerManager(options: ControllerManagerOptions): ControllerManager {
   const { apiUrl, stateDir, logger } = options;
-  const client = new SkyClient({ url: apiUrl });
+  const client = new SkyClient({ url: apiUrl, token: options.apiToken });
   const caches = new SharedCaches(client, logger);
   const scheduler = new SchedulerController({ caches, logger, failoverGraceMs: options.failoverGraceMs });
   const endpoint = createSkyletEndpoint({
@@ -65,6 +73,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
       // Listening before any Skylet starts, so the first status a Skylet writes has its address.
       await endpoint.start();
       try {
+        await checkCredentials(caches.clusterApi);
         await registerDiscoveredClusters(caches.clusterApi, options.discovery ?? [], logger.child({ component: 'discovery' }));
         await caches.start();
       } catch (error) {
@@ -85,4 +94,17 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
       return endpoint.url;
     },
   };
+}
+
+/**
+ * A missing or refused token (an API server with --token-auth-file) fails the start once, with the
+ * server's message, instead of leaving the informers retrying their watches forever. Any other
+ * failure (a server not up yet) is left to the informers, which wait for it as before.
+ */
+async function checkCredentials(clusters: ClusterAPI): Promise<void> {
+  try {
+    await clusters.list();
+  } catch (error) {
+    if (error instanceof UnauthenticatedError || error instanceof ForbiddenError) throw error;
+  }
 }

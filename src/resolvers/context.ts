@@ -5,6 +5,13 @@
 import type { Warning } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 
+/** The caller, as the API server's token file names them (src/server/auth/token-file.ts). */
+export interface AuthenticatedUser {
+  name: string;
+  uid: string;
+  groups: readonly string[];
+}
+
 export interface ResolverContext {
   store: Store;
   /** Pace of BOOKMARK events on idle watches. */
@@ -17,6 +24,12 @@ export interface ResolverContext {
    * Absent where nobody listens (unit tests).
    */
   warn?: (warning: Warning) => void;
+  /**
+   * Who called, when the server authenticates (a token file is configured; see
+   * src/server/auth/use-auth.ts); absent when it does not. Authorization happens before any
+   * resolver runs, so no resolver needs to read this to decide what to answer.
+   */
+  user?: AuthenticatedUser;
 }
 
 export function nowIso(ctx: ResolverContext): string {

@@ -20,12 +20,19 @@ import { useWarnings } from './use-warnings.js';
 import { useRequestBodyLimit } from './use-request-body-limit.js';
 import { useCompiledExecution } from './use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './use-shared-subscription-results.js';
+import type { TokenTable } from './auth/token-file.js';
+import { useAuth } from './auth/use-auth.js';
 
 export interface AppOptions {
   config: Config;
   store: Store;
   /** Defaults to a logger at config.logLevel. */
   logger?: Logger;
+  /**
+   * The token file's table (src/server/auth/token-file.ts): every operation then needs one of
+   * its tokens and the groups for its root fields. Absent: no authentication, the server is open.
+   */
+  tokens?: TokenTable;
 }
 
 export interface App {
@@ -38,7 +45,7 @@ export interface App {
   readonly url: string;
 }
 
-export function buildApp({ config, store, logger = createLogger(config.logLevel) }: AppOptions): App {
+export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens }: AppOptions): App {
   const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs };
   const yoga = createYoga<object, ResolverContext>({
     schema: buildSchema(),
@@ -51,6 +58,8 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     maxRequestBodySize: false,
     plugins: [
       useRequestBodyLimit(),
+      // First of the operation plugins: a refused operation costs nothing further.
+      ...(tokens ? [useAuth({ tokens, logger })] : []),
       useCompiledExecution(),
       useSharedSubscriptionResults(),
       useInputErrorCodes(),
@@ -89,7 +98,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
         });
       });
       port = (server.address() as AddressInfo).port;
-      logger.info({ url: this.url, store: config.store }, 'API server started');
+      logger.info({ url: this.url, store: config.store, authentication: tokens ? 'token file' : 'none' }, 'API server started');
     },
 
     async stop() {

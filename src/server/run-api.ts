@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config.js';
 import { buildApp } from './app.js';
+import { loadTokenFile, type TokenTable } from './auth/token-file.js';
 import type { Logger } from './logger.js';
 import { openStore } from './open-store.js';
 
@@ -13,9 +14,15 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function runApi(config: Config, logger: Logger): Promise<RunningApi> {
+/**
+ * `tokens`: the token file already read (skym up reads it to find its controllers' token);
+ * otherwise it is read here from config.tokenAuthFile. A malformed file fails before the store
+ * opens, naming the file and line.
+ */
+export async function runApi(config: Config, logger: Logger, tokens?: TokenTable): Promise<RunningApi> {
+  if (config.tokenAuthFile !== undefined) tokens ??= await loadTokenFile(config.tokenAuthFile);
   const store = await openStore(config, logger);
-  const app = buildApp({ config, store, logger });
+  const app = buildApp({ config, store, logger, tokens });
   try {
     await app.start();
   } catch (error) {

@@ -2,8 +2,8 @@
  * Runs the REAL skym binary (`node bin/run.js …` over the built dist/, so `npm run build` first),
  * the way a user's shell does: arguments, environment, standard input in; stdout, stderr and exit
  * status out. Every run gets a config file of its own in a temporary directory (SKYM_CONFIG, and
- * HOME too), so tests never read or write the real ~/.skym, and SKYM_API / SKYM_NAMESPACE from
- * the developer's shell never leak in.
+ * HOME too), so tests never read or write the real ~/.skym, and SKYM_API / SKYM_NAMESPACE /
+ * SKYM_TOKEN from the developer's shell never leak in.
  *
  * `spawnSkym` is for commands that keep running (`get --watch`): read their lines as they come,
  * then interrupt them by pid like Ctrl-C does.
@@ -55,6 +55,7 @@ function environment(options: SkymOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.SKYM_API;
   delete env.SKYM_NAMESPACE;
+  delete env.SKYM_TOKEN;
   delete env.SKYM_LOG_LEVEL;
   return {
     ...env,

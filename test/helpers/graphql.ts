@@ -20,10 +20,16 @@ export interface Response<T> {
   text: string;
 }
 
-export async function post<T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>): Promise<Response<T>> {
+/** `headers` adds to the request's (an `authorization` for a server with a token file). */
+export async function post<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Response<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
@@ -37,8 +43,13 @@ export async function post<T = Record<string, any>>(url: string, query: string, 
 }
 
 /** The data of a request that must succeed; fails the test with the server's errors otherwise. */
-export async function data<T = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>): Promise<T> {
-  const response = await post<T>(url, query, variables);
+export async function data<T = Record<string, any>>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<T> {
+  const response = await post<T>(url, query, variables, headers);
   if (response.errors?.length || !response.data) {
     throw new Error(`GraphQL request failed (HTTP ${response.status}): ${response.text}`);
   }
@@ -46,8 +57,13 @@ export async function data<T = Record<string, any>>(url: string, query: string, 
 }
 
 /** The single error of a request that must fail. */
-export async function failure(url: string, query: string, variables?: Record<string, unknown>): Promise<WireError & { status: number }> {
-  const response = await post(url, query, variables);
+export async function failure(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers?: Record<string, string>,
+): Promise<WireError & { status: number }> {
+  const response = await post(url, query, variables, headers);
   if (!response.errors?.length) throw new Error(`expected an error, got HTTP ${response.status}: ${response.text}`);
   return { ...response.errors[0], status: response.status };
 }
@@ -128,10 +144,25 @@ export class Watch<E = WatchEvent> {
   private socket?: WebSocket;
   private changed?: () => void;
 
-  constructor(wsUrl: string, query: string, variables: Record<string, unknown> = {}) {
+  /**
+   * `headers` go on the upgrade request, `connectionParams` in connection_init (how a browser,
+   * which cannot set headers on a WebSocket, sends a token).
+   */
+  constructor(
+    wsUrl: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+    { headers, connectionParams }: { headers?: Record<string, string>; connectionParams?: Record<string, unknown> } = {},
+  ) {
+    class WebSocketWithHeaders extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers });
+      }
+    }
     this.client = createClient({
       url: wsUrl,
-      webSocketImpl: WebSocket,
+      webSocketImpl: headers ? WebSocketWithHeaders : WebSocket,
+      connectionParams,
       lazy: true,
       retryAttempts: 0,
       on: { connected: (socket) => (this.socket = socket as WebSocket) },

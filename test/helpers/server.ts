@@ -26,6 +26,8 @@ export interface ServerOptions {
   etcdEndpoint?: string;
   /** For store lowdb; a fresh temporary directory when omitted (removed by stop()). */
   dataDir?: string;
+  /** Passed as --token-auth-file: the server then requires bearer tokens from it. */
+  tokenAuthFile?: string;
   /** More CLI flags, e.g. ['--history-limit', '5', '--bookmark-interval-ms', '100']. */
   extraArgs?: string[];
   /** Extra environment; SKYM_LOG_LEVEL defaults to warn (logs are captured, never printed). */
@@ -72,12 +74,15 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
     if (!options.etcdEndpoint) throw new Error('store etcd needs etcdEndpoint (see test/helpers/etcd.ts)');
     args.push('--etcd-endpoints', options.etcdEndpoint);
   }
+  if (options.tokenAuthFile !== undefined) args.push('--token-auth-file', options.tokenAuthFile);
   args.push(...(options.extraArgs ?? []));
 
+  // Open unless the test asks for a token file: a SKYM_TOKEN_AUTH_FILE in the developer's shell must not leak in.
+  const { SKYM_TOKEN_AUTH_FILE: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, args, {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SKYM_LOG_LEVEL: 'warn', ...options.env },
+    env: { ...inherited, SKYM_LOG_LEVEL: 'warn', ...options.env },
   });
   running.add(child);
   const exited = new Promise<ServerExit>((resolve) =>

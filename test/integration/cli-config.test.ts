@@ -25,7 +25,15 @@ describe('config', () => {
     const result = await runSkym(['config', 'view'], { env: { SKYM_CONFIG: config } });
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe(
-      ['Setting    Value                           Source', 'api        http://127.0.0.1:50051/graphql  default', 'namespace  default                         default', '', `Config file: ${config}`, ''].join('\n'),
+      [
+        'Setting    Value                           Source',
+        'api        http://127.0.0.1:50051/graphql  default',
+        'namespace  default                         default',
+        'token      (none)                          default',
+        '',
+        `Config file: ${config}`,
+        '',
+      ].join('\n'),
     );
   });
 
@@ -36,7 +44,10 @@ describe('config', () => {
     expect(await readFile(config, 'utf8')).toBe(`api: ${server.url}\n`);
     expect(await runSkym(['get', 'namespaces'], { env })).toMatchObject({ code: 0, stdout: 'Name     Status\ndefault  ACTIVE\n' });
     const view = JSON.parse((await runSkym(['config', 'view', '--json'], { env })).stdout);
-    expect(view).toEqual({ path: config, settings: { api: { value: server.url, source: 'file' }, namespace: { value: 'default', source: 'default' } } });
+    expect(view).toEqual({
+      path: config,
+      settings: { api: { value: server.url, source: 'file' }, namespace: { value: 'default', source: 'default' }, token: { value: '', source: 'default' } },
+    });
 
     expect(await runSkym(['config', 'unset', 'api'], { env })).toMatchObject({ code: 0, stdout: `Removed api from ${config}.\n` });
     expect(await readFile(config, 'utf8')).toBe('');
@@ -67,7 +78,7 @@ describe('config', () => {
   it('refuses unknown settings and bad values, naming them, and writes nothing', async () => {
     const config = freshConfigPath();
     const env = { SKYM_CONFIG: config };
-    expect(await runSkym(['config', 'set', 'apl', 'x'], { env })).toMatchObject({ code: 1, stderr: `Error: ${config}: unknown setting "apl"; settings are api, namespace\n` });
+    expect(await runSkym(['config', 'set', 'apl', 'x'], { env })).toMatchObject({ code: 1, stderr: `Error: ${config}: unknown setting "apl"; settings are api, namespace, token\n` });
     expect(await runSkym(['config', 'set', 'api', 'localhost:50051'], { env })).toMatchObject({ code: 1 });
     await expect(readFile(config, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await runSkym(['get', 'jobs'], { env: { ...env, SKYM_API: 'ftp://x' } })).toMatchObject({

@@ -1,10 +1,10 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { configPath, readSettings, SETTING_DESCRIPTIONS, SETTING_ENV, SETTING_KEYS, writeSettings, type Settings } from '../../config.js';
+import { configPath, displayValue, maskSettings, readSettings, SETTING_DESCRIPTIONS, SETTING_ENV, SETTING_KEYS, writeSettings, type SettingKey, type Settings } from '../../config.js';
 
 export interface ConfigSetResult {
   path: string;
-  /** The file's settings after the change. */
+  /** The file's settings after the change; the token masked (`****`). */
   settings: Settings;
 }
 
@@ -16,6 +16,7 @@ export default class ConfigSet extends BaseCommand {
   static override examples = [
     { description: 'Talk to an API server on another machine.', command: '<%= config.bin %> config set api http://sky.example.com:50051/graphql' },
     { description: 'Work in namespace team-a without -n.', command: '<%= config.bin %> config set namespace team-a' },
+    { description: 'Authenticate to a server started with --token-auth-file.', command: '<%= config.bin %> config set token 31ada4fd-adec-460c-809a-9e56ceb75269' },
   ];
 
   static override args = {
@@ -30,9 +31,10 @@ export default class ConfigSet extends BaseCommand {
     // the setting named, and nothing is written.
     const settings = { ...(await readSettings(path)), [args.key]: args.value } as Settings;
     await writeSettings(path, settings);
-    this.out.log(`Set ${args.key} to ${args.value} in ${path}.`);
+    // Echoed masked, like `config view`: a token must not land in terminal scrollback or CI logs.
+    this.out.log(`Set ${args.key} to ${displayValue(args.key as SettingKey, args.value)} in ${path}.`);
     const env = SETTING_ENV[args.key as keyof Settings];
     if (process.env[env]) this.out.info(`Note: ${env} is set, and wins over the file while it is.`);
-    return { path, settings };
+    return { path, settings: maskSettings(settings) };
   }
 }

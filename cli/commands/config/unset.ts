@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { BaseCommand } from '../../base-command.js';
-import { configPath, readSettings, SETTING_KEYS, writeSettings, type SettingKey, type Settings } from '../../config.js';
+import { configPath, maskSettings, readSettings, SETTING_KEYS, writeSettings, type SettingKey, type Settings } from '../../config.js';
 import { UsageError } from '../../errors.js';
 
 export interface ConfigUnsetResult {
@@ -29,6 +29,6 @@ export default class ConfigUnset extends BaseCommand {
     const { [args.key as SettingKey]: _removed, ...settings } = await readSettings(path);
     await writeSettings(path, settings);
     this.out.log(`Removed ${args.key} from ${path}.`);
-    return { path, settings };
+    return { path, settings: maskSettings(settings) };
   }
 }

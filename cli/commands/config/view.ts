@@ -1,10 +1,10 @@
 import { BaseCommand } from '../../base-command.js';
-import { loadSettings, SETTING_DESCRIPTIONS, SETTING_ENV, SETTING_KEYS, type ResolvedSettings } from '../../config.js';
+import { displayValue, loadSettings, SETTING_DESCRIPTIONS, SETTING_ENV, SETTING_KEYS, type ResolvedSettings } from '../../config.js';
 
 export interface ConfigViewResult {
   /** The config file (it may not exist yet). */
   path: string;
-  /** Each setting's value in effect and where it came from: flag, env, file or default. */
+  /** Each setting's value in effect and where it came from: flag, env, file or default; the token masked (`****`). */
   settings: ResolvedSettings;
 }
 
@@ -22,11 +22,13 @@ Settings: ${SETTING_KEYS.map((k) => `${k} (${SETTING_DESCRIPTIONS[k]})`).join(';
 
   async run(): Promise<ConfigViewResult> {
     await this.parse(ConfigView);
-    const { path, settings } = await loadSettings({});
+    const { path, settings: resolved } = await loadSettings({});
+    // A token is a password: shown as **** (or (none)), here and in --json, so the output can be pasted anywhere.
+    const settings = { ...resolved, token: { ...resolved.token, value: resolved.token.value === '' ? '' : '****' } };
     this.out.table(
       [
         { header: 'Setting', value: (key: (typeof SETTING_KEYS)[number]) => key },
-        { header: 'Value', value: (key) => settings[key].value },
+        { header: 'Value', value: (key) => displayValue(key, settings[key].value) },
         { header: 'Source', value: (key) => (settings[key].source === 'env' ? `env (${SETTING_ENV[key]})` : settings[key].source) },
       ],
       SETTING_KEYS,

@@ -2,20 +2,29 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigFileError, configPath, parseSettings, readSettings, resolveSettings, writeSettings } from '../../../cli/config.js';
+import { ConfigFileError, configPath, displayValue, maskSettings, parseSettings, readSettings, resolveSettings, writeSettings } from '../../../cli/config.js';
 
 describe('resolveSettings: flag > environment > file > default', () => {
-  const file = { api: 'http://file:1/graphql', namespace: 'from-file' };
-  const env = { SKYM_API: 'http://env:2/graphql', SKYM_NAMESPACE: 'from-env' };
+  const file = { api: 'http://file:1/graphql', namespace: 'from-file', token: 'file-token' };
+  const env = { SKYM_API: 'http://env:2/graphql', SKYM_NAMESPACE: 'from-env', SKYM_TOKEN: 'env-token' };
 
   it('takes the flag first', () => {
     const settings = resolveSettings({ api: 'http://flag:3/graphql', namespace: 'from-flag' }, env, file);
-    expect(settings).toEqual({ api: { value: 'http://flag:3/graphql', source: 'flag' }, namespace: { value: 'from-flag', source: 'flag' } });
+    expect(settings).toEqual({
+      api: { value: 'http://flag:3/graphql', source: 'flag' },
+      namespace: { value: 'from-flag', source: 'flag' },
+      token: { value: 'env-token', source: 'env' },
+    });
   });
 
   it('then the environment', () => {
     expect(resolveSettings({}, env, file).api).toEqual({ value: 'http://env:2/graphql', source: 'env' });
     expect(resolveSettings({}, env, file).namespace).toEqual({ value: 'from-env', source: 'env' });
+    expect(resolveSettings({}, env, file).token).toEqual({ value: 'env-token', source: 'env' });
+  });
+
+  it('then the file, for the token too', () => {
+    expect(resolveSettings({}, {}, file).token).toEqual({ value: 'file-token', source: 'file' });
   });
 
   it('then the file (an empty variable counts as unset)', () => {
@@ -26,6 +35,7 @@ describe('resolveSettings: flag > environment > file > default', () => {
     expect(resolveSettings({}, {}, {})).toEqual({
       api: { value: 'http://127.0.0.1:50051/graphql', source: 'default' },
       namespace: { value: 'default', source: 'default' },
+      token: { value: '', source: 'default' },
     });
   });
 
@@ -33,12 +43,22 @@ describe('resolveSettings: flag > environment > file > default', () => {
     expect(() => resolveSettings({ api: 'localhost:50051' }, {}, {})).toThrow(/^--api: api: /);
     expect(() => resolveSettings({}, { SKYM_API: 'ftp://x/graphql' }, {})).toThrow('SKYM_API: api: must be an http:// or https:// URL');
     expect(() => resolveSettings({}, { SKYM_NAMESPACE: 'Team_A' }, {})).toThrow(/^SKYM_NAMESPACE: namespace: must be a namespace name/);
+    expect(() => resolveSettings({}, { SKYM_TOKEN: 'a b' }, {})).toThrow('SKYM_TOKEN: token: must not contain whitespace');
+  });
+});
+
+describe('masking the token', () => {
+  it('shows a set token as ****, an unset one as (none), other settings as they are', () => {
+    expect(displayValue('token', 'secret')).toBe('****');
+    expect(displayValue('token', '')).toBe('(none)');
+    expect(displayValue('api', 'http://x:1/graphql')).toBe('http://x:1/graphql');
+    expect(maskSettings({ api: 'http://x:1/graphql', token: 'secret' })).toEqual({ api: 'http://x:1/graphql', token: '****' });
   });
 });
 
 describe('parseSettings', () => {
   it('refuses unknown keys, naming the known ones', () => {
-    expect(() => parseSettings({ apl: 'x' }, 'config.yaml')).toThrow(new ConfigFileError('config.yaml: unknown setting "apl"; settings are api, namespace'));
+    expect(() => parseSettings({ apl: 'x' }, 'config.yaml')).toThrow(new ConfigFileError('config.yaml: unknown setting "apl"; settings are api, namespace, token'));
   });
 });
 

@@ -18,6 +18,16 @@ describe('explainError', () => {
     expect(explainError(fromServer('', { code: 'NOT_FOUND', object: 'filterpolicies/team-a/p' })).message).toBe('filterpolicy "p" not found in namespace "team-a"');
   });
 
+  it('adds where the token comes from to UNAUTHENTICATED; FORBIDDEN stays the server\'s sentence', () => {
+    expect(explainError(fromServer('The token is not valid.', { code: 'UNAUTHENTICATED' }))).toEqual({
+      message: 'The token is not valid. Set the token with SKYM_TOKEN or `skym config set token TOKEN`.',
+      code: 'UNAUTHENTICATED',
+      exitCode: 1,
+    });
+    const forbidden = 'User "vic" may not call createJob: it needs group sky:editors, sky:admins or sky:controllers.';
+    expect(explainError(fromServer(forbidden, { code: 'FORBIDDEN' }))).toEqual({ message: forbidden, code: 'FORBIDDEN', exitCode: 1 });
+  });
+
   it('says how to create a missing namespace', () => {
     expect(explainError(fromServer('', { code: 'NOT_FOUND', object: 'namespaces/team-b' })).message).toBe(
       'namespace "team-b" not found; create it with `skym create namespace team-b`',
