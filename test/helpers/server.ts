@@ -79,7 +79,8 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
 
   // Open unless the test asks for a token file: a SKYM_TOKEN_AUTH_FILE in the developer's shell must not leak in.
   const { SKYM_TOKEN_AUTH_FILE: _inherited, ...inherited } = process.env;
-  const child = spawn(process.execPath, args, {
+  // BIN itself, not `node BIN`: its shebang carries the Node flags the product runs with.
+  const child = spawn(args[0], args.slice(1), {
     cwd: PROJECT_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...inherited, SKYM_LOG_LEVEL: 'warn', ...options.env },
