@@ -9,7 +9,7 @@
  * the GraphQLError thrown here, so the code survives.
  */
 import { GraphQLError } from 'graphql';
-import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { DomainError } from '../domain/errors.js';
 
 type Result = { errors?: readonly GraphQLError[] };
@@ -31,9 +31,15 @@ export function toGraphQLError(error: unknown): unknown {
   });
 }
 
+/** The result with its DomainErrors turned into coded GraphQLErrors (the same object when it has none). */
+export function withDomainErrors<R extends Result>(result: R): R {
+  if (!result.errors?.some((e) => domainErrorIn(e))) return result;
+  return { ...result, errors: result.errors.map(toGraphQLError) };
+}
+
 function mapErrors({ result, setResult }: { result: Result; setResult: (r: never) => void }): void {
-  if (!result.errors?.some((e) => domainErrorIn(e))) return;
-  setResult({ ...result, errors: result.errors.map(toGraphQLError) } as never);
+  const mapped = withDomainErrors(result);
+  if (mapped !== result) setResult(mapped as never);
 }
 
 export function useDomainErrors(): Plugin {
@@ -42,7 +48,9 @@ export function useDomainErrors(): Plugin {
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors as never),
     }),
     onSubscribe: () => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors as never),
+      // A stream's events are executed once for all their subscribers, and converted there
+      // (useSharedSubscriptionResults calls withDomainErrors), not once per subscriber here.
+      onSubscribeResult: (payload) => (isAsyncIterable(payload.result) ? undefined : mapErrors(payload as never)),
       onSubscribeError: ({ error, setError }) => setError(toGraphQLError(error)),
     }),
   };

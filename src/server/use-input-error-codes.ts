@@ -10,7 +10,7 @@
  *   its message (`Variable "$input" got invalid value … at "input.spec"; Field "x" is not …`).
  */
 import { GraphQLError, Kind, visit, type ASTNode, type DocumentNode, type ValueNode } from 'graphql';
-import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 const CODE = 'BAD_USER_INPUT';
 
@@ -126,7 +126,9 @@ export function useInputErrorCodes(): Plugin {
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, markRequestErrors as never),
     }),
     onSubscribe: () => ({
-      onSubscribeResult: (payload) => handleStreamOrSingleExecutionResult(payload, markRequestErrors as never),
+      // Only a subscription that did not start can carry request errors: its variables are
+      // checked before the stream starts, so the stream's events never have any.
+      onSubscribeResult: (payload) => (isAsyncIterable(payload.result) ? undefined : markRequestErrors(payload as never)),
     }),
   };
 }

@@ -27,7 +27,8 @@ import {
   type FieldNode,
   type OperationDefinitionNode,
 } from 'graphql';
-import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { isAsyncIterable, isPromise, type Plugin } from 'graphql-yoga';
+import { withDomainErrors } from './use-domain-errors.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -73,7 +74,11 @@ function shareKey(args: ExecutionArgs): string | undefined {
 }
 
 function executeShared(args: ExecutionArgs, event: unknown, key: string | undefined): Result {
-  const run = () => execute({ ...args, rootValue: event });
+  // Error codes are settled here, once per shared result, not per subscriber (useDomainErrors).
+  const run = (): Result => {
+    const result = execute({ ...args, rootValue: event });
+    return isPromise(result) ? result.then(withDomainErrors) : withDomainErrors(result as ExecutionResult);
+  };
   if (key === undefined || event === null || typeof event !== 'object') return run();
   let byKey = results.get(event);
   if (!byKey) results.set(event, (byKey = new Map()));

@@ -33,10 +33,10 @@ class Warnings {
     return items;
   }
 
-  /** Resolves once a warning is waiting (at once if one is). */
-  waiting(): Promise<void> {
-    if (this.items.length > 0) return Promise.resolve();
-    return new Promise((resolve) => (this.wake = resolve));
+  /** Calls `wake` once a warning is waiting (at once if one is); a later call replaces it. */
+  onWarning(wake: () => void): void {
+    if (this.items.length > 0) wake();
+    else this.wake = wake;
   }
 }
 
@@ -58,8 +58,13 @@ function mixIn(stream: AsyncIterable<ExecutionResult>, warnings: Warnings): Asyn
   return {
     async next() {
       if (ended) return { done: true, value: undefined };
-      pending ??= inner.next();
-      const first = await Promise.race([pending, warnings.waiting().then((): typeof WARNING => WARNING)]);
+      const step = (pending ??= inner.next());
+      // One promise per event, woken by the event or a warning, whichever comes first (this runs
+      // for every subscriber of every event; Promise.race cost three).
+      const first = await new Promise<IteratorResult<ExecutionResult> | typeof WARNING>((resolve, reject) => {
+        warnings.onWarning(() => resolve(WARNING));
+        step.then(resolve, reject);
+      });
       if (first === WARNING) return { done: false, value: { extensions: { warnings: warnings.take() } } };
       pending = undefined;
       if (!first.done) return { done: false, value: withWarnings(first.value, warnings.take()) };
