@@ -21,6 +21,22 @@ const commaList = z.preprocess(
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
+/** `*`, or an origin as browsers send it: scheme://host[:port], nothing after. */
+const isOrigin = (value: string) => {
+  if (value === '*') return true;
+  try {
+    return new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+};
+
+/** "a,b" or ["a", "b"]; empty means none. */
+const originList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  z.array(z.string().refine(isOrigin, (value) => ({ message: `"${value}" is not an origin such as https://tools.example.com or http://localhost:3000 (or *)` }))),
+);
+
 const ConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
@@ -40,6 +56,12 @@ const ConfigSchema = z
      * the server is open to whoever reaches it.
      */
     tokenAuthFile: z.string().min(1).optional(),
+    /**
+     * Web pages of these origins may call the API from a browser (CORS). None by default, as in
+     * kube-apiserver: a page the user visits must not be able to drive a local, open API server.
+     * GraphiQL at /graphql is the server's own origin and needs nothing here.
+     */
+    corsAllowedOrigins: originList.default([]),
   })
   .strict();
 
@@ -57,6 +79,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_BOOKMARK_INTERVAL_MS: 'bookmarkIntervalMs',
   SKYM_LOG_LEVEL: 'logLevel',
   SKYM_TOKEN_AUTH_FILE: 'tokenAuthFile',
+  SKYM_CORS_ALLOWED_ORIGINS: 'corsAllowedOrigins',
 };
 
 export class ConfigError extends Error {}

@@ -34,6 +34,11 @@ export default class Server extends BaseCommand {
     'history-limit': Flags.integer({ min: 1, description: 'Events kept for watch resumption (lowdb, memory). Default: 10000.' }),
     'bookmark-interval-ms': Flags.integer({ min: 10, description: 'How often idle watches get a BOOKMARK. Default: 5000.' }),
     'token-auth-file': tokenAuthFile,
+    'cors-allowed-origins': Flags.string({
+      description:
+        'Comma-separated origins whose web pages may call the API from a browser (CORS), e.g. https://tools.example.com; * for any. Default: $SKYM_CORS_ALLOWED_ORIGINS, else none.',
+      helpValue: 'ORIGINS',
+    }),
   };
 
   async run(): Promise<void> {
@@ -50,6 +55,7 @@ export default class Server extends BaseCommand {
         bookmarkIntervalMs: flags['bookmark-interval-ms'],
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
+        corsAllowedOrigins: flags['cors-allowed-origins'],
       });
     } catch (error) {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });

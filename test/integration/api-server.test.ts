@@ -85,10 +85,46 @@ describe('skym server', () => {
     [['--store', 'sqlite'], /sqlite|Expected --store/],
     [['--port', '70000'], /port|70000/i],
     [['--store', 'etcd', '--etcd-endpoints', 'not a url'], /etcdEndpoints|url/i],
+    [['--cors-allowed-origins', 'https://tools.example.com/path'], /corsAllowedOrigins.*"https:\/\/tools\.example\.com\/path" is not an origin/],
   ])('refuses %j with a message and a non-zero exit', (flags, message) => {
     const result = spawnSync(process.execPath, ['bin/run.js', 'server', ...flags], { cwd: PROJECT_ROOT, encoding: 'utf8', env: { ...process.env, SKYM_LOG_LEVEL: 'silent' } });
     expect(result.status).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(message);
     expect(result.stdout).not.toMatch(/listening/);
+  });
+});
+
+describe('CORS', () => {
+  const ORIGIN = 'https://tools.example.com';
+  const query = (url: string, origin: string) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', origin }, body: JSON.stringify({ query: '{ __typename }' }) });
+  const preflight = (url: string, origin: string) =>
+    fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+
+  it('allows no other origin by default: no Access-Control-Allow-Origin, so browsers keep pages out', async () => {
+    const server = await startServer({ store: 'memory' });
+    try {
+      const response = await query(server.url, ORIGIN);
+      expect(response.status).toBe(200); // same-origin and non-browser clients are unaffected
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect((await preflight(server.url, ORIGIN)).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('--cors-allowed-origins lets exactly those origins in, preflight included', async () => {
+    const server = await startServer({ store: 'memory', extraArgs: ['--cors-allowed-origins', `${ORIGIN},http://localhost:3000`] });
+    try {
+      const allowed = await query(server.url, ORIGIN);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      const check = await preflight(server.url, ORIGIN);
+      expect(check.status).toBe(204);
+      expect(check.headers.get('access-control-allow-origin')).toBe(ORIGIN);
+      expect(check.headers.get('access-control-allow-headers')).toMatch(/content-type/i);
+      expect((await query(server.url, 'https://evil.example.org')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example.org');
+    } finally {
+      await server.stop();
+    }
   });
 });
