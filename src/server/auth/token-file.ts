@@ -8,14 +8,15 @@
  *
  * Three columns at least (token, user name, uid; the uid may be empty), a fourth for groups,
  * quoted when it holds more than one because the groups are themselves comma-separated. `#`
- * comments and blank lines are skipped. No CSV library is a dependency, and the format is small,
- * so it is parsed here, one line at a time (a quoted field does not span lines).
+ * comments and blank lines are skipped. Each line is split by csv-parse.
  *
  * Kubernetes only warns about an empty or duplicate token and takes any number of columns; here
  * every doubtful line stops the server with the file and line named: a token file is a security
  * boundary, and a typo that silently drops or reassigns a user is worse than not starting.
  */
 import { readFile } from 'node:fs/promises';
+import { CsvError } from 'csv-parse';
+import { parse } from 'csv-parse/sync';
 import type { AuthenticatedUser } from '../../resolvers/context.js';
 
 export type AuthUser = AuthenticatedUser;
@@ -30,43 +31,27 @@ export class TokenFileError extends Error {
   }
 }
 
+/** csv-parse's error codes, said in the file's terms; the column is 1-based. */
+const CSV_PROBLEMS: Record<string, (column: number) => string> = {
+  CSV_QUOTE_NOT_CLOSED: () => 'a quoted field is not closed (a closing " is missing)',
+  CSV_INVALID_CLOSING_QUOTE: (column) => `unexpected text after a closing quote in column ${column}`,
+  INVALID_OPENING_QUOTE: (column) => `a " inside unquoted column ${column}; quote the whole column`,
+};
+
 /**
- * One CSV line's fields (RFC 4180 quoting: `"a,b"`, `""` for a quote inside quotes). Unquoted
- * fields are trimmed, quoted ones kept as written. Throws a plain message; the caller adds where.
+ * One line's fields, parsed by csv-parse (RFC 4180 quoting: `"a,b"`, `""` for a quote inside
+ * quotes). Unquoted fields are trimmed, quoted ones kept as written. One line at a time, so a
+ * quoted field never spans lines. Throws a plain message that never quotes the line (it may hold
+ * a token); the caller adds where.
  */
 export function splitCsvLine(line: string): string[] {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (line[i] === ' ' || line[i] === '\t') i++;
-    if (line[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        if (i >= line.length) throw new Error('a quoted field is not closed (a closing " is missing)');
-        if (line[i] === '"') {
-          if (line[i + 1] === '"') {
-            value += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        value += line[i++];
-      }
-      while (line[i] === ' ' || line[i] === '\t') i++;
-      if (i < line.length && line[i] !== ',') throw new Error(`unexpected text after a closing quote in column ${fields.length + 1}`);
-      fields.push(value);
-    } else {
-      const end = line.indexOf(',', i);
-      const raw = line.slice(i, end === -1 ? line.length : end);
-      if (raw.includes('"')) throw new Error(`a " inside unquoted column ${fields.length + 1}; quote the whole column`);
-      fields.push(raw.trim());
-      i = end === -1 ? line.length : end;
-    }
-    if (i >= line.length) return fields;
-    i++; // the comma
+  try {
+    const [record] = parse(line, { trim: true, relax_column_count: true }) as string[][];
+    return record ?? [];
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const column = typeof error.column === 'number' ? error.column + 1 : 0;
+    throw new Error(CSV_PROBLEMS[error.code]?.(column) ?? `not a line of comma-separated values (${error.code})`);
   }
 }
 
