@@ -60,6 +60,13 @@ export function displayValue(key: SettingKey, value: string): string {
   return SECRET_SETTINGS.has(key) ? '****' : value;
 }
 
+/** Resolved settings with secret values masked (`****`; an unset one stays ''), for `config view`. */
+export function maskResolvedSettings(settings: ResolvedSettings): ResolvedSettings {
+  const masked = { ...settings };
+  for (const key of SECRET_SETTINGS) if (masked[key].value !== '') masked[key] = { ...masked[key], value: '****' };
+  return masked;
+}
+
 /** The file's settings with secret values masked, for what `config set` prints and returns. */
 export function maskSettings(settings: Settings): Settings {
   return Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, SECRET_SETTINGS.has(key as SettingKey) ? '****' : value]));

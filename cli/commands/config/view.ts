@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../base-command.js';
-import { displayValue, loadSettings, SETTING_DESCRIPTIONS, SETTING_ENV, SETTING_KEYS, type ResolvedSettings } from '../../config.js';
+import { displayValue, loadSettings, maskResolvedSettings, SETTING_DESCRIPTIONS, SETTING_ENV, SETTING_KEYS, type ResolvedSettings } from '../../config.js';
 
 export interface ConfigViewResult {
   /** The config file (it may not exist yet). */
@@ -24,7 +24,7 @@ Settings: ${SETTING_KEYS.map((k) => `${k} (${SETTING_DESCRIPTIONS[k]})`).join(';
     await this.parse(ConfigView);
     const { path, settings: resolved } = await loadSettings({});
     // A token is a password: shown as **** (or (none)), here and in --json, so the output can be pasted anywhere.
-    const settings = { ...resolved, token: { ...resolved.token, value: resolved.token.value === '' ? '' : '****' } };
+    const settings = maskResolvedSettings(resolved);
     this.out.table(
       [
         { header: 'Setting', value: (key: (typeof SETTING_KEYS)[number]) => key },
