@@ -64,11 +64,12 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       // First of the operation plugins: a refused operation costs nothing further.
       ...(tokens ? [useAuth({ tokens, logger })] : []),
       useCompiledExecution(),
-      useSharedSubscriptionResults(),
       useInputErrorCodes(),
       useDomainErrors(),
       useRestView(),
       useWarnings(),
+      // Last with an onSubscribe hook: it runs the subscription and stops there (see the file).
+      useSharedSubscriptionResults({ logger }),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready when the store answers (etcd reachable, lowdb file loaded). The reason goes to

@@ -3,13 +3,14 @@
  * turns them into GraphQLErrors carrying `extensions: {code, ...details}`; it runs before Yoga's
  * masking, which then lets them through and masks everything else as "Unexpected error.".
  *
- * Three routes reach a client: a resolver throws (execution result), a subscription's `subscribe`
- * throws before the stream starts (subscribe result), and a running stream throws (GONE from the
- * store's watch, say), which graphql-ws sends as an `error` message: it copies `extensions` from
- * the GraphQLError thrown here, so the code survives.
+ * Queries and mutations are converted by the plugin below. Subscriptions are converted where they
+ * run (src/server/client-errors.ts, used by useSharedSubscriptionResults): a `subscribe` that
+ * fails before its stream starts, each shared event result, and a running stream that throws
+ * (GONE from the store's watch, say), which graphql-ws sends as an `error` message: it copies
+ * `extensions` from the coded GraphQLError, so the code survives.
  */
 import { GraphQLError } from 'graphql';
-import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { handleStreamOrSingleExecutionResult, type Plugin } from 'graphql-yoga';
 import { DomainError } from '../domain/errors.js';
 
 type Result = { errors?: readonly GraphQLError[] };
@@ -46,12 +47,6 @@ export function useDomainErrors(): Plugin {
   return {
     onExecute: () => ({
       onExecuteDone: (payload) => handleStreamOrSingleExecutionResult(payload, mapErrors as never),
-    }),
-    onSubscribe: () => ({
-      // A stream's events are executed once for all their subscribers, and converted there
-      // (useSharedSubscriptionResults calls withDomainErrors), not once per subscriber here.
-      onSubscribeResult: (payload) => (isAsyncIterable(payload.result) ? undefined : mapErrors(payload as never)),
-      onSubscribeError: ({ error, setError }) => setError(toGraphQLError(error)),
     }),
   };
 }

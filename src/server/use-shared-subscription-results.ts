@@ -4,8 +4,8 @@
  * execute a thousand times for every change; now the first subscriber to reach an event executes
  * it and the others take the same result.
  *
- * It replaces graphql-js's `subscribe` with the same two steps (createSourceEventStream, then
- * execute per event) plus a cache: WeakMap from the event object to results by document key. The
+ * It runs subscriptions in place of graphql-js's `subscribe`, with the same two steps
+ * (createSourceEventStream, then execute per event) plus a cache: WeakMap from the event object to results by document key. The
  * watch resolvers hand every subscriber the same frozen event object for a store change
  * (src/resolvers/watch.ts), so the WeakMap entry lives exactly as long as some subscriber still
  * holds the event.
@@ -20,6 +20,7 @@ import {
   createSourceEventStream,
   execute,
   Kind,
+  type GraphQLError,
   visit,
   type DocumentNode,
   type ExecutionArgs,
@@ -28,7 +29,10 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { isAsyncIterable, isPromise, type Plugin } from 'graphql-yoga';
-import { withDomainErrors } from './use-domain-errors.js';
+import { clientErrors, type ClientErrors } from './client-errors.js';
+import type { Logger } from './logger.js';
+import { resultStream } from './subscription-result-stream.js';
+import { warningsOf } from './use-warnings.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
@@ -73,11 +77,12 @@ function shareKey(args: ExecutionArgs): string | undefined {
   return `${args.operationName ?? ''}\u0000${JSON.stringify(values)}\u0000${text}`;
 }
 
-function executeShared(args: ExecutionArgs, event: unknown, key: string | undefined): Result {
-  // Error codes are settled here, once per shared result, not per subscriber (useDomainErrors).
+function executeShared(args: ExecutionArgs, event: unknown, key: string | undefined, errors: ClientErrors): Result {
+  // Error codes and masking are settled here, once per shared result, not per subscriber. The
+  // result is frozen: every subscriber of the event gets this same object.
   const run = (): Result => {
     const result = execute({ ...args, rootValue: event });
-    return isPromise(result) ? result.then(withDomainErrors) : withDomainErrors(result as ExecutionResult);
+    return isPromise(result) ? result.then(forClients(errors)) : forClients(errors)(result as ExecutionResult);
   };
   if (key === undefined || event === null || typeof event !== 'object') return run();
   let byKey = results.get(event);
@@ -87,44 +92,38 @@ function executeShared(args: ExecutionArgs, event: unknown, key: string | undefi
   return result;
 }
 
-/** Each subscriber gets its own top-level object: later plugins may set `extensions` on it. */
-function own(result: ExecutionResult): ExecutionResult {
-  return { ...result };
-}
+const forClients =
+  (errors: ClientErrors) =>
+  (result: ExecutionResult): ExecutionResult =>
+    Object.freeze(errors.result(result));
 
-/** `source` mapped through `map`, passing return() through at once (the client went away). */
-function mapStream<T, U>(source: AsyncIterable<T>, map: (value: T) => Promise<U>): AsyncIterableIterator<U> {
-  const inner = source[Symbol.asyncIterator]();
-  return {
-    async next() {
-      const step = await inner.next();
-      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
-    },
-    async return() {
-      await inner.return?.();
-      return { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      if (inner.throw) await inner.throw(error);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-}
-
-export async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export async function sharedSubscribe(args: ExecutionArgs, errors: ClientErrors): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
-  if (!isAsyncIterable(source)) return source as ExecutionResult;
+  if (!isAsyncIterable(source)) return errors.result(source as ExecutionResult);
   const key = shareKey(args);
-  return mapStream(source as AsyncIterable<unknown>, async (event) => own(await executeShared(args, event, key)));
+  return resultStream((source as AsyncIterable<unknown>)[Symbol.asyncIterator](), {
+    toResult: (event) => executeShared(args, event, key, errors),
+    errors,
+    warnings: warningsOf(args.contextValue),
+  });
 }
 
-export function useSharedSubscriptionResults(): Plugin {
+/**
+ * Runs every subscription, and must be the last plugin with an onSubscribe hook: it hands envelop
+ * the finished result and stops there, so Yoga's masking plugin (which comes after all of ours)
+ * does not wrap each subscriber's stream in two more layers; the stream codes and masks its
+ * results itself (src/server/client-errors.ts). Plugins before this one still see the result in
+ * their onSubscribeResult.
+ */
+export function useSharedSubscriptionResults({ logger }: { logger: Logger }): Plugin {
+  const errors = clientErrors(logger);
   return {
-    onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(sharedSubscribe as Parameters<typeof setSubscribeFn>[0]);
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      try {
+        setResultAndStopExecution(await sharedSubscribe(args, errors));
+      } catch (error) {
+        setResultAndStopExecution(errors.result({ errors: [error as GraphQLError] }));
+      }
     },
   };
 }

@@ -9,6 +9,8 @@
  * - A subscription: each warning as soon as it is reported, on the next event; when no event is
  *   ready to carry it, on a `next` message of its own with `extensions` and no `data`, so that a
  *   stream still says why it has nothing to send (every cluster unreachable) before it ends.
+ *   The stream's own iterator does the mixing (src/server/subscription-result-stream.ts): one
+ *   layer per subscriber instead of two.
  */
 import type { ExecutionResult } from 'graphql';
 import { handleStreamOrSingleExecutionResult, isAsyncIterable, type Plugin } from 'graphql-yoga';
@@ -16,7 +18,7 @@ import type { Warning } from '../domain/types.js';
 import type { ResolverContext } from '../resolvers/context.js';
 
 /** The warnings of one operation, waiting to be sent. */
-class Warnings {
+export class Warnings {
   private items: Warning[] = [];
   private wake?: () => void;
 
@@ -40,51 +42,16 @@ class Warnings {
   }
 }
 
-function withWarnings(result: ExecutionResult, warnings: Warning[]): ExecutionResult {
-  return warnings.length === 0 ? result : { ...result, extensions: { ...result.extensions, warnings } };
+/** A subscription's warnings, by its context: its result stream mixes them in. */
+const subscriptionWarnings = new WeakMap<object, Warnings>();
+
+/** The warnings of the subscription with this context (set up by useWarnings before it runs). */
+export function warningsOf(context: unknown): Warnings | undefined {
+  return typeof context === 'object' && context !== null ? subscriptionWarnings.get(context) : undefined;
 }
 
-const WARNING = Symbol('warning');
-
-/**
- * The subscription's results with the warnings mixed in as they come. Written as a plain iterator,
- * not a generator: `return()` from the transport (client gone) must reach the inner stream at
- * once, even while `next()` waits (see src/schema/watch.ts).
- */
-function mixIn(stream: AsyncIterable<ExecutionResult>, warnings: Warnings): AsyncIterableIterator<ExecutionResult> {
-  const inner = stream[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<ExecutionResult>> | undefined;
-  let ended = false;
-  return {
-    async next() {
-      if (ended) return { done: true, value: undefined };
-      const step = (pending ??= inner.next());
-      // One promise per event, woken by the event or a warning, whichever comes first (this runs
-      // for every subscriber of every event; Promise.race cost three).
-      const first = await new Promise<IteratorResult<ExecutionResult> | typeof WARNING>((resolve, reject) => {
-        warnings.onWarning(() => resolve(WARNING));
-        step.then(resolve, reject);
-      });
-      if (first === WARNING) return { done: false, value: { extensions: { warnings: warnings.take() } } };
-      pending = undefined;
-      if (!first.done) return { done: false, value: withWarnings(first.value, warnings.take()) };
-      ended = true;
-      const last = warnings.take();
-      return last.length > 0 ? { done: false, value: { extensions: { warnings: last } } } : first;
-    },
-    async return(value?: unknown) {
-      ended = true;
-      return (await inner.return?.(value)) ?? { done: true, value: undefined };
-    },
-    async throw(error?: unknown) {
-      ended = true;
-      if (inner.throw) return inner.throw(error);
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+export function withWarnings<R extends ExecutionResult>(result: R, warnings: Warning[]): R {
+  return warnings.length === 0 ? result : { ...result, extensions: { ...result.extensions, warnings } };
 }
 
 export function useWarnings(): Plugin<Pick<ResolverContext, 'warn'>> {
@@ -97,12 +64,13 @@ export function useWarnings(): Plugin<Pick<ResolverContext, 'warn'>> {
           handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => setResult(withWarnings(result, warnings.take()))),
       };
     },
-    onSubscribe({ extendContext }) {
+    onSubscribe({ context, extendContext }) {
       const warnings = new Warnings();
       extendContext({ warn: warnings.add });
+      subscriptionWarnings.set(context, warnings);
       return {
-        onSubscribeResult: ({ result, setResult }) =>
-          setResult(isAsyncIterable(result) ? mixIn(result, warnings) : withWarnings(result, warnings.take())),
+        // A stream's warnings are mixed in by the stream itself (useSharedSubscriptionResults).
+        onSubscribeResult: ({ result, setResult }) => (isAsyncIterable(result) ? undefined : setResult(withWarnings(result, warnings.take()))),
       };
     },
   };

@@ -3,18 +3,26 @@
  * stack, no path leaks to the client) while expected ones keep their code, and readiness
  * follows the store.
  */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { buildApp, type App } from '../../../src/server/app.js';
 import { createLogger } from '../../../src/server/logger.js';
 import type { ObjectKey } from '../../../src/domain/kinds.js';
 import { MemoryStore } from '../../../src/storage/memory-store.js';
+import type { StoreEvent, WatchOptions } from '../../../src/storage/store.js';
 
 class BrokenStore extends MemoryStore {
   broken = false;
   override async get(key: ObjectKey) {
     if (this.broken && key.kind === 'Job') throw new Error('disk on fire at /var/lib/secret');
     return super.get(key);
+  }
+  /** A watch of Jobs fails (a store fault after the subscription's initial list). */
+  override async *watch(options: WatchOptions): AsyncIterable<StoreEvent> {
+    if (this.broken && options.kind === 'Job') throw new Error('watch fell over at /var/lib/secret');
+    yield* super.watch(options);
   }
   override async currentResourceVersion() {
     if (this.broken) throw new Error('disk on fire');
@@ -59,5 +67,38 @@ describe('buildApp', () => {
       store.broken = false;
     }
     expect((await fetch(app.url.replace('/graphql', '/readyz'))).status).toBe(200);
+  });
+
+  /** The messages of one subscription over graphql-ws, until it ends or fails. */
+  async function subscribeOverWs(query: string): Promise<{ results: unknown[]; error?: any }> {
+    const client = createClient({ url: app.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    try {
+      return await new Promise((resolve) => {
+        const results: unknown[] = [];
+        client.subscribe({ query }, { next: (r) => results.push(r), error: (error) => resolve({ results, error }), complete: () => resolve({ results }) });
+      });
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it('masks an unexpected failure of a running subscription (GONE keeps its code: api-watch.test.ts)', async () => {
+    await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'mutation { createJob(input: {metadata: {name: "w"}, spec: {image: "i", run: "r"}}) { kind } }' }),
+    });
+    store.broken = true;
+    try {
+      const broken = await subscribeOverWs('subscription { watchJobs { type object { metadata { name } } } }');
+      expect(broken.results).toEqual([
+        { data: { watchJobs: { type: 'ADDED', object: { metadata: { name: 'w' } } } } },
+        { data: { watchJobs: { type: 'BOOKMARK', object: null } } },
+      ]);
+      expect(broken.error[0].message).toBe('Unexpected error.');
+      expect(JSON.stringify(broken.error)).not.toMatch(/secret|fell over|stack/);
+    } finally {
+      store.broken = false;
+    }
   });
 });

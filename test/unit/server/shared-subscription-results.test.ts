@@ -1,5 +1,7 @@
 import { buildSchema, parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { clientErrors } from '../../../src/server/client-errors.js';
+import { createLogger } from '../../../src/server/logger.js';
 import { sharedSubscribe } from '../../../src/server/use-shared-subscription-results.js';
 
 /** A tiny schema whose `events` subscription hands every subscriber the same event objects. */
@@ -31,7 +33,7 @@ function setup(events: object[]) {
     return args.upper ? event.name.toUpperCase() : event.name;
   };
   const subscribe = (query: string, variableValues: Record<string, unknown>) =>
-    sharedSubscribe({ schema, document: parse(query), rootValue, variableValues }) as Promise<AsyncIterableIterator<ExecutionResult>>;
+    sharedSubscribe({ schema, document: parse(query), rootValue, variableValues }, clientErrors(createLogger('silent'))) as Promise<AsyncIterableIterator<ExecutionResult>>;
   return { subscribe, resolved: () => resolved, returned: () => returned };
 }
 
@@ -63,12 +65,13 @@ describe('shared subscription results', () => {
     expect(t.resolved()).toBe(2);
   });
 
-  it('gives each subscriber its own result object, so one cannot change what another gets', async () => {
+  it('hands every subscriber the same frozen result, so one cannot change what another gets', async () => {
     const t = setup([{ name: 'a' }]);
     const [one, two] = [await t.subscribe(QUERY, {}), await t.subscribe(QUERY, {})];
     const [r1, r2] = [(await one.next()).value, (await two.next()).value];
-    expect(r1).toEqual(r2);
-    expect(r1).not.toBe(r2);
+    expect(r1).toBe(r2);
+    expect(Object.isFrozen(r1)).toBe(true);
+    expect(() => Object.assign(r1, { extensions: { mine: true } })).toThrow(TypeError);
   });
 
   it('passes return() through to the source stream', async () => {
