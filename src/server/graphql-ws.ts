@@ -8,6 +8,7 @@ import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { payloadReplacer, serializedPayload, spliceOnSend } from './serialized-results.js';
 import { batchWritesPerTick } from './ws-write-batching.js';
 import type { ResolverContext } from '../resolvers/context.js';
 
@@ -30,8 +31,12 @@ export interface GraphQLWsHandle {
 export function mountGraphQLWs(server: Server, yoga: Yoga): GraphQLWsHandle {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   batchWritesPerTick(wss);
+  wss.on('connection', spliceOnSend);
   const disposable = useServer(
     {
+      // Shared subscription results go out as JSON encoded once for all (serialized-results.ts).
+      onNext: (_ctx, _id, _payload, _args, result) => serializedPayload(result),
+      jsonMessageReplacer: payloadReplacer,
       execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (ctx, _id, params) => {
