@@ -22,7 +22,7 @@ import { AlreadyExistsError, BadUserInputError, ConflictError, GoneError, NotFou
 import { describeKey, type ObjectKey } from '../domain/kinds.js';
 import type { SkyObject } from '../domain/types.js';
 import { inScope, keyOf, keyString, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
 import { cloneJson as clone } from '../domain/clone-json.js';
 
@@ -93,29 +93,31 @@ export class MemoryStore implements Store {
     return this.write('DELETED', keyString(objectKey), current);
   }
 
-  async *watch(options: WatchOptions): AsyncIterable<StoreEvent> {
-    if (this.closed || options.signal?.aborted) return;
+  watch(options: WatchOptions): AsyncIterable<StoreEvent> {
+    return openOnFirstNext(() => this.openWatch(options));
+  }
+
+  private openWatch(options: WatchOptions): AsyncQueue<StoreEvent> {
+    if (this.closed || options.signal?.aborted) return endedQueue();
     const scope: ListScope = { kind: options.kind, namespace: options.namespace };
     const after = options.fromResourceVersion === undefined ? this.visibleRevision : parseVersion(options.fromResourceVersion);
     if (after < this.historyStart) throw new GoneError(String(after), String(this.historyStart));
 
     // Replay and registration happen in one synchronous step, so no event falls between them.
-    const queue = new AsyncQueue<StoreEvent>();
+    // Every watcher gets the same frozen event (see deepFreeze).
+    const onAbort = () => queue.end();
+    const queue = new AsyncQueue<StoreEvent>(() => {
+      this.watchers.delete(watcher);
+      options.signal?.removeEventListener('abort', onAbort);
+    });
     for (let i = this.historyHead; i < this.history.length; i++) {
       const event = this.history[i];
       if (Number(event.resourceVersion) > after && inScope(event.object, scope)) queue.push(event);
     }
     const watcher: Watcher = { scope, after, queue };
     this.watchers.add(watcher);
-    const onAbort = () => queue.end();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      // One frozen event for every watcher (see deepFreeze).
-      yield* queue;
-    } finally {
-      this.watchers.delete(watcher);
-      options.signal?.removeEventListener('abort', onAbort);
-    }
+    return queue;
   }
 
   async currentResourceVersion(): Promise<string> {

@@ -9,9 +9,10 @@
  * store, which replays from its own history or answers GONE. So the Store contract holds
  * unchanged, and reads and writes pass straight through.
  */
+import { GoneError } from '../domain/errors.js';
 import type { Kind, ObjectKey } from '../domain/kinds.js';
 import type { SkyObject } from '../domain/types.js';
-import { AsyncQueue } from './async-queue.js';
+import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { parseVersion } from './memory-store.js';
 import type { ListResult, ListScope, Store, StoreEvent, WatchOptions } from './store.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
@@ -35,6 +36,8 @@ class KindCache {
   private readonly subscribers = new Set<Subscriber>();
   private readonly stopper = new AbortController();
   private ended = false;
+  /** Where to reopen if the version the cache opened at is gone from the inner store. */
+  private fallback?: number;
 
   constructor(
     private readonly inner: Store,
@@ -43,34 +46,42 @@ class KindCache {
     private readonly onEnd: () => void,
   ) {}
 
-  async open(): Promise<void> {
-    this.start = Number(await this.inner.currentResourceVersion());
-    const events = this.inner.watch({ kind: this.kind, fromResourceVersion: String(this.start), signal: this.stopper.signal });
-    void this.pump(events);
+  /**
+   * Opens the inner watch at `from`, the version the first subscriber asked for, when that is
+   * older than the store's current one. Watchers resuming after a restart of this server ask for
+   * versions a little in the past; a cache opened at the current version would cover none of
+   * them, and each would get an inner watch of its own for the rest of its life (a thousand etcd
+   * watches, seconds behind: bench/README.md). If the inner store no longer has `from` (GONE),
+   * the cache opens at the current version instead and only the subscribers older than that get
+   * the GONE.
+   */
+  async open(from?: number): Promise<void> {
+    const current = Number(await this.inner.currentResourceVersion());
+    this.start = from === undefined ? current : Math.min(from, current);
+    this.fallback = this.start < current ? current : undefined;
+    this.startPump();
   }
 
   covers(after: number): boolean {
     return after >= this.start;
   }
 
-  async *subscribe(after: number, namespace: string | undefined, signal?: AbortSignal): AsyncIterable<StoreEvent> {
-    // Replay and registration in one synchronous step, so no event falls between them.
-    const queue = new AsyncQueue<StoreEvent>();
+  subscribe(after: number, namespace: string | undefined, signal?: AbortSignal): AsyncQueue<StoreEvent> {
+    // Replay and registration in one synchronous step, so no event falls between them. Every
+    // subscriber gets the same frozen event (see deepFreeze).
+    const onAbort = () => queue.end();
+    const queue = new AsyncQueue<StoreEvent>(() => {
+      this.subscribers.delete(subscriber);
+      signal?.removeEventListener('abort', onAbort);
+    });
     for (const event of this.ring) if (this.wants(after, namespace, event)) queue.push(event);
     const subscriber: Subscriber = { after, namespace, queue };
     // A cache whose inner watch has ended delivers nothing more; the caller's retry opens a new one.
     // A signal aborted while the caller was still opening the cache would never fire again.
     if (this.ended || signal?.aborted) queue.end();
     else this.subscribers.add(subscriber);
-    const onAbort = () => queue.end();
     signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      // One frozen event for every subscriber (see deepFreeze).
-      yield* queue;
-    } finally {
-      this.subscribers.delete(subscriber);
-      signal?.removeEventListener('abort', onAbort);
-    }
+    return queue;
   }
 
   stop(): void {
@@ -84,9 +95,14 @@ class KindCache {
     return Number(event.resourceVersion) > after && (namespace === undefined || event.object.metadata.namespace === namespace);
   }
 
+  private startPump(): void {
+    void this.pump(this.inner.watch({ kind: this.kind, fromResourceVersion: String(this.start), signal: this.stopper.signal }));
+  }
+
   private async pump(events: AsyncIterable<StoreEvent>): Promise<void> {
     try {
       for await (const received of events) {
+        this.fallback = undefined; // the inner watch is under way: its start was not gone
         const event = deepFreeze(received);
         this.ring.push(event);
         if (this.ring.length > this.historyLimit) this.start = Number(this.ring.shift()!.resourceVersion);
@@ -94,13 +110,24 @@ class KindCache {
       }
       for (const s of this.subscribers) s.queue.end();
     } catch (error) {
+      if (error instanceof GoneError && this.fallback !== undefined && !this.ended) {
+        this.reopenAtFallback(error);
+        return;
+      }
       // The inner watch broke (store closed, etcd unreachable too long): subscribers see the
       // error and resume (clients do), which opens a fresh cache for the kind.
       for (const s of this.subscribers) s.queue.fail(error);
-    } finally {
-      this.ended = true;
-      this.onEnd();
     }
+    this.ended = true;
+    this.onEnd();
+  }
+
+  /** The version the cache opened at is gone: serve from the current one (see open). */
+  private reopenAtFallback(error: GoneError): void {
+    this.start = this.fallback!;
+    this.fallback = undefined;
+    for (const s of this.subscribers) if (!this.covers(s.after)) s.queue.fail(error);
+    this.startPump();
   }
 }
 
@@ -140,17 +167,18 @@ export class WatchCache implements Store {
     return this.inner.currentResourceVersion();
   }
 
-  async *watch(options: WatchOptions): AsyncIterable<StoreEvent> {
-    if (this.closed || options.signal?.aborted) return;
+  watch(options: WatchOptions): AsyncIterable<StoreEvent> {
+    return openOnFirstNext(() => this.openWatch(options));
+  }
+
+  private async openWatch(options: WatchOptions): Promise<AsyncIterator<StoreEvent>> {
+    if (this.closed || options.signal?.aborted) return endedQueue();
     const after = parseVersion(options.fromResourceVersion ?? (await this.inner.currentResourceVersion()));
-    const cache = await this.cacheFor(options.kind);
+    const cache = await this.cacheFor(options.kind, after);
     // Closed or abandoned while the cache opened: nothing would end this watch later.
-    if (this.closed || options.signal?.aborted) return;
-    if (!cache.covers(after)) {
-      yield* this.inner.watch(options);
-      return;
-    }
-    yield* cache.subscribe(after, options.namespace, options.signal);
+    if (this.closed || options.signal?.aborted) return endedQueue();
+    if (!cache.covers(after)) return this.inner.watch(options)[Symbol.asyncIterator]();
+    return cache.subscribe(after, options.namespace, options.signal);
   }
 
   async close(): Promise<void> {
@@ -160,13 +188,14 @@ export class WatchCache implements Store {
     await this.inner.close();
   }
 
-  private cacheFor(kind: Kind): Promise<KindCache> {
+  /** The kind's cache; a new one opens at `after` (see KindCache.open). */
+  private cacheFor(kind: Kind, after: number): Promise<KindCache> {
     let cache = this.kinds.get(kind);
     if (!cache) {
       const created = new KindCache(this.inner, kind, this.historyLimit, () => {
         if (this.kinds.get(kind) === opened) this.kinds.delete(kind);
       });
-      const opened: Promise<KindCache> = created.open().then(() => created);
+      const opened: Promise<KindCache> = created.open(after).then(() => created);
       // A failed open must not stay cached.
       opened.catch(() => this.kinds.get(kind) === opened && this.kinds.delete(kind));
       this.kinds.set(kind, opened);

@@ -51,7 +51,7 @@ describe('WatchCache', () => {
     await inner.create(makeCluster('before-1')); // version 1
     await inner.create(makeCluster('before-2')); // version 2
     const cache = new WatchCache(inner, { historyLimit: 2 });
-    // Opening the cache now: its ring starts at version 2.
+    // Opening the cache now, at the first watcher's version: its ring starts at version 1.
     expect(await take(cache.watch({ kind: 'Cluster', fromResourceVersion: '1' }), 1)).toEqual(['ADDED before-2 2']);
     for (let i = 0; i < 4; i++) await cache.create(makeCluster(`later-${i}`)); // versions 3..6
     await new Promise((r) => setTimeout(r, 10));
@@ -72,5 +72,36 @@ describe('WatchCache', () => {
     expect(await pending).toEqual(['ADDED c 1']);
     await cache.close();
     expect(await take(cache.watch({ kind: 'Cluster' }), 1)).toEqual([]);
+  });
+
+  it('opens at the version of a watcher from the past, so watchers resuming from there share its one inner watch', async () => {
+    const inner = new CountingStore();
+    await inner.create(makeCluster('a')); // version 1: what the watchers saw last
+    await inner.create({ ...makeCluster('other'), kind: 'Namespace' } as never); // version 2, another kind
+    const cache = new WatchCache(inner);
+    const watchers = Array.from({ length: 3 }, () => take(cache.watch({ kind: 'Cluster', fromResourceVersion: '1' }), 1));
+    await new Promise((r) => setTimeout(r, 10));
+    await cache.create(makeCluster('b')); // version 3
+    expect(await Promise.all(watchers)).toEqual([['ADDED b 3'], ['ADDED b 3'], ['ADDED b 3']]);
+    expect(inner.watches).toBe(1);
+    await cache.close();
+  });
+
+  it('opens at the current version when the first watcher\'s is gone, and only that watcher gets GONE', async () => {
+    const inner = new CountingStore({ historyLimit: 1 });
+    for (const name of ['a', 'b', 'c']) await inner.create(makeCluster(name)); // versions 1..3; history keeps 3
+    const cache = new WatchCache(inner);
+    await expect(take(cache.watch({ kind: 'Cluster', fromResourceVersion: '1' }), 1)).rejects.toBeInstanceOf(GoneError);
+    const current = take(cache.watch({ kind: 'Cluster', fromResourceVersion: '3' }), 1);
+    await new Promise((r) => setTimeout(r, 10));
+    await cache.create(makeCluster('d')); // version 4
+    expect(await current).toEqual(['ADDED d 4']);
+    // The cache reopened at version 3 and serves later watchers without inner watches of their own.
+    const opened = inner.watches;
+    const later = take(cache.watch({ kind: 'Cluster', fromResourceVersion: '3' }), 2);
+    await cache.create(makeCluster('e')); // version 5
+    expect(await later).toEqual(['ADDED d 4', 'ADDED e 5']);
+    expect(inner.watches).toBe(opened);
+    await cache.close();
   });
 });
