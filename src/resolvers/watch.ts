@@ -14,7 +14,7 @@
  * GONE). A bookmark must never claim a version whose events this watcher has not received yet.
  * The version used is the one read one interval earlier: every write numbered up to it has had
  * a whole interval to be published, and an event already waiting is always delivered before a
- * bookmark.
+ * bookmark. The ticks and the reads are shared by all watches of the store (bookmark-clock.ts).
  */
 import { KIND_INFO, type Kind } from '../domain/kinds.js';
 import { parseLabelSelector } from '../domain/selector.js';
@@ -22,6 +22,7 @@ import type { SkyObject, WatchEvent } from '../domain/types.js';
 import type { StoreEvent } from '../storage/store.js';
 import type { ResolverContext } from './context.js';
 import { checkResourceVersion, type Maybe } from './validation.js';
+import { BookmarkClock } from './bookmark-clock.js';
 import { SelectorFilter } from './watch-filter.js';
 
 export interface WatchArgs {
@@ -32,39 +33,6 @@ export interface WatchArgs {
 
 const TICK = Symbol('tick');
 const ABORT = Symbol('abort');
-
-/**
- * A periodic flag a loop can await. A tick that fires while nobody waits stays raised until the
- * loop `take()`s it, so no tick is lost while the loop is busy delivering events.
- */
-class Ticker {
-  private ticked = false;
-  private wake?: () => void;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(intervalMs: number) {
-    this.timer = setInterval(() => {
-      this.ticked = true;
-      const wake = this.wake;
-      this.wake = undefined;
-      wake?.();
-    }, intervalMs);
-  }
-
-  /** Resolves at the next tick, or at once if one is raised. */
-  wait(): Promise<typeof TICK> {
-    if (this.ticked) return Promise.resolve(TICK);
-    return new Promise((resolve) => (this.wake = () => resolve(TICK)));
-  }
-
-  take(): void {
-    this.ticked = false;
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
 
 export async function* watchObjects<T extends SkyObject>(
   ctx: ResolverContext,
@@ -91,25 +59,26 @@ export async function* watchObjects<T extends SkyObject>(
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   signal.addEventListener('abort', onAbort, { once: true });
-  // Each wait below is woken by the first of: the pending store step, a tick, the abort. Not
-  // `Promise.race` with a promise of the abort: a race leaves a reaction on every promise it is
-  // given, and one that settles only when the watch ends would keep one per event delivered for
-  // as long as the watch lives. One abort listener wakes whichever wait is current.
-  let interrupt: ((value: typeof ABORT) => void) | undefined;
-  stop.signal.addEventListener('abort', () => interrupt?.(ABORT), { once: true });
+  // Each wait below is woken by the first of: the pending store step, a bookmark tick, the
+  // abort. Not `Promise.race` with promises of the tick or the abort: a race leaves a reaction on
+  // every promise it is given, and one that settles only much later would keep one per event
+  // delivered until then. The tick and the abort wake whichever wait is current.
+  let wake: ((value: typeof TICK | typeof ABORT) => void) | undefined;
+  let aborted = false; // read per event: cheaper than the signal's getter
+  stop.signal.addEventListener('abort', () => ((aborted = true), wake?.(ABORT)), { once: true });
+  const ticks = BookmarkClock.for(ctx.store, ctx.bookmarkIntervalMs).register(() => wake?.(TICK));
   const firstOf = <S>(step: Promise<S>): Promise<S | typeof TICK | typeof ABORT> =>
-    stop.signal.aborted
+    aborted
       ? Promise.resolve(ABORT)
       : new Promise((resolve, reject) => {
-          interrupt = resolve;
+          wake = resolve;
           step.then(resolve, reject);
-          void ticker.wait().then(resolve);
+          // A tick raised while the loop was busy; one hop later, so a ready event still wins.
+          if (ticks.ticked) void Promise.resolve(TICK).then(resolve);
         });
   const iterator = ctx.store.watch({ kind, namespace, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
-  const ticker = new Ticker(ctx.bookmarkIntervalMs);
 
   let told = BigInt(since); // the newest version this watcher has been sent
-  let readLastTick: bigint | undefined; // store version read at the previous tick
   let eventWaiting = false;
   const pull = () => {
     eventWaiting = false;
@@ -126,10 +95,8 @@ export async function* watchObjects<T extends SkyObject>(
       if (winner === ABORT) return;
       if (winner === TICK) {
         if (eventWaiting) continue; // deliver what is already here before any bookmark
-        ticker.take();
-        const safe = readLastTick;
-        readLastTick = BigInt(await ctx.store.currentResourceVersion());
-        if (safe !== undefined && safe > told && !eventWaiting) {
+        const safe = ticks.take();
+        if (safe !== undefined && safe > told) {
           told = safe;
           yield { type: 'BOOKMARK', resourceVersion: String(safe) };
         }
@@ -146,7 +113,7 @@ export async function* watchObjects<T extends SkyObject>(
   } finally {
     signal.removeEventListener('abort', onAbort);
     stop.abort();
-    ticker.stop();
+    ticks.close();
     iterator.return?.().catch(() => undefined);
   }
 }
