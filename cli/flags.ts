@@ -129,6 +129,13 @@ export const TOKEN_AUTH_FILE_DESCRIPTION =
 /** `skym server` (and, with more to say, `skym up`): turns authentication on (src/server/auth). */
 export const tokenAuthFile = Flags.string({ description: TOKEN_AUTH_FILE_DESCRIPTION, helpValue: 'FILE' });
 
+/** `skym server`, `skym controllers`, `skym up`: the API server's proof to the Skylet endpoints. */
+export const skyletTokenFile = Flags.string({
+  description:
+    'A file holding the Skylet token (one line, at least 16 characters; e.g. from `openssl rand -base64 32`). The controllers\' Skylet endpoint then answers only requests that carry it, and the API server sends it when it reads logs: give both the same file. Default: $SKYM_SKYLET_TOKEN_FILE; without it the endpoint is open to whoever reaches it (skym up makes a random token instead).',
+  helpValue: 'FILE',
+});
+
 export const namespace = Flags.string({
   char: 'n',
   description: 'Namespace of namespaced kinds (jobs, deployments, filterpolicies). Default: $SKYM_NAMESPACE, else `namespace` in the config file, else "default".',

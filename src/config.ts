@@ -57,6 +57,11 @@ const ConfigSchema = z
      */
     tokenAuthFile: z.string().min(1).optional(),
     /**
+     * A file holding the Skylet token (src/domain/skylet-token.ts) this server sends to the
+     * Skylet endpoints it reads logs from; the controller manager is given the same file.
+     */
+    skyletTokenFile: z.string().min(1).optional(),
+    /**
      * Web pages of these origins may call the API from a browser (CORS). None by default, as in
      * kube-apiserver: a page the user visits must not be able to drive a local, open API server.
      * GraphiQL at /graphql is the server's own origin and needs nothing here.
@@ -79,6 +84,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_BOOKMARK_INTERVAL_MS: 'bookmarkIntervalMs',
   SKYM_LOG_LEVEL: 'logLevel',
   SKYM_TOKEN_AUTH_FILE: 'tokenAuthFile',
+  SKYM_SKYLET_TOKEN_FILE: 'skyletTokenFile',
   SKYM_CORS_ALLOWED_ORIGINS: 'corsAllowedOrigins',
 };
 

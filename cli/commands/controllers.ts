@@ -13,6 +13,8 @@ import { createControllerManager } from '../../src/controllers/manager.js';
 import { createLogger } from '../../src/server/logger.js';
 import { stopSignal } from '../stop-signal.js';
 import { discoveryFlags, discoverySources } from '../discovery.js';
+import { skyletTokenFile } from '../flags.js';
+import { readSkyletTokenFile } from '../../src/domain/skylet-token.js';
 
 export default class Controllers extends ApiCommand {
   static override description =
@@ -39,12 +41,15 @@ export default class Controllers extends ApiCommand {
       min: 0,
       description: 'How long a cluster may stay in ERROR before its workloads are placed on other clusters. Default: 60000.',
     }),
+    'skylet-token-file': skyletTokenFile,
     ...discoveryFlags,
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Controllers);
-    const logger = createLogger(loadConfig({ logLevel: flags['log-level'] }).logLevel);
+    const config = loadConfig({ logLevel: flags['log-level'], skyletTokenFile: flags['skylet-token-file'] });
+    const logger = createLogger(config.logLevel);
+    const skyletToken = config.skyletTokenFile === undefined ? undefined : await readSkyletTokenFile(config.skyletTokenFile);
     // The API address and token as every skym command resolves them: --api, $SKYM_API, the config
     // file, default; $SKYM_TOKEN, the config file (its user needs group sky:controllers).
     const { settings } = await loadSettings({ api: flags.api });
@@ -58,6 +63,7 @@ export default class Controllers extends ApiCommand {
       statusIntervalMs: flags['status-interval-ms'],
       skyletHost: flags['skylet-host'],
       skyletPort: flags['skylet-port'],
+      skyletToken,
       failoverGraceMs: flags['failover-grace-ms'],
       discovery: discoverySources(flags),
     });

@@ -10,7 +10,7 @@ import { BaseCommand } from '../base-command.js';
 import { ConfigError, loadConfig, STORE_KINDS } from '../../src/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { runApi } from '../../src/server/run-api.js';
-import { tokenAuthFile } from '../flags.js';
+import { skyletTokenFile, tokenAuthFile } from '../flags.js';
 import { stopSignal } from '../stop-signal.js';
 
 export default class Server extends BaseCommand {
@@ -34,6 +34,7 @@ export default class Server extends BaseCommand {
     'history-limit': Flags.integer({ min: 1, description: 'Events kept for watch resumption (lowdb, memory). Default: 10000.' }),
     'bookmark-interval-ms': Flags.integer({ min: 10, description: 'How often idle watches get a BOOKMARK. Default: 5000.' }),
     'token-auth-file': tokenAuthFile,
+    'skylet-token-file': skyletTokenFile,
     'cors-allowed-origins': Flags.string({
       description:
         'Comma-separated origins whose web pages may call the API from a browser (CORS), e.g. https://tools.example.com; * for any. Default: $SKYM_CORS_ALLOWED_ORIGINS, else none.',
@@ -55,6 +56,7 @@ export default class Server extends BaseCommand {
         bookmarkIntervalMs: flags['bookmark-interval-ms'],
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
+        skyletTokenFile: flags['skylet-token-file'],
         corsAllowedOrigins: flags['cors-allowed-origins'],
       });
     } catch (error) {

@@ -23,8 +23,9 @@ import { AlreadyExistsError } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/server/logger.js';
 import { GROUPS } from '../../src/server/auth/authorize.js';
 import { loadTokenFile, type TokenTable } from '../../src/server/auth/token-file.js';
-import { TOKEN_AUTH_FILE_DESCRIPTION } from '../flags.js';
+import { skyletTokenFile, TOKEN_AUTH_FILE_DESCRIPTION } from '../flags.js';
 import { runApi } from '../../src/server/run-api.js';
+import { newSkyletToken, readSkyletTokenFile } from '../../src/domain/skylet-token.js';
 import { stopSignal } from '../stop-signal.js';
 
 const LOCAL_CLUSTER = 'local';
@@ -55,6 +56,7 @@ export default class Up extends BaseCommand {
       helpValue: 'FILE',
       description: `${TOKEN_AUTH_FILE_DESCRIPTION} The controllers use the token of the file's first user in group ${GROUPS.controllers}, which it must have.`,
     }),
+    'skylet-token-file': skyletTokenFile,
     ...discoveryFlags,
   };
 
@@ -68,6 +70,7 @@ export default class Up extends BaseCommand {
         dataDir: flags['data-dir'],
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
+        skyletTokenFile: flags['skylet-token-file'],
       });
     } catch (error) {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
@@ -76,15 +79,19 @@ export default class Up extends BaseCommand {
     const logger = createLogger(config.logLevel);
     const tokens = config.tokenAuthFile === undefined ? undefined : await loadTokenFile(config.tokenAuthFile);
     const apiToken = tokens && controllersToken(tokens, config.tokenAuthFile!);
+    // Both ends of the Skylet endpoint run here: without a file they share a random token, so
+    // the local endpoint answers only this API server.
+    const skyletToken = config.skyletTokenFile === undefined ? newSkyletToken() : await readSkyletTokenFile(config.skyletTokenFile);
 
     ux.action.start('Starting the API server');
-    const api = await runApi(config, logger, tokens);
+    const api = await runApi(config, logger, { tokens, skyletToken });
     ux.action.stop(api.url);
 
     ux.action.start('Starting the controller manager');
     const controllers = createControllerManager({
       apiUrl: api.url,
       apiToken,
+      skyletToken,
       stateDir: path.join(config.dataDir, 'clusters'),
       logger,
       discovery: discoverySources(flags),

@@ -33,6 +33,8 @@ export interface ControllerManagerOptions {
   skyletHost?: string;
   /** Default 0: a free port, published in each Cluster's status. */
   skyletPort?: number;
+  /** The Skylet token the endpoint requires (src/domain/skylet-token.ts); none: it is open. */
+  skyletToken?: string;
   /** How long a cluster may stay in ERROR before its workloads move (scheduler-controller.ts). */
   failoverGraceMs?: number;
   /** Makes each cluster's manager; default the registry (src/cluster-managers/registry.ts). */
@@ -56,6 +58,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
   const endpoint = createSkyletEndpoint({
     host: options.skyletHost,
     port: options.skyletPort,
+    token: options.skyletToken,
     lookup: (cluster) => skylets.skylet(cluster),
     logger: logger.child({ component: 'skylet-endpoint' }),
   });

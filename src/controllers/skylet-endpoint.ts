@@ -5,8 +5,10 @@
  * Skylet publishes `urlFor(cluster)` in its Cluster's status, and the API server fetches there.
  * The route and the wire format are in src/domain/skylet-api.ts.
  *
- * Nothing here authenticates callers: it binds to 127.0.0.1 by default. Binding it to a public
- * address lets anyone who reaches it read the logs of every cluster this process manages.
+ * With a Skylet token (src/domain/skylet-token.ts) every request must carry it, or gets 401; the
+ * API server sends it. Without one nothing authenticates callers: it binds to 127.0.0.1 by
+ * default, and bound to a public address it lets anyone who reaches it read the logs of every
+ * cluster this process manages (the controller manager warns at start).
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import os from 'node:os';
 import type pino from 'pino';
 import type { LogOptions, WorkloadRef } from '../cluster-managers/types.js';
 import { clusterEndpoint, LOGS_CONTENT_TYPE, parseLogsPath, parseLogsQuery, type ReplicaLogLine } from '../domain/skylet-api.js';
+import { carriesSkyletToken } from '../domain/skylet-token.js';
 
 /** What the endpoint needs of a Skylet (skylet.ts implements it). */
 export interface LogSource {
@@ -29,6 +32,8 @@ export interface SkyletEndpointOptions {
   port?: number;
   /** The Skylet of a cluster, if this process runs one for it. */
   lookup(cluster: string): LogSource | undefined;
+  /** When set, a request must carry it (`Authorization: Bearer …`). */
+  token?: string;
   logger: pino.Logger;
 }
 
@@ -48,16 +53,26 @@ function advertisedHost(host: string): string {
   return reachable.includes(':') ? `[${reachable}]` : reachable;
 }
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error }));
 }
 
 export function createSkyletEndpoint(options: SkyletEndpointOptions): SkyletEndpoint {
-  const { host = '127.0.0.1', port = 0, lookup, logger } = options;
+  const { host = '127.0.0.1', port = 0, lookup, logger, token } = options;
   let url: string | undefined;
 
   async function serveLogs(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Before anything else, so that a caller without the token learns nothing, not even routes.
+    if (token !== undefined && !carriesSkyletToken(req.headers.authorization, token)) {
+      return sendError(res, 401, 'this Skylet endpoint needs the Skylet token (the API server sends it when given the same --skylet-token-file)', {
+        'www-authenticate': 'Bearer realm="skylet"',
+      });
+    }
     const requestUrl = new URL(req.url ?? '/', 'http://skylet');
     const route = parseLogsPath(requestUrl.pathname);
     if (!route) return sendError(res, 404, `no such route: ${requestUrl.pathname}`);
@@ -118,7 +133,10 @@ export function createSkyletEndpoint(options: SkyletEndpointOptions): SkyletEndp
         });
       });
       url = `http://${advertisedHost(host)}:${(server.address() as AddressInfo).port}`;
-      logger.info({ url }, 'Skylet endpoint listening');
+      logger.info({ url, authentication: token === undefined ? 'none' : 'Skylet token' }, 'Skylet endpoint listening');
+      if (token === undefined && !isLoopback(host)) {
+        logger.warn({ url }, 'the Skylet endpoint listens beyond this machine without a Skylet token: anyone who reaches it can read logs (use --skylet-token-file)');
+      }
     },
 
     async stop() {

@@ -30,6 +30,8 @@ export interface ResolverContext {
    * resolver runs, so no resolver needs to read this to decide what to answer.
    */
   user?: AuthenticatedUser;
+  /** Sent to the Skylet endpoints this server reads logs from (src/domain/skylet-token.ts). */
+  skyletToken?: string;
 }
 
 export function nowIso(ctx: ResolverContext): string {

@@ -20,6 +20,7 @@ import {
   type LogsRoute,
   type ReplicaLogLine,
 } from '../domain/skylet-api.js';
+import { skyletAuthorization } from '../domain/skylet-token.js';
 import { NdjsonError, parseNdjson } from './ndjson.js';
 
 export class SkyletError extends Error {}
@@ -31,6 +32,8 @@ export interface SkyletLogsOptions extends LogsQuery {
   connectTimeoutMs?: number;
   /** For the whole read, when it must end (a query); past it the read fails. */
   deadlineMs?: number;
+  /** The Skylet token, sent to every Skylet (src/domain/skylet-token.ts). */
+  token?: string;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -90,7 +93,9 @@ export async function* readSkyletLogs(
   try {
     let response: Response;
     try {
-      response = await fetch(url, { signal, redirect: 'manual', headers: { accept: LOGS_CONTENT_TYPE } });
+      const headers: Record<string, string> = { accept: LOGS_CONTENT_TYPE };
+      if (options.token !== undefined) headers.authorization = skyletAuthorization(options.token);
+      response = await fetch(url, { signal, redirect: 'manual', headers });
     } catch (error) {
       if (stopped()) return;
       throw failure(`cannot reach its Skylet at ${endpoint}`, error);

@@ -33,6 +33,8 @@ export interface AppOptions {
    * its tokens and the groups for its root fields. Absent: no authentication, the server is open.
    */
   tokens?: TokenTable;
+  /** Sent to Skylet endpoints when reading logs (src/domain/skylet-token.ts). */
+  skyletToken?: string;
 }
 
 export interface App {
@@ -45,8 +47,8 @@ export interface App {
   readonly url: string;
 }
 
-export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens }: AppOptions): App {
-  const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs };
+export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens, skyletToken }: AppOptions): App {
+  const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs, skyletToken };
   const yoga = createYoga<object, ResolverContext>({
     schema: buildSchema(),
     context,

@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { loadTokenFile, type TokenTable } from './auth/token-file.js';
 import type { Logger } from './logger.js';
 import { openStore } from './open-store.js';
+import { readSkyletTokenFile } from '../domain/skylet-token.js';
 
 export interface RunningApi {
   /** http://HOST:PORT/graphql, with the real port when configured as 0. */
@@ -14,15 +15,23 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-/**
- * `tokens`: the token file already read (skym up reads it to find its controllers' token);
- * otherwise it is read here from config.tokenAuthFile. A malformed file fails before the store
- * opens, naming the file and line.
- */
-export async function runApi(config: Config, logger: Logger, tokens?: TokenTable): Promise<RunningApi> {
+export interface RunApiOptions {
+  /**
+   * The token file already read (skym up reads it to find its controllers' token); otherwise it
+   * is read here from config.tokenAuthFile.
+   */
+  tokens?: TokenTable;
+  /** The Skylet token (skym up makes one); otherwise read from config.skyletTokenFile. */
+  skyletToken?: string;
+}
+
+/** A malformed token file fails before the store opens, naming the file (and line). */
+export async function runApi(config: Config, logger: Logger, options: RunApiOptions = {}): Promise<RunningApi> {
+  let { tokens, skyletToken } = options;
   if (config.tokenAuthFile !== undefined) tokens ??= await loadTokenFile(config.tokenAuthFile);
+  if (config.skyletTokenFile !== undefined) skyletToken ??= await readSkyletTokenFile(config.skyletTokenFile);
   const store = await openStore(config, logger);
-  const app = buildApp({ config, store, logger, tokens });
+  const app = buildApp({ config, store, logger, tokens, skyletToken });
   try {
     await app.start();
   } catch (error) {

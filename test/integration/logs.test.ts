@@ -10,6 +10,7 @@
  *    Skylet endpoint in this process over a real local cluster manager; the others publish a dead
  *    address, no address, or an endpoint that does not serve them.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,11 +56,15 @@ describe('logs from the clusters a workload runs on', () => {
 
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'sky-logs-'));
-    server = await startServer({ store: 'memory' });
+    // Both sides share a Skylet token, as a deployment would: every read below proves the API
+    // server sends it, and a request without it is refused.
+    const skyletTokenFile = join(tmp, 'skylet-token');
+    await writeFile(skyletTokenFile, `${randomBytes(24).toString('base64url')}\n`);
+    server = await startServer({ store: 'memory', extraArgs: ['--skylet-token-file', skyletTokenFile] });
     client = new SkyClient({ url: server.url });
     clusters = new ClusterAPI({ client });
     jobs = new JobAPI({ client });
-    controllers = await startControllers(server.url);
+    controllers = await startControllers(server.url, { extraArgs: ['--skylet-token-file', skyletTokenFile] });
     for (const name of ['east', 'west']) {
       await clusters.create({ metadata: { name }, spec: { manager: 'LOCAL', local: { cpu: 2, memory: 4096, gpu: 0 } } });
     }
@@ -74,6 +79,13 @@ describe('logs from the clusters a workload runs on', () => {
     await client?.close();
     await server?.stop();
     if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('refuses a Skylet endpoint request without the Skylet token', async () => {
+    const east = await clusters.get('east');
+    const response = await fetch(`${east.status.skyletEndpoint}/logs/jobs/default/hello`);
+    expect(response.status).toBe(401);
+    expect(controllers.logs()).toMatch(/"authentication":"Skylet token"/);
   });
 
   it('publishes each cluster’s Skylet endpoint in its status', async () => {

@@ -196,3 +196,35 @@ describe('reading a Skylet (the API server side)', () => {
     expect(error.message).toBe(`its Skylet at ${endpoint.urlFor('live')} did not send all of the logs within 0.2 s`);
   });
 });
+
+describe('the Skylet endpoint with a Skylet token', () => {
+  const TOKEN = 'c2t5bS1za3lsZXQtdGVzdC10b2tlbg';
+  let guarded: SkyletEndpoint;
+
+  beforeAll(async () => {
+    guarded = createSkyletEndpoint({ lookup: (cluster) => sources[cluster], token: TOKEN, logger: pino({ level: 'silent' }) });
+    await guarded.start();
+  });
+  afterAll(() => guarded.stop());
+
+  it('answers 401 to a request without the token or with another, before saying anything else', async () => {
+    for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`]) {
+      const response = await fetch(`${guarded.urlFor('elsewhere')}/logs/jobs/default/hello`, { headers: authorization ? { authorization } : {} });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toBe('Bearer realm="skylet"');
+      expect((await response.json()).error).toMatch(/needs the Skylet token/);
+    }
+  });
+
+  it('serves the API server’s client when it sends the token', async () => {
+    expect(await read(guarded.urlFor('ready'), { follow: false, token: TOKEN })).toEqual([
+      { replica: 0, line: 'a1' },
+      { replica: 0, line: 'a2' },
+      { replica: 1, line: 'b1' },
+    ]);
+  });
+
+  it('tells the API server’s client why when it has no token', async () => {
+    expect((await failure(guarded.urlFor('ready'))).message).toMatch(/answered HTTP 401: this Skylet endpoint needs the Skylet token/);
+  });
+});
