@@ -5,10 +5,12 @@
  * it and the others take the same result.
  *
  * It runs subscriptions in place of graphql-js's `subscribe`, with the same two steps
- * (createSourceEventStream, then execute per event) plus a cache: WeakMap from the event object to results by document key. The
- * watch resolvers hand every subscriber the same frozen event object for a store change
- * (src/resolvers/watch.ts), so the WeakMap entry lives exactly as long as some subscriber still
- * holds the event.
+ * (createSourceEventStream, then execute per event) plus a cache from the event object to its
+ * results by document key. The watch resolvers hand every subscriber the same frozen event object
+ * for a store change (src/resolvers/watch.ts). The cache keeps the most recent events only: their
+ * subscribers reach an event within moments of each other, and a WeakMap would have kept every
+ * event's results (and their JSON, serialized-results.ts) for as long as the store's watch
+ * history keeps the event, up to 10,000 of them. A subscriber far behind executes its own.
  *
  * When results may be shared: the event, the document text and operation, and the values of the
  * variables the selection below the root field uses are the same. The root field's own arguments
@@ -36,7 +38,9 @@ import { warningsOf } from './use-warnings.js';
 
 type Result = ExecutionResult | Promise<ExecutionResult>;
 
-const results = new WeakMap<object, Map<string, Result>>();
+/** Results of the most recent events, oldest first (a Map iterates in insertion order). */
+const RECENT_EVENTS = 256;
+const results = new Map<object, Map<string, Result>>();
 
 /** Variables used by the selection below the root field (and in fragments), by document. */
 const selectionVariables = new WeakMap<DocumentNode, Map<string | undefined, string[]>>();
@@ -86,7 +90,10 @@ function executeShared(args: ExecutionArgs, event: unknown, key: string | undefi
   };
   if (key === undefined || event === null || typeof event !== 'object') return run();
   let byKey = results.get(event);
-  if (!byKey) results.set(event, (byKey = new Map()));
+  if (!byKey) {
+    results.set(event, (byKey = new Map()));
+    if (results.size > RECENT_EVENTS) results.delete(results.keys().next().value!);
+  }
   let result = byKey.get(key);
   if (!result) byKey.set(key, (result = run()));
   return result;

@@ -82,3 +82,20 @@ describe('shared subscription results', () => {
     expect(t.returned()).toBe(1);
   });
 });
+
+describe('shared subscription results, memory', () => {
+  it('keeps results for recent events only: subscribers in step share, one far behind executes its own', async () => {
+    const events = Array.from({ length: 300 }, (_, i) => ({ name: `e${i}` }));
+    const t = setup(events);
+    const [one, two] = [await t.subscribe(QUERY, {}), await t.subscribe(QUERY, {})];
+    for (let i = 0; i < 300; i++) {
+      const [a, b] = [await one.next(), await two.next()];
+      expect(a.value).toBe(b.value);
+    }
+    expect(t.resolved()).toBe(300);
+    // 300 events later, the first ones are no longer cached.
+    const behind = await t.subscribe(QUERY, {});
+    expect(await drain(behind)).toHaveLength(300);
+    expect(t.resolved()).toBe(600);
+  });
+});
