@@ -32,8 +32,9 @@ export interface ManagerCapabilities {
   usesImage: boolean;
   /**
    * How often the Skylet should ask for status when the operator set no interval. A manager that
-   * answers from memory (watch caches) can be asked often, which is what makes state changes show
-   * quickly; one that runs commands per call (Slurm) should not. Default 1,000 ms.
+   * answers from memory (watch caches) can be asked often; one that runs commands per call
+   * (Slurm) should not; one that pushes changes (onStatusChange) needs the poll only as a safety
+   * net. Default 1,000 ms.
    */
   statusIntervalMs?: number;
 }
@@ -99,6 +100,13 @@ export interface ClusterManager {
 
   /** Reports keyed by `describeKey(ref)` ("jobs/default/hello"); workloads it does not have are absent. */
   status(workloads: readonly WorkloadRef[]): Promise<Map<string, WorkloadReport>>;
+
+  /**
+   * Calls `listener` whenever the state of the workloads it runs may have changed (its watch
+   * caches saw an event), so the Skylet reports at once instead of at its next poll; returns the
+   * unsubscribe. Managers without such a signal leave it out, and are polled only.
+   */
+  onStatusChange?(listener: () => void): () => void;
 
   /** Every workload the cluster runs for Sky, so a restarted controller can find orphans to delete. */
   list(): Promise<WorkloadRef[]>;

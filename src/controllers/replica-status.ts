@@ -48,10 +48,16 @@ export class ReplicaStatus {
 
   constructor(private readonly options: ReplicaStatusOptions) {}
 
-  async sync(manager: ClusterManager): Promise<void> {
+  /**
+   * Reports the cluster's replica states; resolves with how long until the next wait timeout falls
+   * due (undefined when nothing is waiting), so the caller can look again then even when nothing
+   * else changes.
+   */
+  async sync(manager: ClusterManager): Promise<number | undefined> {
     const { clusterName, caches } = this.options;
     const workloads = caches.workloads().filter((w) => placedOn(w, clusterName) > 0 && !settled(w));
-    if (workloads.length === 0) return;
+    if (workloads.length === 0) return undefined;
+    let nextDueMs: number | undefined;
     const reports = await manager.status(workloads.map(refOf));
     const placedKeys = new Set(workloads.map(workloadKey));
     for (const key of this.pendingSince.keys()) if (!placedKeys.has(key)) this.pendingSince.delete(key);
@@ -63,6 +69,8 @@ export class ReplicaStatus {
         let status = this.nextStatus(workload, report, manager.capabilities.usesImage);
         const timeout = waitTimeoutSeconds(workload, caches.clusters.get(clusterName));
         const evicting = this.overdue(workload, report, timeout, now);
+        const dueMs = this.dueInMs(workload, timeout, now);
+        if (dueMs !== undefined) nextDueMs = Math.min(nextDueMs ?? dueMs, dueMs);
         if (evicting > 0) status = this.evict(workload, status, evicting, timeout!, now);
         if (jsonEqual(status, workload.status)) return;
         try {
@@ -76,6 +84,14 @@ export class ReplicaStatus {
         }
       }),
     );
+    return nextDueMs;
+  }
+
+  /** How long until this workload's waiting replicas are overdue; undefined when none wait. */
+  private dueInMs(workload: Workload, timeout: number | undefined, now: number): number | undefined {
+    const since = this.pendingSince.get(workloadKey(workload));
+    if (since === undefined || timeout === undefined) return undefined;
+    return Math.max(0, since + timeout * 1000 - now);
   }
 
   /** How many replicas to evict now: the pending ones, once they have waited past the timeout. */

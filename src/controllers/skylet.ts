@@ -6,7 +6,9 @@
  *   cluster runs for Sky, listed at start and then every `orphanSweepIntervalMs`: what a crash
  *   left behind, or what was moved away while the cluster was unreachable, is deleted;
  * - replica status (replica-status.ts) every `statusIntervalMs`, else as often as the manager
- *   asks (capabilities.statusIntervalMs), else every second.
+ *   asks (capabilities.statusIntervalMs), else every second; and soon after each change a
+ *   manager pushes (onStatusChange: the Kubernetes manager's watch caches), and when waiting
+ *   replicas fall due for eviction.
  * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
  * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
  * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.
@@ -39,12 +41,15 @@ export interface SkyletOptions {
 const HEALTH = 'health';
 const REPLICAS = 'replicas';
 const ORPHANS = 'orphans';
+/** How long a pushed change waits for the rest of its burst before the states are read. */
+const PUSH_BATCH_MS = 25;
 
 export class Skylet {
   private manager: ClusterManager | Error = new Error('the Skylet has not started');
   private readonly loops: Controller;
   private readonly flowController: Controller;
   private unsubscribe = () => {};
+  private pushTimer?: NodeJS.Timeout;
   /** Aborted by stop(): ends the log streams this Skylet serves. */
   private readonly stopping = new AbortController();
   private readonly logger: pino.Logger;
@@ -88,8 +93,11 @@ export class Skylet {
         // Not while the cluster is in ERROR: the last reported states stand, and the health probe
         // (not a warning per second) tells why.
         const phase = caches.clusters.get(this.name)?.status.phase;
-        if (!(this.manager instanceof Error) && phase !== 'ERROR') await replicaStatus.sync(this.manager);
-        return { requeueAfterMs: statusIntervalMs() };
+        let dueMs: number | undefined;
+        if (!(this.manager instanceof Error) && phase !== 'ERROR') dueMs = await replicaStatus.sync(this.manager);
+        // Back at the poll interval, or sooner when waiting replicas fall due for eviction: a
+        // manager that pushes changes may be polled rarely, but a timeout is no change.
+        return { requeueAfterMs: Math.min(statusIntervalMs(), dueMs ?? Infinity) };
       },
     });
     this.flowController = new Controller({
@@ -112,9 +120,15 @@ export class Skylet {
       this.manager = error instanceof Error ? error : new Error(String(error));
       this.logger.warn({ err: this.manager.message }, `Cannot manage cluster ${this.name}.`);
     }
-    this.unsubscribe = caches.onWorkload((w, old) => {
+    const unsubscribeWorkloads = caches.onWorkload((w, old) => {
       if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) this.flowController.enqueue(workloadKey(w));
     });
+    const unsubscribeStatus = this.manager instanceof Error ? undefined : this.manager.onStatusChange?.(() => this.statusChanged());
+    this.unsubscribe = () => {
+      unsubscribeWorkloads();
+      unsubscribeStatus?.();
+      clearTimeout(this.pushTimer);
+    };
     for (const w of caches.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(workloadKey(w));
     this.loops.start();
     this.loops.enqueue(HEALTH);
@@ -122,6 +136,18 @@ export class Skylet {
     this.loops.enqueue(ORPHANS);
     this.flowController.start();
     this.logger.info(`Launched Skylet for cluster: ${this.name}.`);
+  }
+
+  /**
+   * The manager saw a change in its cluster: replica states are read again shortly, not at the
+   * next poll. A burst of changes (a Job's pods starting) is one read, PUSH_BATCH_MS later.
+   */
+  private statusChanged(): void {
+    if (this.pushTimer !== undefined) return;
+    this.pushTimer = setTimeout(() => {
+      this.pushTimer = undefined;
+      this.loops.enqueue(REPLICAS);
+    }, PUSH_BATCH_MS);
   }
 
   /**

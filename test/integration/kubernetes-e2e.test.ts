@@ -27,6 +27,12 @@ const LONG = 120_000;
  * turns kubeconfig discovery off: the clusters are registered through the API, below.)
  */
 const CONTROLLER_ARGS = ['--failover-grace-ms', '3000'];
+/**
+ * Replica states are polled only every ten minutes, i.e. never within a test: every state change
+ * below reaches Sky because the member clusters' watch caches push it (onStatusChange), and the
+ * eviction test because the Skylet looks again when waiting replicas fall due.
+ */
+const STATUS_INTERVAL_MS = 600_000;
 
 let fixture: KubeFixture;
 let server: ServerProcess;
@@ -86,7 +92,7 @@ beforeAll(async () => {
   clusters = new ClusterAPI({ client });
   jobs = new JobAPI({ client });
   deployments = new DeploymentAPI({ client });
-  controllers = await startControllers(server.url, { extraArgs: CONTROLLER_ARGS });
+  controllers = await startControllers(server.url, { extraArgs: CONTROLLER_ARGS, statusIntervalMs: STATUS_INTERVAL_MS });
   for (const name of CLUSTERS) {
     await clusters.create({
       metadata: { name, labels: { cluster: name } },
@@ -300,7 +306,7 @@ describe('when the controller manager dies', () => {
     const { stateDir } = controllers;
     await controllers.kill('SIGKILL');
     await creating;
-    controllers = await startControllers(server.url, { stateDir, extraArgs: CONTROLLER_ARGS });
+    controllers = await startControllers(server.url, { stateDir, extraArgs: CONTROLLER_ARGS, statusIntervalMs: STATUS_INTERVAL_MS });
 
     const all = await until('all 50 COMPLETED', async () => {
       const list = (await burst.list()).items;

@@ -120,8 +120,9 @@ function logTarget(replica: number, pod: V1Pod): LogTarget {
 const isFinishedJob = (job: V1Job) => !!job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 
 class KubernetesManager implements ClusterManager {
-  // status() reads the member caches, so polling it often costs memory reads, not API calls.
-  readonly capabilities: ManagerCapabilities = { kinds: ['Job', 'Deployment'], usesImage: true, statusIntervalMs: 200 };
+  // status() reads the member caches, and their changes are pushed (onStatusChange): the poll is
+  // a safety net, and cheap (memory reads, not API calls).
+  readonly capabilities: ManagerCapabilities = { kinds: ['Job', 'Deployment'], usesImage: true, statusIntervalMs: 1_000 };
 
   private readonly clusterName: string;
   private readonly connection: Connection;
@@ -274,6 +275,10 @@ class KubernetesManager implements ClusterManager {
       if (!isAlreadyExists(error)) throw describeFailure(this.clusterName, `create Namespace ${namespace}`, error);
     }
     this.namespaces.add(namespace);
+  }
+
+  onStatusChange(listener: () => void): () => void {
+    return this.caches.onStatusChange(listener);
   }
 
   async close(): Promise<void> {

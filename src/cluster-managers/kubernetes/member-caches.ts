@@ -33,6 +33,8 @@ export async function readThrough<T extends KubeObject>(informer: Informer<T>, l
 }
 
 export class MemberCaches {
+  /** Told of every change to the Sky Jobs, Deployments and Pods (what status() reads). */
+  private readonly statusListeners = new Set<() => void>();
   readonly jobs: Informer<V1Job>;
   readonly deployments: Informer<V1Deployment>;
   readonly skyPods: Informer<V1Pod>;
@@ -41,15 +43,31 @@ export class MemberCaches {
 
   constructor(kubeConfig: KubeConfig, clients: Clients, options: MemberCachesOptions) {
     const { batch, apps, core } = clients;
-    const make = <T extends KubeObject>(path: string, list: () => Promise<ListResult<T>>, selectors: { labelSelector?: string; fieldSelector?: string }) =>
-      new Informer<T>(listWatchSource<T>(kubeConfig, { path, list, connectTimeoutMs: options.requestTimeoutMs, ...selectors }), options.informer);
+    type Selectors = { labelSelector?: string; fieldSelector?: string };
+    const make = <T extends KubeObject>(path: string, list: () => Promise<ListResult<T>>, selectors: Selectors, informer = options.informer) =>
+      new Informer<T>(listWatchSource<T>(kubeConfig, { path, list, connectTimeoutMs: options.requestTimeoutMs, ...selectors }), informer);
     const sky = { labelSelector: MANAGED_SELECTOR };
     const active = { fieldSelector: PENDING_OR_RUNNING };
-    this.jobs = make('/apis/batch/v1/jobs', () => batch.listJobForAllNamespaces(sky), sky);
-    this.deployments = make('/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces(sky), sky);
-    this.skyPods = make('/api/v1/pods', () => core.listPodForAllNamespaces(sky), sky);
+    const statusInformer = { ...options.informer, onChange: () => this.statusChanged() };
+    this.jobs = make('/apis/batch/v1/jobs', () => batch.listJobForAllNamespaces(sky), sky, statusInformer);
+    this.deployments = make('/apis/apps/v1/deployments', () => apps.listDeploymentForAllNamespaces(sky), sky, statusInformer);
+    this.skyPods = make('/api/v1/pods', () => core.listPodForAllNamespaces(sky), sky, statusInformer);
     this.nodes = make('/api/v1/nodes', () => core.listNode(), {});
     this.activePods = make('/api/v1/pods', () => core.listPodForAllNamespaces(active), active);
+  }
+
+  /**
+   * `listener` is called after every change to the Sky Jobs, Deployments or Pods; returns the
+   * unsubscribe. Starts those informers: a change must be seen even before the first status().
+   */
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    for (const informer of [this.jobs, this.deployments, this.skyPods]) informer.start();
+    return () => this.statusListeners.delete(listener);
+  }
+
+  private statusChanged(): void {
+    for (const listener of this.statusListeners) listener();
   }
 
   read<T extends KubeObject>(informer: Informer<T>, live: () => Promise<{ items: T[] }>): Promise<T[]> {
@@ -57,6 +75,7 @@ export class MemberCaches {
   }
 
   close(): void {
+    this.statusListeners.clear();
     for (const informer of [this.jobs, this.deployments, this.skyPods, this.nodes, this.activePods]) informer.stop();
   }
 }
