@@ -8,8 +8,9 @@
  * SKYM_SKYLET_TOKEN_FILE), so it never appears on a command line. `skym up`, which runs both
  * sides in one process, makes a random one when none is given.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { bearerToken, secretDigest } from './bearer.js';
 
 /** Shorter than this is guessable; `openssl rand -base64 32` gives 44 characters. */
 export const MIN_SKYLET_TOKEN_LENGTH = 16;
@@ -43,11 +44,9 @@ export function skyletAuthorization(token: string): string {
   return `Bearer ${token}`;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
 /** Whether an Authorization header carries `token`, compared in constant time. */
 export function carriesSkyletToken(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (\S+)$/i.exec(header?.trim() ?? '');
+  const presented = bearerToken(header);
   // Digests make both sides the same length, which timingSafeEqual needs.
-  return match !== null && timingSafeEqual(digest(match[1]), digest(token));
+  return presented !== undefined && timingSafeEqual(secretDigest(presented), secretDigest(token));
 }

@@ -10,6 +10,7 @@
  *
  * Messages never echo the token, so nothing secret reaches logs or other users' screens.
  */
+import { bearerToken, secretDigest } from '../../domain/bearer.js';
 import type { AuthUser, TokenTable } from './token-file.js';
 
 /** What of the initial GraphQL context authentication reads; all optional, as transports differ. */
@@ -39,15 +40,21 @@ function fromConnectionParams(params: Readonly<Record<string, unknown>> | undefi
   return /^bearer\s/i.test(value.trim()) ? value.trim() : `Bearer ${value.trim()}`;
 }
 
-/** The token of `Bearer <token>` (the scheme is case-insensitive, RFC 7235); undefined for anything else. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return match?.[1];
+/** Each table's users by token digest (see secretDigest), built on first use. */
+const byDigest = new WeakMap<TokenTable, Map<string, AuthUser>>();
+
+function userOf(tokens: TokenTable, token: string): AuthUser | undefined {
+  let index = byDigest.get(tokens);
+  if (!index) {
+    index = new Map([...tokens].map(([known, user]) => [secretDigest(known).toString('hex'), user]));
+    byDigest.set(tokens, index);
+  }
+  return index.get(secretDigest(token).toString('hex'));
 }
 
 export function authenticate(tokens: TokenTable, sources: CredentialSources): Authentication {
   const token = bearerToken(authorizationHeader(sources) ?? fromConnectionParams(sources.connectionParams));
   if (token === undefined) return { error: TOKEN_REQUIRED };
-  const user = tokens.get(token);
+  const user = userOf(tokens, token);
   return user ? { user } : { error: TOKEN_INVALID };
 }

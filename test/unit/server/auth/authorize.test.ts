@@ -5,7 +5,8 @@
 import { Kind, parse, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { deniedField, mayCall, requiredGroups, rootFields, type OperationType } from '../../../../src/server/auth/authorize.js';
-import { authenticate, bearerToken, TOKEN_INVALID, TOKEN_REQUIRED } from '../../../../src/server/auth/authenticate.js';
+import { bearerToken } from '../../../../src/domain/bearer.js';
+import { authenticate, TOKEN_INVALID, TOKEN_REQUIRED } from '../../../../src/server/auth/authenticate.js';
 import { buildSchema } from '../../../../src/schema/index.js';
 
 const schema = buildSchema();
