@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '120' },
     'slurm-rate': { type: 'string', default: '1' },
     'slurm-seconds': { type: 'string', default: '60' },
-    // Unset: each manager's own default (1 s; Kubernetes clusters also push each change).
+    // Unset: each manager's own default (1 s; Kubernetes and local clusters also push each change).
     'status-interval-ms': { type: 'string' },
     burst: { type: 'string', default: '200' },
     skip: { type: 'string', default: '' },

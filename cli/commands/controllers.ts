@@ -31,7 +31,7 @@ export default class Controllers extends ApiCommand {
   static override flags = {
     'state-dir': Flags.string({ description: 'Where cluster managers keep their files. Default: ~/.skym/clusters.' }),
     'probe-interval-ms': Flags.integer({ min: 50, description: 'How often each cluster reports health and capacity. Default: 2000.' }),
-    'status-interval-ms': Flags.integer({ min: 50, description: "How often replica states are read back. Default: the cluster manager's own (1000). Kubernetes clusters also report each change as their watch caches see it, so this is only their safety net." }),
+    'status-interval-ms': Flags.integer({ min: 50, description: "How often replica states are read back. Default: the cluster manager's own (1000). Kubernetes and local clusters also report each change as it happens, so for them this is a safety net." }),
     'skylet-host': Flags.string({
       description:
         'Address of the Skylet endpoint, through which the API server reads logs; it must reach it there. It has no authentication: bind it to a private address. Default: 127.0.0.1.',

@@ -7,8 +7,8 @@
  *   left behind, or what was moved away while the cluster was unreachable, is deleted;
  * - replica status (replica-status.ts) every `statusIntervalMs`, else as often as the manager
  *   asks (capabilities.statusIntervalMs), else every second; and soon after each change a
- *   manager pushes (onStatusChange: the Kubernetes manager's watch caches), and when waiting
- *   replicas fall due for eviction.
+ *   manager pushes (onStatusChange: the Kubernetes manager's watch caches, the local manager's
+ *   replica starts and exits), and when waiting replicas fall due for eviction.
  * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
  * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
  * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.

@@ -325,6 +325,22 @@ describe('local cluster manager', () => {
     expect(await following).toEqual([{ replica: 0, line: 'hi' }]);
   });
 
+  it('tells onStatusChange listeners when a replica starts and when it exits, without waiting for its poll', async () => {
+    const manager = createLocalManager(localCluster('local'), { stateDir, pollIntervalMs: 600_000 });
+    managers.push(manager);
+    let changes = 0;
+    const unsubscribe = manager.onStatusChange!(() => changes++);
+    const job = workload('pushed', 'true');
+    await manager.submit(job, 1);
+    expect(changes).toBe(1); // started
+    // The poll is ten minutes away: the wrapper's exit is what is noticed, and told.
+    await waitFor(async () => changes >= 2, 'a change after the replica exits');
+    expect(await report(manager, job)).toMatchObject({ succeeded: 1, exitCodes: [0] });
+    unsubscribe();
+    await manager.submit(workload('unheard', 'true'), 1);
+    expect(changes).toBe(2);
+  });
+
   it('says that it ignores images', () => {
     expect(open().capabilities).toEqual({ kinds: ['Job', 'Deployment'], usesImage: false });
   });

@@ -96,6 +96,9 @@ class LocalManager implements ClusterManager {
   private closed = false;
   /** A reconcile pass is queued and has not started: another kick would only repeat it. */
   private kickQueued = false;
+  /** Told after an operation that changed a replica's record (onStatusChange). */
+  private readonly statusListeners = new Set<() => void>();
+  private replicasChanged = false;
 
   constructor(cluster: Cluster, options: LocalManagerOptions) {
     this.clusterName = cluster.metadata.name;
@@ -203,10 +206,21 @@ class LocalManager implements ClusterManager {
     await mkdir(this.files.namespaceDir(namespace), { recursive: true });
   }
 
+  /**
+   * `listener` is called after an operation changed a replica (started, exited, restarted):
+   * a replica that exits is noticed at once (its wrapper is our child, or the next poll finds it),
+   * and the Skylet need not wait for its own poll to report it.
+   */
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
     await this.queue;
+    this.statusListeners.clear();
   }
 
   // ------------------------------------------------------------------ internals
@@ -219,7 +233,11 @@ class LocalManager implements ClusterManager {
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.queue.then(async () => {
       await this.loaded;
-      return operation();
+      try {
+        return await operation();
+      } finally {
+        this.notifyIfChanged();
+      }
     });
     this.queue = result.catch(() => undefined);
     return result;
@@ -359,7 +377,14 @@ class LocalManager implements ClusterManager {
   }
 
   private save(entry: Entry, replica: ReplicaRecord): Promise<void> {
+    this.replicasChanged = true;
     return this.files.writeReplica(entry.record.ref, replica);
+  }
+
+  private notifyIfChanged(): void {
+    if (!this.replicasChanged) return;
+    this.replicasChanged = false;
+    for (const listener of this.statusListeners) listener();
   }
 
   private report(entry: Entry): WorkloadReport {
