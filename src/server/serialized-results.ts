@@ -12,9 +12,10 @@
  * - the JSON replacer writes that marker as a placeholder string, so the message's encoding
  *   never walks the result, and notes the JSON;
  * then, as the message is handed to the socket, `spliceSerialized` puts the JSON where the
- * placeholder is. graphql-ws encodes a message and sends it in one synchronous step, so the JSON
- * noted is always the one for the message being sent; a message that does not end with the
- * placeholder is sent as it is.
+ * placeholder is. Each placeholder is numbered and its JSON kept under that number until the
+ * splice, so a message always gets its own payload even if the library ever sent messages later
+ * than it encodes them (6.4.2 does both in one synchronous step). A message that does not end
+ * with a placeholder is sent as it is.
  */
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
@@ -26,13 +27,17 @@ class SerializedPayload {
   constructor(readonly json: string) {}
 }
 
-const PLACEHOLDER = '__skym_serialized_payload__';
-/** The end of a `next` message whose payload is the placeholder (payload is its last key). */
-const PLACEHOLDER_TAIL = `"payload":"${PLACEHOLDER}"}`;
+/** The end of a `next` message whose payload is a placeholder (payload is its last key). */
+const PLACEHOLDER_TAIL = /"payload":"__skym_serialized_payload_(\d+)__"\}$/;
 const PAYLOAD_KEY = '"payload":';
 
-/** The JSON of the marker in the message being encoded right now. */
-let noted: string | undefined;
+/**
+ * JSON noted by number, until its message is spliced. Bounded: a message whose send was skipped
+ * (its socket had closed) leaves its entry behind, and the oldest go first.
+ */
+const noted = new Map<number, string>();
+const MAX_NOTED = 4096;
+let sequence = 0;
 
 /** graphql-ws `onNext`: a shared (frozen) result goes out as its cached JSON. */
 export function serializedPayload(result: ExecutionResult): FormattedExecutionResult | undefined {
@@ -45,18 +50,24 @@ export function serializedPayload(result: ExecutionResult): FormattedExecutionRe
 /** graphql-ws `jsonMessageReplacer`. */
 export function payloadReplacer(_key: string, value: unknown): unknown {
   if (value instanceof SerializedPayload) {
-    noted = value.json;
-    return PLACEHOLDER;
+    const number = (sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER);
+    noted.set(number, value.json);
+    if (noted.size > MAX_NOTED) noted.delete(noted.keys().next().value!);
+    return `__skym_serialized_payload_${number}__`;
   }
   return value;
 }
 
-/** The message as it goes out: the noted JSON in place of the placeholder. */
+/** The message as it goes out: its noted JSON in place of its placeholder. */
 export function spliceSerialized(message: string): string {
-  if (noted === undefined || !message.endsWith(PLACEHOLDER_TAIL)) return message;
-  const json = noted;
-  noted = undefined;
-  return `${message.slice(0, message.length - PLACEHOLDER_TAIL.length)}${PAYLOAD_KEY}${json}}`;
+  if (noted.size === 0 || !message.endsWith('__"}')) return message;
+  const tail = PLACEHOLDER_TAIL.exec(message);
+  if (!tail) return message;
+  const number = Number(tail[1]);
+  const json = noted.get(number);
+  if (json === undefined) return message;
+  noted.delete(number);
+  return `${message.slice(0, tail.index)}${PAYLOAD_KEY}${json}}`;
 }
 
 /** Splices every text message this connection sends. */

@@ -22,6 +22,14 @@ describe('serialized results', () => {
     expect(encodings).toBe(1);
   });
 
+  it('gives each message its own payload even when messages are sent in another order than encoded', () => {
+    const [a, b] = [Object.freeze({ data: { n: 'a' } }), Object.freeze({ data: { n: 'b' } })];
+    const encodedA = JSON.stringify({ id: '1', type: 'next', payload: serializedPayload(a) }, payloadReplacer);
+    const encodedB = JSON.stringify({ id: '2', type: 'next', payload: serializedPayload(b) }, payloadReplacer);
+    expect(JSON.parse(spliceSerialized(encodedB))).toEqual({ id: '2', type: 'next', payload: b });
+    expect(JSON.parse(spliceSerialized(encodedA))).toEqual({ id: '1', type: 'next', payload: a });
+  });
+
   it('leaves a subscriber\'s own result and other messages to graphql-ws', () => {
     const own = { data: { n: 1 }, extensions: { warnings: [{ message: '__skym_serialized_payload__' }] } };
     expect(serializedPayload(own)).toBeUndefined();
