@@ -41,8 +41,13 @@ export interface SkyletOptions {
 const HEALTH = 'health';
 const REPLICAS = 'replicas';
 const ORPHANS = 'orphans';
-/** How long a pushed change waits for the rest of its burst before the states are read. */
-const PUSH_BATCH_MS = 25;
+/** How long a pushed change waits for the rest of its burst (a Job's pods start together). */
+const PUSH_BATCH_MS = 10;
+/**
+ * Pushed changes read the replica states at most this often: each read walks every workload
+ * placed here, and a cluster with steady churn would otherwise be read on every event.
+ */
+const PUSH_MIN_GAP_MS = 100;
 
 export class Skylet {
   private manager: ClusterManager | Error = new Error('the Skylet has not started');
@@ -50,6 +55,7 @@ export class Skylet {
   private readonly flowController: Controller;
   private unsubscribe = () => {};
   private pushTimer?: NodeJS.Timeout;
+  private lastPushedRead = 0;
   /** Aborted by stop(): ends the log streams this Skylet serves. */
   private readonly stopping = new AbortController();
   private readonly logger: pino.Logger;
@@ -140,14 +146,17 @@ export class Skylet {
 
   /**
    * The manager saw a change in its cluster: replica states are read again shortly, not at the
-   * next poll. A burst of changes (a Job's pods starting) is one read, PUSH_BATCH_MS later.
+   * next poll. A burst of changes is one read, PUSH_BATCH_MS later, and reads come no closer
+   * together than PUSH_MIN_GAP_MS.
    */
   private statusChanged(): void {
     if (this.pushTimer !== undefined) return;
+    const wait = Math.max(PUSH_BATCH_MS, this.lastPushedRead + PUSH_MIN_GAP_MS - Date.now());
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
+      this.lastPushedRead = Date.now();
       this.loops.enqueue(REPLICAS);
-    }, PUSH_BATCH_MS);
+    }, wait);
   }
 
   /**
