@@ -12,10 +12,10 @@
 import type { ExecutionResult, GraphQLError } from 'graphql';
 import { maskError } from 'graphql-yoga';
 import type { Logger } from './logger.js';
-import { toGraphQLError, withDomainErrors } from './use-domain-errors.js';
+import { toGraphQLError } from './use-domain-errors.js';
 
 /** Yoga's default masked message, so that clients see one wording whatever the transport. */
-export const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
+const UNEXPECTED_ERROR_MESSAGE = 'Unexpected error.';
 
 export interface ClientErrors {
   /** A stream's failure as the client should get it (thrown on to the transport). */
@@ -36,10 +36,7 @@ export function clientErrors(logger: Logger): ClientErrors {
   };
   return {
     error: (error) => (isAbortError(error) ? error : mask(error)),
-    result(result) {
-      if (!result.errors?.length) return result;
-      const coded = withDomainErrors(result);
-      return { ...coded, errors: coded.errors!.map(mask) };
-    },
+    // `mask` codes DomainErrors first (toGraphQLError), so one pass over the errors does both.
+    result: (result) => (result.errors?.length ? { ...result, errors: result.errors.map(mask) } : result),
   };
 }

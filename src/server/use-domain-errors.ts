@@ -33,7 +33,7 @@ export function toGraphQLError(error: unknown): unknown {
 }
 
 /** The result with its DomainErrors turned into coded GraphQLErrors (the same object when it has none). */
-export function withDomainErrors<R extends Result>(result: R): R {
+function withDomainErrors<R extends Result>(result: R): R {
   if (!result.errors?.some((e) => domainErrorIn(e))) return result;
   return { ...result, errors: result.errors.map(toGraphQLError) };
 }

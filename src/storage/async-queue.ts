@@ -2,19 +2,28 @@
  * An unbounded push/pull queue that is also an AsyncIterable: producers `push`, one consumer
  * iterates. `end()` finishes the iteration once the queue drains; `fail(err)` rejects it.
  *
- * `onClose` runs once, when the consumer is done with the queue: it drained an ended or failed
- * queue, or called `return()`. Stores hand a watcher its queue directly and unregister it there,
- * rather than wrapping the queue in a generator (`yield* queue`): a generator costs several
- * promise hops per event, once per watcher, and a thousand watchers see every event.
+ * `signal` ends the queue when it aborts (a watch whose caller went away). `onClose` runs once,
+ * when the consumer is done with the queue: it drained an ended or failed queue, or called
+ * `return()`. Stores hand a watcher its queue directly and unregister it there, rather than
+ * wrapping the queue in a generator (`yield* queue`): a generator costs several promise hops per
+ * event, once per watcher, and a thousand watchers see every event.
  */
+export interface AsyncQueueOptions {
+  signal?: AbortSignal;
+  onClose?: () => void;
+}
+
 export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
   private readonly items: T[] = [];
   private waiting?: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void };
   private done = false;
   private error: unknown;
   private closed = false;
+  private readonly onAbort = () => this.end();
 
-  constructor(private readonly onClose?: () => void) {}
+  constructor(private readonly options: AsyncQueueOptions = {}) {
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
 
   push(item: T): void {
     if (this.done) return;
@@ -65,7 +74,8 @@ export class AsyncQueue<T> implements AsyncIterable<T>, AsyncIterator<T> {
   private close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.onClose?.();
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.options.onClose?.();
   }
 
   private settleWaiting(): void {

@@ -105,18 +105,13 @@ export class MemoryStore implements Store {
 
     // Replay and registration happen in one synchronous step, so no event falls between them.
     // Every watcher gets the same frozen event (see deepFreeze).
-    const onAbort = () => queue.end();
-    const queue = new AsyncQueue<StoreEvent>(() => {
-      this.watchers.delete(watcher);
-      options.signal?.removeEventListener('abort', onAbort);
-    });
+    const queue = new AsyncQueue<StoreEvent>({ signal: options.signal, onClose: () => this.watchers.delete(watcher) });
     for (let i = this.historyHead; i < this.history.length; i++) {
       const event = this.history[i];
       if (Number(event.resourceVersion) > after && inScope(event.object, scope)) queue.push(event);
     }
     const watcher: Watcher = { scope, after, queue };
     this.watchers.add(watcher);
-    options.signal?.addEventListener('abort', onAbort, { once: true });
     return queue;
   }
 

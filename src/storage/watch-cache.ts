@@ -69,18 +69,13 @@ class KindCache {
   subscribe(after: number, namespace: string | undefined, signal?: AbortSignal): AsyncQueue<StoreEvent> {
     // Replay and registration in one synchronous step, so no event falls between them. Every
     // subscriber gets the same frozen event (see deepFreeze).
-    const onAbort = () => queue.end();
-    const queue = new AsyncQueue<StoreEvent>(() => {
-      this.subscribers.delete(subscriber);
-      signal?.removeEventListener('abort', onAbort);
-    });
+    const queue = new AsyncQueue<StoreEvent>({ signal, onClose: () => this.subscribers.delete(subscriber) });
     for (const event of this.ring) if (this.wants(after, namespace, event)) queue.push(event);
     const subscriber: Subscriber = { after, namespace, queue };
     // A cache whose inner watch has ended delivers nothing more; the caller's retry opens a new one.
     // A signal aborted while the caller was still opening the cache would never fire again.
     if (this.ended || signal?.aborted) queue.end();
     else this.subscribers.add(subscriber);
-    signal?.addEventListener('abort', onAbort, { once: true });
     return queue;
   }
 
