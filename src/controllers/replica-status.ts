@@ -42,6 +42,9 @@ function settled(workload: Workload): boolean {
   return isFinished(workload) && workload.status.replicaStatus.every((r) => r.pending === 0 && r.running === 0);
 }
 
+/** How soon a status write that lost a race is tried again. */
+const CONFLICT_RETRY_MS = 100;
+
 export class ReplicaStatus {
   /** Workload key → since when (ms) the cluster has reported replicas of it pending. */
   private readonly pendingSince = new Map<string, number>();
@@ -49,9 +52,9 @@ export class ReplicaStatus {
   constructor(private readonly options: ReplicaStatusOptions) {}
 
   /**
-   * Reports the cluster's replica states; resolves with how long until the next wait timeout falls
-   * due (undefined when nothing is waiting), so the caller can look again then even when nothing
-   * else changes.
+   * Reports the cluster's replica states; resolves with how long until it should look again even
+   * if the cluster reports no change: when waiting replicas fall due for eviction, or soon when a
+   * status write lost a race (undefined: neither).
    */
   async sync(manager: ClusterManager): Promise<number | undefined> {
     const { clusterName, caches } = this.options;
@@ -81,6 +84,9 @@ export class ReplicaStatus {
           }
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
+          // Someone else wrote the workload first (the scheduler moving replicas). Written again
+          // from the newer copy shortly: a cluster that pushes its changes may send no more.
+          nextDueMs = Math.min(nextDueMs ?? CONFLICT_RETRY_MS, CONFLICT_RETRY_MS);
         }
       }),
     );

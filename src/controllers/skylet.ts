@@ -8,7 +8,8 @@
  * - replica status (replica-status.ts) every `statusIntervalMs`, else as often as the manager
  *   asks (capabilities.statusIntervalMs), else every second; and soon after each change a
  *   manager pushes (onStatusChange: the Kubernetes manager's watch caches, the local manager's
- *   replica starts and exits), and when waiting replicas fall due for eviction.
+ *   replica starts and exits), after a change to a workload placed here, when waiting replicas
+ *   fall due for eviction, and shortly after a status write that lost a race.
  * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
  * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
  * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.
@@ -99,11 +100,12 @@ export class Skylet {
         // Not while the cluster is in ERROR: the last reported states stand, and the health probe
         // (not a warning per second) tells why.
         const phase = caches.clusters.get(this.name)?.status.phase;
-        let dueMs: number | undefined;
-        if (!(this.manager instanceof Error) && phase !== 'ERROR') dueMs = await replicaStatus.sync(this.manager);
-        // Back at the poll interval, or sooner when waiting replicas fall due for eviction: a
-        // manager that pushes changes may be polled rarely, but a timeout is no change.
-        return { requeueAfterMs: Math.min(statusIntervalMs(), dueMs ?? Infinity) };
+        let lookAgainMs: number | undefined;
+        if (!(this.manager instanceof Error) && phase !== 'ERROR') lookAgainMs = await replicaStatus.sync(this.manager);
+        // Back at the poll interval, or sooner when waiting replicas fall due for eviction or a
+        // write lost a race: a manager that pushes changes may be polled rarely, and neither of
+        // those is a change it would push.
+        return { requeueAfterMs: Math.min(statusIntervalMs(), lookAgainMs ?? Infinity) };
       },
     });
     this.flowController = new Controller({
@@ -127,7 +129,12 @@ export class Skylet {
       this.logger.warn({ err: this.manager.message }, `Cannot manage cluster ${this.name}.`);
     }
     const unsubscribeWorkloads = caches.onWorkload((w, old) => {
-      if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) this.flowController.enqueue(workloadKey(w));
+      if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) {
+        this.flowController.enqueue(workloadKey(w));
+        // Reported states depend on the Sky object too (its placements): read them again, or a
+        // cluster that pushes might not say anything more once the replicas have moved.
+        this.statusChanged();
+      }
     });
     const unsubscribeStatus = this.manager instanceof Error ? undefined : this.manager.onStatusChange?.(() => this.statusChanged());
     this.unsubscribe = () => {
@@ -145,8 +152,8 @@ export class Skylet {
   }
 
   /**
-   * The manager saw a change in its cluster: replica states are read again shortly, not at the
-   * next poll. A burst of changes is one read, PUSH_BATCH_MS later, and reads come no closer
+   * The manager saw a change in its cluster, or a workload placed here changed: replica states
+   * are read again shortly, not at the next poll. A burst of changes is one read, PUSH_BATCH_MS later, and reads come no closer
    * together than PUSH_MIN_GAP_MS.
    */
   private statusChanged(): void {
