@@ -57,6 +57,8 @@ export class Skylet {
   private unsubscribe = () => {};
   private pushTimer?: NodeJS.Timeout;
   private lastPushedRead = 0;
+  /** The pushed read due also probes capacity (replicas started or ended in the cluster). */
+  private pushedCapacity = false;
   /** Aborted by stop(): ends the log streams this Skylet serves. */
   private readonly stopping = new AbortController();
   private readonly logger: pino.Logger;
@@ -136,7 +138,7 @@ export class Skylet {
         this.statusChanged();
       }
     });
-    const unsubscribeStatus = this.manager instanceof Error ? undefined : this.manager.onStatusChange?.(() => this.statusChanged());
+    const unsubscribeStatus = this.manager instanceof Error ? undefined : this.manager.onStatusChange?.(() => this.statusChanged({ capacity: true }));
     this.unsubscribe = () => {
       unsubscribeWorkloads();
       unsubscribeStatus?.();
@@ -153,16 +155,21 @@ export class Skylet {
 
   /**
    * The manager saw a change in its cluster, or a workload placed here changed: replica states
-   * are read again shortly, not at the next poll. A burst of changes is one read, PUSH_BATCH_MS later, and reads come no closer
-   * together than PUSH_MIN_GAP_MS.
+   * are read again shortly, not at the next poll. A burst of changes is one read, PUSH_BATCH_MS
+   * later, and reads come no closer together than PUSH_MIN_GAP_MS. A change in the cluster also
+   * refreshes its capacity: the scheduler must see the slots a finished replica freed before it
+   * places the next workload.
    */
-  private statusChanged(): void {
+  private statusChanged({ capacity = false } = {}): void {
+    this.pushedCapacity ||= capacity;
     if (this.pushTimer !== undefined) return;
     const wait = Math.max(PUSH_BATCH_MS, this.lastPushedRead + PUSH_MIN_GAP_MS - Date.now());
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
       this.lastPushedRead = Date.now();
       this.loops.enqueue(REPLICAS);
+      if (this.pushedCapacity) this.loops.enqueue(HEALTH);
+      this.pushedCapacity = false;
     }, wait);
   }
 

@@ -5,7 +5,10 @@
  *   processed again after `done`, so no change is lost;
  * - `addRateLimited` re-queues after a per-key exponential backoff (5 ms doubling to 1000 s,
  *   reset by `forget`), so a failing reconcile does not hot-loop;
- * - `addAfter` re-queues after a fixed delay (periodic resync, wait timeouts).
+ * - `addAfter` re-queues after a fixed delay (periodic resync, wait timeouts); a key waits on one
+ *   timer at most, and the earlier wake-up wins (client-go's delaying queue). Otherwise every
+ *   extra add of a self-requeueing key (a pushed status change) would start one more periodic
+ *   chain of its own, for good.
  */
 export interface WorkQueueOptions {
   baseDelayMs?: number;
@@ -19,6 +22,8 @@ export class WorkQueue<K extends string = string> {
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
+  /** The one pending delayed add per key, by when it is due. */
+  private readonly delayed = new Map<K, { readyAt: number }>();
   private readonly waiters: Array<(key: K | undefined) => void> = [];
   private shuttingDown = false;
   private readonly baseDelayMs: number;
@@ -54,7 +59,16 @@ export class WorkQueue<K extends string = string> {
   addAfter(key: K, delayMs: number): void {
     if (this.shuttingDown) return;
     if (delayMs <= 0) return this.add(key);
-    this.setTimer(() => this.add(key), delayMs);
+    const readyAt = Date.now() + delayMs;
+    const pending = this.delayed.get(key);
+    if (pending && pending.readyAt <= readyAt) return; // an earlier wake-up is already set
+    const entry = { readyAt };
+    this.delayed.set(key, entry);
+    this.setTimer(() => {
+      if (this.delayed.get(key) !== entry) return; // superseded by an earlier one
+      this.delayed.delete(key);
+      this.add(key);
+    }, delayMs);
   }
 
   addRateLimited(key: K): void {

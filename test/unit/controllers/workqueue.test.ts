@@ -42,18 +42,35 @@ describe('WorkQueue', () => {
   it('backs off exponentially per key until forgotten', () => {
     const { timers, setTimer } = manualTimers();
     const q = new WorkQueue({ baseDelayMs: 5, maxDelayMs: 30, setTimer });
-    q.addRateLimited('a');
-    q.addRateLimited('a');
-    q.addRateLimited('a');
-    q.addRateLimited('a');
+    // Each failure re-queues after the previous retry fired, as a controller's reconcile does.
+    for (const expected of [5, 10, 20, 30]) {
+      q.addRateLimited('a');
+      expect(timers.at(-1)!.ms).toBe(expected);
+      timers.at(-1)!.fn();
+    }
     q.addRateLimited('b');
-    expect(timers.map((t) => t.ms)).toEqual([5, 10, 20, 30, 5]);
+    expect(timers.at(-1)!.ms).toBe(5);
     expect(q.numRequeues('a')).toBe(4);
     q.forget('a');
     q.addRateLimited('a');
     expect(timers.at(-1)!.ms).toBe(5);
-    timers[0].fn();
+    expect(q.length).toBe(1); // 'a', added by its retries; 'b' still waits
+  });
+
+  it('keeps one delayed add per key, the earliest', () => {
+    const { timers, setTimer } = manualTimers();
+    const q = new WorkQueue({ setTimer });
+    q.addAfter('a', 1000);
+    q.addAfter('a', 5000); // later than what is set: no second timer
+    expect(timers.map((t) => t.ms)).toEqual([1000]);
+    q.addAfter('a', 100); // earlier: replaces it
+    expect(timers.map((t) => t.ms)).toEqual([1000, 100]);
+    timers[0].fn(); // the superseded timer does nothing
+    expect(q.length).toBe(0);
+    timers[1].fn();
     expect(q.length).toBe(1);
+    q.addAfter('a', 1000); // after it fired, a new one may be set
+    expect(timers).toHaveLength(3);
   });
 
   it('returns undefined to workers after shutDown', async () => {
