@@ -62,6 +62,11 @@ const ConfigSchema = z
      */
     skyletTokenFile: z.string().min(1).optional(),
     /**
+     * Read logs from Skylet endpoints at link-local and cloud metadata addresses (169.254.0.0/16,
+     * fe80::/10, …). Off: a Cluster status must not steer this server to its machine's credentials.
+     */
+    skyletAllowLinkLocal: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean()).default(false),
+    /**
      * Web pages of these origins may call the API from a browser (CORS). None by default, as in
      * kube-apiserver: a page the user visits must not be able to drive a local, open API server.
      * GraphiQL at /graphql is the server's own origin and needs nothing here.
@@ -85,6 +90,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_LOG_LEVEL: 'logLevel',
   SKYM_TOKEN_AUTH_FILE: 'tokenAuthFile',
   SKYM_SKYLET_TOKEN_FILE: 'skyletTokenFile',
+  SKYM_SKYLET_ALLOW_LINK_LOCAL: 'skyletAllowLinkLocal',
   SKYM_CORS_ALLOWED_ORIGINS: 'corsAllowedOrigins',
 };
 

@@ -35,6 +35,9 @@ export default class Server extends BaseCommand {
     'bookmark-interval-ms': Flags.integer({ min: 10, description: 'How often idle watches get a BOOKMARK. Default: 5000.' }),
     'token-auth-file': tokenAuthFile,
     'skylet-token-file': skyletTokenFile,
+    'skylet-allow-link-local': Flags.boolean({
+      description: 'Read logs from Skylet endpoints at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, …) too. Default: refused.',
+    }),
     'cors-allowed-origins': Flags.string({
       description:
         'Comma-separated origins whose web pages may call the API from a browser (CORS), e.g. https://tools.example.com; * for any. Default: $SKYM_CORS_ALLOWED_ORIGINS, else none.',
@@ -57,6 +60,7 @@ export default class Server extends BaseCommand {
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
         skyletTokenFile: flags['skylet-token-file'],
+        skyletAllowLinkLocal: flags['skylet-allow-link-local'] || undefined,
         corsAllowedOrigins: flags['cors-allowed-origins'],
       });
     } catch (error) {

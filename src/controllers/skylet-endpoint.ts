@@ -5,8 +5,8 @@
  * Skylet publishes `urlFor(cluster)` in its Cluster's status, and the API server fetches there.
  * The route and the wire format are in src/domain/skylet-api.ts.
  *
- * With a Skylet token (src/domain/skylet-token.ts) every request must carry it, or gets 401; the
- * API server sends it. Without one nothing authenticates callers: it binds to 127.0.0.1 by
+ * With a Skylet token (src/domain/skylet-token.ts) every request must carry the credential of the
+ * cluster endpoint it asks (derived from the token), or gets 401; the API server sends it. Without one nothing authenticates callers: it binds to 127.0.0.1 by
  * default, and bound to a public address it lets anyone who reaches it read the logs of every
  * cluster this process manages (the controller manager warns at start).
  */
@@ -17,7 +17,7 @@ import os from 'node:os';
 import type pino from 'pino';
 import type { LogOptions, WorkloadRef } from '../cluster-managers/types.js';
 import { clusterEndpoint, LOGS_CONTENT_TYPE, parseLogsPath, parseLogsQuery, type ReplicaLogLine } from '../domain/skylet-api.js';
-import { carriesSkyletToken } from '../domain/skylet-token.js';
+import { carriesSkyletCredential } from '../domain/skylet-token.js';
 
 /** What the endpoint needs of a Skylet (skylet.ts implements it). */
 export interface LogSource {
@@ -57,6 +57,9 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
+/** `/clusters/<cluster>` of a request path, as this endpoint publishes it; undefined for others. */
+const CLUSTER_PREFIX = /^\/clusters\/[^/]+(?=\/|$)/;
+
 function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error }));
@@ -67,13 +70,15 @@ export function createSkyletEndpoint(options: SkyletEndpointOptions): SkyletEndp
   let url: string | undefined;
 
   async function serveLogs(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // Before anything else, so that a caller without the token learns nothing, not even routes.
-    if (token !== undefined && !carriesSkyletToken(req.headers.authorization, token)) {
+    // Before anything else, so that a caller without the credential learns nothing, not even
+    // routes. The credential is the one of the cluster endpoint the path asks for.
+    const requestUrl = new URL(req.url ?? '/', 'http://skylet');
+    const clusterPath = CLUSTER_PREFIX.exec(requestUrl.pathname)?.[0];
+    if (token !== undefined && (clusterPath === undefined || !carriesSkyletCredential(req.headers.authorization, token, `${url}${clusterPath}`))) {
       return sendError(res, 401, 'this Skylet endpoint needs the Skylet token (the API server sends it when given the same --skylet-token-file)', {
         'www-authenticate': 'Bearer realm="skylet"',
       });
     }
-    const requestUrl = new URL(req.url ?? '/', 'http://skylet');
     const route = parseLogsPath(requestUrl.pathname);
     if (!route) return sendError(res, 404, `no such route: ${requestUrl.pathname}`);
     if (req.method !== 'GET') return sendError(res, 405, `${req.method} is not allowed; use GET`, { allow: 'GET' });

@@ -7,8 +7,14 @@
  * Both sides read it from a file holding the token alone (`--skylet-token-file`, or
  * SKYM_SKYLET_TOKEN_FILE), so it never appears on a command line. `skym up`, which runs both
  * sides in one process, makes a random one when none is given.
+ *
+ * The token itself never travels. The API server fetches whatever URL a Cluster's status names,
+ * so what it sends must be worthless anywhere else: each request carries a credential bound to
+ * the endpoint it goes to, HMAC-SHA256(token, endpoint). A listener that an attacker published as
+ * some cluster's endpoint collects a credential for that listener's URL only, which no Skylet
+ * endpoint accepts; a Skylet endpoint accepts only the credential of an endpoint it publishes.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { bearerToken, secretDigest } from './bearer.js';
 
@@ -39,14 +45,26 @@ export function newSkyletToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The Authorization header that carries `token`. */
-export function skyletAuthorization(token: string): string {
-  return `Bearer ${token}`;
+/** One spelling per endpoint, so that both sides sign the same bytes: no trailing slash. */
+function canonicalEndpoint(endpoint: string): string {
+  const url = new URL(endpoint);
+  url.pathname = url.pathname.replace(/\/+$/, '');
+  return url.href;
 }
 
-/** Whether an Authorization header carries `token`, compared in constant time. */
-export function carriesSkyletToken(header: string | undefined, token: string): boolean {
+/** The credential that `token` gives for requests to `endpoint` (a cluster's skyletEndpoint). */
+export function endpointCredential(token: string, endpoint: string): string {
+  return createHmac('sha256', token).update(canonicalEndpoint(endpoint)).digest('base64url');
+}
+
+/** The Authorization header the API server sends to `endpoint`. */
+export function skyletAuthorization(token: string, endpoint: string): string {
+  return `Bearer ${endpointCredential(token, endpoint)}`;
+}
+
+/** Whether an Authorization header carries `endpoint`'s credential, compared in constant time. */
+export function carriesSkyletCredential(header: string | undefined, token: string, endpoint: string): boolean {
   const presented = bearerToken(header);
   // Digests make both sides the same length, which timingSafeEqual needs.
-  return presented !== undefined && timingSafeEqual(secretDigest(presented), secretDigest(token));
+  return presented !== undefined && timingSafeEqual(secretDigest(presented), secretDigest(endpointCredential(token, endpoint)));
 }

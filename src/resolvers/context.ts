@@ -32,6 +32,8 @@ export interface ResolverContext {
   user?: AuthenticatedUser;
   /** Sent to the Skylet endpoints this server reads logs from (src/domain/skylet-token.ts). */
   skyletToken?: string;
+  /** Read logs from Skylet endpoints at link-local and metadata addresses too (off by default). */
+  skyletAllowLinkLocal?: boolean;
 }
 
 export function nowIso(ctx: ResolverContext): string {

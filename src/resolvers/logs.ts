@@ -59,7 +59,7 @@ async function* clusterLines(ctx: ResolverContext, cluster: string, target: Targ
   try {
     const object = (await ctx.store.get({ kind: 'Cluster', name: cluster })) as Cluster | undefined;
     if (!object) throw new SkyletError('the cluster no longer exists');
-    for await (const { replica, line } of readSkyletLogs(object.status.skyletEndpoint, target.workload, { ...options, tail: target.tail, token: ctx.skyletToken })) {
+    for await (const { replica, line } of readSkyletLogs(object.status.skyletEndpoint, target.workload, { ...options, tail: target.tail, token: ctx.skyletToken, allowLinkLocal: ctx.skyletAllowLinkLocal })) {
       yield { cluster, replica, line };
     }
   } catch (error) {

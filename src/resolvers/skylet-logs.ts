@@ -4,12 +4,15 @@
  *
  * That URL is written by whoever may write Cluster status, so it is treated as untrusted: only
  * http(s) URLs without credentials are fetched (checked here again, not only when written), the
- * path and query are ours, redirects are not followed, an answer that is not a Skylet's NDJSON is
- * refused without repeating what it said, lines are size-capped and connecting has a deadline.
+ * path and query are ours, link-local and metadata addresses are refused (./skylet-http.ts),
+ * redirects are not followed, the Skylet token goes out only as a credential bound to this
+ * endpoint, an answer that is not a Skylet's NDJSON is refused without repeating what it said,
+ * lines are size-capped and connecting has a deadline.
  *
  * Every failure is a SkyletError whose message reads as the rest of a sentence about the cluster
  * ("cannot reach its Skylet at http://…: ECONNREFUSED"): the log resolvers turn them into warnings.
  */
+import type { IncomingMessage } from 'node:http';
 import { networkReason } from '../domain/network-reason.js';
 import {
   asReplicaLogLine,
@@ -22,6 +25,7 @@ import {
 } from '../domain/skylet-api.js';
 import { skyletAuthorization } from '../domain/skylet-token.js';
 import { NdjsonError, parseNdjson } from './ndjson.js';
+import { getSkylet, RefusedAddressError } from './skylet-http.js';
 
 export class SkyletError extends Error {}
 
@@ -32,8 +36,10 @@ export interface SkyletLogsOptions extends LogsQuery {
   connectTimeoutMs?: number;
   /** For the whole read, when it must end (a query); past it the read fails. */
   deadlineMs?: number;
-  /** The Skylet token, sent to every Skylet (src/domain/skylet-token.ts). */
+  /** The Skylet token, from which each Skylet gets its own credential (src/domain/skylet-token.ts). */
   token?: string;
+  /** Fetch from link-local and metadata addresses too. */
+  allowLinkLocal?: boolean;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -41,17 +47,14 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const MAX_ERROR_BYTES = 4096;
 const MAX_ERROR_CHARS = 300;
 
-/** A fetch body as what it is at run time in Node, an async iterable (the DOM-less typings omit it). */
-const chunksOf = (body: ReadableStream<Uint8Array>) => body as unknown as AsyncIterable<Uint8Array>;
-
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** The `error` of a Skylet's JSON error answer, read up to a small cap; '' if there is none. */
-async function errorSentence(response: Response): Promise<string> {
-  if (!(response.headers.get('content-type') ?? '').startsWith('application/json') || !response.body) return '';
+async function errorSentence(response: IncomingMessage): Promise<string> {
+  if (!(response.headers['content-type'] ?? '').startsWith('application/json')) return '';
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of chunksOf(response.body)) {
+  for await (const chunk of response as AsyncIterable<Buffer>) {
     chunks.push(Buffer.from(chunk));
     size += chunk.length;
     if (size >= MAX_ERROR_BYTES) break;
@@ -87,33 +90,34 @@ export async function* readSkyletLogs(
   const failure = (what: string, error: unknown) => {
     if (failed.signal.aborted) return failed.signal.reason as SkyletError;
     if (error instanceof SkyletError) return error;
+    if (error instanceof RefusedAddressError) return new SkyletError(`${what}: ${error.message}`);
     return new SkyletError(`${what} (${error instanceof NdjsonError ? error.message : networkReason(error)})`);
   };
 
   try {
-    let response: Response;
+    let response: IncomingMessage;
     try {
       const headers: Record<string, string> = { accept: LOGS_CONTENT_TYPE };
-      if (options.token !== undefined) headers.authorization = skyletAuthorization(options.token);
-      response = await fetch(url, { signal, redirect: 'manual', headers });
+      if (options.token !== undefined) headers.authorization = skyletAuthorization(options.token, endpoint);
+      response = await getSkylet(url, { signal, headers, allowLinkLocal: options.allowLinkLocal });
     } catch (error) {
       if (stopped()) return;
       throw failure(`cannot reach its Skylet at ${endpoint}`, error);
     } finally {
       clearTimeout(connectTimer);
     }
-    if (response.status !== 200) {
+    if (response.statusCode !== 200) {
       const sentence = await errorSentence(response).catch(() => '');
-      await response.body?.cancel().catch(() => undefined);
-      throw new SkyletError(`its Skylet at ${endpoint} answered HTTP ${response.status}${sentence}`);
+      response.destroy();
+      throw new SkyletError(`its Skylet at ${endpoint} answered HTTP ${response.statusCode}${sentence}`);
     }
-    const type = response.headers.get('content-type') ?? '';
-    if (!type.startsWith(LOGS_CONTENT_TYPE) || !response.body) {
-      await response.body?.cancel();
+    const type = response.headers['content-type'] ?? '';
+    if (!type.startsWith(LOGS_CONTENT_TYPE)) {
+      response.destroy();
       throw new SkyletError(`${endpoint} does not answer as a Skylet does (content-type "${type}" instead of ${LOGS_CONTENT_TYPE})`);
     }
     try {
-      for await (const value of parseNdjson(chunksOf(response.body))) {
+      for await (const value of parseNdjson(response as AsyncIterable<Uint8Array>)) {
         const line = asReplicaLogLine(value);
         if (!line) throw new SkyletError(`${endpoint} sent something that is not a log line`);
         yield line;

@@ -48,7 +48,7 @@ export interface App {
 }
 
 export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens, skyletToken }: AppOptions): App {
-  const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs, skyletToken };
+  const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs, skyletToken, skyletAllowLinkLocal: config.skyletAllowLinkLocal };
   const yoga = createYoga<object, ResolverContext>({
     schema: buildSchema(),
     context,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LogOptions, WorkloadRef } from '../../../src/cluster-managers/types.js';
 import { createSkyletEndpoint, type LogSource, type SkyletEndpoint } from '../../../src/controllers/skylet-endpoint.js';
 import type { ReplicaLogLine } from '../../../src/domain/skylet-api.js';
+import { skyletAuthorization } from '../../../src/domain/skylet-token.js';
 import { readSkyletLogs, SkyletError } from '../../../src/resolvers/skylet-logs.js';
 
 const HELLO = { kind: 'Job', namespace: 'default', name: 'hello' } as const;
@@ -191,6 +192,18 @@ describe('reading a Skylet (the API server side)', () => {
     expect((error as Error).message).toMatch(new RegExp(`^the log stream from its Skylet at ${endpoint.urlFor('flaky')} broke off \\(`));
   });
 
+  it('refuses link-local and metadata addresses unless allowed', async () => {
+    for (const url of ['http://169.254.169.254/clusters/x', 'http://[fe80::1]:7070/clusters/x', 'http://[::ffff:169.254.169.254]/clusters/x']) {
+      const host = new URL(url).hostname;
+      expect((await failure(url, { follow: false })).message).toBe(
+        `cannot reach its Skylet at ${url}: ${host} is a link-local or cloud metadata address, refused (skym server --skylet-allow-link-local allows it)`,
+      );
+    }
+    // Allowed, the read goes out (and here finds nothing listening within the deadline).
+    const allowed = await failure('http://169.254.169.254/clusters/x', { follow: false, allowLinkLocal: true, connectTimeoutMs: 50 });
+    expect(allowed.message).not.toMatch(/link-local/);
+  });
+
   it('fails a read that passes its deadline', async () => {
     const error = await failure(endpoint.urlFor('live'), { follow: true, deadlineMs: 200 });
     expect(error.message).toBe(`its Skylet at ${endpoint.urlFor('live')} did not send all of the logs within 0.2 s`);
@@ -222,6 +235,18 @@ describe('the Skylet endpoint with a Skylet token', () => {
       { replica: 0, line: 'a2' },
       { replica: 1, line: 'b1' },
     ]);
+  });
+
+  it('refuses the token itself, and a credential collected for another endpoint', async () => {
+    // What a listener published as some cluster's endpoint collects from the API server.
+    const collected = skyletAuthorization(TOKEN, 'http://127.0.0.1:9/clusters/ready');
+    for (const authorization of [`Bearer ${TOKEN}`, collected, skyletAuthorization(TOKEN, guarded.urlFor('live'))]) {
+      const response = await fetch(`${guarded.urlFor('ready')}/logs/jobs/default/hello`, { headers: { authorization } });
+      expect(response.status).toBe(401);
+    }
+    const own = await fetch(`${guarded.urlFor('ready')}/logs/jobs/default/hello`, { headers: { authorization: skyletAuthorization(TOKEN, guarded.urlFor('ready')) } });
+    expect(own.status).toBe(200);
+    await own.body?.cancel();
   });
 
   it('tells the API server’s client why when it has no token', async () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { carriesSkyletToken, newSkyletToken, readSkyletTokenFile, skyletAuthorization } from '../../../src/domain/skylet-token.js';
+import { carriesSkyletCredential, endpointCredential, newSkyletToken, readSkyletTokenFile, skyletAuthorization } from '../../../src/domain/skylet-token.js';
 
 describe('Skylet token', () => {
   let dir: string;
@@ -25,14 +25,28 @@ describe('Skylet token', () => {
     }
   });
 
-  it('matches only the header that carries exactly the token', () => {
+  it('matches only the header that carries exactly the credential of the endpoint', () => {
     const token = newSkyletToken();
+    const endpoint = 'http://127.0.0.1:7070/clusters/local';
+    const credential = endpointCredential(token, endpoint);
     expect(token.length).toBeGreaterThanOrEqual(40);
     expect(newSkyletToken()).not.toBe(token);
-    expect(carriesSkyletToken(skyletAuthorization(token), token)).toBe(true);
-    expect(carriesSkyletToken(`bearer ${token}`, token)).toBe(true);
-    for (const header of [undefined, '', token, `Bearer ${token}x`, `Bearer ${token.slice(1)}`, `Basic ${token}`, `Bearer ${token} extra`]) {
-      expect(carriesSkyletToken(header, token)).toBe(false);
+    expect(carriesSkyletCredential(skyletAuthorization(token, endpoint), token, endpoint)).toBe(true);
+    expect(carriesSkyletCredential(`bearer ${credential}`, token, endpoint)).toBe(true);
+    // The token itself is never a credential: it does not travel.
+    for (const header of [undefined, '', credential, `Bearer ${token}`, `Bearer ${credential}x`, `Bearer ${credential.slice(1)}`, `Basic ${credential}`, `Bearer ${credential} extra`]) {
+      expect(carriesSkyletCredential(header, token, endpoint)).toBe(false);
     }
+  });
+
+  it('gives every endpoint its own credential, so one collected elsewhere is worthless', () => {
+    const token = newSkyletToken();
+    const real = 'http://127.0.0.1:7070/clusters/local';
+    for (const other of ['http://attacker.example:7070/clusters/local', 'http://127.0.0.1:7071/clusters/local', 'http://127.0.0.1:7070/clusters/other', 'https://127.0.0.1:7070/clusters/local']) {
+      expect(carriesSkyletCredential(skyletAuthorization(token, other), token, real)).toBe(false);
+    }
+    expect(carriesSkyletCredential(skyletAuthorization(newSkyletToken(), real), token, real)).toBe(false);
+    // One spelling per endpoint: a trailing slash signs the same bytes.
+    expect(endpointCredential(token, `${real}/`)).toBe(endpointCredential(token, real));
   });
 });
