@@ -70,6 +70,22 @@ export class GoneError extends DomainError {
   }
 }
 
+/**
+ * A watch asked to resume from a resourceVersion the store has not reached, even after waiting:
+ * it comes from another store, or from one since replaced (a wiped data directory). GONE, as
+ * for a version too old, since the remedy is the same: list again and watch from the list's
+ * resourceVersion (kube-apiserver answers "Too large resource version", and its clients relist).
+ */
+export class ResourceVersionTooLargeError extends DomainError {
+  constructor(resourceVersion: string, current: string, waitedMs: number) {
+    super(
+      'GONE',
+      `resourceVersion ${resourceVersion} is newer than the store's (${current}, after waiting ${waitedMs / 1000} s): it comes from another store or one since replaced; list again and watch from the list's resourceVersion.`,
+      { resourceVersion, currentResourceVersion: current, reason: 'TooLarge' },
+    );
+  }
+}
+
 export class ForbiddenError extends DomainError {
   constructor(message: string) {
     super('FORBIDDEN', message);

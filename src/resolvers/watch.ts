@@ -6,7 +6,9 @@
  *   list's resourceVersion that closes the snapshot, then live changes from exactly that version.
  *   Nothing falls between list and watch, nothing is sent twice.
  * - With resourceVersion: every later change, in order, once (the Store replays its history).
- *   Too old → the Store's GoneError, thrown from the first next().
+ *   Too old → the Store's GoneError, thrown from the first next(). Newer than the store → a wait
+ *   of up to 3 s for the store to get there (another API server of the same etcd may have
+ *   answered first), then GONE too (ResourceVersionTooLargeError), as kube-apiserver does.
  *
  * BOOKMARKs: every bookmarkIntervalMs, if the store has moved past what this watcher was last
  * told, it gets `{type: BOOKMARK, resourceVersion}` so that it can resume later from a version
@@ -16,6 +18,8 @@
  * a whole interval to be published, and an event already waiting is always delivered before a
  * bookmark. The ticks and the reads are shared by all watches of the store (bookmark-clock.ts).
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ResourceVersionTooLargeError } from '../domain/errors.js';
 import { KIND_INFO, type Kind } from '../domain/kinds.js';
 import { parseLabelSelector } from '../domain/selector.js';
 import type { SkyObject, WatchEvent } from '../domain/types.js';
@@ -29,6 +33,22 @@ export interface WatchArgs {
   namespace?: Maybe<string>;
   resourceVersion?: Maybe<string>;
   labelSelector?: Maybe<string>;
+}
+
+/** How long a watch from a version the store has not reached waits for it (kube-apiserver: 3 s). */
+export const FUTURE_VERSION_WAIT_MS = 3_000;
+const FUTURE_VERSION_POLL_MS = 100;
+
+/** Resolves once the store has reached `version`; throws after FUTURE_VERSION_WAIT_MS. */
+async function reached(ctx: ResolverContext, version: string, signal: AbortSignal): Promise<void> {
+  const wanted = BigInt(version);
+  const deadline = Date.now() + FUTURE_VERSION_WAIT_MS;
+  for (;;) {
+    const current = await ctx.store.currentResourceVersion();
+    if (BigInt(current) >= wanted || signal.aborted) return;
+    if (Date.now() >= deadline) throw new ResourceVersionTooLargeError(version, current, FUTURE_VERSION_WAIT_MS);
+    await sleep(FUTURE_VERSION_POLL_MS, undefined, { signal }).catch(() => undefined);
+  }
 }
 
 const TICK = Symbol('tick');
@@ -52,6 +72,8 @@ export async function* watchObjects<T extends SkyObject>(
     }
     since = list.resourceVersion;
     yield { type: 'BOOKMARK', resourceVersion: since };
+  } else {
+    await reached(ctx, since, signal);
   }
   if (signal.aborted) return;
 

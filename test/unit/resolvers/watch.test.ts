@@ -8,6 +8,7 @@ import type { ResolverContext } from '../../../src/resolvers/context.js';
 import { clusterResolvers } from '../../../src/resolvers/cluster.js';
 import { ensureDefaultNamespace } from '../../../src/resolvers/namespace.js';
 import { jobResolvers } from '../../../src/resolvers/workload.js';
+import { FUTURE_VERSION_WAIT_MS } from '../../../src/resolvers/watch.js';
 import { abortable } from '../../../src/schema/watch.js';
 import { MemoryStore } from '../../../src/storage/memory-store.js';
 import type { Store, WatchOptions } from '../../../src/storage/store.js';
@@ -91,5 +92,32 @@ describe('watchObjects', () => {
     for (const name of ['a', 'b', 'c', 'd']) await jobResolvers.create(ctx, job(name));
     const events = abortable((signal) => jobResolvers.watch(ctx, { resourceVersion: '1' }, signal));
     await expect(events.next()).rejects.toMatchObject({ code: 'GONE' });
+  });
+
+  it('fails with GONE from a version the store has not reached, after waiting for it', async () => {
+    const ctx = await setup();
+    const current = await ctx.store.currentResourceVersion();
+    const future = String(BigInt(current) + 1000n);
+    const events = abortable((signal) => jobResolvers.watch(ctx, { resourceVersion: future }, signal));
+    const started = Date.now();
+    await expect(events.next()).rejects.toMatchObject({
+      code: 'GONE',
+      details: { resourceVersion: future, currentResourceVersion: current, reason: 'TooLarge' },
+      message: expect.stringContaining(`resourceVersion ${future} is newer than the store's (${current}, after waiting 3 s)`),
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(FUTURE_VERSION_WAIT_MS - 50);
+    expect(ctx.store.open).toBe(0);
+  });
+
+  it('watches from a version the store reaches while it waits', async () => {
+    const ctx = await setup();
+    const next = String(BigInt(await ctx.store.currentResourceVersion()) + 1n);
+    const events = abortable((signal) => jobResolvers.watch(ctx, { resourceVersion: next }, signal));
+    const first = events.next();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await jobResolvers.create(ctx, job('a')); // takes version `next`, which the watch does not send
+    const b = await jobResolvers.create(ctx, job('b'));
+    expect(((await first).value as WatchEvent).resourceVersion).toBe(b.metadata.resourceVersion);
+    await events.return!();
   });
 });
