@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { DEFAULT_API_URL } from '../src/client/index.js';
+import { ApiAddressError, graphqlEndpoint } from '../src/client/endpoint.js';
 import { DEFAULT_NAMESPACE } from '../src/domain/kinds.js';
 import { toYamlDocument } from './format.js';
 
@@ -24,10 +25,14 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const SettingsSchema = z
   .object({
-    api: z
-      .string()
-      .url('must be a URL such as http://127.0.0.1:50051/graphql')
-      .refine((url) => /^https?:\/\//.test(url), 'must be an http:// or https:// URL'),
+    api: z.string().superRefine((address, ctx) => {
+      try {
+        graphqlEndpoint(address);
+      } catch (error) {
+        if (!(error instanceof ApiAddressError)) throw error;
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
+      }
+    }),
     namespace: z.string().max(63).regex(DNS1123_LABEL, 'must be a namespace name (lower-case letters, digits and -)'),
     token: z.string().min(1, 'must not be empty').regex(/^\S+$/, 'must not contain whitespace'),
   })
@@ -40,7 +45,7 @@ export type SettingKey = keyof Settings;
 export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
 
 export const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
-  api: 'URL of the Sky Manager API (GraphQL endpoint)',
+  api: 'URL of the Sky Manager API (its base URL, or its GraphQL endpoint .../graphql)',
   namespace: 'namespace of commands run without -n',
   token: 'bearer token for an API server that requires one (--token-auth-file)',
 };

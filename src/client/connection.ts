@@ -9,12 +9,16 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Channel } from './channel.js';
+import { graphqlEndpoint } from './endpoint.js';
 import { ApiError, ConnectionError, errorFromGraphQL, networkReason } from './errors.js';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:50051/graphql';
 
 export interface SkyClientOptions {
-  /** The GraphQL endpoint; default `$SKYM_API`, else http://127.0.0.1:50051/graphql. */
+  /**
+   * The API server: its GraphQL endpoint, or its base URL (`http://host:50051`, /graphql is
+   * added); default `$SKYM_API`, else http://127.0.0.1:50051/graphql.
+   */
   url?: string;
   /** Sent with every HTTP request and with the WebSocket upgrade request. */
   headers?: Record<string, string>;
@@ -54,7 +58,7 @@ export class SkyClient {
   private readonly closing = new AbortController();
 
   constructor(options: SkyClientOptions = {}) {
-    this.url = options.url ?? process.env.SKYM_API ?? DEFAULT_API_URL;
+    this.url = graphqlEndpoint(options.url ?? process.env.SKYM_API ?? DEFAULT_API_URL);
     this.wsUrl = this.url.replace(/^http/, 'ws');
     const token = options.token ?? process.env.SKYM_TOKEN;
     const explicit = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
@@ -236,7 +240,10 @@ export class SkyClient {
     if (error instanceof ClientError) {
       const errors = error.response.errors;
       if (errors?.length) return errorFromGraphQL(errors);
-      return new ApiError(`The API server at ${this.url} answered HTTP ${error.response.status} without a GraphQL result.`);
+      return new ApiError(
+        `${this.url} answered HTTP ${error.response.status} without a GraphQL result: is it a Sky Manager API server's GraphQL endpoint? ` +
+          '(It is at /graphql, e.g. http://127.0.0.1:50051/graphql; a base URL such as http://127.0.0.1:50051 works too.)',
+      );
     }
     // fetch reports every network failure (refused, DNS, reset) as a TypeError with the cause.
     if (error instanceof TypeError && error.cause !== undefined) return this.connectionError(error);

@@ -75,15 +75,31 @@ describe('config', () => {
     expect(await runSkym(['get', 'job', 'in-c', '-n', 'default'], { api: server.url, env })).toMatchObject({ code: 1, stderr: 'Error: job "in-c" not found in namespace "default"\n' });
   });
 
+  it('takes the server base URL, as the demo and kubectl --server users write it, from the flag, SKYM_API and the file', async () => {
+    const base = new URL(server.url).origin; // http://127.0.0.1:PORT
+    const config = freshConfigPath();
+    expect(await runSkym(['get', 'namespaces'], { api: base, env: { SKYM_CONFIG: config } })).toMatchObject({ code: 0 });
+    expect(await runSkym(['get', 'namespaces'], { env: { SKYM_CONFIG: config, SKYM_API: base.replace('http://', '') } })).toMatchObject({ code: 0 });
+    expect(await runSkym(['config', 'set', 'api', `${base}/`], { env: { SKYM_CONFIG: config } })).toMatchObject({ code: 0 });
+    expect(await runSkym(['get', 'namespaces'], { env: { SKYM_CONFIG: config } })).toMatchObject({ code: 0 });
+  });
+
+  it('says what it tried when an address answers without GraphQL', async () => {
+    const wrong = `${new URL(server.url).origin}/nothing-here`;
+    const result = await runSkym(['get', 'namespaces'], { api: wrong, env: { SKYM_CONFIG: freshConfigPath() } });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${wrong} answered HTTP 404 without a GraphQL result: is it a Sky Manager API server's GraphQL endpoint?`);
+  });
+
   it('refuses unknown settings and bad values, naming them, and writes nothing', async () => {
     const config = freshConfigPath();
     const env = { SKYM_CONFIG: config };
     expect(await runSkym(['config', 'set', 'apl', 'x'], { env })).toMatchObject({ code: 1, stderr: `Error: ${config}: unknown setting "apl"; settings are api, namespace, token\n` });
-    expect(await runSkym(['config', 'set', 'api', 'localhost:50051'], { env })).toMatchObject({ code: 1 });
+    expect(await runSkym(['config', 'set', 'api', 'http://'], { env })).toMatchObject({ code: 1 });
     await expect(readFile(config, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await runSkym(['get', 'jobs'], { env: { ...env, SKYM_API: 'ftp://x' } })).toMatchObject({
       code: 1,
-      stderr: 'Error: SKYM_API: api: must be an http:// or https:// URL\n',
+      stderr: 'Error: SKYM_API: api: "ftp://x" must be an http:// or https:// URL, not ftp:\n',
     });
   });
 });

@@ -40,8 +40,8 @@ describe('resolveSettings: flag > environment > file > default', () => {
   });
 
   it('refuses a bad flag or variable, naming it', () => {
-    expect(() => resolveSettings({ api: 'localhost:50051' }, {}, {})).toThrow(/^--api: api: /);
-    expect(() => resolveSettings({}, { SKYM_API: 'ftp://x/graphql' }, {})).toThrow('SKYM_API: api: must be an http:// or https:// URL');
+    expect(() => resolveSettings({ api: 'http://' }, {}, {})).toThrow(/^--api: api: "http:\/\/" is not a URL such as http:\/\/127\.0\.0\.1:50051/);
+    expect(() => resolveSettings({}, { SKYM_API: 'ftp://x/graphql' }, {})).toThrow('SKYM_API: api: "ftp://x/graphql" must be an http:// or https:// URL, not ftp:');
     expect(() => resolveSettings({}, { SKYM_NAMESPACE: 'Team_A' }, {})).toThrow(/^SKYM_NAMESPACE: namespace: must be a namespace name/);
     expect(() => resolveSettings({}, { SKYM_TOKEN: 'a b' }, {})).toThrow('SKYM_TOKEN: token: must not contain whitespace');
   });
