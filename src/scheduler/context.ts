@@ -1,7 +1,7 @@
 /**
- * What filters and scorers look at while one workload is placed: the workload, its parsed
- * selectors, the FilterPolicies that govern it, and the plan so far. Selectors are parsed once
- * per placement, not once per cluster, because a placement visits every cluster for every replica.
+ * What filters, scorers and dividers look at while one workload is placed: the workload, its
+ * parsed selectors, the FilterPolicies that govern it, and the plan so far. Selectors are parsed
+ * once per placement, not once per cluster, because a placement visits every cluster.
  */
 import { parseLabelSelector, selectorFromMap, type LabelSelector } from '../domain/selector.js';
 import type { Cluster, ClusterPlacement, FilterPolicy, Resources, Workload } from '../domain/types.js';
@@ -20,8 +20,9 @@ export interface Preference {
 }
 
 /**
- * The replicas chosen so far, one cluster at a time (Nomad's plan). Filters and scorers read it so
- * that each selection sees the ones before it.
+ * The replicas chosen so far (Nomad's plan). Replicas are added in batches, a count per cluster,
+ * so a plan costs the same for 4 replicas as for 100,000; plan filters read it so that each
+ * selection sees the ones before it.
  */
 export class Plan {
   // Keyed by the object, not its name: this is looked up for every cluster at every selection.
@@ -35,14 +36,19 @@ export class Plan {
     return this.counts.get(cluster) ?? 0;
   }
 
-  /** Replicas still to place, counting the one being placed now. */
+  /** Replicas still to place. */
   get remaining(): number {
     return this.replicas - this.placedTotal;
   }
 
-  add(cluster: Cluster): void {
-    this.counts.set(cluster, this.placedOn(cluster) + 1);
-    this.placedTotal++;
+  /** Gives the cluster `count` more replicas (never more than remain to place). */
+  add(cluster: Cluster, count = 1): void {
+    if (!Number.isInteger(count) || count < 0 || count > this.remaining) {
+      throw new RangeError(`cannot add ${count} replicas to a plan with ${this.remaining} left`);
+    }
+    if (count === 0) return;
+    this.counts.set(cluster, this.placedOn(cluster) + count);
+    this.placedTotal += count;
   }
 
   /** Sorted by cluster name so that equal plans print and compare equally. */

@@ -82,13 +82,13 @@ export function explainNoRoom(cluster: Cluster, request: Resources): string {
   return `no single node has ${wanted} free at once`;
 }
 
-/** `free` minus one replica of `request`, never below zero. */
-export function subtractReplica(free: Resources, request: Resources): Resources {
+/** `free` minus `count` replicas of `request`, never below zero. */
+export function subtractReplicas(free: Resources, request: Resources, count = 1): Resources {
   return {
     ...free,
-    cpu: Math.max(0, free.cpu - request.cpu),
-    memory: Math.max(0, free.memory - request.memory),
-    gpu: Math.max(0, free.gpu - request.gpu),
+    cpu: Math.max(0, free.cpu - count * request.cpu),
+    memory: Math.max(0, free.memory - count * request.memory),
+    gpu: Math.max(0, free.gpu - count * request.gpu),
   };
 }
 

@@ -1,18 +1,23 @@
 /**
- * Divides a workload's replicas across clusters, one selection at a time (Nomad's
- * computePlacements): every selection runs the plan filters and scorers over the clusters that
- * passed the cluster filters, takes the best score, and adds one replica to the plan, so the next
- * selection sees it. Equal scores go to the cluster whose name sorts first, so the same clusters
- * always give the same plan, in whatever order they come.
+ * Divides a workload's replicas across clusters. The cluster filters keep the clusters that may
+ * run it at all; the scorers rank those, and equal scores form a rank. Rank by rank, best first,
+ * the plan filters say how many more replicas each cluster can take (its headroom) and the
+ * strategy's divider splits what is still to place among that rank's clusters in one batch
+ * (SPREAD in proportion to room, PACK onto the fewest clusters); what a rank cannot take goes to
+ * the next. Each rank is one selection against the accumulating plan (Nomad's computePlacements),
+ * but a selection places a batch, not one replica: the cost grows with the clusters, never with
+ * the replicas. Clusters are taken in name order, so the same clusters always give the same
+ * plan, in whatever order they come.
  *
  * A Job is gang-placed: all replicas or none, because its replicas usually work together. A
  * Deployment places what fits; the controller asks again for the rest when capacity changes.
  */
 import type { Cluster, ClusterPlacement, FilterPolicy, Workload } from '../domain/types.js';
 import { createContext, type SchedulingContext } from './context.js';
-import type { FeasibilityChecker } from './filters/feasibility.js';
-import { normalizedScore } from './scorers/scorer.js';
-import { genericStack, type Stack } from './stack.js';
+import type { OpenCluster } from './dividers/divider.js';
+import type { FeasibilityChecker, PlanFilter } from './filters/feasibility.js';
+import { normalizedScore, type Scorer } from './scorers/scorer.js';
+import { genericStack } from './stack.js';
 
 export interface PlacementInput {
   workload: Workload;
@@ -47,25 +52,27 @@ function rejection(
   return undefined;
 }
 
-/** The best cluster for the next replica, or the reason each candidate refused it. */
-function selectOne(stack: Stack, candidates: readonly Cluster[], ctx: SchedulingContext) {
-  let best: Cluster | undefined;
-  let bestScore = -Infinity;
-  const refusals: Record<string, string> = {};
-  for (const cluster of candidates) {
-    const reason = rejection(stack.planFilters, cluster, ctx);
-    if (reason !== undefined) {
-      refusals[cluster.metadata.name] = reason;
-      continue;
-    }
-    const score = normalizedScore(stack.scorers, cluster, ctx);
-    const wins = !best || score > bestScore || (score === bestScore && cluster.metadata.name < best.metadata.name);
-    if (wins) {
-      best = cluster;
-      bestScore = score;
-    }
+/** How many more replicas every plan filter lets the cluster take. */
+function headroom(filters: readonly PlanFilter[], cluster: Cluster, ctx: SchedulingContext): number {
+  let least = Infinity;
+  for (const filter of filters) least = Math.min(least, filter.headroom(cluster, ctx));
+  return least;
+}
+
+const byName = (a: Cluster, b: Cluster) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
+
+/** The clusters grouped by equal score, best first, each group in name order. */
+function ranks(scorers: readonly Scorer[], clusters: readonly Cluster[], ctx: SchedulingContext): Cluster[][] {
+  const scored = clusters.map((cluster) => ({ cluster, score: normalizedScore(scorers, cluster, ctx) }));
+  scored.sort((a, b) => b.score - a.score || byName(a.cluster, b.cluster));
+  const groups: Cluster[][] = [];
+  let previous: number | undefined;
+  for (const { cluster, score } of scored) {
+    if (score !== previous) groups.push([]);
+    groups[groups.length - 1].push(cluster);
+    previous = score;
   }
-  return { best, refusals };
+  return groups;
 }
 
 export function place(input: PlacementInput): PlacementResult {
@@ -81,16 +88,26 @@ export function place(input: PlacementInput): PlacementResult {
     return reason === undefined;
   });
 
-  while (ctx.plan.remaining > 0) {
-    const { best, refusals } = selectOne(stack, candidates, ctx);
-    if (!best) {
-      Object.assign(reasons, refusals);
-      break;
+  for (const rank of ranks(stack.scorers, candidates, ctx)) {
+    if (ctx.plan.remaining === 0) break;
+    const open: OpenCluster[] = [];
+    for (const cluster of rank) {
+      const room = headroom(stack.planFilters, cluster, ctx);
+      if (room > 0) open.push({ cluster, headroom: room });
     }
-    ctx.plan.add(best);
+    if (open.length === 0) continue;
+    const shares = stack.divider.divide(ctx.plan.remaining, open, ctx);
+    open.forEach(({ cluster }, i) => ctx.plan.add(cluster, shares[i]));
   }
 
   const unplaced = ctx.plan.remaining;
+  if (unplaced > 0) {
+    // Every rank took all it could: each candidate is now full, or never had room.
+    for (const cluster of candidates) {
+      const reason = rejection(stack.planFilters, cluster, ctx);
+      if (reason !== undefined) reasons[cluster.metadata.name] = reason;
+    }
+  }
   if (unplaced > 0 && workload.kind === 'Job') return { placements: [], unplaced: replicas, reasons };
   return { placements: ctx.plan.placements(), unplaced, reasons };
 }

@@ -4,8 +4,8 @@
  * capacity and over-commit the cluster. The scheduler controller holds each placement here until
  * the cluster reports the replicas, and places every workload against `apply(clusters)`.
  */
-import type { Cluster, ClusterPlacement, NodeStatus, Resources } from '../domain/types.js';
-import { nodeCanHost, replicasFitting, subtractReplica } from './node-fit.js';
+import type { Cluster, ClusterPlacement, Resources } from '../domain/types.js';
+import { nodeCanHost, replicasFitting, subtractReplicas } from './node-fit.js';
 
 /** Replicas of one size placed on one cluster and not yet counted in its reported capacity. */
 export interface InFlightReplicas {
@@ -16,32 +16,56 @@ export interface InFlightReplicas {
 
 type Held = Omit<InFlightReplicas, 'cluster'>;
 
-function roomiest(nodes: NodeStatus[], request: Resources): NodeStatus | undefined {
-  let best: NodeStatus | undefined;
-  let bestRoom = 0;
-  for (const node of nodes) {
-    if (!nodeCanHost(node, request)) continue;
-    const room = replicasFitting(node.allocatable, request);
-    if (room > bestRoom) [best, bestRoom] = [node, room];
+/**
+ * How many of `count` replicas each node gets when every replica goes to the node with the most
+ * room for it (ties to the earlier node), computed at once rather than replica by replica. That
+ * rule levels the nodes: every node ends at some level L or below where it started, and the few
+ * replicas left over at L go one each to the first nodes at L. Rooms of nodes that cannot host
+ * the request are 0.
+ */
+export function roomiestFirst(rooms: readonly number[], count: number): number[] {
+  const total = rooms.reduce((sum, r) => sum + r, 0);
+  if (count >= total) return [...rooms];
+  const above = (level: number) => rooms.reduce((sum, r) => sum + Math.max(0, r - level), 0);
+  // The lowest level whose surplus does not exceed `count`; above(max room) = 0 <= count.
+  let low = 0;
+  let high = rooms.reduce((most, r) => Math.max(most, r), 0);
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (above(mid) <= count) high = mid;
+    else low = mid + 1;
   }
-  return best;
+  const taken = rooms.map((r) => Math.max(0, r - low));
+  let left = count - above(low);
+  for (let i = 0; i < rooms.length && left > 0; i++) {
+    if (rooms[i] >= low && low > 0) {
+      taken[i]++;
+      left--;
+    }
+  }
+  return taken;
 }
 
 /**
  * A copy of the cluster with the held replicas charged to its nodes and totals. Each replica goes
  * to the node with the most room for it, where a least-allocated scheduler (Kubernetes' default)
  * would put it. Replicas that fit on no node are not charged: the cluster cannot start them either.
+ * A replica that asks for nothing changes no figure.
  */
 function charge(cluster: Cluster, held: Iterable<Held>): Cluster {
   const nodes = cluster.status.nodes.map((n) => ({ ...n, allocatable: { ...n.allocatable } }));
   let allocatable = cluster.status.allocatable;
   for (const { resources, replicas } of held) {
-    for (let i = 0; i < replicas; i++) {
-      const node = roomiest(nodes, resources);
-      if (!node) break;
-      node.allocatable = subtractReplica(node.allocatable, resources);
-      allocatable = subtractReplica(allocatable, resources);
-    }
+    const rooms = nodes.map((n) => (nodeCanHost(n, resources) ? replicasFitting(n.allocatable, resources) : 0));
+    if (rooms.some((r) => r === Infinity)) continue;
+    const taken = roomiestFirst(rooms, replicas);
+    let charged = 0;
+    nodes.forEach((node, i) => {
+      if (taken[i] === 0) return;
+      node.allocatable = subtractReplicas(node.allocatable, resources, taken[i]);
+      charged += taken[i];
+    });
+    allocatable = subtractReplicas(allocatable, resources, charged);
   }
   return { ...cluster, status: { ...cluster.status, nodes, allocatable } };
 }

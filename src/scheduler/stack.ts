@@ -1,26 +1,30 @@
 /**
  * The chain every placement runs through, built in one place (Nomad's NewGenericStack). A new rule
- * is one checker or scorer object and one line here.
+ * is one checker, scorer or divider object and one line here.
  */
 import type { PlacementStrategy } from '../domain/types.js';
+import { fewestClusters } from './dividers/fewest-clusters.js';
+import type { Divider } from './dividers/divider.js';
+import { spreadByRoom } from './dividers/spread-by-room.js';
 import { clusterReady } from './filters/cluster-ready.js';
 import { clusterSelector } from './filters/cluster-selector.js';
-import type { FeasibilityChecker } from './filters/feasibility.js';
+import type { FeasibilityChecker, PlanFilter } from './filters/feasibility.js';
 import { filterPolicies } from './filters/filter-policies.js';
 import { managerSupportsKind } from './filters/manager-supports-kind.js';
 import { notRecentlyEvicted } from './filters/not-recently-evicted.js';
 import { replicaFits } from './filters/replica-fits.js';
-import { capacityShare } from './scorers/capacity-share.js';
-import { fewestClusters } from './scorers/fewest-clusters.js';
 import { preferences } from './scorers/preferences.js';
 import type { Scorer } from './scorers/scorer.js';
 
 export interface Stack {
   /** Checks whose answer does not change while replicas are added: run once per cluster and placement. */
   clusterFilters: readonly FeasibilityChecker[];
-  /** Checks that look at the plan: run for every replica. */
-  planFilters: readonly FeasibilityChecker[];
+  /** Checks that look at the plan, and bound how many replicas each cluster takes. */
+  planFilters: readonly PlanFilter[];
+  /** Rank the feasible clusters; the best-ranked are served first. */
   scorers: readonly Scorer[];
+  /** Splits replicas among equally ranked clusters. */
+  divider: Divider;
 }
 
 export function genericStack(strategy: PlacementStrategy): Stack {
@@ -39,10 +43,8 @@ export function genericStack(strategy: PlacementStrategy): Stack {
       // Per-node fit after the replicas this plan already put on the cluster.
       replicaFits,
     ],
-    scorers: [
-      // Exactly one capacity scorer, chosen by the strategy.
-      strategy === 'PACK' ? fewestClusters : capacityShare,
-      preferences,
-    ],
+    scorers: [preferences],
+    // Exactly one divider, chosen by the strategy.
+    divider: strategy === 'PACK' ? fewestClusters : spreadByRoom,
   };
 }

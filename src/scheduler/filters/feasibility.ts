@@ -19,3 +19,13 @@ export interface FeasibilityChecker {
   readonly name: string;
   feasible(cluster: Cluster, ctx: SchedulingContext): Feasibility;
 }
+
+/**
+ * A check whose answer depends on the plan (Nomad's plan-aware feasibility). Besides yes or no for
+ * the next replica it says how many more replicas it lets the cluster take, so that placement can
+ * add them in one batch instead of asking again for every replica.
+ */
+export interface PlanFilter extends FeasibilityChecker {
+  /** Replicas the cluster may still take after the plan's; Infinity when this check sets no bound. */
+  headroom(cluster: Cluster, ctx: SchedulingContext): number;
+}

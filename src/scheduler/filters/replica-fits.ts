@@ -4,13 +4,16 @@
  * 4-cpu replica.
  */
 import { explainNoRoom } from '../node-fit.js';
-import { FEASIBLE, infeasible, type FeasibilityChecker } from './feasibility.js';
+import { FEASIBLE, infeasible, type PlanFilter } from './feasibility.js';
 
-export const replicaFits: FeasibilityChecker = {
+export const replicaFits: PlanFilter = {
   name: 'replica-fits',
+  headroom(cluster, ctx) {
+    return Math.max(0, ctx.room(cluster) - ctx.plan.placedOn(cluster));
+  },
   feasible(cluster, ctx) {
+    if (this.headroom(cluster, ctx) > 0) return FEASIBLE;
     const placed = ctx.plan.placedOn(cluster);
-    if (ctx.room(cluster) > placed) return FEASIBLE;
     if (placed > 0) return infeasible(`full after ${placed} replica${placed === 1 ? '' : 's'}`);
     return infeasible(explainNoRoom(cluster, ctx.request));
   },

@@ -1,8 +1,10 @@
 /**
- * A scorer rates one feasible cluster for the next replica (Nomad's RankIterator), from 0 (worst)
- * to 1 (best); preferences may go down to -1 (a negative weight is an aversion). A scorer with
+ * A scorer rates one feasible cluster for the workload (Nomad's RankIterator), from 0 (worst) to 1
+ * (best); preferences may go down to -1 (a negative weight is an aversion). Placement serves the
+ * best-rated clusters first and moves to the next rating only for what they cannot take, so a
+ * score is about the cluster, not about one replica: it does not read the plan. A scorer with
  * nothing to say about this workload returns undefined and is left out of the average, so that a
- * workload without preferences is ranked on capacity alone (Nomad's ScoreNormalizationIterator).
+ * workload without preferences ranks every cluster alike (Nomad's ScoreNormalizationIterator).
  */
 import type { Cluster } from '../../domain/types.js';
 import type { SchedulingContext } from '../context.js';

@@ -1,0 +1,22 @@
+/**
+ * A divider splits a batch of replicas among equally ranked clusters, each with the headroom the
+ * plan filters leave it (how many more replicas it can take). It decides the whole batch at once,
+ * so placing 100,000 replicas costs what placing 4 does: a few steps per cluster.
+ */
+import type { Cluster } from '../../domain/types.js';
+import type { SchedulingContext } from '../context.js';
+
+export interface OpenCluster {
+  cluster: Cluster;
+  /** Replicas it can still take: a positive whole number, or Infinity when nothing bounds it. */
+  headroom: number;
+}
+
+export interface Divider {
+  readonly name: string;
+  /**
+   * Replicas for each of `open` (same order; sorted by cluster name), each at most its headroom,
+   * adding up to `replicas` or to all the headroom there is, whichever is less.
+   */
+  divide(replicas: number, open: readonly OpenCluster[], ctx: SchedulingContext): number[];
+}
