@@ -14,8 +14,9 @@ import { resolveKind } from './kinds.js';
 export interface ManifestMetadata {
   name: string;
   namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
+  /** A null value removes the label when the file is merged onto the object (see apply). */
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
   resourceVersion?: string;
   generation?: number;
 }
@@ -35,12 +36,12 @@ const METADATA = new Set(['name', 'namespace', 'labels', 'annotations', 'resourc
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function checkStringMap(value: unknown, field: string, origin: string): Record<string, string> | undefined {
+function checkStringMap(value: unknown, field: string, origin: string): Record<string, string | null> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string')) {
-    throw new UsageError(`${origin}: ${field} must be a map of strings (quote numbers and booleans: "true")`);
+  if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string' && v !== null)) {
+    throw new UsageError(`${origin}: ${field} must be a map of strings (quote numbers and booleans: "true"; null removes a key)`);
   }
-  return value as Record<string, string>;
+  return value as Record<string, string | null>;
 }
 
 function toManifest(value: unknown, origin: string): Manifest {

@@ -9,6 +9,8 @@ import { explainError, UsageError } from '../errors.js';
 import { filename, namespace } from '../flags.js';
 import { objectPhrase, viewOf } from '../kinds.js';
 import { parseManifests, type Manifest } from '../manifests.js';
+import { mergePatch } from '../merge-patch.js';
+import { describeKey } from '../../src/domain/kinds.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 
@@ -33,9 +35,11 @@ const SAID: Record<ApplyAction, (phrase: string) => string> = {
 export default class Apply extends ApiCommand {
   static override summary = 'Create or update objects from YAML or JSON files.';
 
-  static override description = `Each object is created if it does not exist, and otherwise updated to what the file says (labels, annotations and spec; status belongs to the controllers and is ignored). A file may hold several YAML documents apart by ---, a JSON object, or a List such as \`skym get jobs -o json\` prints.
+  static override description = `Each object is created if it does not exist, and otherwise updated (labels, annotations and spec; status belongs to the controllers and is ignored). A file may hold several YAML documents apart by ---, a JSON object, or a List such as \`skym get jobs -o json\` prints.
 
-An object that carries metadata.resourceVersion (as \`skym get -o yaml\` prints it) is only updated if nobody changed it since that version was read; otherwise apply stops with "was changed by someone else" rather than overwrite their change. Status updates by the controllers in the meantime do not count. Without a resourceVersion the file simply wins.
+Without metadata.resourceVersion, the file is merged onto the object (JSON merge patch, RFC 7386): the fields it names are set, null removes one, the rest stay as they are. So a file with just \`spec: {replicas: 3}\` scales a job.
+
+With metadata.resourceVersion (as \`skym get -o yaml\` prints it), the file is the whole object as it was read, edited: its labels, annotations and spec replace the object's, but only if nobody changed the spec since (metadata.generation is the same); otherwise apply stops with "was changed by someone else" rather than overwrite their change. The controllers' status writes in the meantime do not count: they never touch the spec.
 
 Objects are applied in file order, so put a namespace before the jobs in it. One that fails is reported and the rest are still applied; the command then exits 1.`;
 
@@ -92,49 +96,77 @@ function namespaceOf(manifest: Manifest, flag: string | undefined, fallback: str
   return own ?? flag ?? fallback;
 }
 
+/**
+ * Status writes move resourceVersion every few seconds for a running workload, so an update may
+ * lose the race to one; it is retried on the latest version (its spec precondition checked anew)
+ * this many times in all.
+ */
+const MAX_UPDATE_ATTEMPTS = 10;
+
 async function applyOne(connection: Connection, manifest: Manifest, namespace: string | undefined): Promise<{ action: ApplyAction; object: SkyObject }> {
   const api: ResourceAPI<Kind> = connection.api(manifest.kind, namespace);
-  const { name, labels = {}, annotations = {} } = manifest.metadata;
-  const desired = { kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec: manifest.spec ?? {} } as ApiManifest<Kind>;
+  const { name } = manifest.metadata;
 
   let current: SkyObject;
   try {
     current = await api.get(name);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
-    return { action: 'created', object: await api.create(desired) };
+    const labels = withoutNulls(manifest.metadata.labels);
+    const annotations = withoutNulls(manifest.metadata.annotations);
+    return { action: 'created', object: await api.create({ kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec: manifest.spec ?? {} } as ApiManifest<Kind>) };
   }
-  // What `get -o yaml` printed, applied back untouched, is no change even if the controllers have
-  // written status since: no write, so no conflict over a version nobody needed.
-  const sameSpec = manifest.kind === 'Namespace' || isDeepStrictEqual(desired.spec, current.spec);
-  if (sameSpec && isDeepStrictEqual(labels, current.metadata.labels) && isDeepStrictEqual(annotations, current.metadata.annotations)) {
-    return { action: 'unchanged', object: current };
+  const first = current;
+  for (let attempt = 1; ; attempt++) {
+    checkSpecPrecondition(manifest, current);
+    const desired = desiredFrom(manifest, current);
+    // What `get -o yaml` printed, applied back untouched, is no change even if the controllers
+    // have written status since: no write, so no conflict over a version nobody needed.
+    if (sameUserFields(desired, current)) return { action: 'unchanged', object: current };
+    try {
+      const updated = await api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata.resourceVersion } });
+      // The server answers a write that changes nothing with the object as it was (same version).
+      return { action: updated.metadata.resourceVersion === first.metadata.resourceVersion ? 'unchanged' : 'updated', object: updated };
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      current = await api.get(name);
+    }
   }
-  const updated = await updateFrom(api, desired, manifest.metadata, current);
-  // The server answers a write that changes nothing with the object as it was (same version).
-  return { action: updated.metadata.resourceVersion === current.metadata.resourceVersion ? 'unchanged' : 'updated', object: updated };
 }
 
 /**
- * Updates with the file's resourceVersion as the precondition when it has one, so an edit made by
- * someone else since the file was read is not overwritten. Controllers' status writes move
- * resourceVersion too, though, every few seconds for a running job. When the object has the spec
- * generation the file was read at (nobody changed the spec since) and already carries the file's
- * labels and annotations (nobody else's metadata change would be lost), the conflict came from
- * status alone, and the update is retried once on the latest version.
+ * A file read at a resourceVersion may only replace a spec nobody changed since: the object must
+ * still have the spec generation the file was read at. A file that has a resourceVersion but no
+ * generation (written by hand) cannot say, so its version must still be the object's.
  */
-async function updateFrom(api: ResourceAPI<Kind>, desired: ApiManifest<Kind>, read: Manifest['metadata'], current: SkyObject): Promise<SkyObject> {
-  const at = (resourceVersion: string) => api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion } });
-  try {
-    return await at(read.resourceVersion ?? current.metadata.resourceVersion);
-  } catch (error) {
-    if (!(error instanceof ConflictError) || read.resourceVersion === undefined || read.generation === undefined) throw error;
-    const latest = await api.get(read.name);
-    const onlyStatusMoved =
-      latest.metadata.generation === read.generation &&
-      isDeepStrictEqual(latest.metadata.labels, desired.metadata.labels) &&
-      isDeepStrictEqual(latest.metadata.annotations, desired.metadata.annotations);
-    if (!onlyStatusMoved) throw error;
-    return at(latest.metadata.resourceVersion);
-  }
+function checkSpecPrecondition(manifest: Manifest, current: SkyObject): void {
+  const { resourceVersion, generation } = manifest.metadata;
+  if (resourceVersion === undefined) return;
+  const unchanged = generation !== undefined ? current.metadata.generation === generation : current.metadata.resourceVersion === resourceVersion;
+  if (!unchanged) throw new ConflictError(describeKey({ kind: manifest.kind, namespace: current.metadata.namespace, name: current.metadata.name }), resourceVersion, current.metadata.resourceVersion);
+}
+
+/**
+ * The labels, annotations and spec to write. A file with a resourceVersion is the whole object,
+ * read and edited, so what it says replaces the object's; one without is merged onto the object.
+ */
+function desiredFrom(manifest: Manifest, current: SkyObject): ApiManifest<Kind> {
+  const { name, namespace } = current.metadata;
+  const file = manifest.metadata;
+  const whole = file.resourceVersion !== undefined;
+  const merged = (mine: Record<string, unknown> | undefined, theirs: object) => (whole ? withoutNulls(mine) : mergePatch(theirs, mine ?? {}));
+  const labels = merged(file.labels, current.metadata.labels);
+  const annotations = merged(file.annotations, current.metadata.annotations);
+  const spec = 'spec' in current ? merged(manifest.spec, current.spec as object) : {};
+  return { kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec } as ApiManifest<Kind>;
+}
+
+/** A map from the file with its null values (which remove keys when merging) left out. */
+function withoutNulls<V>(map: Record<string, V | null> | undefined): Record<string, V> {
+  return Object.fromEntries(Object.entries(map ?? {}).filter(([, value]) => value !== null)) as Record<string, V>;
+}
+
+function sameUserFields(desired: ApiManifest<Kind>, current: SkyObject): boolean {
+  const sameSpec = desired.kind === 'Namespace' || isDeepStrictEqual((desired as { spec?: unknown }).spec, (current as { spec?: unknown }).spec);
+  return sameSpec && isDeepStrictEqual(desired.metadata.labels, current.metadata.labels) && isDeepStrictEqual(desired.metadata.annotations, current.metadata.annotations);
 }

@@ -136,6 +136,44 @@ describe('round trips through get -o json|yaml', () => {
     expect((await jobs.get('busy')).spec.replicas).toBe(3);
   });
 
+  it('YAML of a running job, with a label and the spec edited, applies while status writes keep coming', async () => {
+    const ns = await freshNamespace();
+    const jobs = new JobAPI({ client, namespace: ns });
+    await jobs.create({ metadata: { name: 'running', labels: { app: 'a' } }, spec: { run: 'x' } });
+    const yaml = (await skym(['get', 'job', 'running', '-n', ns, '-o', 'yaml'])).stdout;
+    // A Skylet reporting replica states: a status write every few milliseconds, all through.
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        await jobs.updateStatus({ metadata: { name: 'running' }, status: { phase: 'RUNNING', placements: [{ cluster: `c${i % 3}`, replicas: 1 }] } });
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    try {
+      const object = parseYaml(yaml);
+      object.metadata.labels.tier = 'back';
+      object.spec.replicas = 2;
+      const result = await skym(['apply', '-f', '-'], toYaml(object));
+      expect(result).toMatchObject({ code: 0, stdout: `Updated job running in namespace ${ns}.\n`, stderr: '' });
+    } finally {
+      writing = false;
+      await writer;
+    }
+    const applied = await jobs.get('running');
+    expect([applied.metadata.labels, applied.spec.replicas, applied.spec.run]).toEqual([{ app: 'a', tier: 'back' }, 2, 'x']);
+  });
+
+  it('a file without resourceVersion is merged onto the object: named fields set, null removes, the rest stays', async () => {
+    const ns = await freshNamespace();
+    const jobs = new JobAPI({ client, namespace: ns });
+    await jobs.create({ metadata: { name: 'partial', labels: { app: 'p', old: 'yes' } }, spec: { run: 'echo keep', resources: { cpu: 1 }, envs: [{ name: 'A', value: '1' }] } });
+    const result = await skym(['apply', '-f', '-'], `kind: Job\nmetadata:\n  name: partial\n  namespace: ${ns}\n  labels: {old: null, new: "1"}\nspec:\n  replicas: 3\n  resources: {memory: 512}\n`);
+    expect(result).toMatchObject({ code: 0, stdout: `Updated job partial in namespace ${ns}.\n`, stderr: '' });
+    const job = await jobs.get('partial');
+    expect(job.metadata.labels).toEqual({ app: 'p', new: '1' });
+    expect(job.spec).toMatchObject({ run: 'echo keep', replicas: 3, resources: { cpu: 1, memory: 512 }, envs: [{ name: 'A', value: '1' }] });
+  });
+
   it('YAML whose object someone else changed since is refused, not overwritten', async () => {
     const ns = await freshNamespace();
     const jobs = new JobAPI({ client, namespace: ns });
