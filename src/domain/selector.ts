@@ -4,6 +4,7 @@
  * BadUserInputError naming the field it came from.
  */
 import { BadUserInputError } from './errors.js';
+import { labelKeyProblem, labelValueProblem } from './label-syntax.js';
 import type { StringMap } from './types.js';
 
 export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
@@ -20,17 +21,12 @@ export interface LabelSelector {
   toString(): string;
 }
 
-// Label keys may carry a DNS prefix ("sky.io/app"); values are at most 63 chars of [A-Za-z0-9_.-].
-const KEY = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
-
 export function isValidLabelKey(key: string): boolean {
-  const name = key.includes('/') ? key.slice(key.indexOf('/') + 1) : key;
-  return KEY.test(key) && name.length <= 63 && key.length <= 316;
+  return labelKeyProblem(key) === undefined;
 }
 
 export function isValidLabelValue(value: string): boolean {
-  return value.length <= 63 && VALUE.test(value);
+  return labelValueProblem(value) === undefined;
 }
 
 /** Splits on commas that are not inside parentheses. */

@@ -17,13 +17,16 @@ import {
   type NodeStatus,
   type SlurmConfig,
 } from '../domain/types.js';
+import { MAX_CLUSTER_RESOURCES, MAX_CLUSTER_SPEC_STRING_BYTES, MAX_NODE_RESOURCES, MAX_WAIT_TIMEOUT_SECONDS } from '../domain/limits.js';
 import { compact } from './compact.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers } from './objects.js';
 import {
+  checkAccelerator,
   checkConditions,
   checkOptionalNumber,
   checkResources,
+  checkText,
   type ConditionInput,
   type Maybe,
   type ResourcesInput,
@@ -66,6 +69,14 @@ const SECTION_OF: Record<ClusterManagerType, 'kubernetes' | 'slurm' | 'local'> =
 
 const ZERO = { cpu: 0, memory: 0, gpu: 0 };
 
+/** The connection section's strings (context, paths, host, partition), each bounded. */
+function checkStrings<T extends Record<string, unknown>>(section: T, field: string): T {
+  for (const [key, value] of Object.entries(section)) {
+    if (typeof value === 'string') checkText(value, `${field}.${key}`, { maxBytes: MAX_CLUSTER_SPEC_STRING_BYTES });
+  }
+  return section;
+}
+
 export const clusterKind = defineKind({
   kind: 'Cluster',
 
@@ -80,17 +91,18 @@ export const clusterKind = defineKind({
       }
     }
     const spec: ClusterSpec = { manager: input.manager };
-    if (input.kubernetes) spec.kubernetes = compact(input.kubernetes);
-    if (input.slurm) spec.slurm = compact(input.slurm);
+    if (input.kubernetes) spec.kubernetes = compact(checkStrings(input.kubernetes, `${field}.kubernetes`));
+    if (input.slurm) spec.slurm = compact(checkStrings(input.slurm, `${field}.slurm`));
     if (input.local) {
       const path = `${field}.local`;
+      // A local cluster is this one machine: its slots are bounded as one node's figures.
       spec.local = compact({
-        cpu: checkOptionalNumber(input.local.cpu, `${path}.cpu`),
-        memory: checkOptionalNumber(input.local.memory, `${path}.memory`),
-        gpu: checkOptionalNumber(input.local.gpu, `${path}.gpu`, { integer: true }),
+        cpu: checkOptionalNumber(input.local.cpu, `${path}.cpu`, { max: MAX_NODE_RESOURCES.cpu }),
+        memory: checkOptionalNumber(input.local.memory, `${path}.memory`, { max: MAX_NODE_RESOURCES.memory }),
+        gpu: checkOptionalNumber(input.local.gpu, `${path}.gpu`, { integer: true, max: MAX_NODE_RESOURCES.gpu }),
       });
     }
-    const waitTimeout = checkOptionalNumber(input.waitTimeout, `${field}.waitTimeout`, { integer: true, min: 1 });
+    const waitTimeout = checkOptionalNumber(input.waitTimeout, `${field}.waitTimeout`, { integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS });
     if (waitTimeout !== undefined) spec.waitTimeout = waitTimeout;
     return spec;
   },
@@ -109,8 +121,8 @@ export const clusterKind = defineKind({
     const status: ClusterStatus = {
       phase: input.phase,
       conditions: checkConditions(input.conditions, `${field}.conditions`),
-      capacity: checkResources(input.capacity, `${field}.capacity`),
-      allocatable: checkResources(input.allocatable, `${field}.allocatable`),
+      capacity: checkResources(input.capacity, `${field}.capacity`, MAX_CLUSTER_RESOURCES),
+      allocatable: checkResources(input.allocatable, `${field}.allocatable`, MAX_CLUSTER_RESOURCES),
       nodes: (input.nodes ?? []).map((node, i): NodeStatus => {
         const path = `${field}.nodes[${i}]`;
         if (node.name === '') throw new BadUserInputError(`${path}.name`, 'must not be empty');
@@ -121,7 +133,7 @@ export const clusterKind = defineKind({
           ready: node.ready,
         };
       }),
-      acceleratorTypes: [...(input.acceleratorTypes ?? [])],
+      acceleratorTypes: (input.acceleratorTypes ?? []).map((name, i) => checkAccelerator(name, `${field}.acceleratorTypes[${i}]`)),
     };
     if (input.message != null) status.message = input.message;
     if (input.skyletEndpoint != null) {

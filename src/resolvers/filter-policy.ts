@@ -6,7 +6,8 @@ import { BadUserInputError } from '../domain/errors.js';
 import { FILTER_POLICY_PHASES, type FilterPolicyPhase, type FilterPolicySpec, type FilterPolicyStatus, type StringMap } from '../domain/types.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers } from './objects.js';
-import { checkConditions, checkLabels, checkName, checkSelector, type ConditionInput, type Maybe } from './validation.js';
+import { MAX_POLICY_CLUSTER_NAMES } from '../domain/limits.js';
+import { checkConditions, checkCount, checkLabels, checkName, checkSelector, type ConditionInput, type Maybe } from './validation.js';
 
 export interface FilterPolicySpecInput {
   clusterFilter?: Maybe<{ include?: Maybe<string[]>; exclude?: Maybe<string[]>; clusterSelector?: Maybe<string> }>;
@@ -18,7 +19,8 @@ export interface FilterPolicyStatusInput {
   conditions?: Maybe<ConditionInput[]>;
 }
 
-const checkNames = (names: Maybe<string[]>, field: string) => (names ?? []).map((n, i) => checkName(n, `${field}[${i}]`));
+const checkNames = (names: Maybe<string[]>, field: string) =>
+  checkCount(names ?? [], field, MAX_POLICY_CLUSTER_NAMES).map((n, i) => checkName(n, `${field}[${i}]`));
 
 export const filterPolicyKind = defineKind({
   kind: 'FilterPolicy',

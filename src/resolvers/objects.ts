@@ -10,13 +10,21 @@
  */
 import { BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
 import { DEFAULT_NAMESPACE, describeKey, KIND_INFO, type Kind, type ObjectKey } from '../domain/kinds.js';
-import { parseLabelSelector } from '../domain/selector.js';
 import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent } from '../domain/types.js';
 import { nowIso, type ResolverContext } from './context.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import type { KindDef, ObjectMetaInput } from './kind-def.js';
 import { requireWritableNamespace } from './namespace-guard.js';
-import { checkAnnotations, checkLabels, checkName, checkResourceVersion, carryTransitionTimes, type Maybe } from './validation.js';
+import {
+  carryTransitionTimes,
+  checkAnnotations,
+  checkLabels,
+  checkName,
+  checkObjectSize,
+  checkResourceVersion,
+  parseSelectorInput,
+  type Maybe,
+} from './validation.js';
 import { watchObjects, type WatchArgs } from './watch.js';
 
 export interface ObjectInput<SpecInput> {
@@ -92,7 +100,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
 
   return {
     async list(ctx: ResolverContext, args: ListArgs): Promise<ObjectList<T>> {
-      const selector = parseLabelSelector(args.labelSelector, 'labelSelector');
+      const selector = parseSelectorInput(args.labelSelector, 'labelSelector');
       const namespace = namespaced ? (args.namespace ?? undefined) : undefined;
       const { items, resourceVersion } = await ctx.store.list({ kind, namespace });
       return { kind: `${kind}List`, items: items.filter((o) => selector.matches(o.metadata.labels)) as T[], resourceVersion };
@@ -121,7 +129,9 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         creationTimestamp: nowIso(ctx),
       };
       if (namespace !== undefined) metadata.namespace = namespace;
-      const created = (await ctx.store.create({ kind, metadata, spec, status: def.initialStatus() } as T)) as T;
+      const object = { kind, metadata, spec, status: def.initialStatus() } as T;
+      checkObjectSize(object, 'input');
+      const created = (await ctx.store.create(object)) as T;
 
       // A namespace deletion may have started between the check above and the write; its
       // cascade may already have listed the namespace's objects. Checking again after the write
@@ -166,6 +176,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         },
         spec,
       } as T;
+      checkObjectSize(next, 'input');
       return (await ctx.store.update(next, expected)) as T;
     },
 
@@ -182,8 +193,10 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         const nextStatus = { ...status, conditions: carryTransitionTimes(status.conditions, current.status.conditions, nowIso(ctx)) };
         def.checkStatusChange?.(current.status as never, nextStatus as never, 'input.status');
         if (jsonEqual(current.status, nextStatus)) return current;
+        const next = { ...current, status: nextStatus } as T;
+        checkObjectSize(next, 'input');
         try {
-          return (await ctx.store.update({ ...current, status: nextStatus } as T, expected)) as T;
+          return (await ctx.store.update(next, expected)) as T;
         } catch (error) {
           const retry = meta.resourceVersion === undefined && error instanceof ConflictError && attempt < STATUS_WRITE_ATTEMPTS;
           if (!retry) throw error;

@@ -5,7 +5,9 @@
  */
 import { BadUserInputError } from '../domain/errors.js';
 import { DNS1123_LABEL } from '../domain/kinds.js';
-import { isValidLabelKey, isValidLabelValue, parseLabelSelector } from '../domain/selector.js';
+import { labelKeyProblem, labelValueProblem } from '../domain/label-syntax.js';
+import { MAX_ANNOTATIONS_BYTES, MAX_NODE_RESOURCES, MAX_OBJECT_BYTES, MAX_SELECTOR_LENGTH } from '../domain/limits.js';
+import { parseLabelSelector, type LabelSelector } from '../domain/selector.js';
 import type { Condition, Resources, StringMap } from '../domain/types.js';
 
 /** GraphQL hands omitted input fields over as undefined and explicit nulls as null. */
@@ -39,20 +41,68 @@ export function checkName(value: string, field: string): string {
   return value;
 }
 
+/** Quotes a string for a message, cut short: the message must stay small whatever came in. */
+function quote(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
 export function checkLabels(labels: Maybe<StringMap>, field: string): StringMap {
   for (const [key, value] of Object.entries(labels ?? {})) {
-    if (!isValidLabelKey(key)) throw new BadUserInputError(field, `"${key}" is not a valid label key`);
-    if (!isValidLabelValue(value)) throw new BadUserInputError(field, `"${value}" (label "${key}") is not a valid label value`);
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) throw new BadUserInputError(field, `${quote(key)} is not a valid label key: ${keyProblem}`);
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) throw new BadUserInputError(field, `${quote(value)} (label ${quote(key)}) is not a valid label value: ${valueProblem}`);
   }
   return { ...labels };
 }
 
-/** Annotation keys follow the label-key rules; values are free text. */
+/** Annotation keys follow the label-key rules; values are free text, all of them together bounded. */
 export function checkAnnotations(annotations: Maybe<StringMap>, field: string): StringMap {
-  for (const key of Object.keys(annotations ?? {})) {
-    if (!isValidLabelKey(key)) throw new BadUserInputError(field, `"${key}" is not a valid annotation key`);
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    const problem = labelKeyProblem(key);
+    if (problem) throw new BadUserInputError(field, `${quote(key)} is not a valid annotation key: ${problem}`);
+    bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
+  }
+  if (bytes > MAX_ANNOTATIONS_BYTES) {
+    throw new BadUserInputError(field, `keys and values are ${bytes} bytes together, more than the maximum ${MAX_ANNOTATIONS_BYTES}.`);
   }
   return { ...annotations };
+}
+
+interface TextRule {
+  /** At most this many UTF-8 bytes: for text that reaches a command line, a file or the store. */
+  maxBytes?: number;
+  /** At most this many characters: for names. */
+  maxLength?: number;
+}
+
+/** A string within its size, without NUL characters (no command line or file name can carry one). */
+export function checkText(value: string, field: string, rule: TextRule): string {
+  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
+    throw new BadUserInputError(field, `is ${value.length} characters long, more than the maximum ${rule.maxLength}.`);
+  }
+  if (rule.maxBytes !== undefined) {
+    // A string has at most 3 UTF-8 bytes per UTF-16 unit: most strings need no count at all.
+    const bytes = value.length * 3 <= rule.maxBytes ? 0 : Buffer.byteLength(value);
+    if (bytes > rule.maxBytes) throw new BadUserInputError(field, `is ${bytes} bytes long, more than the maximum ${rule.maxBytes}.`);
+  }
+  if (value.includes('\0')) throw new BadUserInputError(field, 'must not contain NUL characters');
+  return value;
+}
+
+/** A list of at most `max` entries. */
+export function checkCount<T>(list: readonly T[], field: string, max: number): readonly T[] {
+  if (list.length > max) throw new BadUserInputError(field, `has ${list.length} entries, more than the maximum ${max}.`);
+  return list;
+}
+
+/** The object as it would be stored: its JSON must fit in MAX_OBJECT_BYTES. */
+export function checkObjectSize(object: object, field: string): void {
+  const bytes = Buffer.byteLength(JSON.stringify(object));
+  if (bytes > MAX_OBJECT_BYTES) {
+    throw new BadUserInputError(field, `the object would be ${bytes} bytes as JSON, more than the maximum ${MAX_OBJECT_BYTES}.`);
+  }
 }
 
 interface NumberRule {
@@ -68,7 +118,7 @@ export function checkNumber(value: number, field: string, rule: NumberRule = {})
   if (!Number.isFinite(value)) throw new BadUserInputError(field, 'must be a finite number');
   if (integer && !Number.isInteger(value)) throw new BadUserInputError(field, `must be an integer, got ${value}`);
   if (value < min) throw new BadUserInputError(field, `must be at least ${min}, got ${value}`);
-  if (max !== undefined && value > max) throw new BadUserInputError(field, `must be at most ${max}, got ${value}`);
+  if (max !== undefined && value > max) throw new BadUserInputError(field, `${value} is more than the maximum ${max}.`);
   return value;
 }
 
@@ -76,20 +126,42 @@ export function checkOptionalNumber(value: Maybe<number>, field: string, rule?: 
   return value == null ? undefined : checkNumber(value, field, rule);
 }
 
-/** Cores and MiB are fractional; GPUs are whole. Absent figures are 0. */
-export function checkResources(input: Maybe<ResourcesInput>, field: string): Resources {
+/** An accelerator model ("A100", "nvidia-tesla-v100") follows a label value's rules. */
+export function checkAccelerator(name: string, field: string): string {
+  const problem = labelValueProblem(name);
+  if (problem) throw new BadUserInputError(field, `${quote(name)} is not an accelerator name: ${problem}`);
+  return name;
+}
+
+/**
+ * Cores and MiB are fractional; GPUs are whole. Absent figures are 0. `max` bounds each figure:
+ * what one node can have, unless the figures are a whole cluster's.
+ */
+export function checkResources(
+  input: Maybe<ResourcesInput>,
+  field: string,
+  max: { cpu: number; memory: number; gpu: number } = MAX_NODE_RESOURCES,
+): Resources {
   const resources: Resources = {
-    cpu: checkNumber(input?.cpu ?? 0, `${field}.cpu`),
-    memory: checkNumber(input?.memory ?? 0, `${field}.memory`),
-    gpu: checkNumber(input?.gpu ?? 0, `${field}.gpu`, { integer: true }),
+    cpu: checkNumber(input?.cpu ?? 0, `${field}.cpu`, { max: max.cpu }),
+    memory: checkNumber(input?.memory ?? 0, `${field}.memory`, { max: max.memory }),
+    gpu: checkNumber(input?.gpu ?? 0, `${field}.gpu`, { integer: true, max: max.gpu }),
   };
-  if (input?.accelerator) resources.accelerator = input.accelerator;
+  if (input?.accelerator) resources.accelerator = checkAccelerator(input.accelerator, `${field}.accelerator`);
   return resources;
+}
+
+/** A Kubernetes label selector of bounded length, parsed. */
+export function parseSelectorInput(text: Maybe<string>, field: string): LabelSelector {
+  if (text != null && text.length > MAX_SELECTOR_LENGTH) {
+    throw new BadUserInputError(field, `is ${text.length} characters long, more than the maximum ${MAX_SELECTOR_LENGTH}.`);
+  }
+  return parseLabelSelector(text, field);
 }
 
 /** A Kubernetes label selector; returns it trimmed, or undefined when empty. */
 export function checkSelector(text: Maybe<string>, field: string): string | undefined {
-  const selector = parseLabelSelector(text, field);
+  const selector = parseSelectorInput(text, field);
   return selector.toString() === '' ? undefined : selector.toString();
 }
 

@@ -21,11 +21,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceVersionTooLargeError } from '../domain/errors.js';
 import { KIND_INFO, type Kind } from '../domain/kinds.js';
-import { parseLabelSelector } from '../domain/selector.js';
 import type { SkyObject, WatchEvent } from '../domain/types.js';
 import type { StoreEvent } from '../storage/store.js';
 import type { ResolverContext } from './context.js';
-import { checkResourceVersion, type Maybe } from './validation.js';
+import { checkResourceVersion, parseSelectorInput, type Maybe } from './validation.js';
 import { BookmarkClock } from './bookmark-clock.js';
 import { SelectorFilter } from './watch-filter.js';
 
@@ -60,7 +59,7 @@ export async function* watchObjects<T extends SkyObject>(
   args: WatchArgs,
   signal: AbortSignal,
 ): AsyncGenerator<WatchEvent<T>> {
-  const filter = new SelectorFilter(parseLabelSelector(args.labelSelector, 'labelSelector'));
+  const filter = new SelectorFilter(parseSelectorInput(args.labelSelector, 'labelSelector'));
   const namespace = KIND_INFO[kind].namespaced ? (args.namespace ?? undefined) : undefined;
   let since = args.resourceVersion == null ? undefined : checkResourceVersion(args.resourceVersion, 'resourceVersion');
 

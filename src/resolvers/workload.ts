@@ -17,15 +17,27 @@ import {
   type WorkloadSpec,
   type WorkloadStatus,
 } from '../domain/types.js';
+import {
+  MAX_ENV_NAME_LENGTH,
+  MAX_ENV_VALUE_BYTES,
+  MAX_ENVS,
+  MAX_IMAGE_LENGTH,
+  MAX_PREFERENCES,
+  MAX_REPLICAS,
+  MAX_RUN_BYTES,
+  MAX_WAIT_TIMEOUT_SECONDS,
+} from '../domain/limits.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers } from './objects.js';
 import {
   checkConditions,
+  checkCount,
   checkName,
   checkNumber,
   checkOptionalNumber,
   checkResources,
   checkSelector,
+  checkText,
   checkTimestamp,
   type ConditionInput,
   type Maybe,
@@ -75,11 +87,12 @@ export interface ClusterReplicaStatusInput {
 const COUNT = { integer: true } as const;
 
 function checkEnvs(envs: Maybe<EnvVar[]>, field: string): EnvVar[] {
-  return (envs ?? []).map((env, i) => {
-    if (env.name === '' || env.name.includes('=')) {
-      throw new BadUserInputError(`${field}[${i}].name`, `"${env.name}" is not a valid environment variable name`);
+  return checkCount(envs ?? [], field, MAX_ENVS).map((env, i) => {
+    const name = checkText(env.name, `${field}[${i}].name`, { maxLength: MAX_ENV_NAME_LENGTH });
+    if (name === '' || name.includes('=')) {
+      throw new BadUserInputError(`${field}[${i}].name`, `"${name}" is not a valid environment variable name`);
     }
-    return { name: env.name, value: env.value };
+    return { name, value: checkText(env.value, `${field}[${i}].value`, { maxBytes: MAX_ENV_VALUE_BYTES }) };
   });
 }
 
@@ -89,7 +102,7 @@ function checkPlacement(input: Maybe<PlacementInput>, field: string): Placement 
     throw new BadUserInputError(`${field}.strategy`, `must be one of ${PLACEMENT_STRATEGIES.join(', ')}`);
   }
   const placement: Placement = {
-    preferences: (input?.preferences ?? []).map((p, i) => ({
+    preferences: checkCount(input?.preferences ?? [], `${field}.preferences`, MAX_PREFERENCES).map((p, i) => ({
       selector: checkSelector(p.selector, `${field}.preferences[${i}].selector`) ?? '',
       // Kubernetes' preferred-affinity range.
       weight: checkNumber(p.weight ?? 1, `${field}.preferences[${i}].weight`, { integer: true, min: 1, max: 100 }),
@@ -126,15 +139,15 @@ function workloadKind<K extends 'Job' | 'Deployment'>(kind: K, minReplicas: numb
         throw new BadUserInputError(`${field}.restartPolicy`, `must be one of ${RESTART_POLICIES.join(', ')}`);
       }
       const spec: WorkloadSpec = {
-        image: input?.image ?? '',
-        run: input?.run ?? '',
+        image: checkText(input?.image ?? '', `${field}.image`, { maxLength: MAX_IMAGE_LENGTH }),
+        run: checkText(input?.run ?? '', `${field}.run`, { maxBytes: MAX_RUN_BYTES }),
         envs: checkEnvs(input?.envs, `${field}.envs`),
         resources: checkResources(input?.resources, `${field}.resources`),
-        replicas: checkNumber(input?.replicas ?? 1, `${field}.replicas`, { integer: true, min: minReplicas }),
+        replicas: checkNumber(input?.replicas ?? 1, `${field}.replicas`, { integer: true, min: minReplicas, max: MAX_REPLICAS }),
         restartPolicy,
         placement: checkPlacement(input?.placement, `${field}.placement`),
       };
-      const waitTimeout = checkOptionalNumber(input?.waitTimeout, `${field}.waitTimeout`, { integer: true, min: 1 });
+      const waitTimeout = checkOptionalNumber(input?.waitTimeout, `${field}.waitTimeout`, { integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS });
       if (waitTimeout !== undefined) spec.waitTimeout = waitTimeout;
       return spec;
     },

@@ -1,0 +1,66 @@
+/**
+ * The largest values the API accepts, in one place so that validation, the CLI and the README
+ * name the same figures. Each keeps what one write can make the server, the store, the scheduler
+ * or a member cluster do within bounds; none is near what real work needs.
+ */
+
+/** Replicas of one Job or Deployment (Kubernetes bounds an indexed Job's parallelism alike). */
+export const MAX_REPLICAS = 100_000;
+
+/** What one replica may ask for, and what one node or local cluster may offer: no node is larger. */
+export const MAX_NODE_RESOURCES = {
+  /** Cores. */
+  cpu: 100_000,
+  /** MiB: 1 PiB. */
+  memory: 1_073_741_824,
+  gpu: 1_024,
+} as const;
+
+/** A whole cluster's capacity and allocatable figures (sums over its nodes). */
+export const MAX_CLUSTER_RESOURCES = {
+  cpu: 1_000_000_000,
+  /** MiB: 1 EiB. */
+  memory: 1_099_511_627_776,
+  gpu: 1_000_000_000,
+} as const;
+
+/**
+ * Seconds a replica may wait before it is evicted: 7 days. The eviction backoff is twice this, and
+ * must stay below what a Node.js timer can wait (2^31 - 1 ms, about 24.8 days).
+ */
+export const MAX_WAIT_TIMEOUT_SECONDS = 604_800;
+
+/** spec.run, in UTF-8 bytes: half of what Linux takes as one argument (`sh -c RUN`), 128 KiB. */
+export const MAX_RUN_BYTES = 65_536;
+
+/** spec.image: a registry reference is at most 255 characters of name, a 128-character tag and a digest. */
+export const MAX_IMAGE_LENGTH = 512;
+
+/** spec.envs: how many, and how long each name (characters) and value (UTF-8 bytes). */
+export const MAX_ENVS = 1_000;
+export const MAX_ENV_NAME_LENGTH = 256;
+export const MAX_ENV_VALUE_BYTES = 32_768;
+
+/** Label values, label-key names and accelerator names (a label value's rules). */
+export const MAX_LABEL_VALUE_LENGTH = 63;
+export const MAX_LABEL_NAME_LENGTH = 63;
+/** The optional DNS-subdomain prefix of a label or annotation key ("sky.io/"). */
+export const MAX_LABEL_PREFIX_LENGTH = 253;
+/** All annotation keys and values of one object together, in UTF-8 bytes: 256 KiB, as in Kubernetes. */
+export const MAX_ANNOTATIONS_BYTES = 262_144;
+
+/** A label selector (placement, preferences, FilterPolicy, list and watch arguments), in characters. */
+export const MAX_SELECTOR_LENGTH = 4_096;
+/** placement.preferences entries. */
+export const MAX_PREFERENCES = 100;
+/** Cluster names in one FilterPolicy include or exclude list. */
+export const MAX_POLICY_CLUSTER_NAMES = 1_000;
+
+/** Each string of a Cluster's spec (kube context, kubeconfig path, slurm.conf, ssh host, partition): PATH_MAX. */
+export const MAX_CLUSTER_SPEC_STRING_BYTES = 4_096;
+
+/**
+ * A whole object (metadata, spec and status) as JSON, in UTF-8 bytes: 1 MiB, so that with its key
+ * it stays below etcd's default request limit of 1.5 MiB, as Kubernetes objects do.
+ */
+export const MAX_OBJECT_BYTES = 1_048_576;
