@@ -7,11 +7,15 @@
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** Writes the whole buffer: a single write(2) may write less than asked. */
-export async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+/**
+ * Writes the whole buffer, at `position` when given (pwrite) or at the file's current offset: a
+ * single write(2) may write less than asked.
+ */
+export async function writeAll(handle: FileHandle, data: Buffer, position?: number): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
-    const { bytesWritten } = await handle.write(data, offset, data.length - offset);
+    const at = position === undefined ? null : position + offset;
+    const { bytesWritten } = await handle.write(data, offset, data.length - offset, at);
     offset += bytesWritten;
   }
 }

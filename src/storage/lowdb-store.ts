@@ -1,14 +1,20 @@
 /**
  * The embedded store: MemoryStore made durable in a data directory.
  *
- *   sky.json        snapshot: every object at one resourceVersion (a lowdb JSON document)
- *   wal.<n>.jsonl   write-ahead log: one line per event since (about) the snapshot
+ *   sky.json        snapshot: every object at one resourceVersion, checksummed line by line,
+ *                   naming the log segment that continues it (src/storage/snapshot-file.ts)
+ *   wal.<n>.jsonl   write-ahead log: a header, then one checksummed line per event since (about)
+ *                   the snapshot (src/storage/write-ahead-log.ts)
  *   LOCK            pid of the process that owns the directory
  *
  * A write is acknowledged once its WAL line is fdatasync'ed; concurrent writes share one
- * fdatasync (group commit), so a write costs the same at 1k objects as at 100k. Opening loads
+ * fdatasync (group commit), so a write costs the same at 1k objects as at 100k. Opening checks
+ * that the directory holds every acknowledged write (src/storage/data-dir-recovery.ts), loads
  * the snapshot and replays newer WAL events, which also refill the watch history, so clients
- * resume their watches across a restart.
+ * resume their watches across a restart. A torn final write (never acknowledged) is dropped with
+ * a warning; anything missing or damaged stops the open (DataDirectoryDamagedError) unless
+ * `repair` accepts the loss: then the store keeps what is intact, warns what it dropped, and
+ * rewrites the directory. A format 1 directory (before checksums) is rewritten in format 2.
  *
  * Compaction keeps the WAL (and so start-up time) bounded: once the WAL outgrows
  * max(compactionBytes, snapshot size), the WAL starts a new segment, the store captures its
@@ -16,10 +22,13 @@
  * mutated), writes the snapshot in chunks while writes carry on, then removes the sealed
  * segments. A crash at any point is harmless because replay skips versions the snapshot holds.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreEvent } from './store.js';
 import { MemoryStore, type MemoryStoreOptions } from './memory-store.js';
+import { DataDirectoryDamagedError, describeLoss } from './data-loss.js';
+import { recoverDataDirectory, type Recovery } from './data-dir-recovery.js';
 import { DirectoryLock } from './directory-lock.js';
 import { SnapshotFile } from './snapshot-file.js';
 import { WriteAheadLog } from './write-ahead-log.js';
@@ -30,6 +39,13 @@ export interface LowdbStoreOptions extends MemoryStoreOptions {
   compactionBytes?: number;
   /** Told about background compaction failures (the WAL keeps everything; compaction retries later). */
   onError?: (error: Error) => void;
+  /**
+   * Open even though acknowledged writes are missing or damaged: keep what is intact, report each
+   * loss through `onWarning`, and rewrite the directory so that the next open is clean.
+   */
+  repair?: boolean;
+  /** Told what opening dropped or rewrote (a torn write, a migration, a repair). Default: process.emitWarning. */
+  onWarning?: (message: string) => void;
 }
 
 const DEFAULT_COMPACTION_BYTES = 4 * 1024 * 1024;
@@ -42,12 +58,15 @@ export class LowdbStore extends MemoryStore {
   private closing = false;
   private readonly compactionBytes: number;
   private readonly onError: (error: Error) => void;
+  private log!: WriteAheadLog;
 
   private constructor(
     options: LowdbStoreOptions,
     private readonly lock: DirectoryLock,
     private readonly snapshot: SnapshotFile,
-    private readonly log: WriteAheadLog,
+    /** The data directory's id, in the snapshot and every segment header. */
+    private readonly dirId: string,
+    private readonly dataDir: string,
   ) {
     super(options);
     this.compactionBytes = options.compactionBytes ?? DEFAULT_COMPACTION_BYTES;
@@ -55,29 +74,71 @@ export class LowdbStore extends MemoryStore {
   }
 
   static async open(options: LowdbStoreOptions): Promise<LowdbStore> {
-    await mkdir(options.dataDir, { recursive: true });
-    const lock = await DirectoryLock.acquire(options.dataDir);
-    let log: WriteAheadLog | undefined;
+    const { dataDir } = options;
+    const warn = options.onWarning ?? ((message: string) => process.emitWarning(message));
+    await mkdir(dataDir, { recursive: true });
+    const lock = await DirectoryLock.acquire(dataDir);
+    let store: LowdbStore | undefined;
     try {
-      const snapshot = new SnapshotFile(join(options.dataDir, 'sky.json'));
-      const saved = await snapshot.read();
-      const snapshotVersion = Number(saved?.resourceVersion ?? 0);
-      const recovered = await WriteAheadLog.open(options.dataDir, snapshotVersion);
-      log = recovered.log;
-      const store = new LowdbStore(options, lock, snapshot, log);
-      store.restoreSnapshot(saved?.objects ?? [], snapshotVersion);
-      for (const event of recovered.events) {
+      const snapshot = new SnapshotFile(join(dataDir, 'sky.json'));
+      const recovery = await recoverDataDirectory(dataDir, snapshot);
+      const repairing = recovery.losses.length > 0;
+      if (repairing && !options.repair) throw new DataDirectoryDamagedError(dataDir, recovery.losses);
+
+      store = new LowdbStore(options, lock, snapshot, recovery.dir ?? randomUUID(), dataDir);
+      store.restoreSnapshot(recovery.objects, recovery.snapshotVersion);
+      for (const event of recovery.events) {
         store.apply(event);
-        store.remember(event);
+        if (!repairing) store.remember(event);
       }
-      store.snapshotBytes = await snapshot.size();
+      const torn = recovery.tornTail;
+      if (torn) {
+        warn(
+          `${torn.file}:${torn.line}: dropped a torn write (${torn.bytes} bytes; ${torn.reason}). It lies past what the segment records as committed, ` +
+            `so it was being written when the process stopped and was never acknowledged; the log ends at resourceVersion ${torn.after}.`,
+        );
+      }
+      if (repairing) {
+        for (const loss of recovery.losses) warn(`Repairing ${dataDir}: dropped ${describeLoss(loss)}`);
+        // Versions handed out before the loss are not handed out again, and watches from any
+        // earlier version get GONE, so that clients list again instead of keeping what was lost.
+        store.restoreSnapshot([], Math.max(store.revision, recovery.highestVersion));
+      }
+      if (repairing || recovery.legacy || !recovery.tail) {
+        await store.rewrite(recovery);
+        if (recovery.legacy) {
+          warn(
+            `Migrated the lowdb data directory ${dataDir} to format 2 (checksummed records and snapshot, and a snapshot that names the log continuing it). ` +
+              'Format 1 files carry no checksums, so their content was taken as it was.',
+          );
+        }
+        if (repairing) warn(`Repaired ${dataDir}: it now holds the ${store.objects.size} intact object(s) at resourceVersion ${store.revision}, and opens cleanly.`);
+      } else {
+        store.log = await WriteAheadLog.resume(dataDir, recovery.tail, store.revision, recovery.segmentBytes);
+        await store.log.remove(recovery.staleSegments);
+        store.snapshotBytes = await snapshot.size();
+      }
       store.compactAtBytes = store.compactionThreshold();
       return store;
     } catch (error) {
-      await log?.close();
+      await store?.log?.close();
       await lock.release();
       throw error;
     }
+  }
+
+  /**
+   * Writes the whole directory anew from memory: a fresh segment after every existing one, a
+   * snapshot naming it, then the old segments go. For a new directory, a migration and a repair.
+   * A crash in between leaves the old files, or old segments that the new snapshot covers.
+   */
+  private async rewrite(recovery: Recovery): Promise<void> {
+    const segment = Math.max(0, ...recovery.segmentNumbers) + 1;
+    const first = this.revision + 1;
+    this.log = await WriteAheadLog.create(this.dataDir, { dir: this.dirId, segment, first });
+    const objects = Array.from(this.objects.values());
+    this.snapshotBytes = await this.snapshot.write({ format: 2, dir: this.dirId, resourceVersion: String(this.revision), wal: { segment, first }, objects });
+    await this.log.remove(recovery.segmentNumbers);
   }
 
   /**
@@ -126,13 +187,12 @@ export class LowdbStore extends MemoryStore {
   }
 
   private async writeSnapshot(): Promise<void> {
-    const sealed = await this.log.rotate();
+    const { sealed, segment, first } = await this.log.rotate();
     // Everything in the sealed segments was appended, hence applied to `objects`, before this
     // point; later events are in the new segment. So the snapshot covers the sealed segments.
     const resourceVersion = String(this.revision);
     const objects = Array.from(this.objects.values());
-    await this.snapshot.write({ format: 1, resourceVersion, objects });
-    this.snapshotBytes = await this.snapshot.size();
+    this.snapshotBytes = await this.snapshot.write({ format: 2, dir: this.dirId, resourceVersion, wal: { segment, first }, objects });
     await this.log.remove(sealed);
     this.compactAtBytes = this.compactionThreshold();
   }

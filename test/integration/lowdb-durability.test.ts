@@ -96,7 +96,7 @@ async function expectSnapshotParses(dataDir: string): Promise<void> {
   const files = await readdir(dataDir);
   if (!files.includes('sky.json')) return;
   const snapshot = JSON.parse(await readFile(join(dataDir, 'sky.json'), 'utf8'));
-  expect(snapshot.format).toBe(1);
+  expect(snapshot.format).toBe(2);
 }
 
 async function buildFixtureIfStale(): Promise<void> {

@@ -1,0 +1,54 @@
+/**
+ * The line format of the lowdb data directory (format 2): every line of a write-ahead log
+ * segment and of the snapshot starts with the CRC-32 of the rest of it,
+ *
+ *   {"crc":"1c291ca3","event":{...}}
+ *
+ * so each line is still a JSON object (jq and grep work), and a reader can check it before
+ * parsing it. The checksum covers the bytes after the `{"crc":"…",` prefix up to the end of the
+ * line (a trailing comma, the snapshot's array separator, excluded).
+ */
+import { crc32 } from './crc32.js';
+
+const PREFIX = '{"crc":"';
+/** `{"crc":"` + 8 hex digits + `",`: the checksummed body starts here. */
+export const BODY_OFFSET = PREFIX.length + 8 + 2;
+const PREFIX_BYTES = Buffer.from(PREFIX, 'latin1');
+
+/** `body` is the line's JSON members and closing brace: `"event":{…}}`. */
+export function checksummedLine(body: string): string {
+  return `${PREFIX}${hex(crc32(body))}",${body}`;
+}
+
+/** Whether the line at `start` has the format-2 prefix (format 1 lines are bare JSON). */
+export function hasChecksum(data: Buffer, start: number, end: number): boolean {
+  return end - start >= BODY_OFFSET && data.compare(PREFIX_BYTES, 0, PREFIX_BYTES.length, start, start + PREFIX_BYTES.length) === 0;
+}
+
+export type LineCheck = { ok: true; value: Record<string, unknown> } | { ok: false; reason: string };
+
+/**
+ * Verifies and parses the line data[start, end) (no newline). `closing` completes a line that
+ * opens a document (the snapshot's first line ends in `"objects":[`) so that it parses alone.
+ */
+export function readChecksummedLine(data: Buffer, start: number, end: number, closing = ''): LineCheck {
+  if (!hasChecksum(data, start, end) || data[start + BODY_OFFSET - 2] !== 0x22 || data[start + BODY_OFFSET - 1] !== 0x2c) {
+    return { ok: false, reason: 'it does not start with its checksum' };
+  }
+  const stored = data.toString('latin1', start + PREFIX.length, start + PREFIX.length + 8);
+  const bodyEnd = data[end - 1] === 0x2c ? end - 1 : end;
+  const actual = hex(crc32(data.subarray(start + BODY_OFFSET, bodyEnd)));
+  if (stored !== actual) return { ok: false, reason: `its checksum ${stored} does not match its content (${actual})` };
+  let value: unknown;
+  try {
+    value = JSON.parse(data.toString('utf8', start, bodyEnd) + closing);
+  } catch (error) {
+    return { ok: false, reason: `it is not JSON (${(error as Error).message})` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, reason: 'it is not a JSON object' };
+  return { ok: true, value: value as Record<string, unknown> };
+}
+
+function hex(crc: number): string {
+  return crc.toString(16).padStart(8, '0');
+}
