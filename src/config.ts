@@ -43,6 +43,11 @@ const ConfigSchema = z
     /** 0 picks a free port; the server reports the real one. */
     port: int(0).max(65_535).default(50_051),
     dataDir: z.string().min(1).default(join(homedir(), '.skym')),
+    /**
+     * lowdb: open a data directory that has lost acknowledged writes anyway, keeping what is
+     * intact, logging what is dropped and rewriting the directory (src/storage/lowdb-store.ts).
+     */
+    repairDataDir: z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean()).default(false),
     store: z.enum(STORE_KINDS).default('lowdb'),
     etcdEndpoints: commaList.default(['http://127.0.0.1:2379']),
     /** Store events kept for watch resumption (lowdb, memory); older versions get GONE. */
@@ -83,6 +88,7 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_HOST: 'host',
   SKYM_PORT: 'port',
   SKYM_DATA_DIR: 'dataDir',
+  SKYM_REPAIR_DATA_DIR: 'repairDataDir',
   SKYM_STORE: 'store',
   SKYM_ETCD_ENDPOINTS: 'etcdEndpoints',
   SKYM_HISTORY_LIMIT: 'historyLimit',

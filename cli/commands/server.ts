@@ -29,6 +29,10 @@ export default class Server extends BaseCommand {
     host: Flags.string({ description: 'Address to listen on. Default: 127.0.0.1.' }),
     port: Flags.integer({ min: 0, max: 65_535, description: 'Port to listen on; 0 picks a free one. Default: 50051.' }),
     'data-dir': Flags.string({ description: 'Where the lowdb store keeps its files. Default: ~/.skym.' }),
+    'repair-data-dir': Flags.boolean({
+      description:
+        'Start even if the lowdb data directory has lost acknowledged writes (the server refuses otherwise, naming them): keep what is intact, log what is dropped, rewrite the directory. Default: $SKYM_REPAIR_DATA_DIR, else off.',
+    }),
     store: Flags.option({ options: STORE_KINDS, description: 'Store backend. Default: lowdb.' })(),
     'etcd-endpoints': Flags.string({ description: 'Comma-separated etcd URLs, for --store etcd. Default: http://127.0.0.1:2379.' }),
     'history-limit': Flags.integer({ min: 1, description: 'Events kept for watch resumption (lowdb, memory). Default: 10000.' }),
@@ -53,6 +57,7 @@ export default class Server extends BaseCommand {
         host: flags.host,
         port: flags.port,
         dataDir: flags['data-dir'],
+        repairDataDir: flags['repair-data-dir'],
         store: flags.store,
         etcdEndpoints: flags['etcd-endpoints'],
         historyLimit: flags['history-limit'],

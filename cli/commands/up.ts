@@ -47,6 +47,10 @@ export default class Up extends BaseCommand {
     host: Flags.string({ description: 'Address the API listens on. Default: 127.0.0.1.' }),
     port: Flags.integer({ min: 0, max: 65_535, description: 'API port; 0 picks a free one. Default: 50051.' }),
     'data-dir': Flags.string({ description: 'Where the store and the local cluster keep their files. Default: ~/.skym.' }),
+    'repair-data-dir': Flags.boolean({
+      description:
+        'Start even if the lowdb data directory has lost acknowledged writes (the server refuses otherwise, naming them): keep what is intact, log what is dropped, rewrite the directory. Default: $SKYM_REPAIR_DATA_DIR, else off.',
+    }),
     'local-cluster': Flags.boolean({
       default: true,
       allowNo: true,
@@ -68,6 +72,7 @@ export default class Up extends BaseCommand {
         host: flags.host,
         port: flags.port,
         dataDir: flags['data-dir'],
+        repairDataDir: flags['repair-data-dir'],
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
         skyletTokenFile: flags['skylet-token-file'],

@@ -13,5 +13,7 @@ export function openStore(config: Config, logger: Logger): Promise<Store> {
     etcdEndpoints: [...config.etcdEndpoints],
     historyLimit: config.historyLimit,
     onError: (error) => logger.warn({ err: error }, 'store background work failed; it will retry'),
+    repair: config.repairDataDir,
+    onWarning: (message) => logger.warn({ dataDir: config.dataDir }, message),
   });
 }

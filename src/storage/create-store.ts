@@ -19,6 +19,10 @@ export interface StoreConfig {
   historyLimit?: number;
   /** lowdb: told about background compaction failures (nothing is lost; it retries later). */
   onError?: (error: Error) => void;
+  /** lowdb: open even if acknowledged writes are missing or damaged, dropping them (see LowdbStore). */
+  repair?: boolean;
+  /** lowdb: told what opening dropped or rewrote (a torn write, a migration, a repair). */
+  onWarning?: (message: string) => void;
 }
 
 export async function createStore(config: StoreConfig): Promise<Store> {
@@ -27,7 +31,13 @@ export async function createStore(config: StoreConfig): Promise<Store> {
       return new MemoryStore({ historyLimit: config.historyLimit });
     case 'lowdb':
       if (!config.dataDir) throw new Error('The lowdb store needs a data directory (dataDir).');
-      return LowdbStore.open({ dataDir: config.dataDir, historyLimit: config.historyLimit, onError: config.onError });
+      return LowdbStore.open({
+        dataDir: config.dataDir,
+        historyLimit: config.historyLimit,
+        onError: config.onError,
+        repair: config.repair,
+        onWarning: config.onWarning,
+      });
     case 'etcd': {
       if (!config.etcdEndpoints?.length) throw new Error('The etcd store needs at least one endpoint (etcdEndpoints).');
       // Loaded only for etcd: its gRPC client took ~0.45 s of every server start (1.9 -> 1.4 s),
