@@ -74,7 +74,20 @@ const START_HINT =
   'Start one with `skym up` (API server and controllers) or `skym server` (API server only), ' +
   'or point skym at a running one with --api URL, SKYM_API or `skym config set api URL`.';
 
+/** Why a server of ours could not listen, with the flag that changes it; undefined for other errors. */
+function listenFailure(error: unknown): string | undefined {
+  const { code, syscall, address, port } = (error ?? {}) as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (syscall !== 'listen') return undefined;
+  const where = `${address?.includes(':') ? `[${address}]` : address}:${port}`;
+  if (code === 'EADDRINUSE') return `cannot listen on ${where}: the address is in use, perhaps by another skym up or skym server. Stop that one, or choose another port (--port).`;
+  if (code === 'EACCES') return `cannot listen on ${where}: permission denied (ports below 1024 need privileges). Choose another port (--port).`;
+  if (code === 'EADDRNOTAVAIL') return `cannot listen on ${where}: this machine has no such address. Choose another (--host).`;
+  return undefined;
+}
+
 export function explainError(error: unknown): ErrorReport {
+  const listen = listenFailure(error);
+  if (listen) return { message: listen, code: (error as NodeJS.ErrnoException).code, exitCode: 1 };
   if (error instanceof NotFoundError) {
     const object = objectOf(error);
     if (!object) return { message: error.message, code: error.code, exitCode: 1 };

@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { Flags, ux } from '@oclif/core';
 import { BaseCommand } from '../base-command.js';
-import { ClusterAPI } from '../../src/client/api.js';
+import { ClusterAPI, DeploymentAPI, JobAPI } from '../../src/client/api.js';
 import { SkyClient } from '../../src/client/connection.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { discoveryFlags, discoverySources } from '../discovery.js';
@@ -88,11 +88,7 @@ export default class Up extends BaseCommand {
     // the local endpoint answers only this API server.
     const skyletToken = config.skyletTokenFile === undefined ? newSkyletToken() : await readSkyletTokenFile(config.skyletTokenFile);
 
-    ux.action.start('Starting the API server');
-    const api = await runApi(config, logger, { tokens, skyletToken });
-    ux.action.stop(api.url);
-
-    ux.action.start('Starting the controller manager');
+    const api = await step('Starting the API server', () => runApi(config, logger, { tokens, skyletToken }), (started) => started.url);
     const controllers = createControllerManager({
       apiUrl: api.url,
       apiToken,
@@ -101,24 +97,70 @@ export default class Up extends BaseCommand {
       logger,
       discovery: discoverySources(flags),
     });
-    await controllers.start();
-    ux.action.stop();
-
-    const client = new SkyClient({ url: api.url, token: apiToken });
-    if (flags['local-cluster']) {
-      ux.action.start(`Registering the local cluster "${LOCAL_CLUSTER}"`);
-      const created = await ensureLocalCluster(new ClusterAPI({ client }));
-      ux.action.stop(created ? 'created' : 'already registered');
+    try {
+      await step('Starting the controller manager', () => controllers.start());
+      const client = new SkyClient({ url: api.url, token: apiToken });
+      try {
+        if (flags['local-cluster']) {
+          await step(`Registering the local cluster "${LOCAL_CLUSTER}"`, () => ensureLocalCluster(new ClusterAPI({ client })), (created) =>
+            created ? 'created' : 'already registered',
+          );
+        }
+      } finally {
+        await client.close();
+      }
+    } catch (error) {
+      await controllers.stop().catch(() => undefined);
+      await api.stop().catch(() => undefined);
+      throw error;
     }
-    await client.close();
 
     this.log(`Sky Manager is up. API and GraphiQL: ${api.url}`);
     this.log(`Try: ${this.config.bin} create job hello --resources cpu 1 --run "echo Sky!"`);
 
     const signal = await stopSignal();
     logger.info({ signal }, 'stopping');
+    const stillRunning = flags['local-cluster'] ? await localWorkloads(api.url, apiToken).catch(() => []) : [];
     await controllers.stop();
     await api.stop();
+    if (stillRunning.length > 0) {
+      this.log(
+        `The local cluster's replicas of ${stillRunning.join(', ')} keep running: they belong to the cluster, and the next ${this.config.bin} up adopts them. ` +
+          `To stop them, delete their workloads first (${this.config.bin} delete job NAME -n NAMESPACE) while Sky Manager is up.`,
+      );
+    }
+  }
+}
+
+/**
+ * Runs one start-up step behind a progress line. The line is ended on failure too: oclif holds
+ * back what is printed while a progress line is open, so the error would otherwise never show.
+ */
+async function step<T>(title: string, run: () => Promise<T>, done: (result: T) => string | undefined = () => undefined): Promise<T> {
+  ux.action.start(title);
+  try {
+    const result = await run();
+    ux.action.stop(done(result));
+    return result;
+  } catch (error) {
+    ux.action.stop('failed');
+    throw error;
+  }
+}
+
+/** `kind namespace/name` of each workload with replicas placed on the local cluster that may still run. */
+async function localWorkloads(url: string, token: string | undefined): Promise<string[]> {
+  const client = new SkyClient({ url, token });
+  try {
+    const lists = await Promise.all([new JobAPI({ client }).list({ allNamespaces: true }), new DeploymentAPI({ client }).list({ allNamespaces: true })]);
+    return lists.flatMap((list) =>
+      list.items
+        .filter((o) => o.status.phase !== 'COMPLETED' && o.status.phase !== 'FAILED')
+        .filter((o) => o.status.placements.some((p) => p.cluster === LOCAL_CLUSTER && p.replicas > 0))
+        .map((o) => `${o.kind.toLowerCase()} ${o.metadata.namespace}/${o.metadata.name}`),
+    );
+  } finally {
+    await client.close();
   }
 }
 

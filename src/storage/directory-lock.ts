@@ -20,7 +20,7 @@ export class DirectoryLock {
       }
       const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
       if (Number.isSafeInteger(owner) && owner > 0 && isRunning(owner)) {
-        throw new Error(`Data directory ${dir} is in use by process ${owner} (${path}). Stop that server or choose another data directory.`);
+        throw new Error(`Data directory ${dir} is in use by process ${owner} (${path}), another skym up or skym server. Stop that one, or choose another directory (--data-dir).`);
       }
       await unlink(path).catch(() => undefined);
     }
