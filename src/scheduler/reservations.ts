@@ -26,10 +26,18 @@ type Held = Omit<InFlightReplicas, 'cluster'>;
 export function roomiestFirst(rooms: readonly number[], count: number): number[] {
   const total = rooms.reduce((sum, r) => sum + r, 0);
   if (count >= total) return [...rooms];
+  const most = rooms.reduce((max, r) => Math.max(max, r), 0);
+  if (!Number.isSafeInteger(most)) {
+    // A room past 2^53 (a request of almost nothing) does not shrink by one in floating point:
+    // one at a time, every replica would go to that node.
+    const taken = rooms.map(() => 0);
+    taken[rooms.indexOf(most)] = count;
+    return taken;
+  }
   const above = (level: number) => rooms.reduce((sum, r) => sum + Math.max(0, r - level), 0);
-  // The lowest level whose surplus does not exceed `count`; above(max room) = 0 <= count.
+  // The lowest level whose surplus does not exceed `count`; above(most) = 0 <= count.
   let low = 0;
-  let high = rooms.reduce((most, r) => Math.max(most, r), 0);
+  let high = most;
   while (low < high) {
     const mid = Math.floor((low + high) / 2);
     if (above(mid) <= count) high = mid;

@@ -68,6 +68,10 @@ describe('roomiestFirst', () => {
     expect(roomiestFirst(rooms, count)).toEqual(expected);
   });
 
+  it('gives everything to a node whose room is past 2^53, where one replica less rounds to the same', () => {
+    expect(roomiestFirst([5, 1e300, 7], 1_000)).toEqual([0, 1_000, 0]);
+  });
+
   it('matches placing one replica at a time on the roomiest node', () => {
     const oneByOne = (rooms: number[], count: number) => {
       const left = [...rooms];
