@@ -28,22 +28,22 @@ export interface ConditionInput {
   lastTransitionTime?: Maybe<string>;
 }
 
+/** Quotes a string for a message, cut short: the message must stay small whatever came in. */
+export function quote(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
 /** Object names (and namespace names) are DNS-1123 labels, as in Kubernetes. */
 export function checkName(value: string, field: string): string {
   if (value.length === 0) throw new BadUserInputError(field, 'must not be empty');
-  if (value.length > 63) throw new BadUserInputError(field, `"${value}" is longer than 63 characters`);
+  if (value.length > 63) throw new BadUserInputError(field, `${quote(value)} is ${value.length} characters long, more than the maximum 63.`);
   if (!DNS1123_LABEL.test(value)) {
     throw new BadUserInputError(
       field,
-      `"${value}" is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`,
+      `${quote(value)} is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`,
     );
   }
   return value;
-}
-
-/** Quotes a string for a message, cut short: the message must stay small whatever came in. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
 export function checkLabels(labels: Maybe<StringMap>, field: string): StringMap {
@@ -167,12 +167,12 @@ export function checkSelector(text: Maybe<string>, field: string): string | unde
 
 /** resourceVersions are decimal counters this server issued (etcd revisions included). */
 export function checkResourceVersion(text: string, field: string): string {
-  if (!/^\d{1,19}$/.test(text)) throw new BadUserInputError(field, `"${text}" is not a resourceVersion this server issued`);
+  if (!/^\d{1,19}$/.test(text)) throw new BadUserInputError(field, `${quote(text)} is not a resourceVersion this server issued`);
   return text;
 }
 
 export function checkTimestamp(text: string, field: string): string {
-  if (Number.isNaN(Date.parse(text))) throw new BadUserInputError(field, `"${text}" is not an RFC 3339 timestamp`);
+  if (Number.isNaN(Date.parse(text))) throw new BadUserInputError(field, `${quote(text)} is not an RFC 3339 timestamp`);
   return text;
 }
 
@@ -187,7 +187,7 @@ export function checkConditions(inputs: Maybe<ConditionInput[]>, field: string):
     const path = `${field}[${i}]`;
     if (input.type.trim() === '') throw new BadUserInputError(`${path}.type`, 'must not be empty');
     if (!CONDITION_STATUSES.includes(input.status)) {
-      throw new BadUserInputError(`${path}.status`, `must be one of ${CONDITION_STATUSES.join(', ')}, got "${input.status}"`);
+      throw new BadUserInputError(`${path}.status`, `must be one of ${CONDITION_STATUSES.join(', ')}, got ${quote(input.status)}`);
     }
     const condition: Condition = {
       type: input.type,

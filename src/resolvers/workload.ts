@@ -39,6 +39,7 @@ import {
   checkSelector,
   checkText,
   checkTimestamp,
+  quote,
   type ConditionInput,
   type Maybe,
   type ResourcesInput,
@@ -90,7 +91,7 @@ function checkEnvs(envs: Maybe<EnvVar[]>, field: string): EnvVar[] {
   return checkCount(envs ?? [], field, MAX_ENVS).map((env, i) => {
     const name = checkText(env.name, `${field}[${i}].name`, { maxLength: MAX_ENV_NAME_LENGTH });
     if (name === '' || name.includes('=')) {
-      throw new BadUserInputError(`${field}[${i}].name`, `"${name}" is not a valid environment variable name`);
+      throw new BadUserInputError(`${field}[${i}].name`, `${quote(name)} is not a valid environment variable name`);
     }
     return { name, value: checkText(env.value, `${field}[${i}].value`, { maxBytes: MAX_ENV_VALUE_BYTES }) };
   });

@@ -319,3 +319,14 @@ describe('the whole object', () => {
     expect(await ctx.store.get({ kind: 'Job', namespace: 'default', name: 'j' })).toEqual(job);
   });
 });
+
+describe('messages stay short whatever came in', () => {
+  it.each([
+    ['a 1 MB name', () => checkName('a'.repeat(1_000_000), 'input.metadata.name')],
+    ['a 1 MB resourceVersion', () => checkResourceVersion('x'.repeat(1_000_000), 'input.metadata.resourceVersion')],
+    ['a 1 MB label value', () => checkLabels({ a: 'x'.repeat(1_000_000) }, 'input.metadata.labels')],
+    ['a 1 MB condition status', () => checkConditions([{ type: 'Ready', status: 'x'.repeat(1_000_000) }], 'input.status.conditions')],
+  ])('for %s', (_what, fn) => {
+    expect(refusal(fn).message.length).toBeLessThan(300);
+  });
+});
