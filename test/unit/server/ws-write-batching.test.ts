@@ -1,12 +1,15 @@
 /**
  * batchWritesPerTick on a real WebSocket server: messages sent in one tick leave in one socket
- * write, in order, and a connection is never left corked (later ticks still flush).
+ * write, in order, and a connection is never left corked (later ticks still flush). A send's
+ * callback runs once the message is queued; a client that stops reading is reported once its
+ * unsent bytes pass the bound, and is sent nothing more, while one that reads bursts larger than
+ * the bound is not.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { batchWritesPerTick } from '../../../src/server/ws-write-batching.js';
+import { batchWritesPerTick, type WriteBatchingOptions } from '../../../src/server/ws-write-batching.js';
 
 describe('batchWritesPerTick', () => {
   let server: Server | undefined;
@@ -17,17 +20,17 @@ describe('batchWritesPerTick', () => {
     await new Promise((resolve) => server?.close(resolve) ?? resolve(undefined));
   });
 
-  async function connect() {
+  async function connect(options?: WriteBatchingOptions) {
     server = createServer();
     wss = new WebSocketServer({ server });
-    batchWritesPerTick(wss);
+    batchWritesPerTick(wss, options);
     const serverSide = new Promise<{ socket: WebSocket; tcp: Socket }>((resolve) => wss!.once('connection', (socket, request) => resolve({ socket, tcp: request.socket })));
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
     const received: string[] = [];
     client.on('message', (data) => received.push(String(data)));
     await new Promise((resolve) => client.once('open', resolve));
-    return { ...(await serverSide), received };
+    return { ...(await serverSide), received, client };
   }
 
   const until = async (check: () => boolean) => {
@@ -51,5 +54,49 @@ describe('batchWritesPerTick', () => {
     await until(() => received.length === 11);
     expect(received.at(-1)).toBe('later');
     expect(writes).toBe(2);
+  });
+
+  const KiB = 1024;
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('runs a send’s callback as soon as the message is queued, even when the client reads nothing', async () => {
+    const { socket, client } = await connect();
+    (client as unknown as { _socket: Socket })._socket.pause();
+    const big = 'x'.repeat(256 * KiB);
+    let called = 0;
+    for (let i = 0; i < 64; i++) socket.send(big, () => called++); // 16 MiB: far more than the kernel takes
+    expect(called).toBe(64);
+    expect(socket.bufferedAmount).toBeGreaterThan(0);
+  });
+
+  it('reports a client once when earlier ticks left more than the bound unsent, not while it reads', async () => {
+    const reports: number[] = [];
+    const { socket, client, received } = await connect({ maxBacklogBytes: 1024 * KiB, onBacklog: (_socket, bytes) => reports.push(bytes) });
+    // Bursts four times the bound, read by the client: nothing is left over at the next tick.
+    const chunk = 'y'.repeat(64 * KiB);
+    for (let round = 1; round <= 3; round++) {
+      for (let i = 0; i < 64; i++) socket.send(chunk);
+      await until(() => received.length === round * 64);
+    }
+    expect(received).toHaveLength(3 * 64);
+    expect(reports).toEqual([]);
+
+    // The client stops reading: once the kernel's buffers are full, the bytes pile up here.
+    (client as unknown as { _socket: Socket })._socket.pause();
+    for (let i = 0; i < 400 && reports.length === 0; i++) {
+      socket.send(chunk);
+      await tick();
+    }
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toBeGreaterThan(1024 * KiB);
+    const before = socket.bufferedAmount;
+    let called = 0;
+    for (let i = 0; i < 10; i++) {
+      socket.send(chunk, () => called++);
+      await tick();
+    }
+    expect(reports).toHaveLength(1);
+    expect(called).toBe(10); // callbacks still run: graphql-ws must not hang on them
+    expect(socket.bufferedAmount).toBe(before); // but nothing more is queued
   });
 });
