@@ -54,6 +54,17 @@ const ConfigSchema = z
     historyLimit: int(1).default(10_000),
     /** How often idle watches get a BOOKMARK carrying a newer resourceVersion. */
     bookmarkIntervalMs: int(10).default(5_000),
+    /**
+     * WebSocket caps (src/server/websocket-guard.ts), each 0 for none. "User": the token file's
+     * user, else the remote address. Subscriptions count while they run; one over a cap is refused
+     * with TOO_MANY_SUBSCRIPTIONS, a connection over a cap is closed with 1013.
+     */
+    maxSubscriptionsPerConnection: int(0).default(100),
+    maxSubscriptionsPerUser: int(0).default(1_000),
+    maxWebsocketConnectionsPerUser: int(0).default(100),
+    maxWebsocketConnections: int(0).default(1_000),
+    /** Bytes a WebSocket client may leave unread before it is closed with 1008 (16 MiB). */
+    maxSendBufferBytes: int(0).default(16 * 1024 * 1024),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /**
      * Kubernetes-style static token file (src/server/auth/token-file.ts). When set, every
@@ -93,6 +104,11 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_ETCD_ENDPOINTS: 'etcdEndpoints',
   SKYM_HISTORY_LIMIT: 'historyLimit',
   SKYM_BOOKMARK_INTERVAL_MS: 'bookmarkIntervalMs',
+  SKYM_MAX_SUBSCRIPTIONS_PER_CONNECTION: 'maxSubscriptionsPerConnection',
+  SKYM_MAX_SUBSCRIPTIONS_PER_USER: 'maxSubscriptionsPerUser',
+  SKYM_MAX_WEBSOCKET_CONNECTIONS_PER_USER: 'maxWebsocketConnectionsPerUser',
+  SKYM_MAX_WEBSOCKET_CONNECTIONS: 'maxWebsocketConnections',
+  SKYM_MAX_SEND_BUFFER_BYTES: 'maxSendBufferBytes',
   SKYM_LOG_LEVEL: 'logLevel',
   SKYM_TOKEN_AUTH_FILE: 'tokenAuthFile',
   SKYM_SKYLET_TOKEN_FILE: 'skyletTokenFile',

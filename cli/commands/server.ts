@@ -12,6 +12,7 @@ import { createLogger } from '../../src/server/logger.js';
 import { runApi } from '../../src/server/run-api.js';
 import { skyletTokenFile, tokenAuthFile } from '../flags.js';
 import { stopSignal } from '../stop-signal.js';
+import { websocketLimitConfig, websocketLimitFlags } from '../websocket-limit-flags.js';
 
 export default class Server extends BaseCommand {
   static override description = 'Run the Sky Manager API server: GraphQL over HTTP and WebSocket at /graphql (GraphiQL in a browser).';
@@ -37,6 +38,7 @@ export default class Server extends BaseCommand {
     'etcd-endpoints': Flags.string({ description: 'Comma-separated etcd URLs, for --store etcd. Default: http://127.0.0.1:2379.' }),
     'history-limit': Flags.integer({ min: 1, description: 'Events kept for watch resumption (lowdb, memory). Default: 10000.' }),
     'bookmark-interval-ms': Flags.integer({ min: 10, description: 'How often idle watches get a BOOKMARK. Default: 5000.' }),
+    ...websocketLimitFlags,
     'token-auth-file': tokenAuthFile,
     'skylet-token-file': skyletTokenFile,
     'skylet-allow-link-local': Flags.boolean({
@@ -62,6 +64,7 @@ export default class Server extends BaseCommand {
         etcdEndpoints: flags['etcd-endpoints'],
         historyLimit: flags['history-limit'],
         bookmarkIntervalMs: flags['bookmark-interval-ms'],
+        ...websocketLimitConfig(flags),
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
         skyletTokenFile: flags['skylet-token-file'],

@@ -27,6 +27,7 @@ import { skyletTokenFile, TOKEN_AUTH_FILE_DESCRIPTION } from '../flags.js';
 import { runApi } from '../../src/server/run-api.js';
 import { newSkyletToken, readSkyletTokenFile } from '../../src/domain/skylet-token.js';
 import { stopSignal } from '../stop-signal.js';
+import { websocketLimitConfig, websocketLimitFlags } from '../websocket-limit-flags.js';
 
 const LOCAL_CLUSTER = 'local';
 
@@ -61,6 +62,7 @@ export default class Up extends BaseCommand {
       description: `${TOKEN_AUTH_FILE_DESCRIPTION} The controllers use the token of the file's first user in group ${GROUPS.controllers}, which it must have.`,
     }),
     'skylet-token-file': skyletTokenFile,
+    ...websocketLimitFlags,
     ...discoveryFlags,
   };
 
@@ -76,6 +78,7 @@ export default class Up extends BaseCommand {
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
         skyletTokenFile: flags['skylet-token-file'],
+        ...websocketLimitConfig(flags),
       });
     } catch (error) {
       if (error instanceof ConfigError) this.error(error.message, { exit: 2 });

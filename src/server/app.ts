@@ -12,6 +12,7 @@ import { ensureDefaultNamespace } from '../resolvers/namespace.js';
 import { buildSchema } from '../schema/index.js';
 import type { Store } from '../storage/store.js';
 import { mountGraphQLWs } from './graphql-ws.js';
+import { webSocketSettings } from './websocket-guard.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';
 import { useDomainErrors } from './use-domain-errors.js';
 import { useInputErrorCodes } from './use-input-error-codes.js';
@@ -90,7 +91,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
   });
 
   const server = createServer(yoga);
-  const ws = mountGraphQLWs(server, yoga);
+  const ws = mountGraphQLWs(server, yoga, { ...webSocketSettings(config), tokens, logger });
   let port = 0;
 
   return {

@@ -1,15 +1,18 @@
 /**
  * graphql-ws on the HTTP server's /graphql path. Every operation executes through
  * `yoga.getEnveloped()`, so WebSocket requests get the same plugins, context, validation, error
- * codes and masking as HTTP ones (as in Yoga's examples/graphql-ws).
+ * codes and masking as HTTP ones (as in Yoga's examples/graphql-ws). Connections and
+ * subscriptions are counted and capped, and clients that stop reading are cut off
+ * (websocket-guard.ts).
  */
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type ServerOptions } from 'ws';
 import { payloadReplacer, serializedPayload, spliceOnSend } from './serialized-results.js';
-import { batchWritesPerTick } from './ws-write-batching.js';
+import { DEFAULT_MAX_REQUEST_BODY_BYTES } from './use-request-body-limit.js';
+import { CLOSE_TIMEOUT_MS, guardWebSockets, type WebSocketGuardOptions } from './websocket-guard.js';
 import type { ResolverContext } from '../resolvers/context.js';
 
 type Yoga = YogaServerInstance<object, ResolverContext>;
@@ -28,18 +31,31 @@ export interface GraphQLWsHandle {
   close(): Promise<void>;
 }
 
-export function mountGraphQLWs(server: Server, yoga: Yoga): GraphQLWsHandle {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  batchWritesPerTick(wss);
+export function mountGraphQLWs(server: Server, yoga: Yoga, guardOptions: WebSocketGuardOptions): GraphQLWsHandle {
+  const options: ServerOptions & { closeTimeout: number } = {
+    server,
+    path: yoga.graphqlEndpoint,
+    // A client that does not answer the close frame (one cut off for not reading) is dropped then.
+    closeTimeout: CLOSE_TIMEOUT_MS,
+    // One message may be as large as one HTTP request body, not ws's default of 100 MiB.
+    maxPayload: DEFAULT_MAX_REQUEST_BODY_BYTES,
+  };
+  const wss = new WebSocketServer(options);
+  const guard = guardWebSockets(wss, guardOptions);
   wss.on('connection', spliceOnSend);
   const disposable = useServer(
     {
+      onConnect: (ctx) => guard.onConnect(ctx),
+      onComplete: (ctx, id, payload) => guard.onComplete(ctx, id, payload),
       // Shared subscription results go out as JSON encoded once for all (serialized-results.ts).
       onNext: (_ctx, _id, _payload, _args, result) => serializedPayload(result),
       jsonMessageReplacer: payloadReplacer,
       execute: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as EnvelopedRoot).subscribe(args),
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
+        // Counted before any parsing: a subscription over a cap costs next to nothing.
+        const refused = guard.onSubscribe(ctx, id, params);
+        if (refused) return refused;
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
