@@ -37,6 +37,27 @@ const originList = z.preprocess(
   z.array(z.string().refine(isOrigin, (value) => ({ message: `"${value}" is not an origin such as https://tools.example.com or http://localhost:3000 (or *)` }))),
 );
 
+/**
+ * Bounds on one GraphQL request (src/server/use-document-limits.ts, use-json-depth-limit.ts): how
+ * deeply its JSON body nests and its document's length and tokens before they are parsed, the
+ * rest before the document is validated. Every document of the typed client and the CLI, and
+ * GraphiQL's introspection query, stays well below each default (bench/README.md has the
+ * figures); a request over one is refused with HTTP 400 naming the limit and its setting. 0 turns
+ * a limit off.
+ */
+export const DOCUMENT_LIMIT_DEFAULTS = {
+  maxJsonDepth: 64,
+  maxQueryLength: 100_000,
+  maxTokens: 2_000,
+  maxDepth: 20,
+  maxAliases: 30,
+  maxFields: 1_000,
+  maxRepeatedFields: 50,
+  maxDirectives: 50,
+  maxFragmentSpreads: 100,
+  maxCost: 20_000,
+} as const;
+
 const ConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1'),
@@ -88,6 +109,24 @@ const ConfigSchema = z
      * GraphiQL at /graphql is the server's own origin and needs nothing here.
      */
     corsAllowedOrigins: originList.default([]),
+    /** Request limits (0 for no limit): how deeply a JSON request body nests objects and arrays. */
+    maxJsonDepth: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxJsonDepth),
+    /** Characters in one GraphQL document (the request's `query`). */
+    maxQueryLength: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxQueryLength),
+    /** Lexical tokens in a document: names, punctuation, values. */
+    maxTokens: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxTokens),
+    /** Fields nested in fields. */
+    maxDepth: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxDepth),
+    maxAliases: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxAliases),
+    /** Field selections, fragments expanded. */
+    maxFields: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxFields),
+    /** Selections of a response name its selection set already selects (`name name`, `a: name a: uid`). */
+    maxRepeatedFields: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxRepeatedFields),
+    maxDirectives: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxDirectives),
+    /** Fragment spreads, fragments expanded. */
+    maxFragmentSpreads: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxFragmentSpreads),
+    /** Each field 1, times 10 inside each list (src/server/document-measure.ts). */
+    maxCost: int(0).default(DOCUMENT_LIMIT_DEFAULTS.maxCost),
   })
   .strict();
 
@@ -114,6 +153,16 @@ const ENV: Record<string, keyof ConfigInput> = {
   SKYM_SKYLET_TOKEN_FILE: 'skyletTokenFile',
   SKYM_SKYLET_ALLOW_LINK_LOCAL: 'skyletAllowLinkLocal',
   SKYM_CORS_ALLOWED_ORIGINS: 'corsAllowedOrigins',
+  SKYM_MAX_JSON_DEPTH: 'maxJsonDepth',
+  SKYM_MAX_QUERY_LENGTH: 'maxQueryLength',
+  SKYM_MAX_TOKENS: 'maxTokens',
+  SKYM_MAX_DEPTH: 'maxDepth',
+  SKYM_MAX_ALIASES: 'maxAliases',
+  SKYM_MAX_FIELDS: 'maxFields',
+  SKYM_MAX_REPEATED_FIELDS: 'maxRepeatedFields',
+  SKYM_MAX_DIRECTIVES: 'maxDirectives',
+  SKYM_MAX_FRAGMENT_SPREADS: 'maxFragmentSpreads',
+  SKYM_MAX_COST: 'maxCost',
 };
 
 export class ConfigError extends Error {}

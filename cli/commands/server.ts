@@ -12,6 +12,7 @@ import { createLogger } from '../../src/server/logger.js';
 import { runApi } from '../../src/server/run-api.js';
 import { skyletTokenFile, tokenAuthFile } from '../flags.js';
 import { stopSignal } from '../stop-signal.js';
+import { documentLimitConfig, documentLimitFlags } from '../document-limit-flags.js';
 import { websocketLimitConfig, websocketLimitFlags } from '../websocket-limit-flags.js';
 
 export default class Server extends BaseCommand {
@@ -38,6 +39,7 @@ export default class Server extends BaseCommand {
     'etcd-endpoints': Flags.string({ description: 'Comma-separated etcd URLs, for --store etcd. Default: http://127.0.0.1:2379.' }),
     'history-limit': Flags.integer({ min: 1, description: 'Events kept for watch resumption (lowdb, memory). Default: 10000.' }),
     'bookmark-interval-ms': Flags.integer({ min: 10, description: 'How often idle watches get a BOOKMARK. Default: 5000.' }),
+    ...documentLimitFlags,
     ...websocketLimitFlags,
     'token-auth-file': tokenAuthFile,
     'skylet-token-file': skyletTokenFile,
@@ -64,6 +66,7 @@ export default class Server extends BaseCommand {
         etcdEndpoints: flags['etcd-endpoints'],
         historyLimit: flags['history-limit'],
         bookmarkIntervalMs: flags['bookmark-interval-ms'],
+        ...documentLimitConfig(flags),
         ...websocketLimitConfig(flags),
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],

@@ -18,6 +18,7 @@ import { ClusterAPI, DeploymentAPI, JobAPI } from '../../src/client/api.js';
 import { SkyClient } from '../../src/client/connection.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { discoveryFlags, discoverySources } from '../discovery.js';
+import { documentLimitConfig, documentLimitFlags } from '../document-limit-flags.js';
 import { createControllerManager } from '../../src/controllers/manager.js';
 import { AlreadyExistsError } from '../../src/domain/errors.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -63,6 +64,7 @@ export default class Up extends BaseCommand {
     }),
     'skylet-token-file': skyletTokenFile,
     ...websocketLimitFlags,
+    ...documentLimitFlags,
     ...discoveryFlags,
   };
 
@@ -78,6 +80,7 @@ export default class Up extends BaseCommand {
         logLevel: flags['log-level'],
         tokenAuthFile: flags['token-auth-file'],
         skyletTokenFile: flags['skylet-token-file'],
+        ...documentLimitConfig(flags),
         ...websocketLimitConfig(flags),
       });
     } catch (error) {

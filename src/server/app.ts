@@ -23,6 +23,10 @@ import { useCompiledExecution } from './use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './use-shared-subscription-results.js';
 import type { TokenTable } from './auth/token-file.js';
 import { useAuth } from './auth/use-auth.js';
+import { useAuthenticateFirst } from './auth/use-authenticate-first.js';
+import { useDocumentLimits } from './use-document-limits.js';
+import { useJsonDepthLimit } from './use-json-depth-limit.js';
+import { useUnreadableParams } from './use-unreadable-params.js';
 
 export interface AppOptions {
   config: Config;
@@ -63,7 +67,14 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     // Replaced by useRequestBodyLimit, which trusts Content-Length instead of streaming every body.
     maxRequestBodySize: false,
     plugins: [
+      // Before anything the caller sent is read, parsed or validated.
+      ...(tokens ? [useAuthenticateFirst({ tokens, logger })] : []),
+      // Replaces Yoga's JSON body parser, so before useRequestBodyLimit, which wraps the parser.
+      useJsonDepthLimit(config.maxJsonDepth),
       useRequestBodyLimit(),
+      useUnreadableParams(),
+      // Before the document is parsed (length, tokens) and before it is validated (the rest).
+      useDocumentLimits(config),
       // First of the operation plugins: a refused operation costs nothing further.
       ...(tokens ? [useAuth({ tokens, logger })] : []),
       useCompiledExecution(),

@@ -27,6 +27,18 @@ interface EnvelopedRoot {
 /** How long clients get to answer the closing handshake when the server stops. */
 const CLOSE_GRACE_MS = 1_000;
 
+/**
+ * The errors without `extensions.http`, the status Yoga would answer over HTTP; copies, since
+ * Yoga caches parse and validation errors and hands the same objects to HTTP requests.
+ */
+function withoutHttp(errors: readonly GraphQLError[]): GraphQLError[] {
+  return errors.map((error) => {
+    if (error.extensions.http === undefined) return error;
+    const { http: _http, ...extensions } = error.extensions;
+    return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+  });
+}
+
 export interface GraphQLWsHandle {
   close(): Promise<void>;
 }
@@ -62,16 +74,18 @@ export function mountGraphQLWs(server: Server, yoga: Yoga, guardOptions: WebSock
           socket: ctx.extra.socket,
           params,
         });
+        // Parsing authenticates first, then bounds the document (useAuthenticateFirst,
+        // useDocumentLimits); validation measures it before the standard rules run.
         let document;
         try {
           document = parse(params.query);
         } catch (error) {
-          // A syntax error is the client's; graphql-ws would otherwise close the whole socket.
-          if (error instanceof GraphQLError) return [error];
+          // A syntax error, a refusal or a limit is the client's; graphql-ws would otherwise close the whole socket.
+          if (error instanceof GraphQLError) return withoutHttp([error]);
           throw error;
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return withoutHttp(errors);
         return {
           schema,
           document,

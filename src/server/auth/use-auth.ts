@@ -1,14 +1,16 @@
 /**
- * useAuth: authentication (bearer token → user, ./authenticate.ts) and authorization (group →
- * root fields, ./authorize.ts) for every operation, before anything executes. The app adds it only
- * when a token file is configured; without one the server is open and pays nothing.
+ * useAuth: authorization (group → root fields, ./authorize.ts) for every operation, before
+ * anything executes, after authentication (bearer token → user, ./authenticate.ts). The app adds
+ * it only when a token file is configured; without one the server is open and pays nothing.
  *
- * Why at execution (onExecute/onSubscribe) and not on the HTTP request: every transport meets
- * there, through Yoga's envelop: /graphql over HTTP, graphql-ws (src/server/graphql-ws.ts runs
- * each operation through `yoga.getEnveloped()`), and the REST view (SOFA executes through the same
- * envelop). /healthz, /readyz and the GraphiQL page run no operation, so they stay open. (Parsing
- * and validation come before this, so an unauthenticated caller may learn that a field does not
- * exist; the schema is published, schema.graphql, so that tells nothing.)
+ * Authentication comes first of all, before the request is read or its document parsed
+ * (./use-authenticate-first.ts); deciding what the user may call needs the parsed operation, so it
+ * is done here, at execution (onExecute/onSubscribe), where every transport meets through Yoga's
+ * envelop: /graphql over HTTP, graphql-ws (src/server/graphql-ws.ts runs each operation through
+ * `yoga.getEnveloped()`), and the REST view (SOFA executes through the same envelop, without
+ * parsing). The user is authenticated again here, which costs a digest, so that no path to
+ * execution depends on having passed the earlier check. /healthz, /readyz and the GraphiQL page
+ * run no operation, so they stay open.
  *
  * A refusal is the operation's result, with no data: `extensions.code` UNAUTHENTICATED (HTTP 401,
  * with `WWW-Authenticate: Bearer`) or FORBIDDEN (HTTP 403); the REST view maps the codes to the
@@ -16,8 +18,8 @@
  * only result, which the typed client throws as UnauthenticatedError/ForbiddenError (a refusal at
  * connection_init could only close the socket, which clients read as a network failure and retry).
  *
- * This plugin goes first in the app's list: a refused operation stops here, before any other
- * plugin's work (compiling it, sharing its subscription results).
+ * This plugin goes first among the operation plugins: a refused operation stops here, before any
+ * other plugin's work (compiling it, sharing its subscription results).
  */
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -25,6 +27,7 @@ import type { ResolverContext } from '../../resolvers/context.js';
 import type { Logger } from '../logger.js';
 import { authenticate, type CredentialSources } from './authenticate.js';
 import { deniedField, rootFields, type OperationType } from './authorize.js';
+import { unauthenticated } from './use-authenticate-first.js';
 import type { TokenTable } from './token-file.js';
 
 export interface AuthOptions {
@@ -56,8 +59,8 @@ function operationOf(cache: WeakMap<DocumentNode, Map<string, Operation | null>>
 
 /** HTTP requests have a fetch `request` in their context; the status only means something there. */
 function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, overHttp: boolean): { errors: GraphQLError[] } {
-  const http = code === 'UNAUTHENTICATED' ? { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } : { status: 403 };
-  return { errors: [new GraphQLError(message, { extensions: { code, ...(overHttp ? { http } : {}) } })] };
+  if (code === 'UNAUTHENTICATED') return { errors: [unauthenticated(message, overHttp)] };
+  return { errors: [new GraphQLError(message, { extensions: { code, ...(overHttp ? { http: { status: 403 } } : {}) } })] };
 }
 
 export function useAuth({ tokens, logger }: AuthOptions): Plugin<ResolverContext> {
