@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
 import { isDeepStrictEqual } from 'node:util';
-import { ConflictError, NotFoundError, type Manifest as ApiManifest, type ResourceAPI } from '../../src/client/index.js';
+import { ux } from '@oclif/core';
+import { ConflictError, NotFoundError, type Manifest as ApiManifest, type ResourceAPI, type WriteOptions } from '../../src/client/index.js';
 import type { Kind } from '../../src/domain/kinds.js';
 import type { SkyObject } from '../../src/domain/types.js';
 import { ApiCommand, type Connection } from '../api-command.js';
@@ -41,7 +42,7 @@ Without metadata.resourceVersion, the file is merged onto the object (JSON merge
 
 With metadata.resourceVersion (as \`skym get -o yaml\` prints it), the file is the whole object as it was read, edited: its labels, annotations and spec replace the object's, but only if nobody changed the spec since (metadata.generation is the same); otherwise apply stops with "was changed by someone else" rather than overwrite their change. The controllers' status writes in the meantime do not count: they never touch the spec.
 
-Objects are applied in file order, so put a namespace before the jobs in it. One that fails is reported and the rest are still applied; the command then exits 1.`;
+Every object is first checked by the server (a dry run: validation, defaults, preconditions) and only when all pass is any written, in file order, so put a namespace before the jobs in it. If one fails the check, each failure is reported, nothing is written, and the command exits 1. An object whose write then still fails (someone changed it meanwhile) is reported, and the rest are written.`;
 
   static override examples = [
     { description: 'Apply a file.', command: '<%= config.bin %> apply -f jobs.yaml' },
@@ -59,20 +60,39 @@ Objects are applied in file order, so put a namespace before the jobs in it. One
     for (const file of flags.filename) manifests.push(...parseManifests(await readSource(file), file));
     if (manifests.length === 0) throw new UsageError(`no objects in ${flags.filename.join(', ')}`);
     const connection = await this.connect(flags);
+    const targets = manifests.map((manifest) => ({ manifest, namespace: namespaceOf(manifest, flags.namespace, connection.namespace) }));
+    const entry = ({ manifest, namespace }: (typeof targets)[number]): AppliedObject => ({ kind: manifest.kind, name: manifest.metadata.name, namespace });
+
+    // The server checks every object before any is written: a mistake in the last document
+    // leaves the first ones unapplied.
+    const created = new Set(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
+    const refused: AppliedObject[] = [];
+    for (const target of targets) {
+      try {
+        await applyOne(connection, target.manifest, target.namespace, { dryRun: true });
+      } catch (error) {
+        // A namespace an earlier document creates does not exist yet; its objects are checked when written.
+        if (error instanceof NotFoundError && [...created].some((name) => error.details.object === `namespaces/${name}`)) continue;
+        this.report(error, target.manifest.origin);
+        refused.push({ ...entry(target), error: explainError(error).message });
+      }
+    }
+    if (refused.length > 0) {
+      if (!this.jsonEnabled()) ux.stderr(`Nothing was applied: ${refused.length} of ${targets.length} objects failed the server's check.`);
+      return refused;
+    }
 
     const results: AppliedObject[] = [];
-    for (const manifest of manifests) {
-      const namespace = namespaceOf(manifest, flags.namespace, connection.namespace);
-      const result: AppliedObject = { kind: manifest.kind, name: manifest.metadata.name, namespace };
-      const phrase = objectPhrase(manifest.kind, manifest.metadata.name, namespace);
+    for (const target of targets) {
+      const phrase = objectPhrase(target.manifest.kind, target.manifest.metadata.name, target.namespace);
       try {
-        const { action, object } = await applyOne(connection, manifest, namespace);
+        const { action, object } = await applyOne(connection, target.manifest, target.namespace);
         this.out.log(SAID[action](phrase));
-        results.push({ ...result, action, object });
+        results.push({ ...entry(target), action, object });
       } catch (error) {
         // Where in which file: the API's message alone may not say which object it is about.
-        this.report(error, manifest.origin);
-        results.push({ ...result, error: explainError(error).message });
+        this.report(error, target.manifest.origin);
+        results.push({ ...entry(target), error: explainError(error).message });
       }
     }
     return results;
@@ -103,7 +123,12 @@ function namespaceOf(manifest: Manifest, flag: string | undefined, fallback: str
  */
 const MAX_UPDATE_ATTEMPTS = 10;
 
-async function applyOne(connection: Connection, manifest: Manifest, namespace: string | undefined): Promise<{ action: ApplyAction; object: SkyObject }> {
+async function applyOne(
+  connection: Connection,
+  manifest: Manifest,
+  namespace: string | undefined,
+  options: WriteOptions = {},
+): Promise<{ action: ApplyAction; object: SkyObject }> {
   const api: ResourceAPI<Kind> = connection.api(manifest.kind, namespace);
   const { name } = manifest.metadata;
 
@@ -114,7 +139,7 @@ async function applyOne(connection: Connection, manifest: Manifest, namespace: s
     if (!(error instanceof NotFoundError)) throw error;
     const labels = withoutNulls(manifest.metadata.labels);
     const annotations = withoutNulls(manifest.metadata.annotations);
-    return { action: 'created', object: await api.create({ kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec: manifest.spec ?? {} } as ApiManifest<Kind>) };
+    return { action: 'created', object: await api.create({ kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec: manifest.spec ?? {} } as ApiManifest<Kind>, options) };
   }
   const first = current;
   for (let attempt = 1; ; attempt++) {
@@ -124,7 +149,7 @@ async function applyOne(connection: Connection, manifest: Manifest, namespace: s
     // have written status since: no write, so no conflict over a version nobody needed.
     if (sameUserFields(desired, current)) return { action: 'unchanged', object: current };
     try {
-      const updated = await api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata.resourceVersion } });
+      const updated = await api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata.resourceVersion } }, options);
       // The server answers a write that changes nothing with the object as it was (same version).
       return { action: updated.metadata.resourceVersion === first.metadata.resourceVersion ? 'unchanged' : 'updated', object: updated };
     } catch (error) {

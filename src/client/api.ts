@@ -30,6 +30,13 @@ export interface ListOptions {
   allNamespaces?: boolean;
 }
 
+export interface WriteOptions {
+  /** Check the write on the server (validation, defaults, conflicts) without making it. */
+  dryRun?: boolean;
+}
+
+const dryRunOf = ({ dryRun }: WriteOptions) => (dryRun ? { dryRun: true } : {});
+
 export interface WatchOptions extends ListOptions {
   /**
    * Deliver only the changes after this version: a list's resourceVersion, or that of an event
@@ -90,8 +97,9 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
     this.documents = DOCUMENTS[kind];
   }
 
-  async create(object: Manifest<K>): Promise<T> {
-    return this.call(this.documents.create, { input: this.input(object, false) });
+  /** With `dryRun`, the server checks and answers what it would create, and writes nothing. */
+  async create(object: Manifest<K>, options: WriteOptions = {}): Promise<T> {
+    return this.call(this.documents.create, { input: this.input(object, false), ...dryRunOf(options) });
   }
 
   async get(name: string): Promise<T> {
@@ -103,9 +111,12 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
     return { kind: list.kind, items: list.items.map((item) => this.fromWire(item)), resourceVersion: list.resourceVersion };
   }
 
-  /** Replaces labels, annotations and spec; `metadata.resourceVersion` makes it compare-and-swap. */
-  async update(object: Manifest<K>): Promise<T> {
-    return this.call(this.documents.update, { input: this.input(object, true) });
+  /**
+   * Replaces labels, annotations and spec; `metadata.resourceVersion` makes it compare-and-swap.
+   * With `dryRun`, the server checks and answers what it would write, and writes nothing.
+   */
+  async update(object: Manifest<K>, options: WriteOptions = {}): Promise<T> {
+    return this.call(this.documents.update, { input: this.input(object, true), ...dryRunOf(options) });
   }
 
   /** Replaces the status (controllers); compare-and-swap when `metadata.resourceVersion` is set. */

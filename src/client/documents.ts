@@ -111,7 +111,7 @@ export interface KindDocuments {
   list: string;
   /** Variables: name, namespace (namespaced kinds). */
   get: string;
-  /** Variables: input (`<Kind>Input`). */
+  /** Variables: input (`<Kind>Input`), dryRun?. */
   create: string;
   update: string;
   /** Variables: input (`<Kind>StatusUpdateInput`). */
@@ -136,6 +136,8 @@ function documentsFor(kind: Kind): KindDocuments {
   const scopeArgs = namespaced ? 'namespace: $namespace, ' : '';
   const mutation = (verb: string, field: string, inputType: string) =>
     `mutation ${verb}($input: ${inputType}!) { object: ${field}(input: $input) ${fields} }${fragments}`;
+  const write = (verb: string, field: string) =>
+    `mutation ${verb}($input: ${kind}Input!, $dryRun: Boolean) { object: ${field}(input: $input, dryRun: $dryRun) ${fields} }${fragments}`;
 
   return {
     list:
@@ -143,8 +145,8 @@ function documentsFor(kind: Kind): KindDocuments {
         list: ${plural}(${scopeArgs}labelSelector: $labelSelector) { kind resourceVersion items ${fields} }
       }` + fragments,
     get: `query Get${kind}${nameVars} { object: ${single}${nameArgs} ${fields} }${fragments}`,
-    create: mutation(`Create${kind}`, `create${kind}`, `${kind}Input`),
-    update: mutation(`Update${kind}`, `update${kind}`, `${kind}Input`),
+    create: write(`Create${kind}`, `create${kind}`),
+    update: write(`Update${kind}`, `update${kind}`),
     updateStatus: mutation(`Update${kind}Status`, `update${kind}Status`, `${kind}StatusUpdateInput`),
     delete: `mutation Delete${kind}${nameVars} { object: delete${kind}${nameArgs} ${fields} }${fragments}`,
     watch:

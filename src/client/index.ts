@@ -20,6 +20,7 @@ export {
   type NamespacedApiOptions,
   type StatusManifest,
   type WatchOptions,
+  type WriteOptions,
 } from './api.js';
 export { DEFAULT_API_URL, SkyClient, type SkyClientOptions } from './connection.js';
 export { ApiError, ConnectionError } from './errors.js';

@@ -8,7 +8,7 @@
  * status written in between (or the reverse): the loser gets CONFLICT. Only a status write
  * without a client resourceVersion ("just set it") retries internally, re-reading each time.
  */
-import { BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
+import { AlreadyExistsError, BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
 import { DEFAULT_NAMESPACE, describeKey, KIND_INFO, type Kind, type ObjectKey } from '../domain/kinds.js';
 import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent } from '../domain/types.js';
 import { nowIso, type ResolverContext } from './context.js';
@@ -30,6 +30,12 @@ import { watchObjects, type WatchArgs } from './watch.js';
 export interface ObjectInput<SpecInput> {
   metadata: ObjectMetaInput;
   spec?: Maybe<SpecInput>;
+}
+
+/** create and update: with dryRun, everything a write checks, and its answer, without the write. */
+export interface WriteArgs<SpecInput> {
+  input: ObjectInput<SpecInput>;
+  dryRun?: Maybe<boolean>;
 }
 
 export interface StatusUpdateInput<StatusInput> {
@@ -110,7 +116,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       return read(ctx, objectKey(kind, args.name, args.namespace));
     },
 
-    async create(ctx: ResolverContext, { input }: { input: ObjectInput<SpecInput> }): Promise<T> {
+    async create(ctx: ResolverContext, { input, dryRun }: WriteArgs<SpecInput>): Promise<T> {
       const meta = checkMeta(kind, input.metadata, 'input.metadata');
       if (meta.resourceVersion !== undefined) {
         throw new BadUserInputError('input.metadata.resourceVersion', 'must not be set when creating an object');
@@ -131,6 +137,10 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       if (namespace !== undefined) metadata.namespace = namespace;
       const object = { kind, metadata, spec, status: def.initialStatus() } as T;
       checkObjectSize(object, 'input');
+      if (dryRun) {
+        if (await ctx.store.get(meta.key)) throw new AlreadyExistsError(describeKey(meta.key));
+        return object;
+      }
       const created = (await ctx.store.create(object)) as T;
 
       // A namespace deletion may have started between the check above and the write; its
@@ -147,7 +157,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       return created;
     },
 
-    async update(ctx: ResolverContext, { input }: { input: ObjectInput<SpecInput> }): Promise<T> {
+    async update(ctx: ResolverContext, { input, dryRun }: WriteArgs<SpecInput>): Promise<T> {
       const meta = checkMeta(kind, input.metadata, 'input.metadata');
       const expected = meta.resourceVersion;
       if (expected === undefined) {
@@ -177,6 +187,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         spec,
       } as T;
       checkObjectSize(next, 'input');
+      if (dryRun) return next;
       return (await ctx.store.update(next, expected)) as T;
     },
 

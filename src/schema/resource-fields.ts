@@ -90,7 +90,7 @@ export function defineResourceFields<T extends SkyObject, SpecInput, StatusInput
       status: t.field({ type: statusInput, required: true }),
     }),
   });
-  type WriteArgs = { input: ObjectInput<SpecInput> };
+  type WriteArgs = { input: ObjectInput<SpecInput>; dryRun?: boolean | null };
   type StatusArgs = { input: StatusUpdateInput<StatusInput> };
 
   const Singular = capitalize(singular);
@@ -116,16 +116,17 @@ export function defineResourceFields<T extends SkyObject, SpecInput, StatusInput
     }),
   }));
 
+  const DRY_RUN = 'Check and default the object as the write would, and answer what it would write, without writing it (as kubectl --dry-run=server).';
   builder.mutationFields((t) => ({
     [`create${Singular}`]: t.field({
       type: objectRef,
-      args: { input: t.arg({ type: Input, required: true }) },
+      args: { input: t.arg({ type: Input, required: true }), dryRun: t.arg.boolean({ description: DRY_RUN }) },
       resolve: (_root, args, ctx) => resolvers.create(ctx, args as unknown as WriteArgs) as never,
     }),
     [`update${Singular}`]: t.field({
       type: objectRef,
       description: 'Replaces spec, labels and annotations. metadata.resourceVersion is required; stale → CONFLICT.',
-      args: { input: t.arg({ type: Input, required: true }) },
+      args: { input: t.arg({ type: Input, required: true }), dryRun: t.arg.boolean({ description: DRY_RUN }) },
       resolve: (_root, args, ctx) => resolvers.update(ctx, args as unknown as WriteArgs) as never,
     }),
     [`update${Singular}Status`]: t.field({

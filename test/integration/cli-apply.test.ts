@@ -82,12 +82,25 @@ describe('apply -f FILE', () => {
     expect((await new JobAPI({ client, namespace: ns }).list()).items).toEqual([]);
   });
 
-  it('reports a document the server refuses, with its place and field, and applies the others', async () => {
+  it('has the server check every document first: one it refuses, with its place and field, and nothing is written', async () => {
     const ns = await freshNamespace();
-    const result = await skym(['apply', '-f', '-', '-n', ns], 'kind: Job\nmetadata: {name: bad}\nspec: {runn: x}\n---\nkind: Job\nmetadata: {name: good}\nspec: {run: x}\n');
+    const file = `kind: Job\nmetadata: {name: good}\nspec: {run: x}\n---\nkind: Job\nmetadata: {name: bad}\nspec: {runn: x}\n---\nkind: Job\nmetadata: {name: worse}\nspec: {replicas: -1}\n`;
+    const result = await skym(['apply', '-f', '-', '-n', ns], file);
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe(`Created job good in namespace ${ns}.\n`);
-    expect(result.stderr).toBe('Error: standard input, document 1: invalid spec.runn: Field "runn" is not defined by type "WorkloadSpecInput". Did you mean "run"?\n');
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toEqual([
+      'Error: standard input, document 2: invalid spec.runn: Field "runn" is not defined by type "WorkloadSpecInput". Did you mean "run"?',
+      expect.stringMatching(/^Error: standard input, document 3: invalid spec\.replicas: /),
+      'Nothing was applied: 2 of 3 objects failed the server\'s check.',
+      '',
+    ]);
+    expect((await new JobAPI({ client, namespace: ns }).list()).items).toEqual([]);
+  });
+
+  it('checks objects of a namespace the same file creates when it writes them', async () => {
+    const ns = `apply-new-${++runs}`;
+    const result = await skym(['apply', '-f', '-'], `kind: Namespace\nmetadata: {name: ${ns}}\n---\nkind: Job\nmetadata: {name: j, namespace: ${ns}}\nspec: {run: x}\n`);
+    expect(result).toMatchObject({ code: 0, stdout: `Created namespace ${ns}.\nCreated job j in namespace ${ns}.\n`, stderr: '' });
   });
 
   it('refuses a namespace in the file that -n contradicts', async () => {
@@ -186,7 +199,9 @@ describe('round trips through get -o json|yaml', () => {
     mine.spec.run = 'my change';
     const result = await skym(['apply', '-f', '-'], toYaml(mine));
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`Error: standard input, document 1: job "shared" in namespace "${ns}" was changed by someone else; get it again and retry\n`);
+    expect(result.stderr).toBe(
+      `Error: standard input, document 1: job "shared" in namespace "${ns}" was changed by someone else; get it again and retry\nNothing was applied: 1 of 1 objects failed the server's check.\n`,
+    );
     expect((await jobs.get('shared')).spec.run).toBe('their change');
   });
 
@@ -196,5 +211,33 @@ describe('round trips through get -o json|yaml', () => {
     expect(result.code).toBe(0);
     const [applied] = JSON.parse(result.stdout);
     expect(applied).toMatchObject({ kind: 'Job', name: 'j', namespace: ns, action: 'created', object: { metadata: { name: 'j', namespace: ns } } });
+  });
+});
+
+describe('quantities in files, as skym create takes them', () => {
+  it('memory: 2Gi and cpu: 500m apply, in workloads and in a local cluster', async () => {
+    const ns = await freshNamespace();
+    const file = join(dir, 'quantities.yaml');
+    await writeFile(
+      file,
+      [
+        `kind: Job\nmetadata: {name: sized, namespace: ${ns}}\nspec:\n  run: echo hi\n  resources: {cpu: 500m, memory: 2Gi, gpu: "1"}`,
+        'kind: Cluster\nmetadata: {name: sized-local}\nspec:\n  manager: LOCAL\n  local: {cpu: "2", memory: 8Gi}',
+      ].join('\n---\n'),
+    );
+    const result = await skym(['apply', '-f', file]);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect((await new JobAPI({ client, namespace: ns }).get('sized')).spec.resources).toEqual({ cpu: 0.5, memory: 2048, gpu: 1 });
+    expect((await new ClusterAPI({ client }).get('sized-local')).spec.local).toEqual({ cpu: 2, memory: 8192 });
+  });
+
+  it('a value that is no quantity is refused in the file\'s terms, before anything is applied', async () => {
+    const ns = await freshNamespace();
+    const file = join(dir, 'jobs.yaml');
+    await writeFile(file, `kind: Job\nmetadata: {name: fine, namespace: ${ns}}\nspec: {run: x}\n---\nkind: Job\nmetadata: {name: typo, namespace: ${ns}}\nspec: {run: x, resources: {memory: 2Gx}}\n`);
+    const result = await skym(['apply', '-f', file]);
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toBe(`Error: ${file}, document 2: spec.resources.memory: "2Gx" is not a quantity such as 512Mi, 2Gi or 1024 (MiB)\n`);
+    expect((await new JobAPI({ client, namespace: ns }).list()).items).toEqual([]);
   });
 });

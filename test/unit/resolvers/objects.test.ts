@@ -89,3 +89,28 @@ describe('deleteNamespace', () => {
     await expect(namespaceResolvers.delete(ctx, { name: 'default' })).rejects.toBeInstanceOf(ForbiddenError);
   });
 });
+
+describe('dry run', () => {
+  it('create checks and answers the object it would make, and writes nothing', async () => {
+    const ctx = await context();
+    const before = await ctx.store.currentResourceVersion();
+    const job = await jobResolvers.create(ctx, { input: { metadata: { name: 'dry' }, spec: { run: 'echo' } }, dryRun: true });
+    expect(job).toMatchObject({ kind: 'Job', metadata: { name: 'dry', namespace: 'default', generation: 1 }, spec: { run: 'echo', replicas: 1 }, status: { phase: 'PENDING' } });
+    expect(await ctx.store.currentResourceVersion()).toBe(before);
+    expect(await ctx.store.get({ kind: 'Job', namespace: 'default', name: 'dry' })).toBeUndefined();
+    await expect(jobResolvers.create(ctx, { input: { metadata: { name: 'dry' }, spec: { replicas: -1 } }, dryRun: true })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await jobResolvers.create(ctx, { input: { metadata: { name: 'dry' }, spec: {} } });
+    await expect(jobResolvers.create(ctx, { input: { metadata: { name: 'dry' }, spec: {} }, dryRun: true })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+  });
+
+  it('update checks the precondition and answers the next object, and writes nothing', async () => {
+    const ctx = await context();
+    const job = await jobResolvers.create(ctx, { input: { metadata: { name: 'dry' }, spec: { run: 'a' } } });
+    const input = { metadata: { name: 'dry', resourceVersion: job.metadata.resourceVersion }, spec: { run: 'b' } };
+    const next = await jobResolvers.update(ctx, { input, dryRun: true });
+    expect([next.spec.run, next.metadata.generation]).toEqual(['b', 2]);
+    expect((await jobResolvers.get(ctx, { name: 'dry' })).spec.run).toBe('a');
+    await jobResolvers.update(ctx, { input: { ...input, spec: { run: 'c' } } });
+    await expect(jobResolvers.update(ctx, { input, dryRun: true })).rejects.toBeInstanceOf(ConflictError);
+  });
+});

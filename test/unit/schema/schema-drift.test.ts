@@ -37,8 +37,8 @@ describe('schema.graphql', () => {
       ].sort(),
     );
     const mutations = (kind: string, namespacedKind: boolean) => [
-      `create${kind}(input: ${kind}Input!): ${kind}!`,
-      `update${kind}(input: ${kind}Input!): ${kind}!`,
+      `create${kind}(dryRun: Boolean, input: ${kind}Input!): ${kind}!`,
+      `update${kind}(dryRun: Boolean, input: ${kind}Input!): ${kind}!`,
       `update${kind}Status(input: ${kind}StatusUpdateInput!): ${kind}!`,
       `delete${kind}(name: String!${namespacedKind ? ', namespace: String = "default"' : ''}): ${kind}!`,
     ];
