@@ -175,7 +175,7 @@ class ChainCheck {
     const { header, path } = segment;
     if (segment.format === 2) {
       if (!header) {
-        this.losses.push({ file: path, line: 1, problem: `the segment's ${segment.headerProblem}`, lost: 'the check of where it belongs (its intact records are read on their own)' });
+        this.losses.push({ file: path, line: 1, problem: segment.headerProblem!, lost: 'the check of where it belongs (its intact records are read on their own)' });
       } else {
         this.dir ??= header.dir;
         if (header.dir !== this.dir) {
@@ -196,7 +196,7 @@ class ChainCheck {
     if (damageAt && !(isLast && damageAt.final) && segment.afterDamage.length > 0) {
       // The damaged line is the write between the last intact record and the next one.
       const next = segment.afterDamage[0].version;
-      this.reportDamage(path, damageAt.line, damageAt.reason, next);
+      this.reportDamage(path, damageAt.line, damageAt.reason, next, 'records follow it');
       damageAt = undefined;
     }
     for (const record of segment.afterDamage) this.take(path, record);
@@ -215,7 +215,7 @@ class ChainCheck {
       if (isLast && damageAt.final) {
         this.tornTail = { file: path, line: damageAt.line, bytes: segment.bytes - segment.validBytes, reason: damageAt.reason, after: this.lastSeen };
       } else {
-        this.reportDamage(path, damageAt.line, damageAt.reason, undefined);
+        this.reportDamage(path, damageAt.line, damageAt.reason, undefined, isLast ? 'lines follow it' : 'another segment follows this one');
       }
     }
     if (isLast && header?.sealed) {
@@ -267,10 +267,10 @@ class ChainCheck {
     this.events.push(record.event);
   }
 
-  private reportDamage(file: string, line: number, reason: string, nextVersion: number | undefined): void {
+  private reportDamage(file: string, line: number, reason: string, nextVersion: number | undefined, notTorn: string): void {
     let lost = `the write(s) after resourceVersion ${this.reached}`;
     if (nextVersion !== undefined) lost = nextVersion - 1 > this.reached ? describeVersions(this.reached + 1, nextVersion - 1) : 'the damaged record';
-    this.losses.push({ file, line, problem: `corrupt write-ahead log record (${reason}); it is not a write torn by a crash, since ${nextVersion === undefined ? 'the log goes on after this segment' : 'records follow it'}`, lost });
+    this.losses.push({ file, line, problem: `corrupt write-ahead log record (${reason}); it is not a write torn by a crash, since ${notTorn}`, lost });
     if (nextVersion !== undefined) {
       this.reached = Math.max(this.reached, nextVersion - 1);
       this.lastSeen = Math.max(this.lastSeen, nextVersion - 1);

@@ -127,13 +127,14 @@ function parseSnapshot(path: string, data: Buffer, firstEnd: number): SnapshotRe
       const reason = entry.ok ? 'it is not a snapshot entry' : entry.reason;
       losses.push({ file: path, line, problem: `object ${expected} is damaged: ${reason}`, lost: describeLooseObject(data.toString('utf8', start, end)) });
       expected++;
+    } else if ((n as number) < expected) {
+      losses.push({ file: path, line, problem: `object ${n} appears again or out of order, after object ${expected - 1}`, lost: 'the repeated line is ignored' });
     } else {
-      if ((n as number) > expected) losses.push({ file: path, line, problem: `objects ${range(expected, (n as number) - 1)} are missing before this line (a line was removed)`, lost: `${(n as number) - expected} object(s), names unknown` });
-      if ((n as number) < expected) losses.push({ file: path, line, problem: `object ${n} appears again or out of order, after object ${expected - 1}`, lost: 'the repeated line is ignored' });
-      else {
-        objects.push(object);
-        expected = (n as number) + 1;
+      if ((n as number) > expected) {
+        losses.push({ file: path, line, problem: `${(n as number) - expected === 1 ? `object ${expected} is` : `objects ${expected}-${(n as number) - 1} are`} missing before this line (a line was removed)`, lost: `${(n as number) - expected} object(s), names unknown` });
       }
+      objects.push(object);
+      expected = (n as number) + 1;
     }
     start = end + 1;
   }
@@ -183,10 +184,6 @@ function describeLooseObject(text: string): string {
   const namespace = /"namespace":"([^"]*)"/.exec(text)?.[1];
   if (!kind || !name) return 'one object, name unreadable';
   return `${kind} ${namespace ? `${namespace}/` : ''}${name} (its state as of the snapshot)`;
-}
-
-function range(from: number, to: number): string {
-  return from === to ? String(from) : `${from}-${to}`;
 }
 
 function maxVersion(objects: SkyObject[]): number {

@@ -146,7 +146,7 @@ describe('lowdb data directory integrity', () => {
       const intact = await readFile(file('sky.json'));
 
       await editLine('sky.json', 5, () => undefined); // object 5
-      expect(await refusal()).toContain(`${file('sky.json')}:6: objects 5 are missing before this line (a line was removed); lost: 1 object(s), names unknown.`);
+      expect(await refusal()).toContain(`${file('sky.json')}:6: object 5 is missing before this line (a line was removed); lost: 1 object(s), names unknown.`);
 
       await writeFile(file('sky.json'), intact);
       await editLine('sky.json', 5, (line) => line.replace('"replicas":1', '"replicas":7'));

@@ -63,7 +63,7 @@ describe('SnapshotFile', () => {
     expect(read!.losses.map((l) => [l.line, l.problem.replace(/:.*/, ''), l.lost])).toEqual([
       [3, 'object 2 is damaged', 'Job default/b (its state as of the snapshot)'],
       [5, 'object 3 appears again or out of order, after object 3', 'the repeated line is ignored'],
-      [6, 'objects 4 are missing before this line (a line was removed)', '1 object(s), names unknown'],
+      [6, 'object 4 is missing before this line (a line was removed)', '1 object(s), names unknown'],
     ]);
   });
 
