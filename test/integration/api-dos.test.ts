@@ -105,8 +105,8 @@ describe('the attacks of issue 12, each refused while others are served', () => 
     expect(limitOf(answer)).toMatchObject({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', limit: { name: 'fields', max: 1_000, actual: 4 * 2 ** 30 } });
   });
 
-  it('an unauthenticated 120 KB document: 401 before it is read', async () => {
-    const big = `{ jobs { items { metadata { ${times(20_000, (i) => (i % 2 ? 'a: name' : 'a: uid'))} } } } }`.slice(0, 120_000);
+  it('an unauthenticated 112 KB document of conflicting aliases: 401 before it is read', async () => {
+    const big = `{ jobs { items { metadata { ${times(15_000, (i) => (i % 2 ? 'a: name' : 'a: uid'))} } } } }`;
     const answer = await whileServingOthers(() => query(big, null));
     expect(answer.status).toBe(401);
     expect(answer.body.errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
