@@ -4,6 +4,7 @@
  */
 import { Flags } from '@oclif/core';
 import { UsageError } from './errors.js';
+import { notAQuantity, parseQuantityText, QUANTITY_KEYS, type QuantityKey } from './quantities.js';
 
 // ---------------------------------------------------------------- parsers (pure, unit-tested)
 
@@ -39,39 +40,18 @@ export interface ResourceRequest {
 
 type ResourceKey = keyof ResourceRequest;
 
-const MEMORY_UNITS: Record<string, number> = { '': 1, mi: 1, gi: 1024, ti: 1024 * 1024 };
-
-/** A number the way people write resources: cpu `0.5` or `500m`; memory in MiB, or `2Gi`. */
-const RESOURCE_VALUE: Record<ResourceKey, (text: string) => number | string | undefined> = {
-  cpu: (text) => {
-    const match = /^(\d+(?:\.\d+)?|\.\d+)(m?)$/.exec(text);
-    if (!match) return undefined;
-    return match[2] === 'm' ? Number(match[1]) / 1000 : Number(match[1]);
-  },
-  memory: (text) => {
-    const match = /^(\d+(?:\.\d+)?|\.\d+)([a-z]*)$/i.exec(text);
-    const unit = match ? MEMORY_UNITS[match[2].toLowerCase()] : undefined;
-    return match && unit !== undefined ? Number(match[1]) * unit : undefined;
-  },
-  gpu: (text) => (/^\d+$/.test(text) ? Number(text) : undefined),
-  accelerator: (text) => (text.trim() === '' ? undefined : text),
-};
-
-const RESOURCE_HELP: Record<ResourceKey, string> = {
-  cpu: 'cores, e.g. 1, 0.5 or 500m',
-  memory: 'MiB, e.g. 512, or with a unit: 512Mi, 2Gi',
-  gpu: 'a whole number',
-  accelerator: 'a GPU model such as A100',
-};
-
 function isResourceKey(key: string): key is ResourceKey {
-  return key in RESOURCE_VALUE;
+  return key === 'accelerator' || (QUANTITY_KEYS as readonly string[]).includes(key);
 }
 
 /** One resource figure; `flag` names where it came from in the message (`--resources cpu`, `--cpu`). */
 export function parseResourceValue<K extends ResourceKey>(key: K, text: string, flag: string): NonNullable<ResourceRequest[K]> {
-  const value = RESOURCE_VALUE[key](text.trim());
-  if (value === undefined) throw new UsageError(`${flag}: "${text}" is not valid (${RESOURCE_HELP[key]})`);
+  if (key === 'accelerator') {
+    if (text.trim() === '') throw new UsageError(`${flag}: give a GPU model such as A100`);
+    return text as NonNullable<ResourceRequest[K]>;
+  }
+  const value = parseQuantityText(key as QuantityKey, text);
+  if (value === undefined) throw new UsageError(`${flag}: ${notAQuantity(key as QuantityKey, text)}`);
   return value as NonNullable<ResourceRequest[K]>;
 }
 

@@ -4,12 +4,15 @@
  * prints `{kind: "JobList", items}`, and that must apply back as the jobs it holds.
  *
  * Only the shape every object shares is checked here (kind, metadata.name, no unknown top-level or
- * metadata fields); the spec is the server's to validate, and its errors name the field.
+ * metadata fields), and quantities are read as `skym create` reads them (`memory: 2Gi`, `cpu: 500m`
+ * become the API's MiB and cores); the rest of the spec is the server's to validate, and its errors
+ * name the field.
  */
 import { parseAllDocuments } from 'yaml';
 import type { Kind } from '../src/domain/kinds.js';
 import { UsageError } from './errors.js';
 import { resolveKind } from './kinds.js';
+import { notAQuantity, parseQuantityValue, QUANTITY_KEYS } from './quantities.js';
 
 export interface ManifestMetadata {
   name: string;
@@ -71,7 +74,29 @@ function toManifest(value: unknown, origin: string): Manifest {
   // A resourceVersion read back from YAML may have become a number; it is an opaque string.
   if (metadata.resourceVersion !== undefined && metadata.resourceVersion !== null) meta.resourceVersion = String(metadata.resourceVersion);
   if (typeof metadata.generation === 'number') meta.generation = metadata.generation;
-  return { kind, metadata: meta, spec: isObject(value.spec) ? value.spec : undefined, origin };
+  return { kind, metadata: meta, spec: isObject(value.spec) ? readQuantities(kind, value.spec, origin) : undefined, origin };
+}
+
+/** The blocks of each kind's spec that hold quantities (cores, MiB, GPUs). */
+const QUANTITY_BLOCKS: Partial<Record<Kind, readonly string[]>> = { Job: ['resources'], Deployment: ['resources'], Cluster: ['local'] };
+
+/** The spec with its quantities as figures; a value that is no quantity is refused in the file's terms. */
+function readQuantities(kind: Kind, spec: Record<string, unknown>, origin: string): Record<string, unknown> {
+  const read = { ...spec };
+  for (const name of QUANTITY_BLOCKS[kind] ?? []) {
+    const block = spec[name];
+    if (!isObject(block)) continue; // absent, null (merge: remove) or not an object: the server says
+    const figures = { ...block };
+    for (const key of QUANTITY_KEYS) {
+      const value = block[key];
+      if (value === undefined || value === null) continue;
+      const figure = parseQuantityValue(key, value);
+      if (figure === undefined) throw new UsageError(`${origin}: spec.${name}.${key}: ${notAQuantity(key, value)}`);
+      figures[key] = figure;
+    }
+    read[name] = figures;
+  }
+  return read;
 }
 
 /** A List (`kind: JobList` or `List`, with `items`) stands for its items. */

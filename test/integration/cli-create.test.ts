@@ -89,7 +89,7 @@ describe('create job and deployment', () => {
   it('refuses a malformed --resources with the reason', async () => {
     expect(await skym('create', 'job', 'bad', '--resources', 'cpu', 'lots', '--run', 'x')).toMatchObject({
       code: 1,
-      stderr: 'Error: --resources cpu: "lots" is not valid (cores, e.g. 1, 0.5 or 500m)\n',
+      stderr: 'Error: --resources cpu: "lots" is not a quantity of cores such as 1, 0.5 or 500m\n',
     });
   });
 });

@@ -27,9 +27,9 @@ describe('parseResources (--resources as oclif hands it over: every token after 
   it('names what is wrong', () => {
     expect(() => parseResources(['cpu'])).toThrow(new UsageError('--resources cpu needs a value, as in --resources cpu 1'));
     expect(() => parseResources(['cpus', '1'])).toThrow('unknown resource "cpus"; use cpu, memory, gpu or accelerator');
-    expect(() => parseResources(['cpu', 'lots'])).toThrow('--resources cpu: "lots" is not valid (cores, e.g. 1, 0.5 or 500m)');
-    expect(() => parseResources(['gpu', '1.5'])).toThrow('--resources gpu: "1.5" is not valid (a whole number)');
-    expect(() => parseResources(['memory', '2Xi'])).toThrow('--resources memory: "2Xi" is not valid');
+    expect(() => parseResources(['cpu', 'lots'])).toThrow('--resources cpu: "lots" is not a quantity of cores such as 1, 0.5 or 500m');
+    expect(() => parseResources(['gpu', '1.5'])).toThrow('--resources gpu: "1.5" is not a whole number of GPUs such as 1');
+    expect(() => parseResources(['memory', '2Xi'])).toThrow('--resources memory: "2Xi" is not a quantity such as 512Mi, 2Gi or 1024 (MiB)');
     expect(() => parseResources(['cpu', '1', 'cpu=2'])).toThrow('--resources cpu is given twice');
   });
 
@@ -42,7 +42,7 @@ describe('parseResources (--resources as oclif hands it over: every token after 
 describe('parseResourceValue', () => {
   it('names the flag it came from', () => {
     expect(parseResourceValue('memory', '8Gi', '--memory')).toBe(8192);
-    expect(() => parseResourceValue('cpu', '-1', '--cpu')).toThrow('--cpu: "-1" is not valid');
+    expect(() => parseResourceValue('cpu', '-1', '--cpu')).toThrow('--cpu: "-1" is not a quantity of cores');
   });
 });
 

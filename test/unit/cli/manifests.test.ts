@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../../cli/errors.js';
 import { parseManifests } from '../../../cli/manifests.js';
 
 describe('parseManifests', () => {
@@ -34,5 +35,41 @@ describe('parseManifests', () => {
     expect(() => parseManifests('kind: Job\nmetadata: {name: a, label: {}}\n', 'f.yaml')).toThrow('unknown field "metadata.label"');
     expect(() => parseManifests('kind: Job\nmetadata: {name: a, labels: {on: true}}\n', 'f.yaml')).toThrow('metadata.labels must be a map of strings');
     expect(() => parseManifests('kind: Job\nmetadata: {name: a\n', 'f.yaml')).toThrow('f.yaml, document 1 is not valid YAML or JSON');
+  });
+
+  it('reads quantities as skym create does: memory 2Gi and cpu 500m in workloads and local clusters', () => {
+    const text = [
+      'kind: Job',
+      'metadata: {name: a}',
+      'spec: {run: x, resources: {cpu: 500m, memory: 2Gi, gpu: "1", accelerator: A100}}',
+      '---',
+      'kind: Deployment',
+      'metadata: {name: b}',
+      'spec: {resources: {cpu: 2, memory: 512}}',
+      '---',
+      'kind: Cluster',
+      'metadata: {name: c}',
+      'spec: {manager: LOCAL, local: {cpu: 4000m, memory: 8Gi}}',
+      '---',
+      'kind: Job',
+      'metadata: {name: d}',
+      'spec: {resources: {memory: null}}',
+    ].join('\n');
+    expect(parseManifests(text, 'jobs.yaml').map((m) => m.spec)).toEqual([
+      { run: 'x', resources: { cpu: 0.5, memory: 2048, gpu: 1, accelerator: 'A100' } },
+      { resources: { cpu: 2, memory: 512 } },
+      { manager: 'LOCAL', local: { cpu: 4, memory: 8192 } },
+      // null removes the field when merged: left for the merge.
+      { resources: { memory: null } },
+    ]);
+  });
+
+  it('refuses what is no quantity in the file\'s terms', () => {
+    const job = (resources: string) => `kind: Namespace\nmetadata: {name: n}\n---\nkind: Job\nmetadata: {name: a}\nspec: {resources: ${resources}}\n`;
+    expect(() => parseManifests(job('{memory: 2Gx}'), 'jobs.yaml')).toThrow(
+      new UsageError('jobs.yaml, document 2: spec.resources.memory: "2Gx" is not a quantity such as 512Mi, 2Gi or 1024 (MiB)'),
+    );
+    expect(() => parseManifests(job('{cpu: lots}'), 'jobs.yaml')).toThrow('jobs.yaml, document 2: spec.resources.cpu: "lots" is not a quantity of cores such as 1, 0.5 or 500m');
+    expect(() => parseManifests('kind: Cluster\nmetadata: {name: c}\nspec: {local: {memory: [1]}}\n', 'c.yaml')).toThrow('c.yaml, document 1: spec.local.memory: [1] is not a quantity');
   });
 });
