@@ -7,6 +7,7 @@ import type { Manifest } from '../src/client/index.js';
 import type { Deployment, Job, PlacementStrategy, RestartPolicy } from '../src/domain/types.js';
 import { ApiCommand } from './api-command.js';
 import { createObject } from './create.js';
+import { UsageError } from './errors.js';
 import { clusterSelector, env, label, namespace, parseResources, resources, toMap } from './flags.js';
 
 const STRATEGIES = ['spread', 'pack'] as const;
@@ -20,7 +21,10 @@ export abstract class CreateWorkloadCommand extends ApiCommand {
   static override flags = {
     namespace,
     resources,
-    run: Flags.string({ description: 'Shell command each replica runs, e.g. "echo Sky!; sleep 10".', helpValue: 'COMMAND' }),
+    run: Flags.string({
+      description: 'Shell command each replica runs, e.g. "echo Sky!; sleep 10" (required: clusters run it with sh -c, inside the --image container on Kubernetes).',
+      helpValue: 'COMMAND',
+    }),
     image: Flags.string({ description: 'Container image, for clusters that run containers (Kubernetes). Default: the server\'s.', helpValue: 'IMAGE' }),
     replicas: Flags.integer({ min: 0, description: 'How many replicas; the scheduler spreads them across clusters. Default: 1.' }),
     label,
@@ -37,6 +41,7 @@ export abstract class CreateWorkloadCommand extends ApiCommand {
     // This class, not the subclass: oclif's parse spreads the class it is given, and a spread
     // drops the static `args` a subclass only inherits.
     const { args, flags } = await this.parse(CreateWorkloadCommand);
+    if (flags.run === undefined || flags.run.trim() === '') throw new UsageError(missingRun(this.kind));
     const strategy = flags.strategy?.toUpperCase() as PlacementStrategy | undefined;
     const manifest: Manifest<'Job'> = {
       metadata: { name: args.name, namespace: flags.namespace, labels: toMap(flags.label, '--label') },
@@ -53,4 +58,14 @@ export abstract class CreateWorkloadCommand extends ApiCommand {
     };
     return createObject(await this.connect(flags), this.out, this.kind, manifest as Manifest<typeof this.kind>);
   }
+}
+
+/**
+ * Every cluster manager runs a replica as `sh -c RUN` (Kubernetes in the --image container, local
+ * and Slurm as a process), so without --run there is nothing to run: a job would complete at once
+ * and a deployment's replicas would exit and restart forever.
+ */
+export function missingRun(kind: 'Job' | 'Deployment'): string {
+  const outcome = kind === 'Job' ? 'a job would complete having done nothing' : "a deployment's replicas would exit at once and restart forever";
+  return `--run is required: the command each replica runs, e.g. --run "echo hi". Clusters run it with sh -c (inside the --image container on Kubernetes); without it ${outcome}.`;
 }

@@ -78,12 +78,28 @@ describe('create job and deployment', () => {
   });
 
   it('deployment: the same flags, `deploy` for short; --json prints the created object', async () => {
-    const result = await skym('create', 'deploy', 'web', '--replicas', '3', '--resources', 'cpu', '0.5', '--image', 'nginx', '--json');
+    const result = await skym('create', 'deploy', 'web', '--replicas', '3', '--resources', 'cpu', '0.5', '--image', 'nginx', '--run', "nginx -g 'daemon off;'", '--json');
     expect(result.code).toBe(0);
     const printed = JSON.parse(result.stdout);
     const stored = await new DeploymentAPI({ client }).get('web');
     expect(printed).toEqual(stored);
     expect(stored.spec).toMatchObject({ image: 'nginx', replicas: 3, resources: { cpu: 0.5 }, restartPolicy: 'ALWAYS' });
+  });
+
+  it('refuses a job or deployment without --run, saying what to pass, before asking the server', async () => {
+    const job = await skym('create', 'job', 'idle', '--resources', 'cpu', '1');
+    expect(job).toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr:
+        'Error: --run is required: the command each replica runs, e.g. --run "echo hi". Clusters run it with sh -c (inside the --image container on Kubernetes); without it a job would complete having done nothing.\n',
+    });
+    await expect(new JobAPI({ client }).get('idle')).rejects.toThrow("Object 'jobs/default/idle' not found.");
+    // An image alone runs nothing either: the replica is `sh -c RUN` in it.
+    const deployment = await skym('create', 'deployment', 'idle-web', '--image', 'nginx', '--run', ' ');
+    expect(deployment).toMatchObject({ code: 1, stdout: '' });
+    expect(deployment.stderr).toMatch(/^Error: --run is required: .*without it a deployment's replicas would exit at once and restart forever\.\n$/);
+    await expect(new DeploymentAPI({ client }).get('idle-web')).rejects.toThrow("Object 'deployments/default/idle-web' not found.");
   });
 
   it('refuses a malformed --resources with the reason', async () => {
