@@ -16,6 +16,17 @@ export interface Column<R> {
   align?: 'left' | 'right';
   /** Room for values yet to come (a watch's MODIFIED after its first ADDED rows). */
   minWidth?: number;
+  /**
+   * The widest this row's cell may become as its object changes (a phase, a cluster it is placed
+   * on, free figures), for a watch to leave room for up front so later rows line up.
+   */
+  reserve?: (row: R, hints: WidthHints) => number;
+}
+
+/** What a watch knows of values to come, for columns to reserve room by. */
+export interface WidthHints {
+  /** The clusters there are: workloads' rows may name any of them later. */
+  clusterNames: readonly string[];
 }
 
 export interface TableOptions {
@@ -26,6 +37,8 @@ export interface TableOptions {
    * up with earlier ones. Columns still grow to fit their content.
    */
   minWidths?: readonly number[];
+  /** Make each column as wide as its `reserve` says its rows may become (a watch). */
+  reserve?: WidthHints;
 }
 
 export interface RenderedTable {
@@ -58,8 +71,10 @@ const widthOf = (cell: string) => Math.max(0, ...cell.split('\n').map((line) => 
 export function renderTable<R>(columns: readonly Column<R>[], rows: readonly R[], options: TableOptions = {}): RenderedTable {
   const header = options.header ?? true;
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  const { reserve } = options;
+  const reserved = columns.map((column) => (reserve && column.reserve ? Math.max(0, ...rows.map((row) => column.reserve!(row, reserve))) : 0));
   const widths = columns.map((column, i) =>
-    Math.max(column.minWidth ?? 0, options.minWidths?.[i] ?? 0, header ? column.header.length : 0, ...cells.map((row) => widthOf(row[i]))),
+    Math.max(column.minWidth ?? 0, options.minWidths?.[i] ?? 0, reserved[i], header ? column.header.length : 0, ...cells.map((row) => widthOf(row[i]))),
   );
   const table = new Table({
     head: header ? columns.map((column) => column.header) : [],

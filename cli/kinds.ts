@@ -5,17 +5,21 @@
  * kind is one more entry rather than one more command file per verb.
  */
 import { DEFAULT_NAMESPACE, KIND_INFO, KINDS, type Kind } from '../src/domain/kinds.js';
-import type {
-  Cluster,
-  ClusterReplicaStatus,
-  FilterPolicy,
-  Namespace,
-  ObjectsByKind,
-  Resources,
-  SkyObject,
-  Workload,
+import {
+  CLUSTER_PHASES,
+  FILTER_POLICY_PHASES,
+  JOB_PHASES,
+  NAMESPACE_PHASES,
+  type Cluster,
+  type ClusterReplicaStatus,
+  type FilterPolicy,
+  type Namespace,
+  type ObjectsByKind,
+  type SkyObject,
+  type Workload,
 } from '../src/domain/types.js';
 import type { Column } from './format.js';
+import { clusterResources, clusterResourcesWidth, workloadResources } from './resource-cells.js';
 
 /** One table row: most kinds print one per object; workloads one per cluster they are placed on. */
 export interface Row<T extends SkyObject = SkyObject> {
@@ -49,38 +53,6 @@ export interface KindView<T extends SkyObject = SkyObject> {
 
 // ---------------------------------------------------------------- cell formatting
 
-/** Up to two decimals, no trailing zeros: `cpu: 1`, `cpu: 0.5`. */
-export function formatQuantity(value: number): string {
-  return String(Math.round(value * 100) / 100);
-}
-
-/** Figures of a cluster as the demo printed them, floats always with a decimal: `6.0`, `5.79`. */
-function formatFloat(value: number): string {
-  const rounded = Math.round(value * 100) / 100;
-  return Number.isInteger(rounded) ? rounded.toFixed(1) : String(rounded);
-}
-
-const isEmpty = (r: Resources) => r.cpu === 0 && r.memory === 0 && r.gpu === 0;
-
-/** `cpu: 5.79/6.0` lines (allocatable/capacity); `{}` while nothing is reported, as in the demo. */
-export function clusterResources(cluster: Cluster): string {
-  const { allocatable, capacity } = cluster.status;
-  if (isEmpty(capacity) && isEmpty(allocatable)) return '{}';
-  return [
-    `cpu: ${formatFloat(allocatable.cpu)}/${formatFloat(capacity.cpu)}`,
-    `gpu: ${allocatable.gpu}/${capacity.gpu}`,
-    `memory: ${formatFloat(allocatable.memory)}/${formatFloat(capacity.memory)}`,
-  ].join('\n');
-}
-
-/** A workload's per-replica request: `cpu: 1` always, the others only when asked for. */
-export function workloadResources(resources: Resources): string {
-  const lines = [`cpu: ${formatQuantity(resources.cpu)}`];
-  if (resources.gpu !== 0) lines.push(`gpu: ${resources.gpu}${resources.accelerator ? ` (${resources.accelerator})` : ''}`);
-  if (resources.memory !== 0) lines.push(`memory: ${formatQuantity(resources.memory)}`);
-  return lines.join('\n');
-}
-
 export function formatMap(map: Record<string, string> | undefined, separator = ','): string {
   return Object.entries(map ?? {})
     .map(([key, value]) => `${key}=${value}`)
@@ -101,9 +73,12 @@ export function formatAge(timestamp: string, now: Date = new Date()): string {
 
 const name: Column<Row> = { header: 'Name', value: (r) => r.object.metadata.name };
 const namespace: Column<Row> = { header: 'Namespace', value: (r) => r.object.metadata.namespace ?? '' };
-const status: Column<Row> = { header: 'Status', value: (r) => r.object.status.phase };
+const longest = (texts: readonly string[]) => Math.max(0, ...texts.map((text) => text.length));
+/** The phase; a watch leaves room for the longest phase the kind has. */
+const status = (phases: readonly string[]): Column<Row> => ({ header: 'Status', value: (r) => r.object.status.phase, reserve: () => longest(phases) });
 const labels: Column<Row> = { header: 'Labels', value: (r) => formatMap(r.object.metadata.labels, '\n') };
-const age: Column<Row> = { header: 'Age', value: (r) => formatAge(r.object.metadata.creationTimestamp) };
+/** `45s` … `47h`, `12d`: four characters cover a watch until the age is counted in days of four digits. */
+const age: Column<Row> = { header: 'Age', value: (r) => formatAge(r.object.metadata.creationTimestamp), reserve: () => 4 };
 
 const conditionTable = (object: SkyObject): DescribeTable => ({
   title: 'Conditions',
@@ -128,19 +103,25 @@ const clusterView: KindView<Cluster> = {
   columns: [
     name,
     { header: 'Manager', value: (r) => r.object.spec.manager.toLowerCase() },
-    { header: 'Resources', value: (r) => clusterResources(r.object) },
-    status,
+    { header: 'Resources', value: (r) => clusterResources(r.object), reserve: (r) => clusterResourcesWidth(r.object) },
+    { ...status(CLUSTER_PHASES), value: (r) => clusterStatus(r.object) },
   ],
-  wide: [
-    labels,
-    { header: 'Nodes', value: (r) => String(r.object.status.nodes.length), align: 'right' },
-    age,
-    { header: 'Message', value: (r) => r.object.status.message ?? '' },
-  ],
+  wide: [labels, { header: 'Nodes', value: (r) => String(r.object.status.nodes.length), align: 'right' }, age],
   rows: oneRow,
   describeOmits: ['conditions'],
   describeTables: (cluster) => [conditionTable(cluster)],
 };
+
+/**
+ * The phase, and for a cluster that is not READY why not (`ERROR: cannot reach …`): the reason
+ * the cluster controller wrote, else the message of its Ready condition.
+ */
+export function clusterStatus(cluster: Cluster): string {
+  const { phase, message, conditions } = cluster.status;
+  if (phase === 'READY') return phase;
+  const why = message || conditions.find((c) => c.type === 'Ready' && c.status !== 'True')?.message;
+  return why ? `${phase}: ${why.split('\n')[0]}` : phase;
+}
 
 /** The replica counts one cluster reported, for wide rows and describe. */
 const reported = (object: Workload, cluster: string | undefined): ClusterReplicaStatus | undefined =>
@@ -159,11 +140,12 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
     namespaced: KIND_INFO[kind].namespaced,
     columns: [
       name,
-      { header: 'Cluster', value: (r) => r.cluster ?? '' },
+      // The scheduler may place the replicas on any cluster: a watch leaves room for every name.
+      { header: 'Cluster', value: (r) => r.cluster ?? '', reserve: (_, hints) => longest(hints.clusterNames) },
       { header: 'Replicas', value: (r) => String(r.replicas ?? 0), align: 'right' },
       { header: 'Resources', value: (r) => workloadResources(r.object.spec.resources) },
       namespace,
-      status,
+      status(JOB_PHASES),
     ],
     wide: [
       { header: 'Desired', value: (r) => String(r.object.spec.replicas), align: 'right' },
@@ -213,7 +195,7 @@ const namespaceView: KindView<Namespace> = {
   kind: 'Namespace',
   names: ['namespace', 'namespaces', 'ns'],
   namespaced: KIND_INFO.Namespace.namespaced,
-  columns: [name, status],
+  columns: [name, status(NAMESPACE_PHASES)],
   wide: [labels, age],
   rows: oneRow,
   describeOmits: ['conditions'],
@@ -230,7 +212,7 @@ const filterPolicyView: KindView<FilterPolicy> = {
     { header: 'Include', value: (r) => r.object.spec.clusterFilter.include.join(',') },
     { header: 'Exclude', value: (r) => r.object.spec.clusterFilter.exclude.join(',') },
     { header: 'Labels', value: (r) => formatMap(r.object.spec.labelsSelector) },
-    status,
+    status(FILTER_POLICY_PHASES),
   ],
   wide: [{ header: 'Cluster Selector', value: (r) => r.object.spec.clusterFilter.clusterSelector ?? '' }, age],
   rows: oneRow,

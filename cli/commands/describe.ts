@@ -3,7 +3,8 @@ import type { SkyObject } from '../../src/domain/types.js';
 import { ApiCommand } from '../api-command.js';
 import { renderDescription } from '../describe.js';
 import { namespace } from '../flags.js';
-import { KIND_NAMES, resolveKind } from '../kinds.js';
+import { KIND_NAMES } from '../kinds.js';
+import { requireNames, resolveTargets } from '../targets.js';
 
 /** The objects described, in full (the same objects `skym get -o json` prints). */
 export type DescribeResult = SkyObject[];
@@ -11,7 +12,7 @@ export type DescribeResult = SkyObject[];
 export default class Describe extends ApiCommand {
   static override summary = 'Show everything about objects: metadata, spec, status, conditions and replicas per cluster.';
 
-  static override description = `KIND is one of ${KIND_NAMES.join(', ')} (singular and short names work too).
+  static override description = `KIND is one of ${KIND_NAMES.join(', ')} (singular and short names work too). Objects may also be named as KIND/NAME, as kubectl takes them: \`skym describe job/hello cluster/local\`.
 
 Conditions are printed as a table with their reasons and messages: a job the scheduler cannot place has a condition of type Scheduled with reason Unschedulable whose message says why each cluster was rejected. Jobs and deployments also get a table of their replicas per cluster (placed, pending, running, succeeded, failed).`;
 
@@ -19,29 +20,32 @@ Conditions are printed as a table with their reasons and messages: a job the sch
     { description: 'Why is this job still pending?', command: '<%= config.bin %> describe job sky-165c0f23' },
     { description: 'A cluster: its capacity, nodes and health conditions.', command: '<%= config.bin %> describe cluster mluo-cloud' },
     { description: 'Several filter policies of a namespace.', command: '<%= config.bin %> describe filterpolicies remove-mluo-cloud gpu-only -n team-a' },
+    { description: 'A job and the cluster it runs on, named kubectl\'s way.', command: '<%= config.bin %> describe job/sky-165c0f23 cluster/mluo-cloud' },
   ];
 
   static override args = {
-    kind: Args.string({ required: true, description: `Kind of object: ${KIND_NAMES.join(', ')}.` }),
-    names: Args.string({ required: true, multiple: true, description: 'Names of the objects.' }),
+    kind: Args.string({ required: true, description: `Kind of object: ${KIND_NAMES.join(', ')}; or KIND/NAME.` }),
+    names: Args.string({ multiple: true, description: 'Names of the objects (or more KIND/NAMEs).' }),
   };
 
   static override flags = { namespace };
 
   async run(): Promise<DescribeResult> {
     const { args, flags } = await this.parse(Describe);
-    const kind = resolveKind(args.kind);
-    const api = (await this.connect(flags)).api(kind);
+    const targets = resolveTargets(args.kind, args.names ?? []);
+    requireNames(targets, 'describe');
+    const connection = await this.connect(flags);
+    const objects = targets.flatMap(({ kind, names }) => names.map((name) => ({ kind, name })));
     const described: SkyObject[] = [];
-    for (const name of args.names) {
+    for (const { kind, name } of objects) {
       try {
-        const object = await api.get(name);
+        const object = await connection.api(kind).get(name);
         // A blank line between objects, as kubectl separates them.
         if (described.length > 0) this.out.log();
         this.out.log(renderDescription(object));
         described.push(object);
       } catch (error) {
-        if (args.names.length === 1) throw error;
+        if (objects.length === 1) throw error;
         this.report(error);
       }
     }

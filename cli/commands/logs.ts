@@ -8,7 +8,10 @@ import { Args, Flags } from '@oclif/core';
 import { formatWarning, WorkloadAPI } from '../../src/client/index.js';
 import type { JobPhase, LogLine, Warning, Workload } from '../../src/domain/types.js';
 import { ApiCommand } from '../api-command.js';
+import { UsageError } from '../errors.js';
 import { namespace } from '../flags.js';
+import { nounOf } from '../kinds.js';
+import { resolveTargets } from '../targets.js';
 
 /** Phases in which no replica has started yet: a follow waits them out, as kubectl's does for a pending pod. */
 const NOT_STARTED: readonly JobPhase[] = ['PENDING', 'SCHEDULED'];
@@ -34,10 +37,11 @@ A cluster whose logs cannot be read (its controller manager is down, say) is rep
     { description: 'Follow a job as it runs, until it ends or Ctrl-C.', command: '<%= config.bin %> logs train -f' },
     { description: 'The last 20 lines of each replica of a job in namespace team-a.', command: '<%= config.bin %> logs train --tail 20 -n team-a' },
     { description: 'A deployment\'s logs.', command: '<%= config.bin %> logs web --deployment -f' },
+    { description: 'The same, named kubectl\'s way.', command: '<%= config.bin %> logs deploy/web -f' },
   ];
 
   static override args = {
-    name: Args.string({ required: true, description: 'Name of the job (of the deployment with --deployment).' }),
+    name: Args.string({ required: true, description: 'Name of the job (of the deployment with --deployment), or job/NAME, deployment/NAME as kubectl takes them.' }),
   };
 
   static override flags = {
@@ -54,11 +58,12 @@ A cluster whose logs cannot be read (its controller manager is down, say) is rep
 
   async run(): Promise<LogsResult | undefined> {
     const { args, flags } = await this.parse(Logs);
+    const { kind, name } = workloadNamed(args.name, flags.deployment);
     const connection = await this.connect(flags);
-    const api = new WorkloadAPI(flags.deployment ? 'Deployment' : 'Job', { client: connection.client, namespace: connection.namespace });
+    const api = new WorkloadAPI(kind, { client: connection.client, namespace: connection.namespace });
     // Read first: a name that does not exist fails here with the usual message, and the replica
     // count decides whether lines need saying whose they are.
-    const workload = await api.get(args.name);
+    const workload = await api.get(name);
     const prefixed = workload.spec.replicas > 1;
     const print = ({ cluster, replica, line }: LogLine) => this.out.log(prefixed ? `[${cluster}/${replica}] ${line}` : line);
     const warnings: Warning[] = [];
@@ -71,7 +76,7 @@ A cluster whose logs cannot be read (its controller manager is down, say) is rep
         await this.follow(api, workload, { tail: flags.tail, onWarning }, print);
         return undefined;
       }
-      const lines = await api.logs(args.name, { tail: flags.tail, onWarning });
+      const lines = await api.logs(name, { tail: flags.tail, onWarning });
       lines.forEach(print);
       return { lines, warnings };
     } finally {
@@ -115,4 +120,13 @@ A cluster whose logs cannot be read (its controller manager is down, say) is rep
     }
     return false;
   }
+}
+
+/** NAME (a job, or a deployment with --deployment) or KIND/NAME (`job/hello`, `deploy/web`). */
+function workloadNamed(text: string, deployment: boolean): { kind: 'Job' | 'Deployment'; name: string } {
+  if (!text.includes('/')) return { kind: deployment ? 'Deployment' : 'Job', name: text };
+  const [{ kind, names }] = resolveTargets(text);
+  if (kind !== 'Job' && kind !== 'Deployment') throw new UsageError(`logs are a job's or a deployment's, and ${text} names a ${nounOf(kind)}`);
+  if (deployment && kind !== 'Deployment') throw new UsageError(`${text} is a job; leave out --deployment`);
+  return { kind, name: names[0] };
 }

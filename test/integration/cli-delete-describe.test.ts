@@ -1,6 +1,6 @@
 /** `skym delete` and `skym describe` against a real API server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterAPI, JobAPI, NamespaceAPI, NotFoundError, SkyClient } from '../../src/client/index.js';
+import { ClusterAPI, DeploymentAPI, JobAPI, NamespaceAPI, NotFoundError, SkyClient } from '../../src/client/index.js';
 import { runSkym } from '../helpers/cli.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 
@@ -38,6 +38,21 @@ describe('delete', () => {
       stderr: 'Error: job "missing" not found in namespace "team-a"\n',
     });
     expect((await jobs.list()).items).toEqual([]);
+  });
+
+  it('takes KIND/NAME as kubectl does, several kinds at once', async () => {
+    const jobs = new JobAPI({ client, namespace: 'team-a' });
+    const deployments = new DeploymentAPI({ client, namespace: 'team-a' });
+    await jobs.create({ metadata: { name: 'slash' }, spec: { run: 'x' } });
+    await deployments.create({ metadata: { name: 'slash-web' }, spec: { run: 'x' } });
+    const result = await skym('delete', 'job/slash', 'deploy/slash-web', '-n', 'team-a');
+    expect(result).toMatchObject({ code: 0, stderr: '', stdout: 'Deleted job slash in namespace team-a.\nDeleted deployment slash-web in namespace team-a.\n' });
+    await expect(jobs.get('slash')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(deployments.get('slash-web')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('a kind without names is a usage mistake, not "all of them"', async () => {
+    expect(await skym('delete', 'jobs')).toMatchObject({ code: 2, stdout: '', stderr: 'Error: name the objects to delete: skym delete KIND NAME… or KIND/NAME…\n' });
   });
 
   it('deletes a cluster; --json prints the deleted objects', async () => {
@@ -84,5 +99,15 @@ describe('describe', () => {
     expect(cluster.stdout).toContain('Conditions: <none>');
     expect((await skym('describe', 'ns', 'team-a')).stdout).toMatch(/^Name:\s+team-a\nKind:\s+Namespace\n[\s\S]*Spec: <none>\nStatus:\n {2}phase: ACTIVE\n/);
     expect(await skym('describe', 'job', 'nope')).toMatchObject({ code: 1, stdout: '', stderr: 'Error: job "nope" not found in namespace "default"\n' });
+  });
+
+  it('takes KIND/NAME as kubectl does: the same description, objects of several kinds one after the other', async () => {
+    await new JobAPI({ client }).create({ metadata: { name: 'slashed' }, spec: { run: 'echo hi' } });
+    const one = await skym('describe', 'job/slashed');
+    expect(one).toMatchObject({ code: 0, stderr: '' });
+    expect(one.stdout.replace(/\(\d+s ago\)/, '')).toBe((await skym('describe', 'job', 'slashed')).stdout.replace(/\(\d+s ago\)/, ''));
+    const two = await skym('describe', 'job/slashed', 'ns/team-a');
+    expect(two).toMatchObject({ code: 0, stderr: '' });
+    expect(two.stdout).toMatch(/^Name:\s+slashed\n[\s\S]*\n\nName:\s+team-a\nKind:\s+Namespace\n/);
   });
 });

@@ -43,11 +43,11 @@ describe('tables', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toBe(
       [
-        'Name   Manager  Resources                  Status',
-        'tbl-a  slurm    {}                         INIT',
-        'tbl-b  local    cpu: 3.86/4.0              READY',
+        'Name   Manager  Resources                Status',
+        'tbl-a  slurm    {}                       INIT',
+        'tbl-b  local    cpu: 3.86/4.0            READY',
         '                gpu: 1/1',
-        '                memory: 12071.34/15909.34',
+        '                memory: 11.79/15.54 GiB',
         '',
       ].join('\n'),
     );
@@ -66,15 +66,33 @@ describe('tables', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(
       [
-        'Name     Cluster      Replicas  Resources    Namespace  Status',
-        `spread   mluo-cloud          3  cpu: 1       ${ns.padEnd(9)}  RUNNING`,
-        '                                memory: 512',
-        `spread   mluo-onprem         1  cpu: 1       ${ns.padEnd(9)}  RUNNING`,
-        '                                memory: 512',
-        `waiting                      0  cpu: 2       ${ns.padEnd(9)}  PENDING`,
+        'Name     Cluster      Replicas  Resources        Namespace  Status',
+        `spread   mluo-cloud          3  cpu: 1           ${ns.padEnd(9)}  RUNNING`,
+        '                                memory: 512 MiB',
+        `spread   mluo-onprem         1  cpu: 1           ${ns.padEnd(9)}  RUNNING`,
+        '                                memory: 512 MiB',
+        `waiting                      0  cpu: 2           ${ns.padEnd(9)}  PENDING`,
         '                                gpu: 1',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('clusters not READY say why in their Status cell', async () => {
+    const clusters = new ClusterAPI({ client });
+    await clusters.create({ metadata: { name: 'tbl-broken', labels: { suite: 'broken' } }, spec: { manager: 'KUBERNETES' } });
+    await clusters.updateStatus({
+      metadata: { name: 'tbl-broken' },
+      status: {
+        phase: 'ERROR',
+        message: 'context "prod" is not in the kubeconfig',
+        conditions: [{ type: 'Ready', status: 'False', reason: 'Unreachable', message: 'context "prod" is not in the kubeconfig', lastTransitionTime: new Date().toISOString() }],
+      },
+    });
+    const result = await skym('get', 'clusters', '-l', 'suite=broken');
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toBe(
+      ['Name        Manager     Resources  Status', 'tbl-broken  kubernetes  {}         ERROR: context "prod" is not in the kubeconfig', ''].join('\n'),
     );
   });
 
@@ -177,6 +195,40 @@ describe('selecting', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('here ');
     expect(result.stderr).toBe(`Error: job "missing" not found in namespace "${ns}"\n`);
+  });
+
+  it('KIND/NAME as kubectl takes it: one, several, and several kinds (a table each; one List in JSON)', async () => {
+    const ns = await freshNamespace();
+    const jobs = new JobAPI({ client, namespace: ns });
+    await jobs.create({ metadata: { name: 'a' }, spec: { run: 'x' } });
+    await jobs.create({ metadata: { name: 'b' }, spec: { run: 'x' } });
+    await new DeploymentAPI({ client, namespace: ns }).create({ metadata: { name: 'web' }, spec: { run: 'x' } });
+
+    expect(await skym('get', 'job/a', '-n', ns)).toMatchObject({ code: 0, stderr: '', stdout: (await skym('get', 'job', 'a', '-n', ns)).stdout });
+    const several = await skym('get', 'job/a', 'jobs/b', '-n', ns, '-o', 'json');
+    expect(JSON.parse(several.stdout).items.map((j: { metadata: { name: string } }) => j.metadata.name)).toEqual(['a', 'b']);
+
+    const kinds = await skym('get', 'job/a', 'deploy/web', 'job/b', '-n', ns);
+    expect(kinds).toMatchObject({ code: 0, stderr: '' });
+    expect(kinds.stdout).toBe(
+      [
+        'Name  Cluster  Replicas  Resources  Namespace  Status',
+        `a                     0  cpu: 0     ${ns.padEnd(9)}  PENDING`,
+        `b                     0  cpu: 0     ${ns.padEnd(9)}  PENDING`,
+        '',
+        'Name  Cluster  Replicas  Resources  Namespace  Status',
+        `web                   0  cpu: 0     ${ns.padEnd(9)}  PENDING`,
+        '',
+      ].join('\n'),
+    );
+    const list = JSON.parse((await skym('get', 'job/a', 'deploy/web', '-n', ns, '-o', 'json')).stdout);
+    expect(list.kind).toBe('List');
+    expect(list.items.map((o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`)).toEqual(['Job/a', 'Deployment/web']);
+
+    const missing = await skym('get', 'job/a', 'deploy/nope', '-n', ns);
+    expect(missing).toMatchObject({ code: 1, stderr: `Error: deployment "nope" not found in namespace "${ns}"\n` });
+    expect(missing.stdout).toContain('a ');
+    expect(await skym('get', 'jobs', 'job/a')).toMatchObject({ code: 1, stderr: 'Error: "job/a" names its kind already; give KIND NAME… or KIND/NAME…, not both (e.g. skym get job/a)\n' });
   });
 
   it('refuses NAMEs with a selector', async () => {

@@ -4,7 +4,7 @@
  */
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { JobAPI, NamespaceAPI, SkyClient } from '../../src/client/index.js';
+import { ClusterAPI, JobAPI, NamespaceAPI, SkyClient } from '../../src/client/index.js';
 import { spawnSkym, type SkymProcess } from '../helpers/cli.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 
@@ -97,6 +97,67 @@ describe('get --watch', () => {
     await watcher.waitFor(has('DELETED'));
     const { stdout } = await watcher.interrupt();
     expect(stdout).not.toContain('other');
+  });
+});
+
+describe('get --watch keeps its columns', () => {
+  /** True when the line has a value starting exactly where the header's column does. */
+  const startsAt = (line: string, at: number) => line[at] !== ' ' && line[at - 1] === ' ';
+
+  it('rows of a workload line up with the first ones as it is placed, runs and ends', async () => {
+    const clusters = new ClusterAPI({ client });
+    await clusters.create({ metadata: { name: 'a-rather-long-cluster-name' }, spec: { manager: 'LOCAL' } });
+    try {
+      const ns = await freshNamespace();
+      const jobs = new JobAPI({ client, namespace: ns });
+      await jobs.create({ metadata: { name: 'stable' }, spec: { run: 'x', replicas: 2 } });
+      const watcher = watch(['get', 'jobs', '-n', ns, '-w', '-o', 'wide']);
+      await watcher.waitFor(has('stable'));
+      await jobs.updateStatus({ metadata: { name: 'stable' }, status: { phase: 'SCHEDULED', placements: [{ cluster: 'a-rather-long-cluster-name', replicas: 2 }] } });
+      await watcher.waitFor(has('SCHEDULED'));
+      await jobs.updateStatus({ metadata: { name: 'stable' }, status: { phase: 'COMPLETED' } });
+      await watcher.waitFor(has('COMPLETED'));
+      const { stdout } = await watcher.interrupt();
+
+      const [header, ...rows] = stdout.trimEnd().split('\n');
+      expect(rows.map((row) => row.split(/\s+/)[0])).toEqual(['ADDED', 'MODIFIED', 'MODIFIED']);
+      expect(rows[1]).toContain('a-rather-long-cluster-name');
+      // Every row's columns start where the header's do: nothing shifted as values grew.
+      for (const column of ['Namespace', 'Status', 'Age']) {
+        for (const row of rows) expect(startsAt(row, header.indexOf(column)), `${column} in\n${header}\n${row}`).toBe(true);
+      }
+    } finally {
+      await clusters.delete('a-rather-long-cluster-name');
+    }
+  });
+
+  it('rows of a cluster line up as its free figures and phase change', async () => {
+    const clusters = new ClusterAPI({ client });
+    const name = 'watched-cluster';
+    await clusters.create({ metadata: { name, labels: { suite: 'watch-width' } }, spec: { manager: 'LOCAL' } });
+    try {
+      const capacity = { cpu: 16, memory: 65_536, gpu: 0 };
+      await clusters.updateStatus({ metadata: { name }, status: { phase: 'READY', capacity, allocatable: capacity } });
+      const watcher = watch(['get', 'clusters', '-l', 'suite=watch-width', '-w', '-o', 'wide']);
+      await watcher.waitFor(has('READY'));
+      await clusters.updateStatus({ metadata: { name }, status: { phase: 'READY', capacity, allocatable: { cpu: 5.79, memory: 12_071.34, gpu: 0 } } });
+      await watcher.waitFor((lines) => lines.some((line) => line.includes('5.79')));
+      await clusters.updateStatus({ metadata: { name }, status: { phase: 'ERROR', message: 'unreachable', capacity, allocatable: capacity } });
+      await watcher.waitFor(has('ERROR'));
+      const { stdout } = await watcher.interrupt();
+
+      const lines = stdout.trimEnd().split('\n');
+      const header = lines[0];
+      const firstLines = lines.filter((line) => /^(ADDED|MODIFIED)/.test(line));
+      expect(firstLines).toHaveLength(3);
+      const statusAt = header.indexOf('Status');
+      expect(firstLines.map((line) => line.slice(statusAt).split(/\s{2,}/)[0])).toEqual(['READY', 'READY', 'ERROR: unreachable']);
+      // The memory lines (the widest of the cell) end before the Status column in every row.
+      for (const line of lines.filter((l) => l.includes('memory:'))) expect(line.trimEnd().length).toBeLessThan(statusAt);
+      expect(lines.filter((l) => l.includes('memory:'))).toEqual([expect.stringContaining('64.0/64.0 GiB'), expect.stringContaining('11.79/64.0 GiB'), expect.stringContaining('64.0/64.0 GiB')]);
+    } finally {
+      await clusters.delete(name);
+    }
   });
 });
 

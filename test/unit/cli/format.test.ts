@@ -39,6 +39,14 @@ describe('renderTable', () => {
     expect(wider.text).toBe('a-much-longer-name         3  x');
   });
 
+  it('under `reserve`, makes a column as wide as its rows may become (a watch), and only then', () => {
+    const reserving: Column<Job>[] = [{ ...columns[0], reserve: (j, hints) => Math.max(j.name.length + 4, ...hints.clusterNames.map((c) => c.length)) }, columns[1]];
+    const row = { name: 'a', replicas: 1, resources: '' };
+    expect(renderTable(reserving, [row]).widths).toEqual([4, 8]);
+    expect(renderTable(reserving, [row], { reserve: { clusterNames: [] } }).widths).toEqual([5, 8]);
+    expect(renderTable(reserving, [row], { reserve: { clusterNames: ['a-long-cluster'] } }).widths).toEqual([14, 8]);
+  });
+
   it('honours a column\'s minimum width', () => {
     const { text } = renderTable([{ header: 'Event', value: (e: string) => e, minWidth: 8 }, { header: 'X', value: () => 'x' }], ['ADDED']);
     expect(text).toBe('Event     X\nADDED     x');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterResources, formatAge, objectPhrase, resolveKind, UnknownKindError, viewOf, workloadResources } from '../../../cli/kinds.js';
+import { clusterStatus, formatAge, objectPhrase, resolveKind, UnknownKindError, viewOf } from '../../../cli/kinds.js';
+import { clusterResources, workloadResources } from '../../../cli/resource-cells.js';
 import { renderTable } from '../../../cli/format.js';
 import { KINDS } from '../../../src/domain/kinds.js';
 import type { Cluster, Job } from '../../../src/domain/types.js';
@@ -55,16 +56,41 @@ describe('objectPhrase', () => {
 });
 
 describe('cells', () => {
-  it('prints cluster resources as the demo did: free/total, floats with a decimal', () => {
+  it('prints cluster resources as the demo did, free/total, floats with a decimal, memory with its unit', () => {
     expect(clusterResources(cluster('c', { cpu: 6, memory: 23864.0390625, gpu: 0 }, { cpu: 5.79, memory: 18107.0390625, gpu: 0 }))).toBe(
-      'cpu: 5.79/6.0\ngpu: 0/0\nmemory: 18107.04/23864.04',
+      'cpu: 5.79/6.0\ngpu: 0/0\nmemory: 17.68/23.3 GiB',
     );
+    expect(clusterResources(cluster('c', { cpu: 4, memory: 24064, gpu: 1 }, { cpu: 4, memory: 24064, gpu: 1 }))).toBe('cpu: 4.0/4.0\ngpu: 1/1\nmemory: 23.5/23.5 GiB');
+    expect(clusterResources(cluster('c', { cpu: 1, memory: 512, gpu: 0 }, { cpu: 1, memory: 256, gpu: 0 }))).toContain('memory: 256.0/512.0 MiB');
+    expect(clusterResources(cluster('c', { cpu: 1, memory: 3 * 2 ** 20, gpu: 0 }, { cpu: 1, memory: 2 ** 19, gpu: 0 }))).toContain('memory: 0.5/3.0 TiB');
     expect(clusterResources(cluster('c'))).toBe('{}');
   });
 
-  it('prints a workload\'s cpu always, gpu and memory when asked for', () => {
+  it('prints a workload\'s cpu always, gpu and memory when asked for, memory as it was likely written', () => {
     expect(workloadResources({ cpu: 1, memory: 0, gpu: 0 })).toBe('cpu: 1');
-    expect(workloadResources({ cpu: 0.5, memory: 512, gpu: 2, accelerator: 'A100' })).toBe('cpu: 0.5\ngpu: 2 (A100)\nmemory: 512');
+    expect(workloadResources({ cpu: 0.5, memory: 512, gpu: 2, accelerator: 'A100' })).toBe('cpu: 0.5\ngpu: 2 (A100)\nmemory: 512 MiB');
+    expect([2048, 1536, 1500, 8192 * 1024, 0.5].map((memory) => workloadResources({ cpu: 1, memory, gpu: 0 }).split('\n')[1])).toEqual([
+      'memory: 2 GiB',
+      'memory: 1.5 GiB',
+      'memory: 1500 MiB',
+      'memory: 8 TiB',
+      'memory: 0.5 MiB',
+    ]);
+  });
+
+  it('says why a cluster is not READY in its Status cell', () => {
+    const broken = cluster('c');
+    broken.status = { ...broken.status, phase: 'ERROR', message: 'connect ECONNREFUSED 127.0.0.1:6443' };
+    expect(clusterStatus(broken)).toBe('ERROR: connect ECONNREFUSED 127.0.0.1:6443');
+    broken.status = {
+      ...broken.status,
+      message: undefined,
+      conditions: [{ type: 'Ready', status: 'False', reason: 'Unreachable', message: 'no kubeconfig\nat line 2', lastTransitionTime: '2026-01-01T00:00:00Z' }],
+    };
+    expect(clusterStatus(broken)).toBe('ERROR: no kubeconfig');
+    expect(clusterStatus(cluster('ok'))).toBe('READY');
+    broken.status = { ...broken.status, phase: 'INIT', conditions: [] };
+    expect(clusterStatus(broken)).toBe('INIT');
   });
 
   it('prints ages like kubectl', () => {
@@ -103,11 +129,11 @@ describe('cluster rows', () => {
     );
     expect(renderTable(view.columns, rows).text).toBe(
       [
-        'Name        Manager     Resources                  Status',
-        'cluster-2   kubernetes  {}                         READY',
-        'mluo-cloud  kubernetes  cpu: 5.79/6.0              READY',
+        'Name        Manager     Resources               Status',
+        'cluster-2   kubernetes  {}                      READY',
+        'mluo-cloud  kubernetes  cpu: 5.79/6.0           READY',
         '                        gpu: 0/0',
-        '                        memory: 18107.04/23864.04',
+        '                        memory: 17.68/23.3 GiB',
       ].join('\n'),
     );
   });
