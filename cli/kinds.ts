@@ -20,6 +20,7 @@ import {
 } from '../src/domain/types.js';
 import type { Column } from './format.js';
 import { clusterResources, clusterResourcesWidth, workloadResources } from './resource-cells.js';
+import { closest } from './suggest.js';
 
 /** One table row: most kinds print one per object; workloads one per cluster they are placed on. */
 export interface Row<T extends SkyObject = SkyObject> {
@@ -236,7 +237,8 @@ export const KIND_NAMES = KINDS.map((kind) => KIND_VIEWS[kind].names[1]);
 
 export class UnknownKindError extends Error {
   constructor(readonly text: string) {
-    super(`unknown kind "${text}"; use one of ${KIND_NAMES.join(', ')} (or their singular or short names)`);
+    const near = closest(text.trim(), [...BY_NAME.keys()]);
+    super(`unknown kind "${text}"; use one of ${KIND_NAMES.join(', ')} (or their singular or short names)${near ? `. Did you mean ${near}?` : ''}`);
     this.name = 'UnknownKindError';
   }
 }

@@ -96,6 +96,21 @@ describe('errors', () => {
     });
   });
 
+  it('an unknown kind close to a known one suggests it', async () => {
+    expect((await skym('get', 'jbos')).stderr).toMatch(/\. Did you mean jobs\?\n$/);
+  });
+
+  it('a mistyped command suggests the closest one in the words people type, in one line, exit 2', async () => {
+    const result = await skym('gte', 'jobs', '-n', 'team-a');
+    expect(result).toMatchObject({ code: 2, stdout: '', stderr: 'Error: "gte" is not a skym command. Did you mean skym get jobs -n team-a?\n' });
+    expect(result.stderr).not.toContain('gte:jobs');
+    expect(await skym('create', 'jbo', 'hello', '--run', 'echo hi')).toMatchObject({
+      code: 2,
+      stderr: 'Error: "create jbo" is not a skym command. Did you mean skym create job hello --run \'echo hi\'?\n',
+    });
+    expect(await skym('frobnicate')).toMatchObject({ code: 2, stderr: 'Error: "frobnicate" is not a skym command. See skym --help for the commands.\n' });
+  });
+
   it('under --json, the error is JSON on stdout', async () => {
     const result = await skym('get', 'job', 'x', '--json');
     expect(result.code).toBe(1);
