@@ -13,6 +13,7 @@ import type { Informer } from '../client/informer.js';
 import type { ClusterManager } from '../cluster-managers/types.js';
 import type { Cluster, ClusterStatus } from '../domain/types.js';
 import { setCondition } from './conditions.js';
+import { boundTo } from './log-fields.js';
 import { jsonEqual } from '../domain/json-equal.js';
 
 export interface ClusterHealthOptions {
@@ -27,8 +28,12 @@ export interface ClusterHealthOptions {
 
 export class ClusterHealth {
   private failures = 0;
+  /** Its lines name the cluster once (a Skylet's logger has it bound already). */
+  private readonly logger: pino.Logger;
 
-  constructor(private readonly options: ClusterHealthOptions) {}
+  constructor(private readonly options: ClusterHealthOptions) {
+    this.logger = boundTo(options.logger, { cluster: options.clusterName });
+  }
 
   /** One probe; `manager` is an Error when the Skylet could not create one for this cluster. */
   async probe(manager: ClusterManager | Error): Promise<void> {
@@ -53,7 +58,7 @@ export class ClusterHealth {
       const message = error instanceof Error ? error.message : String(error);
       // A manager that cannot be created will not get better by retrying: report it at once.
       if (!(manager instanceof Error) && this.failures < failureThreshold) {
-        this.options.logger.warn({ cluster: clusterName, failures: this.failures, err: message }, 'capacity probe failed');
+        this.logger.warn({ failures: this.failures, err: message }, 'capacity probe failed');
         return;
       }
       status = {
@@ -68,7 +73,7 @@ export class ClusterHealth {
     if (jsonEqual(status, cluster.status)) return;
     await this.options.clusterApi.updateStatus({ metadata: { name: clusterName }, status });
     if (status.phase !== cluster.status.phase) {
-      this.options.logger.info({ cluster: clusterName, phase: status.phase, message: status.message }, `Cluster ${clusterName} is ${status.phase}.`);
+      this.logger.info({ phase: status.phase, message: status.message }, `Cluster ${clusterName} is ${status.phase}.`);
     }
   }
 }

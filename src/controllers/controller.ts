@@ -6,6 +6,7 @@
  * polling). A periodic resync re-enqueues every key so a missed event cannot hide a change.
  */
 import type { Logger } from 'pino';
+import { boundTo } from './log-fields.js';
 import { WorkQueue } from './workqueue.js';
 
 export interface ReconcileResult {
@@ -29,9 +30,12 @@ export class Controller {
   private readonly workers: Promise<void>[] = [];
   private resyncTimer?: NodeJS.Timeout;
   private running = false;
+  /** Its lines say which controller, once (the scheduler's logger has `controller` bound already). */
+  private readonly logger: Logger;
 
   constructor(private readonly options: ControllerOptions) {
     this.queue = options.queue ?? new WorkQueue();
+    this.logger = boundTo(options.logger, { controller: options.name });
   }
 
   enqueue(key: string): void {
@@ -67,14 +71,13 @@ export class Controller {
   }
 
   private async processItem(key: string): Promise<void> {
-    const { logger, name } = this.options;
     try {
       const result = await this.options.reconcile(key);
       this.queue.forget(key);
       if (result?.requeueAfterMs !== undefined) this.queue.addAfter(key, result.requeueAfterMs);
     } catch (error) {
       const retries = this.queue.numRequeues(key);
-      logger.warn({ controller: name, key, retries, err: errorMessage(error) }, `reconcile of ${key} failed; retrying`);
+      this.logger.warn({ key, retries, err: errorMessage(error) }, `reconcile of ${key} failed; retrying`);
       this.queue.addRateLimited(key);
     } finally {
       this.queue.done(key);
