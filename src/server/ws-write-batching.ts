@@ -9,8 +9,8 @@
  * on the next tick hands the kernel all of that tick's frames in one writev. Nothing waits longer
  * than the microtasks already queued.
  *
- * A message counts as sent once it is queued on the socket: its callback runs at once, not when
- * the kernel has taken its bytes. graphql-ws awaits that callback before a subscription's next
+ * A message counts as sent once it is queued on the socket: its callback runs then, not when the
+ * kernel has taken its bytes. graphql-ws awaits that callback before a subscription's next
  * message, so a client that stopped reading used to stall every one of its subscriptions, and
  * their store events piled up unseen in one queue per subscription, for as long as the client
  * kept the socket open. Now what a slow client has not read piles up in one place, the socket's
@@ -19,6 +19,14 @@
  * once, and nothing more is sent on that connection (as kube-apiserver stops a watcher that
  * cannot keep up). A burst larger than the bound is fine as long as the client reads it: only
  * bytes left over at the next tick count. Queue order is send order, so messages stay in order.
+ *
+ * Those callbacks are also where a flood yields. A subscription's messages are produced in a chain
+ * of microtasks (event, result, send, callback, next event), so a watch whose snapshot holds
+ * thousands of objects, or a hundred such watches on one socket, ran to the end in one turn of the
+ * event loop while every other client waited (seconds, bench/README.md). After MESSAGES_PER_TICK
+ * messages in one tick, a connection's further callbacks wait for the event loop to turn
+ * (setImmediate): other requests are served in between. The fan-out of a store change, one
+ * message per subscription (at most 100 on a connection by default), stays below that count.
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
@@ -32,6 +40,9 @@ export interface WriteBatchingOptions {
 
 type SendCallback = (error?: Error) => void;
 
+/** Messages a connection queues in one tick before their senders wait for the event loop to turn. */
+export const MESSAGES_PER_TICK = 256;
+
 export function batchWritesPerTick(wss: WebSocketServer, { maxBacklogBytes = 0, onBacklog }: WriteBatchingOptions = {}): void {
   const bound = maxBacklogBytes > 0 ? maxBacklogBytes : Infinity;
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
@@ -40,12 +51,20 @@ export function batchWritesPerTick(wss: WebSocketServer, { maxBacklogBytes = 0, 
     const send = socket.send.bind(socket) as (data: unknown, options?: object) => void;
     let corked = false;
     let over = false;
+    let inTick = 0;
+    let waiting: SendCallback[] = [];
+    const release = () => {
+      const callbacks = waiting;
+      waiting = [];
+      for (const callback of callbacks) callback();
+    };
     const uncork = () => {
       corked = false;
+      inTick = 0;
       tcp.uncork();
     };
     socket.send = ((data: unknown, options?: object | SendCallback, cb?: SendCallback) => {
-      const callback = typeof options === 'function' ? options : cb;
+      const callback = (typeof options === 'function' ? options : cb) as SendCallback | undefined;
       if (!corked && !over) {
         if (socket.bufferedAmount > bound) {
           over = true;
@@ -57,7 +76,9 @@ export function batchWritesPerTick(wss: WebSocketServer, { maxBacklogBytes = 0, 
         }
       }
       if (!over) send(data, typeof options === 'function' ? undefined : options);
-      callback?.();
+      if (!callback) return;
+      if (++inTick <= MESSAGES_PER_TICK) return callback();
+      if (waiting.push(callback) === 1) setImmediate(release);
     }) as WebSocket['send'];
   });
 }

@@ -1,15 +1,15 @@
 /**
  * batchWritesPerTick on a real WebSocket server: messages sent in one tick leave in one socket
  * write, in order, and a connection is never left corked (later ticks still flush). A send's
- * callback runs once the message is queued; a client that stops reading is reported once its
- * unsent bytes pass the bound, and is sent nothing more, while one that reads bursts larger than
- * the bound is not.
+ * callback runs once the message is queued, and after MESSAGES_PER_TICK in one tick only once the
+ * event loop has turned; a client that stops reading is reported once its unsent bytes pass the
+ * bound, and is sent nothing more, while one that reads bursts larger than the bound is not.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { batchWritesPerTick, type WriteBatchingOptions } from '../../../src/server/ws-write-batching.js';
+import { batchWritesPerTick, MESSAGES_PER_TICK, type WriteBatchingOptions } from '../../../src/server/ws-write-batching.js';
 
 describe('batchWritesPerTick', () => {
   let server: Server | undefined;
@@ -98,5 +98,17 @@ describe('batchWritesPerTick', () => {
     expect(reports).toHaveLength(1);
     expect(called).toBe(10); // callbacks still run: graphql-ws must not hang on them
     expect(socket.bufferedAmount).toBe(before); // but nothing more is queued
+  });
+
+  it('lets the event loop turn before more callbacks run, once a tick has queued MESSAGES_PER_TICK messages', async () => {
+    const { socket, received } = await connect();
+    const order: string[] = [];
+    setImmediate(() => order.push('event loop'));
+    for (let i = 0; i < MESSAGES_PER_TICK + 10; i++) socket.send(`m${i}`, () => order.push(`cb${i}`));
+    expect(order).toHaveLength(MESSAGES_PER_TICK);
+    await until(() => received.length === MESSAGES_PER_TICK + 10);
+    // Every message went out, in order; the held callbacks ran, in order, after the loop turned.
+    expect(received).toEqual(Array.from({ length: MESSAGES_PER_TICK + 10 }, (_, i) => `m${i}`));
+    expect(order.slice(MESSAGES_PER_TICK)).toEqual(['event loop', ...Array.from({ length: 10 }, (_, i) => `cb${MESSAGES_PER_TICK + i}`)]);
   });
 });
