@@ -21,6 +21,9 @@ import { useWarnings } from './use-warnings.js';
 import { useRequestBodyLimit } from './use-request-body-limit.js';
 import { useCompiledExecution } from './use-compiled-execution.js';
 import { useSharedSubscriptionResults } from './use-shared-subscription-results.js';
+import { renderGraphiQLPage, SKY_EXAMPLE_OPERATIONS } from './graphiql-page.js';
+import { graphiqlAssetUrls, useGraphiQLAssets } from './use-graphiql-assets.js';
+import { useLandingRedirect } from './use-landing-redirect.js';
 import type { TokenTable } from './auth/token-file.js';
 import { useAuth } from './auth/use-auth.js';
 import { useAuthenticateFirst } from './auth/use-authenticate-first.js';
@@ -60,6 +63,8 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     logging: yogaLogger(logger),
     healthCheckEndpoint: '/healthz',
     graphiql: { subscriptionsProtocol: 'WS', title: 'Sky Manager' },
+    // Its assets from this server (useGraphiQLAssets), not a CDN: GraphiQL works offline.
+    renderGraphiQL: renderGraphiQLPage({ assets: graphiqlAssetUrls(), query: SKY_EXAMPLE_OPERATIONS }),
     landingPage: false,
     // Off unless origins are configured (src/config.ts). Off also spares every request Yoga's
     // response hook, about 8% of a small mutation's CPU.
@@ -67,6 +72,9 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     // Replaced by useRequestBodyLimit, which trusts Content-Length instead of streaming every body.
     maxRequestBodySize: false,
     plugins: [
+      // Public and static, like the GraphiQL page itself (served before every plugin).
+      useLandingRedirect(),
+      useGraphiQLAssets(),
       // Before anything the caller sent is read, parsed or validated.
       ...(tokens ? [useAuthenticateFirst({ tokens, logger })] : []),
       // Replaces Yoga's JSON body parser, so before useRequestBodyLimit, which wraps the parser.

@@ -1,0 +1,14 @@
+/**
+ * useLandingRedirect: a browser opening the server's address (`GET /`) is sent to where there is
+ * something to see, GraphiQL at /graphql, instead of an empty 404.
+ */
+import type { Plugin } from 'graphql-yoga';
+
+export function useLandingRedirect(target = '/graphql'): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/' || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      endResponse(new fetchAPI.Response(null, { status: 302, headers: { location: target } }));
+    },
+  };
+}
