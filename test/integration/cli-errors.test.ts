@@ -62,11 +62,14 @@ describe('errors', () => {
   it('a conflicting update: someone else changed it', async () => {
     const clusters = new ClusterAPI({ client });
     const created = await clusters.create({ metadata: { name: 'a' }, spec: { manager: 'LOCAL' } });
-    await clusters.update({ ...created, metadata: { ...created.metadata, labels: { changed: 'by-someone' } } });
+    // Someone else changes the spec (a status or label change alone would not count: see cli-apply).
+    await clusters.update({ ...created, spec: { manager: 'LOCAL', local: { cpu: 2 } } });
     const stale = JSON.stringify({ ...created, spec: { manager: 'LOCAL', local: { cpu: 1 } } });
     const result = await runSkym(['apply', '-f', '-'], { api: server.url, input: stale });
     expect(result).toMatchObject({ code: 1, stdout: '' });
-    expect(result.stderr).toBe('Error: standard input, document 1: cluster "a" was changed by someone else; get it again and retry\n');
+    expect(result.stderr).toBe(
+      'Error: standard input, document 1: cluster "a" was changed by someone else; get it again and retry\nNothing was applied: 1 of 1 objects failed the server\'s check.\n',
+    );
   });
 
   it('an object that already exists points at apply', async () => {
@@ -79,7 +82,9 @@ describe('errors', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^Error: invalid metadata\.name: "Bad_Name" is not a DNS-1123 label/);
     const negative = await runSkym(['apply', '-f', '-'], { api: server.url, input: 'kind: Job\nmetadata: {name: neg}\nspec: {replicas: -1}\n' });
-    expect(negative.stderr).toBe('Error: standard input, document 1: invalid spec.replicas: must be at least 1, got -1\n');
+    expect(negative.stderr).toBe(
+      "Error: standard input, document 1: invalid spec.replicas: must be at least 1, got -1\nNothing was applied: 1 of 1 objects failed the server's check.\n",
+    );
     noStack(negative);
   });
 
