@@ -14,7 +14,7 @@ const limitFlag = (key: LimitKey, what: string) =>
   Flags.integer({
     min: 0,
     helpValue: 'N',
-    helpGroup: 'DOCUMENT LIMITS',
+    helpGroup: 'REQUEST LIMITS',
     description: `${what} (0 for no limit). Default: $${settingOf(key).env}, else ${DOCUMENT_LIMIT_DEFAULTS[key]}.`,
   });
 

@@ -52,7 +52,7 @@ export const DOCUMENT_LIMIT_DEFAULTS = {
   maxDepth: 20,
   maxAliases: 30,
   maxFields: 1_000,
-  maxRepeatedFields: 50,
+  maxRepeatedFields: 20,
   maxDirectives: 50,
   maxFragmentSpreads: 100,
   maxCost: 20_000,
