@@ -32,13 +32,9 @@ export type LineCheck = { ok: true; value: Record<string, unknown> } | { ok: fal
  * opens a document (the snapshot's first line ends in `"objects":[`) so that it parses alone.
  */
 export function readChecksummedLine(data: Buffer, start: number, end: number, closing = ''): LineCheck {
-  if (!hasChecksum(data, start, end) || data[start + BODY_OFFSET - 2] !== 0x22 || data[start + BODY_OFFSET - 1] !== 0x2c) {
-    return { ok: false, reason: 'it does not start with its checksum' };
-  }
-  const stored = data.toString('latin1', start + PREFIX.length, start + PREFIX.length + 8);
+  const mismatch = checksumMismatch(data, start, end);
+  if (mismatch) return { ok: false, reason: mismatch };
   const bodyEnd = data[end - 1] === 0x2c ? end - 1 : end;
-  const actual = hex(crc32(data.subarray(start + BODY_OFFSET, bodyEnd)));
-  if (stored !== actual) return { ok: false, reason: `its checksum ${stored} does not match its content (${actual})` };
   let value: unknown;
   try {
     value = JSON.parse(data.toString('utf8', start, bodyEnd) + closing);
@@ -49,6 +45,25 @@ export function readChecksummedLine(data: Buffer, start: number, end: number, cl
   return { ok: true, value: value as Record<string, unknown> };
 }
 
+/** Why the line data[start, end) fails its checksum, or undefined when it passes (it is not parsed). */
+export function checksumMismatch(data: Buffer, start: number, end: number): string | undefined {
+  if (!hasChecksum(data, start, end) || data[start + BODY_OFFSET - 2] !== 0x22 || data[start + BODY_OFFSET - 1] !== 0x2c) {
+    return 'it does not start with its checksum';
+  }
+  const stored = storedChecksum(data, start);
+  const bodyEnd = data[end - 1] === 0x2c ? end - 1 : end;
+  const actual = hex(crc32(data.subarray(start + BODY_OFFSET, bodyEnd)));
+  return stored === actual ? undefined : `its checksum ${stored} does not match its content (${actual})`;
+}
+
+/** The 8 hex digits a checksummed line at `start` carries. */
+export function storedChecksum(data: Buffer, start: number): string {
+  return data.toString('latin1', start + PREFIX.length, start + PREFIX.length + 8);
+}
+
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
+/** 8 lowercase hex digits; a tenth of toString(16).padStart's cost, paid once per record. */
 function hex(crc: number): string {
-  return crc.toString(16).padStart(8, '0');
+  return HEX_BYTES[crc >>> 24] + HEX_BYTES[(crc >>> 16) & 0xff] + HEX_BYTES[(crc >>> 8) & 0xff] + HEX_BYTES[crc & 0xff];
 }

@@ -27,11 +27,12 @@ export interface SegmentHeader {
 
 export function encodeSegmentHeader(header: SegmentHeader): Buffer {
   const { dir, segment, first, committed, sealed } = header;
-  const json = JSON.stringify({ wal: SEGMENT_FORMAT, dir, segment, first, committed, sealed });
-  // The padding is inside the checksummed body: JSON allows trailing whitespace after the object.
-  const body = json.slice(1).padEnd(SEGMENT_HEADER_BYTES - BODY_OFFSET - 1, ' ');
+  // Written once per group commit: a template, not JSON.stringify of an object. The padding is
+  // inside the checksummed body: JSON allows whitespace after the object.
+  const members = `"wal":${SEGMENT_FORMAT},"dir":${JSON.stringify(dir)},"segment":${segment},"first":${first},"committed":${committed},"sealed":${sealed}}`;
+  const body = members.padEnd(SEGMENT_HEADER_BYTES - BODY_OFFSET - 1, ' ');
   const line = checksummedLine(body) + '\n';
-  if (Buffer.byteLength(line) !== SEGMENT_HEADER_BYTES) throw new Error(`A write-ahead log segment header does not fit in ${SEGMENT_HEADER_BYTES} bytes: ${json}`);
+  if (Buffer.byteLength(line) !== SEGMENT_HEADER_BYTES) throw new Error(`A write-ahead log segment header does not fit in ${SEGMENT_HEADER_BYTES} bytes: {${members}`);
   return Buffer.from(line, 'utf8');
 }
 

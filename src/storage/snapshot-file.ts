@@ -18,7 +18,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import type { SkyObject } from '../domain/types.js';
-import { checksummedLine, hasChecksum, readChecksummedLine } from './checksummed-line.js';
+import { checksumMismatch, checksummedLine, hasChecksum, readChecksummedLine, storedChecksum, type LineCheck } from './checksummed-line.js';
 import type { DataLoss } from './data-loss.js';
 import { replaceFileAtomically } from './durable-fs.js';
 
@@ -109,18 +109,19 @@ function parseSnapshot(path: string, data: Buffer, firstEnd: number): SnapshotRe
     if (head.ok) throw new Error(`Snapshot ${path} is not a Sky Manager snapshot (its first line lacks format 2, dir, resourceVersion or wal).`);
   }
 
+  const readEntry = entryReader(data);
   const objects: SkyObject[] = [];
   let expected = 1;
   let closed = false;
   let line = 2;
-  for (let start = firstEnd + 1; start < data.length; line++) {
+  for (let start = firstEnd + 1, index = 0; start < data.length; line++, index++) {
     const newline = data.indexOf(0x0a, start);
     const end = newline === -1 ? data.length : newline;
-    if (data.toString('latin1', start, end) === CLOSING && end >= data.length - 1) {
+    if (end - start === CLOSING.length && data.toString('latin1', start, end) === CLOSING && end >= data.length - 1) {
       closed = true;
       break;
     }
-    const entry = readChecksummedLine(data, start, end);
+    const entry = readEntry(index, start, end);
     const n = entry.ok ? entry.value.n : undefined;
     const object = entry.ok ? (entry.value.object as SkyObject | undefined) : undefined;
     if (!entry.ok || !Number.isSafeInteger(n) || typeof object?.kind !== 'string' || typeof object.metadata?.name !== 'string') {
@@ -146,6 +147,29 @@ function parseSnapshot(path: string, data: Buffer, firstEnd: number): SnapshotRe
   const resourceVersion = typeof fields.resourceVersion === 'string' && /^\d+$/.test(fields.resourceVersion) ? fields.resourceVersion : String(maxVersion(objects));
   const snapshot: Snapshot = { format: 2, dir: typeof fields.dir === 'string' ? fields.dir : '', resourceVersion, wal: wal ?? { segment: 0, first: 0 }, objects };
   return { snapshot, losses };
+}
+
+/**
+ * Reads the object lines. The whole document is parsed once when it parses: ~0.2 s faster for
+ * 100k objects than a JSON.parse per line, whose many small results the young-generation GC
+ * then copies. Each line's bytes are still checked against its own checksum, and an entry is
+ * taken from the whole parse only if it carries that line's checksum; otherwise (a damaged
+ * document) the line is parsed on its own.
+ */
+function entryReader(data: Buffer): (index: number, start: number, end: number) => LineCheck {
+  let entries: unknown[] | undefined;
+  try {
+    const whole = JSON.parse(data.toString('utf8')) as { objects?: unknown };
+    if (Array.isArray(whole?.objects)) entries = whole.objects;
+  } catch {
+    // Damaged somewhere: every line is parsed on its own.
+  }
+  return (index, start, end) => {
+    const entry = entries?.[index] as Record<string, unknown> | undefined;
+    if (!entry || typeof entry !== 'object' || entry.crc !== storedChecksum(data, start)) return readChecksummedLine(data, start, end);
+    const mismatch = checksumMismatch(data, start, end);
+    return mismatch ? { ok: false, reason: mismatch } : { ok: true, value: entry };
+  };
 }
 
 function parseLegacySnapshot(path: string, data: Buffer): LegacySnapshot {
