@@ -7,6 +7,8 @@
  *   parser, with Yoga's answers for a body that is not JSON or not an object. This plugin comes
  *   before useRequestBodyLimit, which wraps whichever parser is set when a body has no
  *   Content-Length.
+ * - GraphQL over HTTP, a POST of a url-encoded form: its `variables` and `extensions` are
+ *   measured before Yoga's form parser JSON.parses them. (A GET's are bounded by the URL's length.)
  * - The REST view's writes: measured on a copy of the body at onRequest, before the view or SOFA
  *   parses it, and refused in the view's `{"error": …}` shape.
  */
@@ -63,8 +65,20 @@ export function useJsonDepthLimit(maxJsonDepth: number, { restBasePath = '/' }: 
           }
         });
     },
-    onRequestParse({ request, setRequestParser }) {
-      if (request.method === 'POST' && isJson(request)) setRequestParser((req) => parseJsonBody(req, maxJsonDepth));
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method !== 'POST') return;
+      if (isJson(request)) {
+        setRequestParser((req) => parseJsonBody(req, maxJsonDepth));
+        return;
+      }
+      const parse = requestParser;
+      if (!parse || maxJsonDepth === 0 || !request.headers.get('content-type')?.startsWith('application/x-www-form-urlencoded')) return;
+      setRequestParser(async (req) => {
+        const text = await req.text();
+        const form = new URLSearchParams(text);
+        for (const name of ['variables', 'extensions']) checkDepth(form.get(name) ?? '', maxJsonDepth);
+        return parse(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body: text }));
+      });
     },
   };
 }

@@ -111,6 +111,20 @@ describe('JSON bodies nested too deeply', () => {
     expect(rest).toEqual({ status: 400, body: { error: 'Request body nests JSON 100001 levels deep; at most 10 are allowed (--max-json-depth, SKYM_MAX_JSON_DEPTH).' } });
   });
 
+  it('are refused in the variables of a url-encoded form too, and a form within the limit is read as before', async () => {
+    const form = (variables: string) =>
+      fetch(running.app.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: 'query($x: String) { jobs(labelSelector: $x) { kind } }', variables }).toString(),
+      });
+    const deepForm = await form(`{"x": ${deep(1_000)}}`);
+    expect(deepForm.status).toBe(400);
+    expect(((await deepForm.json()) as Body).errors?.[0].extensions).toEqual({ code: 'BAD_REQUEST', limit: { name: 'jsonDepth', max: 10, actual: 1_001 } });
+    const fine = await form('{"x": "app=web"}');
+    expect(await fine.json()).toEqual({ data: { jobs: { kind: 'JobList' } } });
+  });
+
   it('within the limit, are read as before, with Yoga\'s answers for bodies that are not JSON or not objects', async () => {
     expect(await send('/graphql', JSON.stringify({ query: '{ __typename }' }))).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
     expect((await send('/graphql', '{bad')).body.errors?.[0]).toMatchObject({ message: 'POST body sent invalid JSON.', extensions: { code: 'BAD_REQUEST' } });
