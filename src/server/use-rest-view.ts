@@ -100,6 +100,15 @@ export function restError(errors: readonly ErrorLike[]): Response {
   return Response.json({ error: first?.message ?? 'Unexpected error.' }, { status });
 }
 
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** `/:namespace/jobs/:name` against a path: its parameters, or undefined when it does not match. */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/').filter(Boolean);
@@ -195,6 +204,11 @@ export function useRestView({ basePath = '/' }: RestViewOptions = {}): Plugin {
     async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
       if (url.pathname === graphqlEndpoint || !url.pathname.startsWith(`${base}/`)) return;
       const path = url.pathname.slice(base.length);
+      // Names are decoded from the path, here and in SOFA; a broken %-escape is the caller's mistake.
+      if (!decodable(path)) {
+        endResponse(fetchAPI.Response.json({ error: `The path ${url.pathname} has a malformed %-escape.` }, { status: 400 }));
+        return;
+      }
       const method = request.method as Method;
       const route = routes.find((r) => r.method === method && matchPath(r.path, path));
       if (!route && /^\/webhook(\/[^/]+)?$/.test(path)) {

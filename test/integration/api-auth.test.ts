@@ -95,9 +95,21 @@ describe('authentication over HTTP', () => {
     expect((await post(server.url, '{ __typename }', {}, bearer(TOKENS.nobody))).data).toEqual({ __typename: 'Query' });
   });
 
-  it('/healthz and /readyz stay open', async () => {
+  it('/healthz, /readyz and the GraphiQL page stay open', async () => {
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await fetch(server.url, { headers: { accept: 'text/html' } })).status).toBe(200);
+  });
+
+  it('the REST view’s API description (/openapi.json, /docs) needs a token, as the API does', async () => {
+    for (const path of ['/openapi.json', '/docs']) {
+      const refusedResponse = await fetch(`${base}${path}`);
+      expect(refusedResponse.status).toBe(401);
+      expect(refusedResponse.headers.get('www-authenticate')).toBe('Bearer');
+      const served = await fetch(`${base}${path}`, { headers: bearer(TOKENS.nobody) });
+      expect(served.status).toBe(200);
+      await served.body?.cancel();
+    }
   });
 });
 

@@ -82,6 +82,11 @@ describe('REST view', () => {
     const bad = await call('POST', '/default/jobs', { metadata: { name: 'bad' }, spec: { replicas: -1 } });
     expect(bad).toEqual({ status: 400, body: { error: 'input.spec.replicas: must be at least 1, got -1' } });
     expect((await call('POST', '/default/jobs', '{not json')).status).toBe(400);
+    // A broken %-escape in a name is the caller's mistake, not a 500 with a stack trace.
+    for (const path of ['/default/jobs/%E0%A4%A', '/clusters/%zz']) {
+      const response = await call('GET', path);
+      expect(response).toEqual({ status: 400, body: { error: `The path ${path} has a malformed %-escape.` } });
+    }
   });
 
   it('does not offer SOFA\'s subscription webhooks (they would make the server call any URL)', async () => {

@@ -8,7 +8,9 @@
  *   GraphQLError, which Yoga answers as a GraphQL result: 401 UNAUTHENTICATED with
  *   `WWW-Authenticate: Bearer`.
  * - The REST view: at onRequest, for its routes, before the view or SOFA reads the body; 401 in the
- *   view's `{"error": …}` shape.
+ *   view's `{"error": …}` shape. Its OpenAPI description (/openapi.json) and Swagger UI (/docs)
+ *   too: they describe the API to those who may use it, as kube-apiserver's /openapi does.
+ *   /healthz, /readyz and the GraphiQL page and its assets stay open: they hold nothing of the API.
  * - graphql-ws (and whatever else parses a document): at onParse, before the document is parsed.
  *   Over WebSocket the error is the subscription's result and the socket stays up
  *   (src/server/graphql-ws.ts).
@@ -40,6 +42,8 @@ export function unauthenticated(message: string, overHttp: boolean): GraphQLErro
 export function useAuthenticateFirst({ tokens, logger, restBasePath = '/' }: AuthenticateFirstOptions): Plugin {
   const log = logger.child({ component: 'auth' });
   const isRestRequest = restRequestMatcher(restBasePath);
+  const base = restBasePath.endsWith('/') ? restBasePath.slice(0, -1) : restBasePath;
+  const isApiDescription = (pathname: string) => pathname === `${base}/openapi.json` || pathname === `${base}/docs` || pathname.startsWith(`${base}/docs/`);
 
   /** The reason a caller is refused, or undefined when its token is known. */
   const refusedBecause = (sources: CredentialSources): string | undefined => {
@@ -51,7 +55,7 @@ export function useAuthenticateFirst({ tokens, logger, restBasePath = '/' }: Aut
 
   return {
     onRequest({ request, url, endResponse }) {
-      if (!isRestRequest(request.method, url.pathname)) return;
+      if (!isRestRequest(request.method, url.pathname) && !isApiDescription(url.pathname)) return;
       const reason = refusedBecause({ request });
       if (reason === undefined) return;
       const response = restError([{ message: reason, extensions: { code: 'UNAUTHENTICATED' } }]);
