@@ -1,9 +1,9 @@
 /**
  * CRC-32 (IEEE 802.3, the zlib/gzip polynomial) of a string's UTF-8 bytes or of a buffer: the
  * checksum every lowdb record carries. It catches torn, truncated and edited records, not a
- * deliberate forger. Node's zlib.crc32 (Node 20.15+, native) costs ~0.4 µs for a 570-byte
- * record, a seventh of the JSON.stringify the record already pays (SHA-1 ~1.5 µs, SHA-256
- * ~1.0 µs; bench/lowdb); older Node 20 releases get the same sums from a table (~1.6 µs).
+ * deliberate forger. Node's zlib.crc32 (Node 20.15+, native) costs ~0.3 µs for a 567-byte
+ * record, a sixth of the JSON.stringify (~1.9 µs) the record already pays; SHA-1 and SHA-256
+ * cost 1.0-1.4 µs (bench/lowdb). Older Node 20 releases get the same sums from a table (~1.6 µs).
  */
 import zlib from 'node:zlib';
 
