@@ -3,9 +3,8 @@
  *
  *   npm run build && node dist/bench/lowdb/run.js [--objects 100000] [--commits 400] [--baseline DIR]
  *
- * 1. checksum: µs per typical WAL record for CRC-32 (zlib's, and the table fallback for Node
- *    releases without zlib.crc32), SHA-1 and SHA-256, next to the JSON.stringify every record
- *    already pays.
+ * 1. checksum: µs per typical WAL record for CRC-32 (zlib's), SHA-1 and SHA-256, next to the
+ *    JSON.stringify every record already pays.
  * 2. group commit: one flush of 8 records, the three ways side by side and interleaved (so that
  *    the machine's noise falls on all three alike): append + fdatasync (format 1), and
  *    pwrite + fdatasync + the header's committed mark written after it, asynchronously or with a
@@ -19,12 +18,12 @@
  * run that build's store too, interleaved with this one.
  */
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { writeSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { crc32, crc32FromTable } from '../../src/storage/crc32.js';
 import { LowdbStore } from '../../src/storage/lowdb-store.js';
 import { SnapshotFile } from '../../src/storage/snapshot-file.js';
 import { makeJob } from '../../test/fixtures/store-objects.js';
@@ -59,7 +58,6 @@ function checksums(): void {
   console.table([
     { what: 'JSON.stringify (paid anyway)', us: perRecord(() => JSON.stringify(event)) },
     { what: 'CRC-32, zlib.crc32 (used)', us: perRecord(() => crc32(line)) },
-    { what: 'CRC-32, table (Node < 20.15)', us: perRecord(() => crc32FromTable(line)) },
     { what: 'SHA-1', us: perRecord(() => createHash('sha1').update(line).digest('hex')) },
     { what: 'SHA-256', us: perRecord(() => createHash('sha256').update(line).digest('hex')) },
   ]);

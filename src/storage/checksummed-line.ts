@@ -7,8 +7,13 @@
  * so each line is still a JSON object (jq and grep work), and a reader can check it before
  * parsing it. The checksum covers the bytes after the `{"crc":"…",` prefix up to the end of the
  * line (a trailing comma, the snapshot's array separator, excluded).
+ *
+ * The checksum is CRC-32 (zlib's): it catches torn, truncated and edited lines, not a deliberate
+ * forger. zlib.crc32 (native, Node 20.15+) costs ~0.3 µs for a 567-byte record, a sixth of the
+ * JSON.stringify (~1.9 µs) the record already pays; SHA-1 and SHA-256 cost 1.0-1.4 µs
+ * (bench/lowdb).
  */
-import { crc32 } from './crc32.js';
+import { crc32 } from 'node:zlib';
 
 const PREFIX = '{"crc":"';
 /** `{"crc":"` + 8 hex digits + `",`: the checksummed body starts here. */

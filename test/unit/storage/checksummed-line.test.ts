@@ -1,24 +1,10 @@
-import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { checksummedLine, readChecksummedLine } from '../../../src/storage/checksummed-line.js';
-import { crc32, crc32FromTable } from '../../../src/storage/crc32.js';
 
 const read = (line: string, closing?: string) => {
   const data = Buffer.from(line);
   return readChecksummedLine(data, 0, data.length, closing);
 };
-
-describe('crc32', () => {
-  it('is the IEEE CRC-32, natively and from the table for older Node 20 releases', () => {
-    for (const input of ['', '123456789', 'Sky Manager — ünïcode', '{"event":{}}'.repeat(100)]) {
-      expect(crc32FromTable(input)).toBe(crc32(input));
-      expect(crc32FromTable(Buffer.from(input))).toBe(crc32(input));
-      const native = (zlib as { crc32?: (data: string) => number }).crc32;
-      if (native) expect(crc32(input)).toBe(native(input));
-    }
-    expect(crc32('123456789')).toBe(0xcbf43926);
-  });
-});
 
 describe('checksummed lines', () => {
   it('round-trips a JSON object and its array separator', () => {
