@@ -11,7 +11,7 @@ import type { ResolverContext } from '../resolvers/context.js';
 import { ensureDefaultNamespace } from '../resolvers/namespace.js';
 import { buildSchema } from '../schema/index.js';
 import type { Store } from '../storage/store.js';
-import { mountGraphQLWs } from './graphql-ws.js';
+import { mountGraphQLWs, type GraphQLWsHandle } from './graphql-ws.js';
 import { webSocketSettings } from './websocket-guard.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';
 import { useDomainErrors } from './use-domain-errors.js';
@@ -110,7 +110,9 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
   });
 
   const server = createServer(yoga);
-  const ws = mountGraphQLWs(server, yoga, { ...webSocketSettings(config), tokens, logger });
+  // Mounted once listening: a WebSocket server on a server that failed to listen would repeat its
+  // error, with a stack trace, before the caller can say what went wrong.
+  let ws: GraphQLWsHandle | undefined;
   let port = 0;
 
   return {
@@ -123,12 +125,13 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
           resolve();
         });
       });
+      ws = mountGraphQLWs(server, yoga, { ...webSocketSettings(config), tokens, logger });
       port = (server.address() as AddressInfo).port;
       logger.info({ url: this.url, store: config.store, authentication: tokens ? 'token file' : 'none' }, 'API server started');
     },
 
     async stop() {
-      await ws.close();
+      await ws?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
