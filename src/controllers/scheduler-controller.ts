@@ -104,6 +104,7 @@ export class SchedulerController {
 
     let added: ClusterPlacement[] = [];
     let reasons: Record<string, string> = {};
+    let division: string | undefined;
     const missing = workload.spec.replicas - sum(placements);
     if (missing > 0) {
       // Outstanding holds of this workload must not count against itself.
@@ -116,10 +117,11 @@ export class SchedulerController {
       });
       added = result.placements;
       reasons = result.reasons;
+      if (added.length > 0) division = result.division;
       placements = merge(placements, added);
     }
 
-    let status = this.nextStatus(workload, placements, reasons);
+    let status = this.nextStatus(workload, placements, reasons, division);
     status = this.stampFailover(status, lost, byName, new Date(now));
     this.reservations.hold(key, workload.spec.resources, outstanding(status));
     const result = this.nextLook(workload, status, byName, now);
@@ -182,12 +184,19 @@ export class SchedulerController {
     return { requeueAfterMs: Math.max(0, Math.min(...times) - now) + 50 };
   }
 
-  private nextStatus(workload: Workload, placements: ClusterPlacement[], reasons: Record<string, string>): WorkloadStatus {
+  /**
+   * `division` says why each cluster got what it got when this pass placed replicas; a later pass
+   * that places nothing keeps the message as long as the placements are the same.
+   */
+  private nextStatus(workload: Workload, placements: ClusterPlacement[], reasons: Record<string, string>, division?: string): WorkloadStatus {
     const desired = workload.spec.replicas;
     const unplaced = desired - sum(placements);
+    const placedOn = `placed on ${describePlacements(placements)}`;
+    const previous = findCondition(workload.status.conditions, 'Scheduled');
+    const kept = previous?.status === 'True' && previous.message?.startsWith(`${placedOn}. `) ? previous.message : placedOn;
     const condition =
       unplaced <= 0
-        ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: `placed on ${describePlacements(placements)}` }
+        ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: division ? `${placedOn}. ${division}` : kept }
         : {
             type: 'Scheduled',
             status: 'False',

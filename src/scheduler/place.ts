@@ -37,6 +37,11 @@ export interface PlacementResult {
   unplaced: number;
   /** Why each cluster was rejected, by cluster name (see describeRejections). */
   reasons: Record<string, string>;
+  /**
+   * Why each cluster got what it got, for people: the room each open cluster had (replicas it
+   * could still take) and its share, rank by rank: `SPREAD by room: a 4, b 1, c 1 → a 3, b 1, c 0`.
+   */
+  division: string;
 }
 
 /** The first reason a checker gives, or undefined when all pass. */
@@ -88,7 +93,9 @@ export function place(input: PlacementInput): PlacementResult {
     return reason === undefined;
   });
 
-  for (const rank of ranks(stack.scorers, candidates, ctx)) {
+  const steps: string[] = [];
+  const rankList = ranks(stack.scorers, candidates, ctx);
+  for (const rank of rankList) {
     if (ctx.plan.remaining === 0) break;
     const open: OpenCluster[] = [];
     for (const cluster of rank) {
@@ -98,7 +105,11 @@ export function place(input: PlacementInput): PlacementResult {
     if (open.length === 0) continue;
     const shares = stack.divider.divide(ctx.plan.remaining, open, ctx);
     open.forEach(({ cluster }, i) => ctx.plan.add(cluster, shares[i]));
+    steps.push(describeStep(open, shares));
   }
+  const strategy = workload.spec.placement.strategy === 'PACK' ? 'PACK onto the fewest clusters' : 'SPREAD by room';
+  const ranked = rankList.length > 1 ? ', best preference first' : '';
+  const division = `${strategy}${ranked} (room: replicas a cluster could still take): ${steps.join('; then ')}`;
 
   const unplaced = ctx.plan.remaining;
   if (unplaced > 0) {
@@ -108,6 +119,13 @@ export function place(input: PlacementInput): PlacementResult {
       if (reason !== undefined) reasons[cluster.metadata.name] = reason;
     }
   }
-  if (unplaced > 0 && workload.kind === 'Job') return { placements: [], unplaced: replicas, reasons };
-  return { placements: ctx.plan.placements(), unplaced, reasons };
+  if (unplaced > 0 && workload.kind === 'Job') return { placements: [], unplaced: replicas, reasons, division: '' };
+  return { placements: ctx.plan.placements(), unplaced, reasons, division };
+}
+
+/** `a 4, b 1, c 1 → a 3, b 1, c 0`: each open cluster's room, then its share. */
+function describeStep(open: readonly OpenCluster[], shares: readonly number[]): string {
+  const rooms = open.map(({ cluster, headroom: room }) => `${cluster.metadata.name} ${room === Infinity ? 'any' : room}`).join(', ');
+  const got = open.map(({ cluster }, i) => `${cluster.metadata.name} ${shares[i]}`).join(', ');
+  return `${rooms} → ${got}`;
 }

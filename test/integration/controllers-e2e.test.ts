@@ -86,6 +86,11 @@ describe('the original demo on local clusters', () => {
     expect(Object.keys(byCluster).sort()).toEqual(['cloud', 'onprem']);
     expect(byCluster.cloud + byCluster.onprem).toBe(4);
     expect(byCluster.cloud).toBeGreaterThanOrEqual(byCluster.onprem);
+    // skym describe's Scheduled condition says why each cluster got what it got.
+    const scheduled = placed.status.conditions.find((c) => c.type === 'Scheduled');
+    expect(scheduled?.message).toMatch(
+      new RegExp(`^placed on cloud \\(${byCluster.cloud}\\), onprem \\(${byCluster.onprem}\\)\\. SPREAD by room \\(room: replicas a cluster could still take\\): cloud \\d+, onprem \\d+ → cloud ${byCluster.cloud}, onprem ${byCluster.onprem}$`),
+    );
     const done = await jobInPhase('sky-spread', 'COMPLETED');
     const succeeded = done.status.replicaStatus.reduce((n, r) => n + r.succeeded, 0);
     expect(succeeded).toBe(4);

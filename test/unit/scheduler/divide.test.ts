@@ -43,6 +43,18 @@ describe('SPREAD divides in proportion to room', () => {
       { cluster: 'a', replicas: 3 },
       { cluster: 'b', replicas: 1 },
     ]);
+    // What `skym describe` shows in the Scheduled condition: why each cluster got what it got.
+    expect(result.division).toBe('SPREAD by room (room: replicas a cluster could still take): a 4, b 1, c 1 → a 3, b 1, c 0');
+  });
+
+  it('says how preference ranks took their turns', () => {
+    const clusters = [cluster('a', { nodes: [{ cpu: 2 }], labels: { tier: 'gold' } }), cluster('b', { nodes: [{ cpu: 4 }] })];
+    const result = place({ workload: workload('job', { replicas: 4, preferences: [{ selector: 'tier=gold', weight: 100 }] }), clusters, filterPolicies: [] });
+    expect(result.placements).toEqual([
+      { cluster: 'a', replicas: 2 },
+      { cluster: 'b', replicas: 2 },
+    ]);
+    expect(result.division).toBe('SPREAD by room, best preference first (room: replicas a cluster could still take): a 2 → a 2; then b 4 → b 2');
   });
 
   it('never gives a cluster more than its headroom', () => {

@@ -44,7 +44,7 @@ describe('a billion replicas', { timeout: 5_000 }, () => {
   it('of a Job that does not fit: none placed, every cluster’s reason', () => {
     const clusters = [cluster('a', { nodes: [{ cpu: 2e8 }] }), cluster('b', { nodes: [{ cpu: 0.5 }] })];
     const result = place({ workload: workload('huge', { replicas: BILLION }), clusters, filterPolicies: [] });
-    expect(result).toEqual({ placements: [], unplaced: BILLION, reasons: { a: 'full after 200000000 replicas', b: 'needs 1 cpu, 0.5 free' } });
+    expect(result).toEqual({ placements: [], unplaced: BILLION, reasons: { a: 'full after 200000000 replicas', b: 'needs 1 cpu, 0.5 free' }, division: '' });
   });
 
   it('held in flight are charged to the nodes at once', () => {

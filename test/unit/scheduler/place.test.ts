@@ -14,7 +14,12 @@ describe('the original demo', () => {
 
   it('demo 1: a 1-cpu job lands on one cluster', () => {
     const result = place({ workload: workload('sky-165c0f23'), clusters: [mluoOnprem, mluoCloud], filterPolicies: [] });
-    expect(result).toEqual({ placements: [{ cluster: 'mluo-cloud', replicas: 1 }], unplaced: 0, reasons: {} });
+    expect(result).toEqual({
+      placements: [{ cluster: 'mluo-cloud', replicas: 1 }],
+      unplaced: 0,
+      reasons: {},
+      division: 'SPREAD by room (room: replicas a cluster could still take): mluo-cloud 3, mluo-onprem 1 → mluo-cloud 1, mluo-onprem 0',
+    });
   });
 
   it('demo 3: 4 replicas of 1 cpu spread 3/1 by what each cluster can take', () => {
@@ -87,6 +92,7 @@ describe('gang placement', () => {
       placements: [],
       unplaced: 5,
       reasons: { cloud: 'full after 3 replicas', onprem: 'full after 1 replica' },
+      division: '',
     });
   });
 
