@@ -1,15 +1,16 @@
 /**
  * batchWritesPerTick on a real WebSocket server: messages sent in one tick leave in one socket
  * write, in order, and a connection is never left corked (later ticks still flush). A send's
- * callback runs once the message is queued, and after MESSAGES_PER_TICK in one tick only once the
- * event loop has turned; a client that stops reading is reported once its unsent bytes pass the
- * bound, and is sent nothing more, while one that reads bursts larger than the bound is not.
+ * callback runs once its tick's frames are handed to the socket, and after MESSAGES_PER_TURN
+ * messages only once the event loop has turned; a client that stops reading is reported once its
+ * unsent bytes pass the bound, and is sent nothing more, while one that reads bursts larger than
+ * the bound is not.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { batchWritesPerTick, MESSAGES_PER_TICK, type WriteBatchingOptions } from '../../../src/server/ws-write-batching.js';
+import { batchWritesPerTick, MESSAGES_PER_TURN, type WriteBatchingOptions } from '../../../src/server/ws-write-batching.js';
 
 describe('batchWritesPerTick', () => {
   let server: Server | undefined;
@@ -58,13 +59,16 @@ describe('batchWritesPerTick', () => {
 
   const KiB = 1024;
   const tick = () => new Promise((resolve) => setImmediate(resolve));
+  const nextTick = () => new Promise((resolve) => process.nextTick(resolve));
 
-  it('runs a send’s callback as soon as the message is queued, even when the client reads nothing', async () => {
+  it('runs a send’s callback once its tick is handed to the socket, even when the client reads nothing', async () => {
     const { socket, client } = await connect();
     (client as unknown as { _socket: Socket })._socket.pause();
     const big = 'x'.repeat(256 * KiB);
     let called = 0;
     for (let i = 0; i < 64; i++) socket.send(big, () => called++); // 16 MiB: far more than the kernel takes
+    expect(called).toBe(0);
+    await nextTick();
     expect(called).toBe(64);
     expect(socket.bufferedAmount).toBeGreaterThan(0);
   });
@@ -100,15 +104,19 @@ describe('batchWritesPerTick', () => {
     expect(socket.bufferedAmount).toBe(before); // but nothing more is queued
   });
 
-  it('lets the event loop turn before more callbacks run, once a tick has queued MESSAGES_PER_TICK messages', async () => {
+  it('holds callbacks until the event loop turns, once MESSAGES_PER_TURN messages were queued since it last did', async () => {
     const { socket, received } = await connect();
     const order: string[] = [];
     setImmediate(() => order.push('event loop'));
-    for (let i = 0; i < MESSAGES_PER_TICK + 10; i++) socket.send(`m${i}`, () => order.push(`cb${i}`));
-    expect(order).toHaveLength(MESSAGES_PER_TICK);
-    await until(() => received.length === MESSAGES_PER_TICK + 10);
-    // Every message went out, in order; the held callbacks ran, in order, after the loop turned.
-    expect(received).toEqual(Array.from({ length: MESSAGES_PER_TICK + 10 }, (_, i) => `m${i}`));
-    expect(order.slice(MESSAGES_PER_TICK)).toEqual(['event loop', ...Array.from({ length: 10 }, (_, i) => `cb${MESSAGES_PER_TICK + i}`)]);
+    for (let i = 0; i < 10; i++) socket.send(`a${i}`, () => order.push(`a${i}`));
+    await nextTick();
+    expect(order).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`)); // few: before the loop turns
+    // More in further ticks of the same turn, past the count: held, then run in order.
+    for (let i = 0; i < MESSAGES_PER_TURN; i++) socket.send(`b${i}`, () => order.push(`b${i}`));
+    await nextTick();
+    expect(order).toHaveLength(10);
+    await until(() => received.length === MESSAGES_PER_TURN + 10);
+    expect(received.slice(10)).toEqual(Array.from({ length: MESSAGES_PER_TURN }, (_, i) => `b${i}`));
+    expect(order.slice(10)).toEqual(['event loop', ...Array.from({ length: MESSAGES_PER_TURN }, (_, i) => `b${i}`)]);
   });
 });
