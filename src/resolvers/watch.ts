@@ -50,9 +50,6 @@ async function reached(ctx: ResolverContext, version: string, signal: AbortSigna
   }
 }
 
-/** Snapshot events sent before the event loop gets a turn. */
-const SNAPSHOT_BATCH = 100;
-
 const TICK = Symbol('tick');
 const ABORT = Symbol('abort');
 
@@ -68,14 +65,9 @@ export async function* watchObjects<T extends SkyObject>(
 
   if (since === undefined) {
     const list = await ctx.store.list({ kind, namespace });
-    let sent = 0;
     for (const object of list.items) {
       const event = filter.apply({ type: 'ADDED', object: object as T, resourceVersion: object.metadata.resourceVersion });
-      if (!event) continue;
-      yield event;
-      // A big snapshot to many subscribers at once would otherwise hold the event loop until
-      // every one is out: let other requests in between batches.
-      if (++sent % SNAPSHOT_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (event) yield event;
     }
     since = list.resourceVersion;
     yield { type: 'BOOKMARK', resourceVersion: since };
