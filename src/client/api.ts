@@ -11,7 +11,7 @@ import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
 import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
 import { DOCUMENTS, LOG_DOCUMENTS, type KindDocuments } from './documents.js';
-import { objectKey } from './informer.js';
+import { objectKey } from './object-key.js';
 
 export interface ApiOptions extends SkyClientOptions {
   /** A connection to share with other API objects; `url` and `headers` are then ignored. */

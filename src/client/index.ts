@@ -24,9 +24,9 @@ export {
 } from './api.js';
 export { DEFAULT_API_URL, SkyClient, type SkyClientOptions } from './connection.js';
 export { ApiError, ConnectionError } from './errors.js';
+export { objectKey } from './object-key.js';
 export {
   Informer,
-  objectKey,
   type InformerEvent,
   type InformerHandlers,
   type InformerOptions,

@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GoneError } from '../domain/errors.js';
 import type { ObjectList, SkyObject, WatchEvent } from '../domain/types.js';
 import type { ListOptions, WatchOptions } from './api.js';
+import { objectKey } from './object-key.js';
 
 /** What an informer needs from an API; every ResourceAPI (JobAPI, ...) is one. */
 export interface ListWatch<T extends SkyObject> {
@@ -50,11 +51,6 @@ export interface InformerOptions extends ListOptions {
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;
 
-/** The cache key of an object: "namespace/name", or "name" for global kinds (work-queue keys). */
-export function objectKey(object: SkyObject): string {
-  const { namespace, name } = object.metadata;
-  return namespace === undefined ? name : `${namespace}/${name}`;
-}
 
 export class Informer<T extends SkyObject> implements ObjectCache<T> {
   private objects = new Map<string, T>();

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ListOptions, WatchOptions } from '../../../src/client/api.js';
 import { Channel } from '../../../src/client/channel.js';
-import { Informer, objectKey, type ListWatch } from '../../../src/client/informer.js';
+import { Informer, type ListWatch } from '../../../src/client/informer.js';
+import { objectKey } from '../../../src/client/object-key.js';
 import { GoneError } from '../../../src/domain/errors.js';
 import type { Job, ObjectList, WatchEvent } from '../../../src/domain/types.js';
 
