@@ -10,6 +10,7 @@ import { startControllers, type ControllersProcess } from '../helpers/controller
 import { killReplicas, replicaPids } from '../helpers/replicas.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until as waitUntil } from '../helpers/wait.js';
+import { createReadyLocalCluster } from '../helpers/clusters.js';
 
 let server: ServerProcess;
 let controllers: ControllersProcess;
@@ -29,10 +30,8 @@ function jobInPhase(name: string, ...phases: Job['status']['phase'][]) {
   });
 }
 
-async function createLocalCluster(name: string, cpu: number, labels: Record<string, string> = {}) {
-  await clusters.create({ metadata: { name, labels }, spec: { manager: 'LOCAL', local: { cpu, memory: 16_384, gpu: 0 } } });
-  await until(`cluster ${name} READY`, async () => (await clusters.get(name)).status.phase === 'READY');
-}
+const createLocalCluster = (name: string, cpu: number, labels: Record<string, string> = {}) =>
+  createReadyLocalCluster(clusters, name, cpu, { labels, context: () => controllers?.logs().slice(-3000) ?? '' });
 
 beforeAll(async () => {
   server = await startServer({ store: 'memory' });

@@ -22,6 +22,7 @@ import type { Cluster, Job, Workload } from '../../src/domain/types.js';
 import { killReplicas, replicaPids } from '../helpers/replicas.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
+import { createReadyLocalCluster } from '../helpers/clusters.js';
 
 type Fault = 'unreachable' | 'never-starts';
 const faults = new Map<string, Fault>();
@@ -81,10 +82,7 @@ const logLines: string[] = [];
 const logs = () => logLines.slice(-40).join('\n');
 const wait = <T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000) => until(what, probe, { timeoutMs, context: logs });
 
-async function createLocalCluster(name: string, cpu: number) {
-  await clusters.create({ metadata: { name }, spec: { manager: 'LOCAL', local: { cpu, memory: 16_384, gpu: 0 } } });
-  await wait(`cluster ${name} READY`, async () => (await clusters.get(name)).status.phase === 'READY');
-}
+const createLocalCluster = (name: string, cpu: number) => createReadyLocalCluster(clusters, name, cpu, { timeoutMs: 30_000, context: logs });
 
 function jobOn(name: string, cluster: string, ...phases: Job['status']['phase'][]) {
   return wait(`job ${name} ${phases.join('|')} on ${cluster}`, async () => {

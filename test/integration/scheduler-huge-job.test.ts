@@ -13,6 +13,7 @@ import { startControllers, type ControllersProcess } from '../helpers/controller
 import { killReplicas } from '../helpers/replicas.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until as waitUntil } from '../helpers/wait.js';
+import { createReadyLocalCluster } from '../helpers/clusters.js';
 
 const HUGE = MAX_REPLICAS;
 // Rooms of 6 and 4 cpu: 59,994 + 39,996 = 99,990 replicas, ten short of the Job's 100,000.
@@ -28,10 +29,7 @@ function until<T>(what: string, probe: () => Promise<T | undefined | false>, tim
   return waitUntil(what, probe, { timeoutMs, context: () => controllers?.logs().slice(-3000) ?? '' });
 }
 
-async function createLocalCluster(name: string, cpu: number) {
-  await clusters.create({ metadata: { name }, spec: { manager: 'LOCAL', local: { cpu, memory: 16_384, gpu: 0 } } });
-  await until(`cluster ${name} READY`, async () => (await clusters.get(name)).status.phase === 'READY');
-}
+const createLocalCluster = (name: string, cpu: number) => createReadyLocalCluster(clusters, name, cpu, { context: () => controllers?.logs().slice(-3000) ?? '' });
 
 const hugeJob = (name: string) => ({ metadata: { name }, spec: { replicas: HUGE, resources: { cpu: HUGE_CPU }, run: 'true' } });
 
