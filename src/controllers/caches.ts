@@ -6,10 +6,11 @@ import pino from 'pino';
 import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI } from '../client/api.js';
 import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
-import type { Cluster, Deployment, FilterPolicy, Job, Workload, WorkloadStatus } from '../domain/types.js';
+import type { Cluster, ClusterStatus, Deployment, FilterPolicy, Job, Workload, WorkloadStatus } from '../domain/types.js';
 import { parseWorkloadKey, workloadKey } from './keys.js';
+import type { ClusterStatusWriter, Listers, WorkloadStatusWriter } from './listers.js';
 
-export class SharedCaches {
+export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatusWriter {
   readonly clusterApi: ClusterAPI;
   readonly jobApi: JobAPI;
   readonly deploymentApi: DeploymentAPI;
@@ -62,6 +63,10 @@ export class SharedCaches {
     return () => {
       for (const i of informers) i.off('add', add).off('update', update).off('delete', add);
     };
+  }
+
+  async updateClusterStatus(name: string, status: ClusterStatus): Promise<void> {
+    await this.clusterApi.updateStatus({ metadata: { name }, status });
   }
 
   /** Compare-and-swap on the version the workload was read at; a CONFLICT means "read again". */

@@ -8,18 +8,18 @@
  * written when nothing changed.
  */
 import type pino from 'pino';
-import type { ClusterAPI } from '../client/api.js';
-import type { Informer } from '../client/informer.js';
+import type { ObjectCache } from '../client/informer.js';
 import type { ClusterManager } from '../cluster-managers/types.js';
 import type { Cluster, ClusterStatus } from '../domain/types.js';
+import type { ClusterStatusWriter } from './listers.js';
 import { setCondition } from './conditions.js';
 import { boundTo } from './log-fields.js';
 import { jsonEqual } from '../domain/json-equal.js';
 
 export interface ClusterHealthOptions {
   clusterName: string;
-  clusters: Informer<Cluster>;
-  clusterApi: ClusterAPI;
+  clusters: ObjectCache<Cluster>;
+  writer: ClusterStatusWriter;
   logger: pino.Logger;
   failureThreshold?: number;
   /** Published as status.skyletEndpoint, so the API server can read this cluster's logs. */
@@ -71,7 +71,7 @@ export class ClusterHealth {
       };
     }
     if (jsonEqual(status, cluster.status)) return;
-    await this.options.clusterApi.updateStatus({ metadata: { name: clusterName }, status });
+    await this.options.writer.updateClusterStatus(clusterName, status);
     if (status.phase !== cluster.status.phase) {
       this.logger.info({ phase: status.phase, message: status.message }, `Cluster ${clusterName} is ${status.phase}.`);
     }

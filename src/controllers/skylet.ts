@@ -78,7 +78,7 @@ export class Skylet {
     const health = new ClusterHealth({
       clusterName: this.name,
       clusters: caches.clusters,
-      clusterApi: caches.clusterApi,
+      writer: caches,
       logger: this.logger,
       skyletEndpoint: options.endpointFor?.(this.name),
     });

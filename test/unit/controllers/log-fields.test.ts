@@ -4,7 +4,6 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { ClusterAPI } from '../../../src/client/api.js';
 import type { Informer } from '../../../src/client/informer.js';
 import { ClusterHealth } from '../../../src/controllers/cluster-health.js';
 import { Controller } from '../../../src/controllers/controller.js';
@@ -47,7 +46,7 @@ describe('log lines of the controllers', () => {
       const health = new ClusterHealth({
         clusterName: 'local',
         clusters: { get: () => cluster } as unknown as Informer<Cluster>,
-        clusterApi: { updateStatus: async () => cluster } as unknown as ClusterAPI,
+        writer: { updateClusterStatus: async () => {} },
         logger: bound ? logger.child({ cluster: 'local' }) : logger,
         failureThreshold: 2,
       });
