@@ -1,0 +1,219 @@
+/**
+ * Fakes of the controllers' seams (src/controllers/listers.ts) for unit tests, in the manner of
+ * sample-controller's controller_test.go: seed the listers, reconcile once, assert the writes.
+ * - FakeCache: an Informer's cache and handlers without the API; `apply`/`remove` change it and
+ *   tell the handlers, as a watch event would.
+ * - FakeListers: the Listers of one controller-manager process (clusters, filter policies, jobs,
+ *   deployments).
+ * - FakeWriters: the status writers; every accepted write is recorded in order, and when given
+ *   listers a write lands there as the API's watch would bring it back (a new resourceVersion,
+ *   an update event). Workload writes are compare-and-swap like the API's. `failNext` makes the
+ *   next matching write throw.
+ */
+import type { InformerHandlers } from '../../src/client/informer.js';
+import { objectKey } from '../../src/client/object-key.js';
+import { parseWorkloadKey, workloadKey } from '../../src/controllers/keys.js';
+import type { ClusterStatusWriter, Listers, WatchedCache, WorkloadStatusWriter } from '../../src/controllers/listers.js';
+import { ConflictError } from '../../src/domain/errors.js';
+import type {
+  Cluster,
+  ClusterStatus,
+  Deployment,
+  FilterPolicy,
+  Job,
+  SkyObject,
+  Workload,
+  WorkloadStatus,
+} from '../../src/domain/types.js';
+
+type CacheEvent = 'add' | 'update' | 'delete';
+
+export class FakeCache<T extends SkyObject> implements WatchedCache<T> {
+  private readonly objects = new Map<string, T>();
+  private readonly handlers: { [E in CacheEvent]: InformerHandlers<T>[E][] } = { add: [], update: [], delete: [] };
+
+  get(name: string, namespace?: string): T | undefined {
+    return this.objects.get(namespace === undefined ? name : `${namespace}/${name}`);
+  }
+
+  list(namespace?: string): T[] {
+    const all = [...this.objects.values()];
+    return namespace === undefined ? all : all.filter((o) => o.metadata.namespace === namespace);
+  }
+
+  on<E extends CacheEvent>(event: E, handler: InformerHandlers<T>[E]): this {
+    this.handlers[event].push(handler);
+    return this;
+  }
+
+  off<E extends CacheEvent>(event: E, handler: InformerHandlers<T>[E]): this {
+    const list = this.handlers[event];
+    const at = list.indexOf(handler);
+    if (at >= 0) list.splice(at, 1);
+    return this;
+  }
+
+  /** How many handlers listen, so a test can check that a controller unsubscribed. */
+  listenerCount(): number {
+    return this.handlers.add.length + this.handlers.update.length + this.handlers.delete.length;
+  }
+
+  /** Puts objects in the cache without events: what the informer's first list held. */
+  seed(...objects: T[]): this {
+    for (const o of objects) this.objects.set(objectKey(o), o);
+    return this;
+  }
+
+  /** Adds or replaces an object and tells the handlers (add, or update with the old object). */
+  apply(object: T): void {
+    const key = objectKey(object);
+    const old = this.objects.get(key);
+    this.objects.set(key, object);
+    if (old) for (const h of [...this.handlers.update]) h(object, old);
+    else for (const h of [...this.handlers.add]) h(object);
+  }
+
+  /** Deletes an object (absent is fine) and tells the handlers with its last state. */
+  remove(name: string, namespace?: string): void {
+    const key = namespace === undefined ? name : `${namespace}/${name}`;
+    const old = this.objects.get(key);
+    if (!old) return;
+    this.objects.delete(key);
+    for (const h of [...this.handlers.delete]) h(old);
+  }
+}
+
+export class FakeListers implements Listers {
+  readonly clusters = new FakeCache<Cluster>();
+  readonly filterPolicies = new FakeCache<FilterPolicy>();
+  readonly jobs = new FakeCache<Job>();
+  readonly deployments = new FakeCache<Deployment>();
+
+  /** Seeds each object into the cache of its kind, without events. */
+  seed(...objects: SkyObject[]): this {
+    for (const o of objects) this.cacheOf(o).seed(o);
+    return this;
+  }
+
+  /** Adds or replaces an object in the cache of its kind and tells that cache's handlers. */
+  apply(object: SkyObject): void {
+    this.cacheOf(object).apply(object);
+  }
+
+  remove(object: SkyObject): void {
+    this.cacheOf(object).remove(object.metadata.name, object.metadata.namespace);
+  }
+
+  workload(key: string): Workload | undefined {
+    const { kind, namespace, name } = parseWorkloadKey(key);
+    return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
+  }
+
+  workloads(): Workload[] {
+    return [...this.jobs.list(), ...this.deployments.list()];
+  }
+
+  onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void {
+    const add = (w: Workload) => handler(w);
+    const update = (w: Workload, old: Workload) => handler(w, old);
+    const caches = [this.jobs, this.deployments] as FakeCache<Workload>[];
+    for (const c of caches) c.on('add', add).on('update', update).on('delete', add);
+    return () => {
+      for (const c of caches) c.off('add', add).off('update', update).off('delete', add);
+    };
+  }
+
+  /** Handlers listening on any cache. */
+  listenerCount(): number {
+    return [this.clusters, this.filterPolicies, this.jobs, this.deployments].reduce((n, c) => n + c.listenerCount(), 0);
+  }
+
+  private cacheOf(object: SkyObject): FakeCache<any> {
+    switch (object.kind) {
+      case 'Cluster':
+        return this.clusters;
+      case 'FilterPolicy':
+        return this.filterPolicies;
+      case 'Job':
+        return this.jobs;
+      case 'Deployment':
+        return this.deployments;
+      default:
+        throw new Error(`FakeListers holds no ${object.kind} objects`);
+    }
+  }
+}
+
+/** One accepted status write. `resourceVersion`: the version the workload was read at. */
+export type RecordedWrite =
+  | { type: 'clusterStatus'; name: string; status: ClusterStatus }
+  | { type: 'workloadStatus'; key: string; resourceVersion: string; status: WorkloadStatus };
+
+export interface FakeWritersOptions {
+  /** Where accepted writes land (as the watch would bring them back); none: only recorded. */
+  listers?: FakeListers;
+}
+
+export class FakeWriters implements ClusterStatusWriter, WorkloadStatusWriter {
+  /** Accepted writes, in order. */
+  readonly writes: RecordedWrite[] = [];
+  /** Writes that threw (failNext, or a stale version), in order. */
+  readonly rejected: Array<{ write: RecordedWrite; error: Error }> = [];
+  private readonly failures: Array<{ error: Error; match: (write: RecordedWrite) => boolean }> = [];
+  private version = 1000;
+
+  constructor(private readonly options: FakeWritersOptions = {}) {}
+
+  /** The next write that `match`es (default: any) throws `error` instead of landing. */
+  failNext(error: Error, match: (write: RecordedWrite) => boolean = () => true): this {
+    this.failures.push({ error, match });
+    return this;
+  }
+
+  async updateClusterStatus(name: string, status: ClusterStatus): Promise<void> {
+    this.record({ type: 'clusterStatus', name, status }, () => {
+      const listers = this.options.listers;
+      const cluster = listers?.clusters.get(name);
+      if (cluster) listers!.apply(this.bumped(cluster, status));
+    });
+  }
+
+  async writeStatus(workload: Workload, status: WorkloadStatus): Promise<void> {
+    this.record({ type: 'workloadStatus', key: workloadKey(workload), resourceVersion: workload.metadata.resourceVersion, status }, () => {
+      const listers = this.options.listers;
+      if (!listers) return;
+      const current = listers.workload(workloadKey(workload));
+      if (!current) throw new Error(`${workloadKey(workload)} not found`);
+      if (current.metadata.resourceVersion !== workload.metadata.resourceVersion) {
+        throw new ConflictError(workloadKey(workload), workload.metadata.resourceVersion, current.metadata.resourceVersion);
+      }
+      listers.apply(this.bumped(current, status));
+    });
+  }
+
+  /** Writes of one type, for tests that care about one writer only. */
+  writesOf<T extends RecordedWrite['type']>(type: T): Extract<RecordedWrite, { type: T }>[] {
+    return this.writes.filter((w): w is Extract<RecordedWrite, { type: T }> => w.type === type);
+  }
+
+  /**
+   * Records `write` after `land` (which may throw, e.g. on a stale version) unless a failNext
+   * matches first. New write methods (field-scoped status writes) go through here too.
+   */
+  protected record(write: RecordedWrite, land: () => void): void {
+    const at = this.failures.findIndex((f) => f.match(write));
+    try {
+      if (at >= 0) throw this.failures.splice(at, 1)[0]!.error;
+      land();
+    } catch (error) {
+      this.rejected.push({ write, error: error as Error });
+      throw error;
+    }
+    this.writes.push(write);
+  }
+
+  /** `object` with `status` and the next resourceVersion, as the API returns a written object. */
+  protected bumped<T extends SkyObject>(object: T, status: T['status']): T {
+    return { ...object, metadata: { ...object.metadata, resourceVersion: String(++this.version) }, status };
+  }
+}
