@@ -38,8 +38,8 @@ export interface ErrorReport {
 }
 
 /**
- * The API names objects by key: `jobs/default/x` or `clusters/a` (src/domain/kinds.ts
- * describeKey). Read back, that is `job "x" in namespace "default"`.
+ * The API names objects by key: `jobs/default/x` or `clusters/a` (src/domain/object-ref.ts
+ * describeRef). Read back, that is `job "x" in namespace "default"`.
  */
 export function describeObjectKey(key: string): { subject: string; where: string } | undefined {
   const parts = key.split('/');

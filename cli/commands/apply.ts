@@ -11,7 +11,7 @@ import { filename, namespace } from '../flags.js';
 import { objectPhrase, viewOf } from '../kinds.js';
 import { parseManifests, type Manifest } from '../manifests.js';
 import { mergePatch } from '../merge-patch.js';
-import { describeKey } from '../../src/domain/kinds.js';
+import { describeRef } from '../../src/domain/object-ref.js';
 
 export type ApplyAction = 'created' | 'updated' | 'unchanged';
 
@@ -168,7 +168,7 @@ function checkSpecPrecondition(manifest: Manifest, current: SkyObject): void {
   const { resourceVersion, generation } = manifest.metadata;
   if (resourceVersion === undefined) return;
   const unchanged = generation !== undefined ? current.metadata.generation === generation : current.metadata.resourceVersion === resourceVersion;
-  if (!unchanged) throw new ConflictError(describeKey({ kind: manifest.kind, namespace: current.metadata.namespace, name: current.metadata.name }), resourceVersion, current.metadata.resourceVersion);
+  if (!unchanged) throw new ConflictError(describeRef({ kind: manifest.kind, namespace: current.metadata.namespace, name: current.metadata.name }), resourceVersion, current.metadata.resourceVersion);
 }
 
 /**

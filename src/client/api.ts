@@ -11,7 +11,7 @@ import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
 import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
 import { DOCUMENTS, LOG_DOCUMENTS, type KindDocuments } from './documents.js';
-import { objectKey } from './object-key.js';
+import { cacheKey } from '../domain/object-ref.js';
 
 export interface ApiOptions extends SkyClientOptions {
   /** A connection to share with other API objects; `url` and `headers` are then ignored. */
@@ -148,7 +148,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
       // be resumed (its events carry the objects' versions, not a point in history); a list's
       // version can.
       const list = await this.list(options);
-      held = new Set(list.items.map(objectKey));
+      held = new Set(list.items.map((o) => cacheKey(o.metadata)));
       for (const object of list.items) yield { type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion };
       resourceVersion = list.resourceVersion;
     }
@@ -163,7 +163,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
         yield { type, resourceVersion: version, object };
         continue;
       }
-      const key = objectKey(object);
+      const key = cacheKey(object.metadata);
       if (type === 'DELETED') {
         if (held.delete(key)) yield { type, resourceVersion: version, object };
       } else {

@@ -24,7 +24,6 @@ export {
 } from './api.js';
 export { DEFAULT_API_URL, SkyClient, type SkyClientOptions } from './connection.js';
 export { ApiError, ConnectionError } from './errors.js';
-export { objectKey } from './object-key.js';
 export {
   Informer,
   type InformerEvent,
@@ -45,3 +44,4 @@ export {
   type ErrorCode,
 } from '../domain/errors.js';
 export type * from '../domain/types.js';
+export { cacheKey, describeRef, objectRef, refKey, refOf, type ObjectRef, type WorkloadKind, type WorkloadRef } from '../domain/object-ref.js';

@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GoneError } from '../domain/errors.js';
 import type { ObjectList, SkyObject, WatchEvent } from '../domain/types.js';
 import type { ListOptions, WatchOptions } from './api.js';
-import { objectKey } from './object-key.js';
+import { cacheKey } from '../domain/object-ref.js';
 
 /** What an informer needs from an API; every ResourceAPI (JobAPI, ...) is one. */
 export interface ListWatch<T extends SkyObject> {
@@ -50,7 +50,6 @@ export interface InformerOptions extends ListOptions {
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 30_000;
-
 
 export class Informer<T extends SkyObject> implements ObjectCache<T> {
   private objects = new Map<string, T>();
@@ -115,7 +114,7 @@ export class Informer<T extends SkyObject> implements ObjectCache<T> {
     return this.objects.get(namespace === undefined ? name : `${namespace}/${name}`);
   }
 
-  /** By objectKey(), as a work queue hands keys to a reconcile. */
+  /** By cacheKey(), as a work queue hands keys to a reconcile. */
   getByKey(key: string): T | undefined {
     return this.objects.get(key);
   }
@@ -166,7 +165,7 @@ export class Informer<T extends SkyObject> implements ObjectCache<T> {
   /** Replaces the cache with a fresh list and tells handlers the difference. */
   private replace(list: ObjectList<T>): void {
     const previous = this.objects;
-    this.objects = new Map(list.items.map((o) => [objectKey(o), o]));
+    this.objects = new Map(list.items.map((o) => [cacheKey(o.metadata), o]));
     this.resourceVersion = list.resourceVersion;
     for (const [key, old] of previous) if (!this.objects.has(key)) this.emit('delete', old);
     for (const [key, object] of this.objects) this.changed(object, previous.get(key));
@@ -180,7 +179,7 @@ export class Informer<T extends SkyObject> implements ObjectCache<T> {
     this.resourceVersion = event.resourceVersion;
     const { object } = event;
     if (event.type === 'BOOKMARK' || object === undefined) return;
-    const key = objectKey(object);
+    const key = cacheKey(object.metadata);
     if (event.type === 'DELETED') {
       // A label-selector watch may report the deletion of an object the cache never held.
       if (this.objects.delete(key)) this.emit('delete', object);

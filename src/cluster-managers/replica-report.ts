@@ -3,7 +3,8 @@
  * exit codes and message the job controller writes into the workload's status), so the three
  * managers cannot drift apart in what "failed" or "exit codes" mean.
  */
-import type { ReplicaReport, ReplicaState, WorkloadRef, WorkloadReport } from './types.js';
+import type { ReplicaReport, ReplicaState, WorkloadReport } from './types.js';
+import type { WorkloadRef } from '../domain/object-ref.js';
 
 export function isFinishedState(state: ReplicaState): boolean {
   return state === 'SUCCEEDED' || state === 'FAILED';

@@ -7,22 +7,8 @@
  * after a crash: a workload's replicas get deterministic names and labels in the member cluster,
  * `submit` creates only what is missing and `delete` of something absent succeeds.
  */
-import { DEFAULT_NAMESPACE } from '../domain/kinds.js';
 import type { ClusterReplicaStatus, ClusterStatus, Workload } from '../domain/types.js';
-
-export type WorkloadKind = Workload['kind'];
-
-/** Names a workload without its spec: enough to look at, follow or delete what a cluster runs. */
-export interface WorkloadRef {
-  kind: WorkloadKind;
-  namespace: string;
-  name: string;
-}
-
-export function refOf(workload: Workload): WorkloadRef {
-  const { name, namespace = DEFAULT_NAMESPACE } = workload.metadata;
-  return { kind: workload.kind, namespace, name };
-}
+import type { WorkloadKind, WorkloadRef } from '../domain/object-ref.js';
 
 /** What a manager can do (DriverPlugin.Capabilities). */
 export interface ManagerCapabilities {
@@ -98,7 +84,7 @@ export interface ClusterManager {
    */
   submit(workload: Workload, replicas: number, options?: SubmitOptions): Promise<void>;
 
-  /** Reports keyed by `describeKey(ref)` ("jobs/default/hello"); workloads it does not have are absent. */
+  /** Reports keyed by `describeRef(ref)` ("jobs/default/hello"); workloads it does not have are absent. */
   status(workloads: readonly WorkloadRef[]): Promise<Map<string, WorkloadReport>>;
 
   /**

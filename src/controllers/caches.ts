@@ -7,8 +7,8 @@ import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI } from '../client/ap
 import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
 import type { Cluster, ClusterStatus, Deployment, FilterPolicy, Job, Workload, WorkloadStatus } from '../domain/types.js';
-import { parseWorkloadKey, workloadKey } from './keys.js';
 import type { ClusterStatusWriter, Listers, WorkloadStatusWriter } from './listers.js';
+import { refOf, refKey, parseWorkloadRefKey } from '../domain/object-ref.js';
 
 export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatusWriter {
   readonly clusterApi: ClusterAPI;
@@ -41,7 +41,7 @@ export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatu
   }
 
   workload(key: string): Workload | undefined {
-    const { kind, namespace, name } = parseWorkloadKey(key);
+    const { kind, namespace, name } = parseWorkloadRefKey(key);
     return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
   }
 
@@ -51,7 +51,7 @@ export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatu
 
   /** Every workload key, for resyncs. */
   workloadKeys(): string[] {
-    return this.workloads().map(workloadKey);
+    return this.workloads().map((w) => refKey(refOf(w)));
   }
 
   /** Calls `handler` on every add, update and delete of a Job or Deployment; returns the unsubscribe. */

@@ -5,12 +5,13 @@
  * the cluster when the workload is gone or no longer placed here. Finished Jobs are left as they
  * are, so their logs stay readable until the Job is deleted.
  */
-import { refOf, type ClusterManager } from '../cluster-managers/types.js';
+import { type ClusterManager } from '../cluster-managers/types.js';
 import type { Workload } from '../domain/types.js';
-import { parseWorkloadKey } from './keys.js';
+
 import type { SharedCaches } from './caches.js';
 import { placedOn } from './replica-status.js';
 import { isFinished } from './workload-phase.js';
+import { refOf, parseWorkloadRefKey } from '../domain/object-ref.js';
 
 export class Flow {
   constructor(
@@ -22,7 +23,7 @@ export class Flow {
     const workload = this.caches.workload(key);
     const replicas = placedOn(workload, this.clusterName);
     if (!workload || replicas === 0) {
-      const { kind, namespace, name } = parseWorkloadKey(key);
+      const { kind, namespace, name } = parseWorkloadRefKey(key);
       await manager.delete({ kind, namespace, name });
       return;
     }

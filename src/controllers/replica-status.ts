@@ -12,16 +12,16 @@
  * memory: after a restart the clock starts again, which delays an eviction but never hastens it.
  */
 import type pino from 'pino';
-import { refOf, type ClusterManager, type WorkloadReport } from '../cluster-managers/types.js';
+import { type ClusterManager, type WorkloadReport } from '../cluster-managers/types.js';
 import { ConflictError } from '../domain/errors.js';
-import { describeKey } from '../domain/kinds.js';
+
 import type { ClusterReplicaStatus, Workload, WorkloadStatus } from '../domain/types.js';
 import type { SharedCaches } from './caches.js';
 import { setCondition } from './conditions.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { markEvicted, waitTimeoutSeconds } from '../scheduler/eviction.js';
-import { workloadKey } from './keys.js';
 import { derivePhase, isFinished, replicaTotals } from './workload-phase.js';
+import { refOf, refKey, describeRef } from '../domain/object-ref.js';
 
 export interface ReplicaStatusOptions {
   clusterName: string;
@@ -62,12 +62,12 @@ export class ReplicaStatus {
     if (workloads.length === 0) return undefined;
     let nextDueMs: number | undefined;
     const reports = await manager.status(workloads.map(refOf));
-    const placedKeys = new Set(workloads.map(workloadKey));
+    const placedKeys = new Set(workloads.map((w) => refKey(refOf(w))));
     for (const key of this.pendingSince.keys()) if (!placedKeys.has(key)) this.pendingSince.delete(key);
     const now = Date.now();
     await Promise.all(
       workloads.map(async (workload) => {
-        const report = reports.get(describeKey(refOf(workload)));
+        const report = reports.get(describeRef(refOf(workload)));
         if (!report) return; // not submitted yet: the flow controller is on it
         let status = this.nextStatus(workload, report, manager.capabilities.usesImage);
         const timeout = waitTimeoutSeconds(workload, caches.clusters.get(clusterName));
@@ -79,8 +79,8 @@ export class ReplicaStatus {
         try {
           await caches.writeStatus(workload, status);
           if (evicting > 0) {
-            this.pendingSince.delete(workloadKey(workload));
-            this.options.logger.info(`Evicting ${evicting} waiting replicas of ${describeKey(refOf(workload))} from cluster ${clusterName}.`);
+            this.pendingSince.delete(refKey(refOf(workload)));
+            this.options.logger.info(`Evicting ${evicting} waiting replicas of ${describeRef(refOf(workload))} from cluster ${clusterName}.`);
           }
         } catch (error) {
           if (!(error instanceof ConflictError)) throw error;
@@ -95,14 +95,14 @@ export class ReplicaStatus {
 
   /** How long until this workload's waiting replicas are overdue; undefined when none wait. */
   private dueInMs(workload: Workload, timeout: number | undefined, now: number): number | undefined {
-    const since = this.pendingSince.get(workloadKey(workload));
+    const since = this.pendingSince.get(refKey(refOf(workload)));
     if (since === undefined || timeout === undefined) return undefined;
     return Math.max(0, since + timeout * 1000 - now);
   }
 
   /** How many replicas to evict now: the pending ones, once they have waited past the timeout. */
   private overdue(workload: Workload, report: WorkloadReport, timeout: number | undefined, now: number): number {
-    const key = workloadKey(workload);
+    const key = refKey(refOf(workload));
     if (report.pending === 0 || timeout === undefined) {
       this.pendingSince.delete(key);
       return 0;

@@ -16,8 +16,7 @@
  *   refused, and is retried whenever a cluster or FilterPolicy changes.
  */
 import type pino from 'pino';
-import { refOf } from '../cluster-managers/types.js';
-import { describeKey } from '../domain/kinds.js';
+
 import type { Cluster, ClusterPlacement, Workload, WorkloadStatus } from '../domain/types.js';
 import { markEvicted, nextEvictionExpiry } from '../scheduler/eviction.js';
 import { describeRejections, sendingLogLine } from '../scheduler/messages.js';
@@ -26,9 +25,9 @@ import { Reservations } from '../scheduler/reservations.js';
 import type { SharedCaches } from './caches.js';
 import { findCondition, setCondition } from './conditions.js';
 import { Controller, type ReconcileResult } from './controller.js';
-import { workloadKey } from './keys.js';
 import { derivePhase, isFinished, placedReplicas } from './workload-phase.js';
 import { jsonEqual } from '../domain/json-equal.js';
+import { refOf, refKey, describeRef } from '../domain/object-ref.js';
 
 export interface SchedulerControllerOptions {
   caches: SharedCaches;
@@ -68,7 +67,7 @@ export class SchedulerController {
       resyncIntervalMs,
       workers,
     });
-    caches.onWorkload((w) => this.controller.enqueue(workloadKey(w)));
+    caches.onWorkload((w) => this.controller.enqueue(refKey(refOf(w))));
     // Capacity, readiness or policy changes can make waiting replicas fit; a deleted cluster
     // leaves replicas to place again.
     const retryWaiting = () => this.enqueueWaiting();
@@ -128,7 +127,7 @@ export class SchedulerController {
     if (jsonEqual(status, workload.status)) return result;
     await this.caches.writeStatus(workload, status);
     for (const p of lost) {
-      this.logger.info(`Moving ${p.replicas} replicas of ${describeKey(refOf(workload))} off cluster ${p.cluster}: ${this.lostReason(byName.get(p.cluster))}.`);
+      this.logger.info(`Moving ${p.replicas} replicas of ${describeRef(refOf(workload))} off cluster ${p.cluster}: ${this.lostReason(byName.get(p.cluster))}.`);
     }
     if (added.length > 0) this.logger.info(sendingLogLine(workload, added));
     return result;
@@ -218,7 +217,7 @@ export class SchedulerController {
     for (const w of this.caches.workloads()) {
       if (isFinished(w)) continue;
       const onTroubled = troubledCluster !== undefined && w.status.placements.some((p) => p.cluster === troubledCluster);
-      if (onTroubled || placedReplicas(w.status) !== w.spec.replicas) this.controller.enqueue(workloadKey(w));
+      if (onTroubled || placedReplicas(w.status) !== w.spec.replicas) this.controller.enqueue(refKey(refOf(w)));
     }
   }
 }

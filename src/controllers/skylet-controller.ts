@@ -4,7 +4,6 @@
  * slots), stopped when the cluster is deleted.
  */
 import type pino from 'pino';
-import type { SharedCaches } from './caches.js';
 import { Controller } from './controller.js';
 import { Skylet, type SkyletOptions } from './skylet.js';
 

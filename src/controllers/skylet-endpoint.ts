@@ -15,9 +15,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type pino from 'pino';
-import type { LogOptions, WorkloadRef } from '../cluster-managers/types.js';
+import type { LogOptions } from '../cluster-managers/types.js';
 import { clusterEndpoint, LOGS_CONTENT_TYPE, parseLogsPath, parseLogsQuery, type ReplicaLogLine } from '../domain/skylet-api.js';
 import { carriesSkyletCredential } from '../domain/skylet-token.js';
+import type { WorkloadRef } from '../domain/object-ref.js';
 
 /** What the endpoint needs of a Skylet (skylet.ts implements it). */
 export interface LogSource {

@@ -16,15 +16,15 @@
  */
 import type pino from 'pino';
 import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
-import type { ClusterManager, LogLine, LogOptions, WorkloadRef } from '../cluster-managers/types.js';
+import type { ClusterManager, LogLine, LogOptions } from '../cluster-managers/types.js';
 import type { Cluster } from '../domain/types.js';
 import type { SharedCaches } from './caches.js';
 import { ClusterHealth } from './cluster-health.js';
 import { Controller } from './controller.js';
 import { Flow } from './flow.js';
-import { refKey, workloadKey } from './keys.js';
 import { placedOn, ReplicaStatus } from './replica-status.js';
 import { WorkQueue } from './workqueue.js';
+import { type WorkloadRef, refOf, refKey } from '../domain/object-ref.js';
 
 export interface SkyletOptions {
   caches: SharedCaches;
@@ -117,7 +117,7 @@ export class Skylet {
         if (this.manager instanceof Error) throw this.manager;
         await flow.reconcile(key, this.manager);
       },
-      listKeys: () => caches.workloads().filter((w) => placedOn(w, this.name) > 0).map(workloadKey),
+      listKeys: () => caches.workloads().filter((w) => placedOn(w, this.name) > 0).map((w) => refKey(refOf(w))),
       resyncIntervalMs: 30_000,
     });
   }
@@ -132,7 +132,7 @@ export class Skylet {
     }
     const unsubscribeWorkloads = caches.onWorkload((w, old) => {
       if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) {
-        this.flowController.enqueue(workloadKey(w));
+        this.flowController.enqueue(refKey(refOf(w)));
         // Reported states depend on the Sky object too (its placements): read them again, or a
         // cluster that pushes might not say anything more once the replicas have moved.
         this.statusChanged();
@@ -144,7 +144,7 @@ export class Skylet {
       unsubscribeStatus?.();
       clearTimeout(this.pushTimer);
     };
-    for (const w of caches.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(workloadKey(w));
+    for (const w of caches.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(refKey(refOf(w)));
     this.loops.start();
     this.loops.enqueue(HEALTH);
     this.loops.enqueue(REPLICAS);

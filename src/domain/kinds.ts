@@ -30,16 +30,3 @@ export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export function isValidName(value: string): boolean {
   return value.length <= 63 && DNS1123_LABEL.test(value);
 }
-
-/** Identifies one object. `namespace` is undefined for global kinds. */
-export interface ObjectKey {
-  kind: Kind;
-  namespace?: string;
-  name: string;
-}
-
-/** "clusters/cluster-0" or "jobs/default/hello": the wording of the original demo's errors. */
-export function describeKey(key: ObjectKey): string {
-  const { plural, namespaced } = KIND_INFO[key.kind];
-  return namespaced ? `${plural}/${key.namespace}/${key.name}` : `${plural}/${key.name}`;
-}

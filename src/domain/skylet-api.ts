@@ -11,8 +11,9 @@
  *         that breaks off instead of ending means the stream failed.
  *     400, 404 (no Skylet for that cluster here), 405, 503: application/json `{"error": "…"}`.
  */
-import { describeKey, isValidName } from './kinds.js';
+import { isValidName } from './kinds.js';
 import type { LogLine } from './types.js';
+import { describeRef } from './object-ref.js';
 
 export const LOGS_CONTENT_TYPE = 'application/x-ndjson';
 
@@ -61,7 +62,7 @@ export function skyletEndpointProblem(text: string): string | undefined {
 /** The logs URL of a workload under a cluster's endpoint (which skyletEndpointProblem accepted). */
 export function logsUrl(endpoint: string, workload: Omit<LogsRoute, 'cluster'>, query: LogsQuery): URL {
   const url = new URL(endpoint);
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/logs/${describeKey(workload)}`;
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}/logs/${describeRef(workload)}`;
   if (query.tail !== undefined) url.searchParams.set('tail', String(query.tail));
   if (query.follow) url.searchParams.set('follow', 'true');
   return url;

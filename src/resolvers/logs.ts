@@ -16,14 +16,15 @@
  * `tail` counts per replica, as `kubectl logs --tail` counts per container.
  */
 import { NotFoundError } from '../domain/errors.js';
-import { describeKey } from '../domain/kinds.js';
+
 import type { LogsKind, LogsRoute } from '../domain/skylet-api.js';
 import type { Cluster, LogLine, Workload } from '../domain/types.js';
 import type { ResolverContext } from './context.js';
 import { groupByReplica, interleave } from './log-merge.js';
-import { objectKey } from './objects.js';
+
 import { readSkyletLogs, SkyletError, type SkyletLogsOptions } from './skylet-logs.js';
 import { checkOptionalNumber, type Maybe } from './validation.js';
+import { objectRef, describeRef } from '../domain/object-ref.js';
 
 export interface LogsArgs {
   namespace?: Maybe<string>;
@@ -44,12 +45,12 @@ interface Target {
 /** The workload (NOT_FOUND if absent) and the clusters its replicas are placed on. */
 async function targetOf(ctx: ResolverContext, kind: LogsKind, args: LogsArgs): Promise<Target> {
   const tail = checkOptionalNumber(args.tail, 'tail', { integer: true });
-  const key = objectKey(kind, args.name, args.namespace);
+  const key = objectRef(kind, args.name, args.namespace);
   const object = (await ctx.store.get(key)) as Workload | undefined;
-  if (!object) throw new NotFoundError(describeKey(key));
+  if (!object) throw new NotFoundError(describeRef(key));
   const clusters = [...new Set(object.status.placements.filter((p) => p.replicas > 0).map((p) => p.cluster))];
   if (clusters.length === 0) {
-    ctx.warn?.({ message: `${describeKey(key)} is not placed on any cluster yet (phase ${object.status.phase}), so there are no logs to read` });
+    ctx.warn?.({ message: `${describeRef(key)} is not placed on any cluster yet (phase ${object.status.phase}), so there are no logs to read` });
   }
   return { workload: { kind, namespace: key.namespace!, name: key.name }, clusters, tail };
 }

@@ -11,11 +11,12 @@
 import { AlreadyExistsError, BadUserInputError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import { DEFAULT_NAMESPACE, NAMESPACED_KINDS } from '../domain/kinds.js';
 import { NAMESPACE_PHASES, type Namespace, type NamespacePhase, type NamespaceStatus } from '../domain/types.js';
-import { keyOf } from '../storage/store.js';
+
 import type { ResolverContext } from './context.js';
 import { defineKind } from './kind-def.js';
-import { objectKey, resourceResolvers, type NameArgs } from './objects.js';
+import { resourceResolvers, type NameArgs } from './objects.js';
 import { checkConditions, type ConditionInput, type Maybe } from './validation.js';
+import { refOf, objectRef } from '../domain/object-ref.js';
 
 export interface NamespaceStatusInput {
   phase: NamespacePhase;
@@ -45,7 +46,7 @@ const generic = resourceResolvers(namespaceKind);
 
 async function deleteNamespace(ctx: ResolverContext, args: NameArgs): Promise<Namespace> {
   if (args.name === DEFAULT_NAMESPACE) throw new ForbiddenError(`Namespace '${DEFAULT_NAMESPACE}' cannot be deleted.`);
-  const key = objectKey('Namespace', args.name);
+  const key = objectRef('Namespace', args.name);
 
   // 1. DELETING first: from here on creates are refused, and a create that passed its check
   //    just before re-checks after writing and removes its own object (objects.ts).
@@ -59,7 +60,7 @@ async function deleteNamespace(ctx: ResolverContext, args: NameArgs): Promise<Na
   // 2. The contents. Deletes of one kind go out together so a batching store can group them.
   for (const kind of NAMESPACED_KINDS) {
     const { items } = await ctx.store.list({ kind, namespace: args.name });
-    await Promise.all(items.map((item) => ctx.store.delete(keyOf(item)).catch(ignoreNotFound)));
+    await Promise.all(items.map((item) => ctx.store.delete(refOf(item)).catch(ignoreNotFound)));
   }
 
   // 3. The namespace itself.

@@ -9,7 +9,7 @@
  * without a client resourceVersion ("just set it") retries internally, re-reading each time.
  */
 import { AlreadyExistsError, BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
-import { DEFAULT_NAMESPACE, describeKey, KIND_INFO, type Kind, type ObjectKey } from '../domain/kinds.js';
+import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent } from '../domain/types.js';
 import { nowIso, type ResolverContext } from './context.js';
 import { jsonEqual } from '../domain/json-equal.js';
@@ -26,6 +26,7 @@ import {
   type Maybe,
 } from './validation.js';
 import { watchObjects, type WatchArgs } from './watch.js';
+import { type ObjectRef, objectRef, describeRef } from '../domain/object-ref.js';
 
 export interface ObjectInput<SpecInput> {
   metadata: ObjectMetaInput;
@@ -67,14 +68,10 @@ function backoff(attempt: number): Promise<void> {
 }
 
 interface CheckedMeta {
-  key: ObjectKey;
+  key: ObjectRef;
   labels: ObjectMeta['labels'];
   annotations: ObjectMeta['annotations'];
   resourceVersion?: string;
-}
-
-export function objectKey(kind: Kind, name: string, namespace?: Maybe<string>): ObjectKey {
-  return KIND_INFO[kind].namespaced ? { kind, name, namespace: namespace ?? DEFAULT_NAMESPACE } : { kind, name };
 }
 
 function checkMeta(kind: Kind, meta: ObjectMetaInput, field: string): CheckedMeta {
@@ -98,9 +95,9 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
   const { kind } = def;
   const { namespaced } = KIND_INFO[kind];
 
-  async function read(ctx: ResolverContext, key: ObjectKey): Promise<T> {
+  async function read(ctx: ResolverContext, key: ObjectRef): Promise<T> {
     const object = await ctx.store.get(key);
-    if (!object) throw new NotFoundError(describeKey(key));
+    if (!object) throw new NotFoundError(describeRef(key));
     return object as T;
   }
 
@@ -113,7 +110,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
     },
 
     get(ctx: ResolverContext, args: NameArgs): Promise<T> {
-      return read(ctx, objectKey(kind, args.name, args.namespace));
+      return read(ctx, objectRef(kind, args.name, args.namespace));
     },
 
     async create(ctx: ResolverContext, { input, dryRun }: WriteArgs<SpecInput>): Promise<T> {
@@ -138,7 +135,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       const object = { kind, metadata, spec, status: def.initialStatus() } as T;
       checkObjectSize(object, 'input');
       if (dryRun) {
-        if (await ctx.store.get(meta.key)) throw new AlreadyExistsError(describeKey(meta.key));
+        if (await ctx.store.get(meta.key)) throw new AlreadyExistsError(describeRef(meta.key));
         return object;
       }
       const created = (await ctx.store.create(object)) as T;
@@ -169,7 +166,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       const spec = def.spec(input.spec, 'input.spec');
       const current = await read(ctx, meta.key);
       if (current.metadata.resourceVersion !== expected) {
-        throw new ConflictError(describeKey(meta.key), expected, current.metadata.resourceVersion);
+        throw new ConflictError(describeRef(meta.key), expected, current.metadata.resourceVersion);
       }
       const specChanged = !jsonEqual(current.spec, spec);
       const metaChanged = !jsonEqual(current.metadata.labels, meta.labels) || !jsonEqual(current.metadata.annotations, meta.annotations);
@@ -199,7 +196,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         const current = await read(ctx, meta.key);
         const expected = meta.resourceVersion ?? current.metadata.resourceVersion;
         if (current.metadata.resourceVersion !== expected) {
-          throw new ConflictError(describeKey(meta.key), expected, current.metadata.resourceVersion);
+          throw new ConflictError(describeRef(meta.key), expected, current.metadata.resourceVersion);
         }
         const nextStatus = { ...status, conditions: carryTransitionTimes(status.conditions, current.status.conditions, nowIso(ctx)) };
         def.checkStatusChange?.(current.status as never, nextStatus as never, 'input.status');
@@ -217,7 +214,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
     },
 
     async delete(ctx: ResolverContext, args: NameArgs): Promise<T> {
-      return (await ctx.store.delete(objectKey(kind, args.name, args.namespace))) as T;
+      return (await ctx.store.delete(objectRef(kind, args.name, args.namespace))) as T;
     },
 
     watch(ctx: ResolverContext, args: WatchArgs, signal: AbortSignal): AsyncIterable<WatchEvent<T>> {

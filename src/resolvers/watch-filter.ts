@@ -13,7 +13,7 @@
  */
 import type { LabelSelector } from '../domain/selector.js';
 import type { SkyObject, WatchEvent } from '../domain/types.js';
-import { keyOf, keyString } from '../storage/store.js';
+import { refOf, refKey } from '../domain/object-ref.js';
 
 export class SelectorFilter {
   private readonly membership = new Map<string, 'in' | 'out'>();
@@ -23,7 +23,7 @@ export class SelectorFilter {
   /** The event to send for `event`, or undefined when this watcher should not see it. */
   apply<T extends SkyObject>(event: WatchEvent<T>): WatchEvent<T> | undefined {
     if (this.selector.requirements.length === 0 || !event.object) return event;
-    const key = keyString(keyOf(event.object));
+    const key = refKey(refOf(event.object));
     const before = this.membership.get(key);
     const matches = this.selector.matches(event.object.metadata.labels);
 

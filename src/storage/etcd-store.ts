@@ -10,11 +10,12 @@
  */
 import { Etcd3, Range, type IKeyValue, type ICompare, type IRequestOp, type ITxnResponse } from 'etcd3';
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../domain/errors.js';
-import { describeKey, type ObjectKey } from '../domain/kinds.js';
+
 import type { SkyObject } from '../domain/types.js';
 import { EtcdWatch } from './etcd-watch.js';
 import { parseVersion } from './memory-store.js';
-import { keyOf, keyString, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
+import { type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
+import { type ObjectRef, refOf, refKey, describeRef } from '../domain/object-ref.js';
 
 export interface EtcdStoreOptions {
   /** e.g. ['http://127.0.0.1:2379'] */
@@ -54,7 +55,7 @@ export class EtcdStore implements Store {
     return store;
   }
 
-  async get(key: ObjectKey): Promise<SkyObject | undefined> {
+  async get(key: ObjectRef): Promise<SkyObject | undefined> {
     const { kvs } = await this.client.kv.range({ key: this.etcdKey(key) });
     return kvs.length > 0 ? decode(kvs[0], kvs[0].mod_revision) : undefined;
   }
@@ -76,27 +77,27 @@ export class EtcdStore implements Store {
   }
 
   async create(object: SkyObject): Promise<SkyObject> {
-    const key = this.etcdKey(keyOf(object));
+    const key = this.etcdKey(refOf(object));
     const value = encode(object);
     const response = await this.client.kv.txn({
       compare: [{ key, target: 'Create', result: 'Equal', create_revision: 0 }],
       success: [{ request_put: { key, value } }],
     });
-    if (!response.succeeded) throw new AlreadyExistsError(describeKey(keyOf(object)));
+    if (!response.succeeded) throw new AlreadyExistsError(describeRef(refOf(object)));
     return decodeValue(key, value, response.header.revision);
   }
 
   async update(object: SkyObject, expectedResourceVersion?: string): Promise<SkyObject> {
-    const objectKey = keyOf(object);
-    const key = this.etcdKey(objectKey);
+    const ref = refOf(object);
+    const key = this.etcdKey(ref);
     const value = encode(object);
-    const response = await this.conditionally(objectKey, expectedResourceVersion, { request_put: { key, value } });
+    const response = await this.conditionally(ref, expectedResourceVersion, { request_put: { key, value } });
     return decodeValue(key, value, response.header.revision);
   }
 
-  async delete(objectKey: ObjectKey, expectedResourceVersion?: string): Promise<SkyObject> {
-    const key = this.etcdKey(objectKey);
-    const response = await this.conditionally(objectKey, expectedResourceVersion, {
+  async delete(ref: ObjectRef, expectedResourceVersion?: string): Promise<SkyObject> {
+    const key = this.etcdKey(ref);
+    const response = await this.conditionally(ref, expectedResourceVersion, {
       request_delete_range: { key, prev_kv: true },
     });
     return decode(response.responses[0].response_delete_range.prev_kvs[0], response.header.revision);
@@ -138,8 +139,8 @@ export class EtcdStore implements Store {
    * Runs `operation` if the object exists (at the expected version, when one is given). On
    * failure the same transaction has read the key, which tells NotFound from Conflict.
    */
-  private async conditionally(objectKey: ObjectKey, expected: string | undefined, operation: IRequestOp): Promise<ITxnResponse> {
-    const key = this.etcdKey(objectKey);
+  private async conditionally(ref: ObjectRef, expected: string | undefined, operation: IRequestOp): Promise<ITxnResponse> {
+    const key = this.etcdKey(ref);
     const compare: ICompare[] = [{ key, target: 'Create', result: 'Greater', create_revision: 0 }];
     if (expected !== undefined) {
       // A version this store never issued can match nothing; mod_revision 0 is never stored.
@@ -148,12 +149,12 @@ export class EtcdStore implements Store {
     const response = await this.client.kv.txn({ compare, success: [operation], failure: [{ request_range: { key } }] });
     if (response.succeeded) return response;
     const current = response.responses[0].response_range.kvs[0];
-    if (!current || expected === undefined) throw new NotFoundError(describeKey(objectKey));
-    throw new ConflictError(describeKey(objectKey), expected, current.mod_revision);
+    if (!current || expected === undefined) throw new NotFoundError(describeRef(ref));
+    throw new ConflictError(describeRef(ref), expected, current.mod_revision);
   }
 
-  private etcdKey(key: ObjectKey): Buffer {
-    return Buffer.from(`${this.prefix}/${keyString(key)}`);
+  private etcdKey(key: ObjectRef): Buffer {
+    return Buffer.from(`${this.prefix}/${refKey(key)}`);
   }
 
   /** "/sky/Job/" for a kind, "/sky/Job/default/" for a kind in one namespace. */

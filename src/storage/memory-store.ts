@@ -19,12 +19,13 @@
  * writes its caller already made (read-your-writes across keys).
  */
 import { AlreadyExistsError, BadUserInputError, ConflictError, GoneError, NotFoundError } from '../domain/errors.js';
-import { describeKey, type ObjectKey } from '../domain/kinds.js';
+
 import type { SkyObject } from '../domain/types.js';
-import { inScope, keyOf, keyString, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
+import { inScope, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
 import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
 import { cloneJson as clone } from '../domain/clone-json.js';
+import { type ObjectRef, refOf, refKey, describeRef } from '../domain/object-ref.js';
 
 export interface MemoryStoreOptions {
   /** Events kept for watch resumption; older versions get GONE. */
@@ -60,8 +61,8 @@ export class MemoryStore implements Store {
     this.historyLimit = options.historyLimit ?? 10_000;
   }
 
-  async get(key: ObjectKey): Promise<SkyObject | undefined> {
-    const id = keyString(key);
+  async get(key: ObjectRef): Promise<SkyObject | undefined> {
+    const id = refKey(key);
     const pending = this.pendingWrites.get(id);
     if (pending) await pending.catch(() => undefined);
     return clone(this.visible.get(id));
@@ -77,20 +78,20 @@ export class MemoryStore implements Store {
   }
 
   async create(object: SkyObject): Promise<SkyObject> {
-    const key = keyString(keyOf(object));
-    if (this.objects.has(key)) throw new AlreadyExistsError(describeKey(keyOf(object)));
+    const key = refKey(refOf(object));
+    if (this.objects.has(key)) throw new AlreadyExistsError(describeRef(refOf(object)));
     return this.write('ADDED', key, object);
   }
 
   async update(object: SkyObject, expectedResourceVersion?: string): Promise<SkyObject> {
-    const key = keyString(keyOf(object));
-    this.check(keyOf(object), expectedResourceVersion);
+    const key = refKey(refOf(object));
+    this.check(refOf(object), expectedResourceVersion);
     return this.write('MODIFIED', key, object);
   }
 
-  async delete(objectKey: ObjectKey, expectedResourceVersion?: string): Promise<SkyObject> {
-    const current = this.check(objectKey, expectedResourceVersion);
-    return this.write('DELETED', keyString(objectKey), current);
+  async delete(ref: ObjectRef, expectedResourceVersion?: string): Promise<SkyObject> {
+    const current = this.check(ref, expectedResourceVersion);
+    return this.write('DELETED', refKey(ref), current);
   }
 
   watch(options: WatchOptions): AsyncIterable<StoreEvent> {
@@ -131,7 +132,7 @@ export class MemoryStore implements Store {
 
   /** Applies an already-durable event to memory without persisting it again (recovery). */
   protected apply(event: StoreEvent): void {
-    const key = keyString(keyOf(event.object));
+    const key = refKey(refOf(event.object));
     if (event.type === 'DELETED') this.objects.delete(key);
     else this.objects.set(key, event.object);
     this.revision = Math.max(this.revision, Number(event.resourceVersion));
@@ -141,7 +142,7 @@ export class MemoryStore implements Store {
   /** Starts from a durable snapshot (recovery): its objects at its resourceVersion, no history before it. */
   protected restoreSnapshot(objects: Iterable<SkyObject>, resourceVersion: number): void {
     for (const object of objects) {
-      const key = keyString(keyOf(object));
+      const key = refKey(refOf(object));
       this.objects.set(key, object);
       this.visible.set(key, object);
     }
@@ -162,11 +163,11 @@ export class MemoryStore implements Store {
     }
   }
 
-  private check(key: ObjectKey, expectedResourceVersion: string | undefined): SkyObject {
-    const current = this.objects.get(keyString(key));
-    if (!current) throw new NotFoundError(describeKey(key));
+  private check(key: ObjectRef, expectedResourceVersion: string | undefined): SkyObject {
+    const current = this.objects.get(refKey(key));
+    if (!current) throw new NotFoundError(describeRef(key));
     if (expectedResourceVersion !== undefined && expectedResourceVersion !== current.metadata.resourceVersion) {
-      throw new ConflictError(describeKey(key), expectedResourceVersion, current.metadata.resourceVersion);
+      throw new ConflictError(describeRef(key), expectedResourceVersion, current.metadata.resourceVersion);
     }
     return current;
   }

@@ -14,8 +14,9 @@
  *   exactly once, then live changes; older than the retained history → GoneError (thrown by the
  *   iterator's first next()).
  */
-import type { Kind, ObjectKey } from '../domain/kinds.js';
+import type { Kind } from '../domain/kinds.js';
 import type { SkyObject } from '../domain/types.js';
+import type { ObjectRef } from '../domain/object-ref.js';
 
 export interface StoreEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -43,28 +44,19 @@ export interface WatchOptions extends ListScope {
 }
 
 export interface Store {
-  get(key: ObjectKey): Promise<SkyObject | undefined>;
+  get(key: ObjectRef): Promise<SkyObject | undefined>;
   list(scope: ListScope): Promise<ListResult>;
   /** Stores a new object; returns it with its resourceVersion set. */
   create(object: SkyObject): Promise<SkyObject>;
   /** Replaces the object at the object's key; optimistic when expectedResourceVersion is given. */
   update(object: SkyObject, expectedResourceVersion?: string): Promise<SkyObject>;
   /** Removes and returns the object (with the deletion's resourceVersion). */
-  delete(key: ObjectKey, expectedResourceVersion?: string): Promise<SkyObject>;
+  delete(key: ObjectRef, expectedResourceVersion?: string): Promise<SkyObject>;
   /** Changes in scope, in resourceVersion order. Ends when the signal aborts or the store closes. */
   watch(options: WatchOptions): AsyncIterable<StoreEvent>;
   /** The newest resourceVersion written. */
   currentResourceVersion(): Promise<string>;
   close(): Promise<void>;
-}
-
-export function keyOf(object: SkyObject): ObjectKey {
-  return { kind: object.kind, namespace: object.metadata.namespace, name: object.metadata.name };
-}
-
-/** Store-internal key string: "Job/default/hello", "Cluster//a". Sorts by kind, then namespace. */
-export function keyString(key: ObjectKey): string {
-  return `${key.kind}/${key.namespace ?? ''}/${key.name}`;
 }
 
 export function inScope(object: SkyObject, scope: ListScope): boolean {

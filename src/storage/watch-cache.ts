@@ -10,12 +10,13 @@
  * unchanged, and reads and writes pass straight through.
  */
 import { GoneError } from '../domain/errors.js';
-import type { Kind, ObjectKey } from '../domain/kinds.js';
+import type { Kind } from '../domain/kinds.js';
 import type { SkyObject } from '../domain/types.js';
 import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { parseVersion } from './memory-store.js';
 import type { ListResult, ListScope, Store, StoreEvent, WatchOptions } from './store.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
+import type { ObjectRef } from '../domain/object-ref.js';
 
 export interface WatchCacheOptions {
   /** Events kept per kind. */
@@ -138,7 +139,7 @@ export class WatchCache implements Store {
     this.historyLimit = options.historyLimit ?? 10_000;
   }
 
-  get(key: ObjectKey): Promise<SkyObject | undefined> {
+  get(key: ObjectRef): Promise<SkyObject | undefined> {
     return this.inner.get(key);
   }
 
@@ -154,7 +155,7 @@ export class WatchCache implements Store {
     return this.inner.update(object, expectedResourceVersion);
   }
 
-  delete(key: ObjectKey, expectedResourceVersion?: string): Promise<SkyObject> {
+  delete(key: ObjectRef, expectedResourceVersion?: string): Promise<SkyObject> {
     return this.inner.delete(key, expectedResourceVersion);
   }
 

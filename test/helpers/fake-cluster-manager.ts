@@ -5,19 +5,10 @@
  * `capacity()` from `capacityAnswer`; `failNext(method, error)` makes the next such call throw,
  * and `pushChange()` plays the cluster telling its listeners (onStatusChange) that states changed.
  */
-import { describeKey } from '../../src/domain/kinds.js';
-import {
-  refOf,
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type SubmitOptions,
-  type WorkloadRef,
-  type WorkloadReport,
-} from '../../src/cluster-managers/types.js';
+
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type SubmitOptions, type WorkloadReport } from '../../src/cluster-managers/types.js';
 import type { Workload } from '../../src/domain/types.js';
+import { type WorkloadRef, refOf, describeRef } from '../../src/domain/object-ref.js';
 
 export type ManagerCall =
   | { method: 'capacity' }
@@ -48,11 +39,11 @@ export class FakeClusterManager implements ClusterManager {
   readonly capabilities: ManagerCapabilities;
   readonly calls: ManagerCall[] = [];
   capacityAnswer: ClusterCapacity = FAKE_CAPACITY;
-  /** What status() reports, by describeKey(ref) ("jobs/default/hello"); only asked-for refs are returned. */
+  /** What status() reports, by describeRef(ref) ("jobs/default/hello"); only asked-for refs are returned. */
   readonly reports = new Map<string, WorkloadReport>();
   /** What the cluster runs for Sky: submitted and not deleted, or put here by a test. */
   readonly running = new Map<string, { ref: WorkloadRef; replicas: number }>();
-  /** Log lines by describeKey(ref). */
+  /** Log lines by describeRef(ref). */
   readonly logLines = new Map<string, LogLine[]>();
   readonly onStatusChange?: (listener: () => void) => () => void;
   private readonly listeners = new Set<() => void>();
@@ -91,7 +82,7 @@ export class FakeClusterManager implements ClusterManager {
 
   /** Puts a workload in the cluster as if submitted earlier (a crash's leftover). */
   addRunning(ref: WorkloadRef, replicas = 1): this {
-    this.running.set(describeKey(ref), { ref, replicas });
+    this.running.set(describeRef(ref), { ref, replicas });
     return this;
   }
 
@@ -103,15 +94,15 @@ export class FakeClusterManager implements ClusterManager {
   async submit(workload: Workload, replicas: number, options?: SubmitOptions): Promise<void> {
     const ref = refOf(workload);
     this.call({ method: 'submit', ref, replicas, ...(options ? { options } : {}) });
-    this.running.set(describeKey(ref), { ref, replicas });
+    this.running.set(describeRef(ref), { ref, replicas });
   }
 
   async status(workloads: readonly WorkloadRef[]): Promise<Map<string, WorkloadReport>> {
     this.call({ method: 'status', refs: [...workloads] });
     const answer = new Map<string, WorkloadReport>();
     for (const ref of workloads) {
-      const report = this.reports.get(describeKey(ref));
-      if (report) answer.set(describeKey(ref), report);
+      const report = this.reports.get(describeRef(ref));
+      if (report) answer.set(describeRef(ref), report);
     }
     return answer;
   }
@@ -123,12 +114,12 @@ export class FakeClusterManager implements ClusterManager {
 
   async delete(ref: WorkloadRef): Promise<void> {
     this.call({ method: 'delete', ref: { kind: ref.kind, namespace: ref.namespace, name: ref.name } });
-    this.running.delete(describeKey(ref));
+    this.running.delete(describeRef(ref));
   }
 
   logs(ref: WorkloadRef, options?: LogOptions): AsyncIterable<LogLine> {
     this.call({ method: 'logs', ref, ...(options ? { options } : {}) });
-    const lines = this.logLines.get(describeKey(ref)) ?? [];
+    const lines = this.logLines.get(describeRef(ref)) ?? [];
     return (async function* () {
       yield* lines;
     })();

@@ -11,8 +11,6 @@
  *   next matching write throw.
  */
 import type { InformerHandlers } from '../../src/client/informer.js';
-import { objectKey } from '../../src/client/object-key.js';
-import { parseWorkloadKey, workloadKey } from '../../src/controllers/keys.js';
 import type { ClusterStatusWriter, Listers, WatchedCache, WorkloadStatusWriter } from '../../src/controllers/listers.js';
 import { ConflictError } from '../../src/domain/errors.js';
 import type {
@@ -25,6 +23,7 @@ import type {
   Workload,
   WorkloadStatus,
 } from '../../src/domain/types.js';
+import { refOf, refKey, parseWorkloadRefKey, cacheKey } from '../../src/domain/object-ref.js';
 
 type CacheEvent = 'add' | 'update' | 'delete';
 
@@ -60,13 +59,13 @@ export class FakeCache<T extends SkyObject> implements WatchedCache<T> {
 
   /** Puts objects in the cache without events: what the informer's first list held. */
   seed(...objects: T[]): this {
-    for (const o of objects) this.objects.set(objectKey(o), o);
+    for (const o of objects) this.objects.set(cacheKey(o.metadata), o);
     return this;
   }
 
   /** Adds or replaces an object and tells the handlers (add, or update with the old object). */
   apply(object: T): void {
-    const key = objectKey(object);
+    const key = cacheKey(object.metadata);
     const old = this.objects.get(key);
     this.objects.set(key, object);
     if (old) for (const h of [...this.handlers.update]) h(object, old);
@@ -105,7 +104,7 @@ export class FakeListers implements Listers {
   }
 
   workload(key: string): Workload | undefined {
-    const { kind, namespace, name } = parseWorkloadKey(key);
+    const { kind, namespace, name } = parseWorkloadRefKey(key);
     return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
   }
 
@@ -179,13 +178,13 @@ export class FakeWriters implements ClusterStatusWriter, WorkloadStatusWriter {
   }
 
   async writeStatus(workload: Workload, status: WorkloadStatus): Promise<void> {
-    this.record({ type: 'workloadStatus', key: workloadKey(workload), resourceVersion: workload.metadata.resourceVersion, status }, () => {
+    this.record({ type: 'workloadStatus', key: refKey(refOf(workload)), resourceVersion: workload.metadata.resourceVersion, status }, () => {
       const listers = this.options.listers;
       if (!listers) return;
-      const current = listers.workload(workloadKey(workload));
-      if (!current) throw new Error(`${workloadKey(workload)} not found`);
+      const current = listers.workload(refKey(refOf(workload)));
+      if (!current) throw new Error(`${refKey(refOf(workload))} not found`);
       if (current.metadata.resourceVersion !== workload.metadata.resourceVersion) {
-        throw new ConflictError(workloadKey(workload), workload.metadata.resourceVersion, current.metadata.resourceVersion);
+        throw new ConflictError(refKey(refOf(workload)), workload.metadata.resourceVersion, current.metadata.resourceVersion);
       }
       listers.apply(this.bumped(current, status));
     });

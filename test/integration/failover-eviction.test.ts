@@ -15,14 +15,15 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ClusterAPI, JobAPI, SkyClient } from '../../src/client/index.js';
 import { createClusterManager } from '../../src/cluster-managers/registry.js';
-import { refOf, type ClusterManager, type WorkloadRef, type WorkloadReport } from '../../src/cluster-managers/types.js';
+import { type ClusterManager, type WorkloadReport } from '../../src/cluster-managers/types.js';
 import { createControllerManager, type ControllerManager } from '../../src/controllers/manager.js';
-import { describeKey } from '../../src/domain/kinds.js';
+
 import type { Cluster, Job, Workload } from '../../src/domain/types.js';
 import { killReplicas, replicaPids } from '../helpers/replicas.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 import { createReadyLocalCluster } from '../helpers/clusters.js';
+import { type WorkloadRef, refOf, describeRef } from '../../src/domain/object-ref.js';
 
 type Fault = 'unreachable' | 'never-starts';
 const faults = new Map<string, Fault>();
@@ -40,7 +41,7 @@ function faultyManager(cluster: Cluster, inner: ClusterManager): ClusterManager 
     capacity: async () => (check(), inner.capacity()),
     async submit(workload: Workload, replicas, options) {
       check();
-      if (neverStarts()) accepted.set(describeKey(refOf(workload)), { ref: refOf(workload), replicas });
+      if (neverStarts()) accepted.set(describeRef(refOf(workload)), { ref: refOf(workload), replicas });
       else await inner.submit(workload, replicas, options);
     },
     async status(refs) {
@@ -55,14 +56,14 @@ function faultyManager(cluster: Cluster, inner: ClusterManager): ClusterManager 
           failed: 0,
           replicas: Array.from({ length: replicas }, (_, index) => ({ index, state: 'PENDING' as const, restarts: 0 })),
         };
-        reports.set(describeKey(ref), report);
+        reports.set(describeRef(ref), report);
       }
       return reports;
     },
     list: async () => (check(), [...(await inner.list()), ...[...accepted.values()].map((a) => a.ref)]),
     async delete(ref) {
       check();
-      accepted.delete(describeKey(ref));
+      accepted.delete(describeRef(ref));
       await inner.delete(ref);
     },
     logs: (ref, options) => inner.logs(ref, options),

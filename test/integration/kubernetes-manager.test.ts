@@ -11,14 +11,15 @@ import { join } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKubernetesManager } from '../../src/cluster-managers/kubernetes/kubernetes-manager.js';
-import { refOf, type ClusterManager, type WorkloadReport } from '../../src/cluster-managers/types.js';
-import { describeKey } from '../../src/domain/kinds.js';
+import { type ClusterManager, type WorkloadReport } from '../../src/cluster-managers/types.js';
+
 import type { Cluster, Workload } from '../../src/domain/types.js';
 import { ClusterAPI, SkyClient } from '../../src/client/index.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { KUBE_FIXTURE_TIMEOUT_MS, startKubeFixture, type KubeFixture } from '../helpers/kubernetes.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until as waitUntil } from '../helpers/wait.js';
+import { refOf, describeRef } from '../../src/domain/object-ref.js';
 
 const CLUSTER = 'k8s-m';
 const NS = 'team-m';
@@ -61,7 +62,7 @@ function workload(kind: 'Job' | 'Deployment', name: string, spec: Partial<Worklo
 }
 
 async function report(w: Workload): Promise<WorkloadReport | undefined> {
-  return (await manager.status([refOf(w)])).get(describeKey(refOf(w)));
+  return (await manager.status([refOf(w)])).get(describeRef(refOf(w)));
 }
 
 async function memberPods(name: string): Promise<V1Pod[]> {

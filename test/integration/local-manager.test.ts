@@ -2,11 +2,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { describeKey } from '../../src/domain/kinds.js';
+
 import type { Cluster, LocalConfig, RestartPolicy, Workload } from '../../src/domain/types.js';
 import { createLocalManager } from '../../src/cluster-managers/local/local-manager.js';
 import { createClusterManager } from '../../src/cluster-managers/registry.js';
-import { refOf, type ClusterManager, type LogLine, type WorkloadReport } from '../../src/cluster-managers/types.js';
+import { type ClusterManager, type LogLine, type WorkloadReport } from '../../src/cluster-managers/types.js';
+import { refOf, describeRef } from '../../src/domain/object-ref.js';
 
 function metadata(name: string) {
   return {
@@ -118,7 +119,7 @@ function open(cluster = localCluster('local')): ClusterManager {
 }
 
 async function report(manager: ClusterManager, job: Workload): Promise<WorkloadReport | undefined> {
-  return (await manager.status([refOf(job)])).get(describeKey(refOf(job)));
+  return (await manager.status([refOf(job)])).get(describeRef(refOf(job)));
 }
 
 /** The workload's report as soon as `ready` holds for it. */

@@ -10,11 +10,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClusterManager } from '../../src/cluster-managers/registry.js';
 import { createSlurmManager } from '../../src/cluster-managers/slurm/slurm-manager.js';
-import { refOf, type ClusterManager, type LogLine, type WorkloadReport } from '../../src/cluster-managers/types.js';
-import { describeKey } from '../../src/domain/kinds.js';
+import { type ClusterManager, type LogLine, type WorkloadReport } from '../../src/cluster-managers/types.js';
+
 import type { Cluster, RestartPolicy, Workload } from '../../src/domain/types.js';
 import { squeueByName, startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
 import { until } from '../helpers/wait.js';
+import { refOf, describeRef } from '../../src/domain/object-ref.js';
 
 const A = 'mgr-a';
 const B = 'mgr-b';
@@ -70,7 +71,7 @@ function job(
 }
 
 async function report(manager: ClusterManager, workload: Workload): Promise<WorkloadReport | undefined> {
-  return (await manager.status([refOf(workload)])).get(describeKey(refOf(workload)));
+  return (await manager.status([refOf(workload)])).get(describeRef(refOf(workload)));
 }
 
 function reportWhere(manager: ClusterManager, workload: Workload, what: string, test: (r: WorkloadReport) => boolean): Promise<WorkloadReport> {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AlreadyExistsError, BadUserInputError, ConflictError, DomainError, GoneError, NotFoundError } from '../../src/domain/errors.js';
-import type { ObjectKey } from '../../src/domain/kinds.js';
+
 import type { Job, SkyObject } from '../../src/domain/types.js';
 import { EtcdStore } from '../../src/storage/etcd-store.js';
 import { LowdbStore, type LowdbStoreOptions } from '../../src/storage/lowdb-store.js';
@@ -17,6 +17,7 @@ import { WatchCache } from '../../src/storage/watch-cache.js';
 import type { Store, StoreEvent, WatchOptions } from '../../src/storage/store.js';
 import { makeCluster, makeJob } from '../fixtures/store-objects.js';
 import { compactEtcd, startEtcd, type EtcdProcess } from '../helpers/etcd.js';
+import type { ObjectRef } from '../../src/domain/object-ref.js';
 
 const EVENT_TIMEOUT_MS = 10_000;
 
@@ -86,7 +87,7 @@ function etcdBackend(withWatchCache = false): Backend {
 
 // ------------------------------------------------------------------------------------ helpers
 
-const jobKey = (name: string, namespace = 'default'): ObjectKey => ({ kind: 'Job', namespace, name });
+const jobKey = (name: string, namespace = 'default'): ObjectRef => ({ kind: 'Job', namespace, name });
 
 type Events = AsyncIterator<StoreEvent>;
 
@@ -141,7 +142,7 @@ async function rejection(promise: Promise<unknown>): Promise<DomainError> {
 }
 
 /** Sets the `count` annotation with compare-and-swap, re-reading on every conflict. */
-async function increment(store: Store, key: ObjectKey): Promise<number> {
+async function increment(store: Store, key: ObjectRef): Promise<number> {
   for (let attempts = 1; ; attempts++) {
     const current = (await store.get(key))!;
     current.metadata.annotations.count = String(Number(current.metadata.annotations.count) + 1);

@@ -62,7 +62,7 @@ export interface InformerOptions {
   now?: () => number;
 }
 
-const keyOf = (object: KubeObject) => `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+const namespacedName = (object: KubeObject) => `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
 /** 410 Gone: the resourceVersion is older than the server keeps; only a new list helps. */
 export function isGone(error: unknown): boolean {
@@ -153,7 +153,7 @@ export class Informer<T extends KubeObject> {
     const list = await this.source.list();
     if (this.stopped) return;
     // Replaced whole: whatever was deleted while the watch was down is gone from the list too.
-    this.objects = new Map(list.items.map((item) => [keyOf(item), item]));
+    this.objects = new Map(list.items.map((item) => [namespacedName(item), item]));
     this.resourceVersion = list.metadata?.resourceVersion ?? '';
     this.synced = true;
     this.options.onChange?.();
@@ -211,8 +211,8 @@ export class Informer<T extends KubeObject> {
     }
     const version = object.metadata?.resourceVersion;
     if (version) this.resourceVersion = version;
-    if (type === 'ADDED' || type === 'MODIFIED') this.objects.set(keyOf(object), object);
-    else if (type === 'DELETED') this.objects.delete(keyOf(object));
+    if (type === 'ADDED' || type === 'MODIFIED') this.objects.set(namespacedName(object), object);
+    else if (type === 'DELETED') this.objects.delete(namespacedName(object));
     else return; // BOOKMARK: only the version moves on
     this.options.onChange?.();
   }

@@ -12,21 +12,9 @@
  * not usable: before its first list, or when its watch has been down for more than a moment.
  */
 import type { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
-import { describeKey } from '../../domain/kinds.js';
+
 import type { Cluster, Workload } from '../../domain/types.js';
-import {
-  refOf,
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type ManagerOptions,
-  type SubmitOptions,
-  type WorkloadKind,
-  type WorkloadRef,
-  type WorkloadReport,
-} from '../types.js';
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { clusterCapacity } from './capacity.js';
 import { createClients, type Clients } from './clients.js';
 import { MemberCaches, PENDING_OR_RUNNING } from './member-caches.js';
@@ -37,6 +25,7 @@ import { followPodLog } from './log-stream.js';
 import { podLogLines, type LogTarget, type PodLogSource } from './logs.js';
 import { buildDeployment, buildJob, CONTAINER, type ManifestOptions } from './manifests.js';
 import { deploymentPods, deploymentReport, jobPodsByIndex, jobReport } from './workload-status.js';
+import { type WorkloadKind, type WorkloadRef, refOf, describeRef } from '../../domain/object-ref.js';
 
 export interface KubernetesManagerOptions extends ManagerOptions {
   /**
@@ -208,18 +197,18 @@ class KubernetesManager implements ClusterManager {
     const objects = new Map<string, MemberObject>();
     for (const object of [...jobs, ...deployments] as MemberObject[]) {
       const ref = refFromLabels(object.metadata?.namespace, object.metadata?.labels);
-      if (ref && object.metadata?.name === memberName(ref.name)) objects.set(describeKey(ref), object);
+      if (ref && object.metadata?.name === memberName(ref.name)) objects.set(describeRef(ref), object);
     }
     const podsOf = new Map<string, V1Pod[]>();
     for (const pod of pods) {
       const ref = refFromLabels(pod.metadata?.namespace, pod.metadata?.labels);
       if (!ref) continue;
-      const key = describeKey(ref);
+      const key = describeRef(ref);
       if (!podsOf.has(key)) podsOf.set(key, []);
       podsOf.get(key)!.push(pod);
     }
     for (const ref of workloads) {
-      const key = describeKey(ref);
+      const key = describeRef(ref);
       const object = objects.get(key);
       if (!object) continue;
       const own = podsOf.get(key) ?? [];
@@ -237,7 +226,7 @@ class KubernetesManager implements ClusterManager {
     const refs = new Map<string, WorkloadRef>();
     for (const object of [...jobs.items, ...deployments.items] as MemberObject[]) {
       const ref = refFromLabels(object.metadata?.namespace, object.metadata?.labels);
-      if (ref) refs.set(describeKey(ref), ref);
+      if (ref) refs.set(describeRef(ref), ref);
     }
     return [...refs.values()];
   }

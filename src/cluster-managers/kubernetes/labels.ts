@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isValidName } from '../../domain/kinds.js';
-import type { WorkloadKind, WorkloadRef } from '../types.js';
+import type { WorkloadKind, WorkloadRef } from '../../domain/object-ref.js';
 
 export const MANAGED_BY = 'sky.dev/managed-by';
 export const MANAGER = 'sky-manager';

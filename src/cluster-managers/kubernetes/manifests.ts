@@ -11,10 +11,11 @@
  */
 import type { V1Deployment, V1EnvVar, V1Job, V1NodeAffinity, V1PodTemplateSpec, V1ResourceRequirements } from '@kubernetes/client-node';
 import type { RestartPolicy, Workload } from '../../domain/types.js';
-import { refOf, type WorkloadRef } from '../types.js';
+
 import { ACCELERATOR_LABELS, GPU_RESOURCE } from './capacity.js';
 import { KIND, MANAGED_BY, memberName, NAME, shortHash, TEMPLATE_HASH, UID, workloadLabels } from './labels.js';
 import { cpuQuantity, memoryQuantity } from './quantity.js';
+import { type WorkloadRef, refOf } from '../../domain/object-ref.js';
 
 /** The one container of every Sky pod; logs are read from it. */
 export const CONTAINER = 'sky';

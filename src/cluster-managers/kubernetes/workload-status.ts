@@ -10,10 +10,11 @@
  */
 import type { V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
 import { summarizeReplicas } from '../replica-report.js';
-import type { ReplicaReport, WorkloadRef, WorkloadReport } from '../types.js';
+import type { ReplicaReport, WorkloadReport } from '../types.js';
 import { isFinishedPod } from './capacity.js';
 import { UID } from './labels.js';
 import { CONTAINER } from './manifests.js';
+import type { WorkloadRef } from '../../domain/object-ref.js';
 
 /** Set by the Job controller on every pod of an Indexed Job. */
 export const COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';

@@ -19,24 +19,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describeKey } from '../../domain/kinds.js';
+
 import type { Cluster, LocalConfig, Resources, Workload } from '../../domain/types.js';
-import {
-  refOf,
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type ManagerOptions,
-  type SubmitOptions,
-  type WorkloadRef,
-  type WorkloadReport,
-} from '../types.js';
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { summarizeReplicas } from '../replica-report.js';
 import { readLogLines } from './logs.js';
 import { findReplicaProcess, isReplicaProcess, startReplicaProcess, stopProcessGroup } from './processes.js';
 import { StateFiles, type ReplicaRecord, type WorkloadRecord } from './state-files.js';
+import { type WorkloadRef, refOf, describeRef } from '../../domain/object-ref.js';
 
 export interface LocalManagerOptions extends ManagerOptions {
   /** How soon exits are noticed, exited replicas restarted and queued ones started. */
@@ -135,7 +125,7 @@ class LocalManager implements ClusterManager {
   submit(workload: Workload, replicas: number, { firstReplicaIndex = 0 }: SubmitOptions = {}): Promise<void> {
     return this.exclusive(async () => {
       const ref = refOf(workload);
-      let entry = this.entries.get(describeKey(ref));
+      let entry = this.entries.get(describeRef(ref));
       if (entry && entry.record.uid !== workload.metadata.uid) {
         // Same name, new object: what runs belongs to the deleted one.
         await this.remove(entry);
@@ -146,7 +136,7 @@ class LocalManager implements ClusterManager {
       const restartPolicy = workload.kind === 'Deployment' ? 'ALWAYS' : workload.spec.restartPolicy;
       const record: WorkloadRecord = { ref, uid: workload.metadata.uid, run, envs, resources, restartPolicy, replicas, firstReplicaIndex };
       await this.files.writeWorkload(record);
-      if (!entry) this.entries.set(describeKey(ref), (entry = { record, replicas: [] }));
+      if (!entry) this.entries.set(describeRef(ref), (entry = { record, replicas: [] }));
       entry.record = record;
 
       for (const replica of entry.replicas.filter((r) => r.index >= replicas)) {
@@ -168,8 +158,8 @@ class LocalManager implements ClusterManager {
       await this.reconcile();
       const reports = new Map<string, WorkloadReport>();
       for (const ref of workloads) {
-        const entry = this.entries.get(describeKey(ref));
-        if (entry) reports.set(describeKey(ref), this.report(entry));
+        const entry = this.entries.get(describeRef(ref));
+        if (entry) reports.set(describeRef(ref), this.report(entry));
       }
       return reports;
     });
@@ -181,7 +171,7 @@ class LocalManager implements ClusterManager {
 
   delete(workload: WorkloadRef): Promise<void> {
     return this.exclusive(async () => {
-      const entry = this.entries.get(describeKey(workload));
+      const entry = this.entries.get(describeRef(workload));
       if (entry) await this.remove(entry);
       else await this.files.removeWorkload(workload);
     });
@@ -190,7 +180,7 @@ class LocalManager implements ClusterManager {
   logs(workload: WorkloadRef, options: LogOptions = {}): AsyncIterable<LogLine> {
     const replicas = async () => {
       await this.loaded;
-      return this.entries.get(describeKey(workload))?.replicas ?? [];
+      return this.entries.get(describeRef(workload))?.replicas ?? [];
     };
     return readLogLines(
       {
@@ -226,7 +216,7 @@ class LocalManager implements ClusterManager {
   // ------------------------------------------------------------------ internals
 
   private async load(): Promise<void> {
-    for (const entry of await this.files.loadAll()) this.entries.set(describeKey(entry.record.ref), entry);
+    for (const entry of await this.files.loadAll()) this.entries.set(describeRef(entry.record.ref), entry);
   }
 
   /** Runs operations one at a time, each after the state has been read back from disk. */
@@ -369,7 +359,7 @@ class LocalManager implements ClusterManager {
   private async remove(entry: Entry): Promise<void> {
     for (const replica of entry.replicas) await this.stop(replica);
     await this.files.removeWorkload(entry.record.ref);
-    this.entries.delete(describeKey(entry.record.ref));
+    this.entries.delete(describeRef(entry.record.ref));
   }
 
   private async setMessage(entry: Entry, replica: ReplicaRecord, message: string): Promise<void> {

@@ -14,8 +14,9 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { EnvVar, Resources, RestartPolicy } from '../../domain/types.js';
-import type { ReplicaState, WorkloadKind, WorkloadRef } from '../types.js';
+import type { ReplicaState } from '../types.js';
 import { subdirectories } from '../fs.js';
+import type { WorkloadKind, WorkloadRef } from '../../domain/object-ref.js';
 
 export interface WorkloadRecord {
   ref: WorkloadRef;

@@ -14,7 +14,7 @@
  */
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { EnvVar, Resources, RestartPolicy } from '../../domain/types.js';
-import type { WorkloadRef } from '../types.js';
+import type { WorkloadRef } from '../../domain/object-ref.js';
 
 const JOB_NAME_PREFIX = 'sky.';
 const COMMENT_PREFIX = 'sky-manager ';

@@ -18,8 +18,9 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
-import type { WorkloadRef } from '../types.js';
+
 import { subdirectories } from '../fs.js';
+import type { WorkloadRef } from '../../domain/object-ref.js';
 
 export interface Submission {
   /** The array's job id; empty when it was submitted but its id never got recorded (see `submitting`). */

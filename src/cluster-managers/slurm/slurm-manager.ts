@@ -18,21 +18,10 @@
  * refused here and never placed here by the scheduler (manager-supports-kind.ts).
  */
 import path from 'node:path';
-import { describeKey } from '../../domain/kinds.js';
+
 import type { Cluster, Workload } from '../../domain/types.js';
 import { readLogLines } from '../local/logs.js';
-import {
-  refOf,
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type ManagerOptions,
-  type SubmitOptions,
-  type WorkloadRef,
-  type WorkloadReport,
-} from '../types.js';
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { batchScript, parseComment, refOfJobName, sbatchArgs, type SubmissionComment } from './batch.js';
 import { capacityFromNodes } from './capacity.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
@@ -40,6 +29,7 @@ import type { SlurmJob } from './parse.js';
 import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
 import { isFinishedState } from '../replica-report.js';
 import { workloadReport } from './report.js';
+import { type WorkloadRef, refOf, describeRef } from '../../domain/object-ref.js';
 
 export interface SlurmManagerOptions extends ManagerOptions {
   /** Replaces the local runner (tests; an SSH runner). */
@@ -129,7 +119,7 @@ class SlurmManager implements ClusterManager {
     );
     if (records.length === 0) return reports;
     const jobs = await this.jobs();
-    for (const record of records) reports.set(describeKey(record.ref), await this.report(record, jobs));
+    for (const record of records) reports.set(describeRef(record.ref), await this.report(record, jobs));
     return reports;
   }
 
@@ -140,9 +130,9 @@ class SlurmManager implements ClusterManager {
   async list(): Promise<WorkloadRef[]> {
     const refs = new Map<string, WorkloadRef>();
     for (const { job, ref } of this.ownJobs(await this.jobs({ fresh: true }))) {
-      if (ACTIVE.has(job.state)) refs.set(describeKey(ref), ref);
+      if (ACTIVE.has(job.state)) refs.set(describeRef(ref), ref);
     }
-    for (const ref of await this.files.refs()) refs.set(describeKey(ref), ref);
+    for (const ref of await this.files.refs()) refs.set(describeRef(ref), ref);
     return [...refs.values()];
   }
 
@@ -208,7 +198,7 @@ class SlurmManager implements ClusterManager {
   }
 
   private exclusive<T>(ref: WorkloadRef, operation: () => Promise<T>): Promise<T> {
-    const key = describeKey(ref);
+    const key = describeRef(ref);
     const result = (this.locks.get(key) ?? Promise.resolve()).then(operation);
     const settled = result.catch(() => undefined);
     this.locks.set(key, settled);

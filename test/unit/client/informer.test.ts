@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ListOptions, WatchOptions } from '../../../src/client/api.js';
 import { Channel } from '../../../src/client/channel.js';
 import { Informer, type ListWatch } from '../../../src/client/informer.js';
-import { objectKey } from '../../../src/client/object-key.js';
 import { GoneError } from '../../../src/domain/errors.js';
 import type { Job, ObjectList, WatchEvent } from '../../../src/domain/types.js';
+import { cacheKey } from '../../../src/domain/object-ref.js';
 
 function job(name: string, resourceVersion: string, namespace = 'default'): Job {
   return {
@@ -71,7 +71,7 @@ class FakeApi implements ListWatch<Job> {
 /** Records every informer callback in order, as `kind:key@resourceVersion`. */
 function record(informer: Informer<Job>): string[] {
   const log: string[] = [];
-  const at = (o: Job) => `${objectKey(o)}@${o.metadata.resourceVersion}`;
+  const at = (o: Job) => `${cacheKey(o.metadata)}@${o.metadata.resourceVersion}`;
   informer
     .on('add', (o) => log.push(`add:${at(o)}`))
     .on('update', (o, old) => log.push(`update:${at(old)}->${o.metadata.resourceVersion}`))
@@ -115,8 +115,8 @@ describe('Informer', () => {
     expect(informer.get('a', 'default')?.metadata.uid).toBe('uid-default-a');
     expect(informer.getByKey('team/b')?.metadata.resourceVersion).toBe('7');
     expect(informer.get('a', 'team')).toBeUndefined();
-    expect(informer.list().map(objectKey)).toEqual(['default/a', 'team/b']);
-    expect(informer.list('team').map(objectKey)).toEqual(['team/b']);
+    expect(informer.list().map((o) => cacheKey(o.metadata))).toEqual(['default/a', 'team/b']);
+    expect(informer.list('team').map((o) => cacheKey(o.metadata))).toEqual(['team/b']);
 
     await api.watchNumber(1);
     expect(api.watchCalls[0]).toMatchObject({ labelSelector: 'app=web', allNamespaces: true, resourceVersion: '10' });
@@ -140,7 +140,7 @@ describe('Informer', () => {
     await vi.waitFor(() => expect(log).toContain('add:default/last@15'));
     expect(log).toEqual(['add:default/a@3', 'add:default/b@11', 'update:default/a@3->12', 'delete:default/b@13', 'add:default/last@15']);
     expect(seenInCache).toEqual(['12']);
-    expect(informer.list().map((o) => `${objectKey(o)}@${o.metadata.resourceVersion}`)).toEqual(['default/a@12', 'default/last@15']);
+    expect(informer.list().map((o) => `${cacheKey(o.metadata)}@${o.metadata.resourceVersion}`)).toEqual(['default/a@12', 'default/last@15']);
   });
 
   it('drops an update whose resourceVersion did not change', async () => {
@@ -176,7 +176,7 @@ describe('Informer', () => {
       'update:default/change@4->15',
       'add:default/new@18',
     ]);
-    expect(informer.list().map(objectKey).sort()).toEqual(['default/change', 'default/keep', 'default/new']);
+    expect(informer.list().map((o) => cacheKey(o.metadata)).sort()).toEqual(['default/change', 'default/keep', 'default/new']);
     expect(api.watchCalls[1].resourceVersion).toBe('20');
     expect(delays).toEqual([]);
   });

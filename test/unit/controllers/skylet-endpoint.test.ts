@@ -8,11 +8,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LogOptions, WorkloadRef } from '../../../src/cluster-managers/types.js';
+import type { LogOptions } from '../../../src/cluster-managers/types.js';
 import { createSkyletEndpoint, type LogSource, type SkyletEndpoint } from '../../../src/controllers/skylet-endpoint.js';
 import type { ReplicaLogLine } from '../../../src/domain/skylet-api.js';
 import { skyletAuthorization } from '../../../src/domain/skylet-token.js';
 import { readSkyletLogs, SkyletError } from '../../../src/resolvers/skylet-logs.js';
+import type { WorkloadRef } from '../../../src/domain/object-ref.js';
 
 const HELLO = { kind: 'Job', namespace: 'default', name: 'hello' } as const;
 

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { buildApp, type App } from '../../../src/server/app.js';
 import { createLogger } from '../../../src/server/logger.js';
-import type { ObjectKey } from '../../../src/domain/kinds.js';
+
 import { MemoryStore } from '../../../src/storage/memory-store.js';
 import type { StoreEvent, WatchOptions } from '../../../src/storage/store.js';
+import type { ObjectRef } from '../../../src/domain/object-ref.js';
 
 class BrokenStore extends MemoryStore {
   broken = false;
-  override async get(key: ObjectKey) {
+  override async get(key: ObjectRef) {
     if (this.broken && key.kind === 'Job') throw new Error('disk on fire at /var/lib/secret');
     return super.get(key);
   }
