@@ -1,6 +1,7 @@
 /**
  * Which code manages which kind of cluster. Skylets create their manager here and know nothing of
- * the implementations; a new manager is one factory and one line.
+ * the implementations; a new manager is one factory and one line here, and its capabilities
+ * (src/domain/manager-capabilities.ts).
  */
 import type { Cluster, ClusterManagerType } from '../domain/types.js';
 import { createKubernetesManager } from './kubernetes/kubernetes-manager.js';
@@ -10,22 +11,13 @@ import type { ClusterManager, ManagerOptions } from './types.js';
 
 export type ClusterManagerFactory = (cluster: Cluster, options: ManagerOptions) => ClusterManager;
 
-function notImplementedYet(manager: ClusterManagerType): ClusterManagerFactory {
-  return (cluster) => {
-    throw new Error(
-      `Cluster '${cluster.metadata.name}': the ${manager} cluster manager is not implemented yet; ` +
-        'only LOCAL clusters run work for now.',
-    );
-  };
-}
-
 const FACTORIES: Record<ClusterManagerType, ClusterManagerFactory> = {
   LOCAL: createLocalManager,
   KUBERNETES: createKubernetesManager,
   SLURM: createSlurmManager,
 };
 
-/** The manager for the cluster's spec.manager; throws for managers that do not exist yet. */
+/** The manager for the cluster's spec.manager. */
 export function createClusterManager(cluster: Cluster, options: ManagerOptions): ClusterManager {
   return FACTORIES[cluster.spec.manager](cluster, options);
 }

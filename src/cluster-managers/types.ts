@@ -7,23 +7,12 @@
  * after a crash: a workload's replicas get deterministic names and labels in the member cluster,
  * `submit` creates only what is missing and `delete` of something absent succeeds.
  */
+import type { ManagerCapabilities } from '../domain/manager-capabilities.js';
 import type { ClusterReplicaStatus, ClusterStatus, Workload } from '../domain/types.js';
 import type { WorkloadKind, WorkloadRef } from '../domain/object-ref.js';
 
-/** What a manager can do (DriverPlugin.Capabilities). */
-export interface ManagerCapabilities {
-  /** Kinds it runs: Slurm has nothing that keeps replicas alive, so no Deployments. */
-  kinds: readonly WorkloadKind[];
-  /** False when `spec.image` is ignored (the local manager runs `run` on this machine as is). */
-  usesImage: boolean;
-  /**
-   * How often the Skylet should ask for status when the operator set no interval. A manager that
-   * answers from memory (watch caches) can be asked often; one that runs commands per call
-   * (Slurm) should not; one that pushes changes (onStatusChange) needs the poll only as a safety
-   * net. Default 1,000 ms.
-   */
-  statusIntervalMs?: number;
-}
+/** What a manager can do (DriverPlugin.Capabilities), declared per manager in the domain. */
+export type { ManagerCapabilities } from '../domain/manager-capabilities.js';
 
 /** The cluster's figures as the cluster controller writes them into the Cluster's status. */
 export type ClusterCapacity = Pick<ClusterStatus, 'capacity' | 'allocatable' | 'nodes' | 'acceleratorTypes'>;

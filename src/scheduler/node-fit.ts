@@ -6,6 +6,7 @@
  * the number a cluster can take is exactly the sum over its ready nodes of what each node takes on
  * its own; the scheduler's plan can therefore count replicas per cluster instead of tracking nodes.
  */
+import { copiesFitting, EPSILON } from '../domain/resource-math.js';
 import type { Cluster, NodeStatus, Resources } from '../domain/types.js';
 
 /** The dimensions a request counts in, with the words used in messages. */
@@ -15,22 +16,19 @@ const DIMENSIONS = [
   { key: 'gpu', unit: 'gpu' },
 ] as const;
 
-// Figures are floats (0.1 cpu); 0.3 / 0.1 must count as 3, not 2.9999999999999996.
-const EPSILON = 1e-9;
-
 /** A ready node with the requested accelerator; an empty or absent accelerator means any will do. */
 export function nodeCanHost(node: NodeStatus, request: Resources): boolean {
   return node.ready && (!request.accelerator || node.allocatable.accelerator === request.accelerator);
 }
 
-function fitsIn(free: number, requested: number): number {
-  return requested > 0 ? Math.max(0, Math.floor(free / requested + EPSILON)) : Infinity;
-}
-
 /** Replicas of `request` that fit in `free` on one node; Infinity when the request asks for nothing. */
 export function replicasFitting(free: Resources, request: Resources): number {
   // Spelled out rather than looped over DIMENSIONS: this runs for every node of every cluster.
-  return Math.min(fitsIn(free.cpu, request.cpu), fitsIn(free.memory, request.memory), fitsIn(free.gpu, request.gpu));
+  return Math.min(
+    copiesFitting(free.cpu, request.cpu),
+    copiesFitting(free.memory, request.memory),
+    copiesFitting(free.gpu, request.gpu),
+  );
 }
 
 /** Replicas of `request` the cluster's ready nodes can take, each node counted on its own. */

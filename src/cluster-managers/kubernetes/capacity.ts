@@ -5,6 +5,7 @@
  * over the API objects, so the arithmetic is unit-tested without a cluster.
  */
 import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
+import { fits, minus, NO_RESOURCES as ZERO, nonNegative, plus } from '../../domain/resource-math.js';
 import type { NodeStatus, Resources } from '../../domain/types.js';
 import type { ClusterCapacity } from '../types.js';
 import { cpuCores, deviceCount, memoryMiB, roundFigure } from './quantity.js';
@@ -16,14 +17,10 @@ export const ACCELERATOR_LABELS = ['accelerator', 'nvidia.com/gpu.product', 'clo
 
 type ResourceMap = Record<string, string> | undefined;
 
-const ZERO: Resources = { cpu: 0, memory: 0, gpu: 0 };
-
 function figures(map: ResourceMap): Resources {
   return { cpu: cpuCores(map?.cpu), memory: memoryMiB(map?.memory), gpu: deviceCount(map?.[GPU_RESOURCE]) };
 }
 
-const plus = (a: Resources, b: Resources): Resources => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpu: a.gpu + b.gpu });
-const minus = (a: Resources, b: Resources): Resources => ({ cpu: a.cpu - b.cpu, memory: a.memory - b.memory, gpu: a.gpu - b.gpu });
 const max = (a: Resources, b: Resources): Resources => ({
   cpu: Math.max(a.cpu, b.cpu),
   memory: Math.max(a.memory, b.memory),
@@ -78,15 +75,6 @@ export function acceleratorOf(node: V1Node): string | undefined {
 function rounded(r: Resources): Resources {
   return { ...r, cpu: roundFigure(r.cpu), memory: roundFigure(r.memory), gpu: roundFigure(r.gpu) };
 }
-
-function nonNegative(r: Resources): Resources {
-  return { ...r, cpu: Math.max(0, r.cpu), memory: Math.max(0, r.memory), gpu: Math.max(0, r.gpu) };
-}
-
-// Figures are floats; a pod of exactly the free amount fits.
-const EPSILON = 1e-9;
-const fits = (request: Resources, free: Resources) =>
-  request.cpu <= free.cpu + EPSILON && request.memory <= free.memory + EPSILON && request.gpu <= free.gpu + EPSILON;
 
 /** How many of `request` fit in `free`, by the scarcest dimension the request asks for. */
 function room(free: Resources, request: Resources): number {

@@ -3,30 +3,46 @@
  * of cpu/memory/gpu slots (spec.local; by default the whole machine). It is the zero-setup cluster
  * of the quickstart, and several of different sizes can live on one machine.
  *
- * In memory it keeps one Entry per workload, written through to StateFiles on every change; on
- * start it reads them back and re-checks each RUNNING replica's pid, so a restarted controller
- * adopts what still runs and never starts a replica twice. A replica's start is recorded before
- * its process exists, so even a crash in between is recognised (by the token in its command line).
+ * The class composes: slots.ts (what fits), replica-lifecycle.ts (how a replica's state moves),
+ * local-state.ts (the replicas in memory, written through to state files), processes.ts (the
+ * replicas' processes) and a SerialQueue.
+ *
+ * On start it reads the state back and re-checks each RUNNING replica's pid, so a restarted
+ * controller adopts what still runs and never starts a replica twice. A replica's start is
+ * recorded before its process exists, so even a crash in between is recognised (by the token in
+ * its command line).
  *
  * Submitting again with a changed spec changes what later (re)starts run; running replicas are
  * left alone, as the process cannot be changed in place.
  *
  * A poll loop notices exits (for adopted processes, which are not our children, it is the only
  * way), restarts replicas as the restart policy says, and starts queued replicas when slots free
- * up. Every operation runs one at a time through `exclusive`, so the loop and calls never race.
+ * up. Every operation runs one at a time through the queue, so the loop and calls never race.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-
-import type { Cluster, LocalConfig, Resources, Workload } from '../../domain/types.js';
-import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
+import { MANAGER_CAPABILITIES } from '../../domain/manager-capabilities.js';
+import { describeRef, refOf, type WorkloadRef } from '../../domain/object-ref.js';
+import type { Cluster, Resources, Workload } from '../../domain/types.js';
+import { readLogLines } from '../file-logs.js';
 import { summarizeReplicas } from '../replica-report.js';
-import { readLogLines } from './logs.js';
+import { SerialQueue } from '../serial-queue.js';
+import {
+  type ClusterCapacity,
+  type ClusterManager,
+  type LogLine,
+  type LogOptions,
+  type ManagerCapabilities,
+  type ManagerOptions,
+  type SubmitOptions,
+  type WorkloadReport,
+} from '../types.js';
+import { LocalState, type Entry } from './local-state.js';
 import { findReplicaProcess, isReplicaProcess, startReplicaProcess, stopProcessGroup } from './processes.js';
+import { exited, isDue, isFinished, lostBeforeSpawn, newReplica, startFailed, starting, WAITING_FOR_SLOTS } from './replica-lifecycle.js';
+import { admit, localCapacity, localSlots, slotsLeft } from './slots.js';
 import { StateFiles, type ReplicaRecord, type WorkloadRecord } from './state-files.js';
-import { type WorkloadRef, refOf, describeRef } from '../../domain/object-ref.js';
 
 export interface LocalManagerOptions extends ManagerOptions {
   /** How soon exits are noticed, exited replicas restarted and queued ones started. */
@@ -37,67 +53,44 @@ export interface LocalManagerOptions extends ManagerOptions {
   restartBackoffMs?: number;
 }
 
-interface Entry {
-  record: WorkloadRecord;
-  replicas: ReplicaRecord[];
-}
-
-const MAX_RESTART_BACKOFF_MS = 60_000;
 /** How often a followed log is read again: often enough to feel live. */
 const LOG_POLL_INTERVAL_MS = 200;
 
-/** The slots a local cluster offers: what spec.local says, this machine's figures otherwise. */
-function localSlots(local: LocalConfig | undefined): Resources {
-  return {
-    cpu: local?.cpu ?? os.cpus().length,
-    memory: local?.memory ?? Math.floor(os.totalmem() / 2 ** 20),
-    gpu: local?.gpu ?? 0,
-  };
+/** The requests of the replicas among `entries` for which `holds` is true. */
+function* held(entries: Iterable<Entry>, holds: (replica: ReplicaRecord) => boolean): Generator<Resources> {
+  for (const { record, replicas } of entries) {
+    for (const replica of replicas) if (holds(replica)) yield record.resources;
+  }
 }
-
-// Slots are floats: ten replicas of 0.1 cpu must fit in 1 cpu despite rounding.
-const EPSILON = 1e-9;
-
-function fits(request: Resources, free: Resources): boolean {
-  return (
-    request.cpu <= free.cpu + EPSILON && request.memory <= free.memory + EPSILON && request.gpu <= free.gpu + EPSILON
-  );
-}
-
-function minus(a: Resources, b: Resources): Resources {
-  return { cpu: a.cpu - b.cpu, memory: a.memory - b.memory, gpu: a.gpu - b.gpu };
-}
-
-const isFinished = (r: ReplicaRecord) => r.state === 'SUCCEEDED' || r.state === 'FAILED';
 
 class LocalManager implements ClusterManager {
-  readonly capabilities: ManagerCapabilities = { kinds: ['Job', 'Deployment'], usesImage: false };
+  readonly capabilities: ManagerCapabilities = MANAGER_CAPABILITIES.LOCAL;
 
   private readonly clusterName: string;
   private readonly slots: Resources;
   private readonly files: StateFiles;
-  private readonly entries = new Map<string, Entry>();
+  private readonly state: LocalState;
   private readonly pollIntervalMs: number;
   private readonly stopGracePeriodMs: number;
   private readonly restartBackoffMs: number;
   private readonly loaded: Promise<void>;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   /** A reconcile pass is queued and has not started: another kick would only repeat it. */
   private kickQueued = false;
   /** Told after an operation that changed a replica's record (onStatusChange). */
   private readonly statusListeners = new Set<() => void>();
-  private replicasChanged = false;
 
   constructor(cluster: Cluster, options: LocalManagerOptions) {
     this.clusterName = cluster.metadata.name;
     this.slots = localSlots(cluster.spec.local);
     this.files = new StateFiles(path.join(options.stateDir, this.clusterName));
+    this.state = new LocalState(this.files);
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.stopGracePeriodMs = options.stopGracePeriodMs ?? 5000;
     this.restartBackoffMs = options.restartBackoffMs ?? 1000;
-    this.loaded = this.load();
+    this.loaded = this.state.load();
     this.timer = setInterval(() => this.kick(), this.pollIntervalMs);
     this.timer.unref();
   }
@@ -108,47 +101,27 @@ class LocalManager implements ClusterManager {
     return this.exclusive(async () => {
       await this.reconcile();
       // Queued replicas count as used, as requests of pending pods do: they are promised the slots.
-      let free = this.slots;
-      for (const { record, replicas } of this.entries.values()) {
-        for (const replica of replicas) if (!isFinished(replica)) free = minus(free, record.resources);
-      }
-      const allocatable = { cpu: Math.max(0, free.cpu), memory: Math.max(0, free.memory), gpu: Math.max(0, free.gpu) };
-      return {
-        capacity: this.slots,
-        allocatable,
-        nodes: [{ name: os.hostname(), capacity: this.slots, allocatable, ready: true }],
-        acceleratorTypes: [],
-      };
+      return localCapacity(this.slots, held(this.state.sorted(), (r) => !isFinished(r)));
     });
   }
 
   submit(workload: Workload, replicas: number, { firstReplicaIndex = 0 }: SubmitOptions = {}): Promise<void> {
     return this.exclusive(async () => {
       const ref = refOf(workload);
-      let entry = this.entries.get(describeRef(ref));
-      if (entry && entry.record.uid !== workload.metadata.uid) {
-        // Same name, new object: what runs belongs to the deleted one.
-        await this.remove(entry);
-        entry = undefined;
-      }
+      const existing = this.state.get(ref);
+      // Same name, new object: what runs belongs to the deleted one.
+      if (existing && existing.record.uid !== workload.metadata.uid) await this.remove(existing);
       const { run, envs, resources } = workload.spec;
       // A Deployment's replicas are kept alive whatever its spec says; that is what it is for.
       const restartPolicy = workload.kind === 'Deployment' ? 'ALWAYS' : workload.spec.restartPolicy;
       const record: WorkloadRecord = { ref, uid: workload.metadata.uid, run, envs, resources, restartPolicy, replicas, firstReplicaIndex };
-      await this.files.writeWorkload(record);
-      if (!entry) this.entries.set(describeRef(ref), (entry = { record, replicas: [] }));
-      entry.record = record;
+      const entry = await this.state.putWorkload(record);
 
       for (const replica of entry.replicas.filter((r) => r.index >= replicas)) {
         await this.stop(replica);
-        await this.files.removeReplica(ref, replica.index);
+        await this.state.removeReplica(entry, replica.index);
       }
-      entry.replicas = entry.replicas.filter((r) => r.index < replicas);
-      for (let index = entry.replicas.length; index < replicas; index++) {
-        const replica: ReplicaRecord = { index, state: 'PENDING', restarts: 0 };
-        await this.files.writeReplica(ref, replica);
-        entry.replicas.push(replica);
-      }
+      for (let index = entry.replicas.length; index < replicas; index++) await this.state.addReplica(entry, newReplica(index));
       await this.reconcile();
     });
   }
@@ -158,7 +131,7 @@ class LocalManager implements ClusterManager {
       await this.reconcile();
       const reports = new Map<string, WorkloadReport>();
       for (const ref of workloads) {
-        const entry = this.entries.get(describeRef(ref));
+        const entry = this.state.get(ref);
         if (entry) reports.set(describeRef(ref), this.report(entry));
       }
       return reports;
@@ -166,21 +139,21 @@ class LocalManager implements ClusterManager {
   }
 
   list(): Promise<WorkloadRef[]> {
-    return this.exclusive(async () => [...this.entries.values()].map((e) => e.record.ref));
+    return this.exclusive(async () => this.state.refs());
   }
 
   delete(workload: WorkloadRef): Promise<void> {
     return this.exclusive(async () => {
-      const entry = this.entries.get(describeRef(workload));
+      const entry = this.state.get(workload);
       if (entry) await this.remove(entry);
-      else await this.files.removeWorkload(workload);
+      else await this.state.removeWorkload(workload);
     });
   }
 
   logs(workload: WorkloadRef, options: LogOptions = {}): AsyncIterable<LogLine> {
     const replicas = async () => {
       await this.loaded;
-      return this.entries.get(describeRef(workload))?.replicas ?? [];
+      return this.state.get(workload)?.replicas ?? [];
     };
     return readLogLines(
       {
@@ -209,19 +182,15 @@ class LocalManager implements ClusterManager {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.queue;
+    await this.queue.idle();
     this.statusListeners.clear();
   }
 
   // ------------------------------------------------------------------ internals
 
-  private async load(): Promise<void> {
-    for (const entry of await this.files.loadAll()) this.entries.set(describeRef(entry.record.ref), entry);
-  }
-
   /** Runs operations one at a time, each after the state has been read back from disk. */
   private exclusive<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(async () => {
+    return this.queue.run(async () => {
       await this.loaded;
       try {
         return await operation();
@@ -229,8 +198,6 @@ class LocalManager implements ClusterManager {
         this.notifyIfChanged();
       }
     });
-    this.queue = result.catch(() => undefined);
-    return result;
   }
 
   /** A reconcile pass soon; errors surface on the next call, which reconciles again. */
@@ -245,25 +212,17 @@ class LocalManager implements ClusterManager {
 
   /** Notices exits, then starts the PENDING replicas that are due, in key order, while slots last. */
   private async reconcile(): Promise<void> {
-    const entries = [...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
+    const entries = this.state.sorted();
     for (const entry of entries) {
       for (const replica of entry.replicas) if (replica.state === 'RUNNING') await this.observe(entry, replica);
     }
-    let free = this.slots;
-    for (const { record, replicas } of entries) {
-      for (const replica of replicas) if (replica.state === 'RUNNING') free = minus(free, record.resources);
-    }
+    const free = slotsLeft(this.slots, held(entries, (r) => r.state === 'RUNNING'));
     const now = Date.now();
-    for (const entry of entries) {
-      for (const replica of entry.replicas) {
-        if (replica.state !== 'PENDING' || (replica.notBefore ?? 0) > now) continue;
-        if (!fits(entry.record.resources, free)) {
-          await this.setMessage(entry, replica, 'waiting for free slots');
-          continue;
-        }
-        await this.start(entry, replica);
-        free = minus(free, entry.record.resources);
-      }
+    const due = entries.flatMap((entry) => entry.replicas.filter((r) => isDue(r, now)).map((replica) => ({ entry, replica })));
+    const admitted = admit(free, due.map(({ entry }) => entry.record.resources));
+    for (const [i, { entry, replica }] of due.entries()) {
+      if (admitted[i]) await this.start(entry, replica);
+      else if (replica.message !== WAITING_FOR_SLOTS) await this.state.update(entry, replica, { message: WAITING_FOR_SLOTS });
     }
   }
 
@@ -277,54 +236,27 @@ class LocalManager implements ClusterManager {
   private async observe(entry: Entry, replica: ReplicaRecord): Promise<void> {
     const pid = await this.livePid(replica);
     if (pid !== undefined) {
-      if (replica.pid !== pid) await this.save(entry, Object.assign(replica, { pid }));
+      if (replica.pid !== pid) await this.state.update(entry, replica, { pid });
       return;
     }
     if (replica.pid === undefined) {
-      // The controller died after recording the start and before the process existed.
-      await this.save(entry, Object.assign(replica, { state: 'PENDING', token: undefined }));
+      await this.state.update(entry, replica, lostBeforeSpawn(replica));
       return;
     }
-    await this.finish(entry, replica, await this.files.readExitCode(entry.record.ref, replica.index));
-  }
-
-  private async finish(entry: Entry, replica: ReplicaRecord, exitCode: number | undefined): Promise<void> {
+    const exitCode = await this.files.readExitCode(entry.record.ref, replica.index);
     const { restartPolicy } = entry.record;
-    const failed = exitCode !== 0;
-    const ended = exitCode === undefined ? 'was killed by a signal' : `exited with code ${exitCode}`;
-    Object.assign(replica, { pid: undefined, exitCode, finishTime: new Date().toISOString() });
-    if (restartPolicy === 'ALWAYS' || (restartPolicy === 'ON_FAILURE' && failed)) {
-      const delay = Math.min(MAX_RESTART_BACKOFF_MS, this.restartBackoffMs * 2 ** replica.restarts);
-      Object.assign(replica, {
-        state: 'PENDING',
-        restarts: replica.restarts + 1,
-        notBefore: Date.now() + delay,
-        message: `${ended}; restarting`,
-      });
-    } else {
-      Object.assign(replica, { state: failed ? 'FAILED' : 'SUCCEEDED', message: failed ? ended : undefined });
-    }
-    await this.save(entry, replica);
+    await this.state.update(entry, replica, exited(replica, { exitCode, restartPolicy, restartBackoffMs: this.restartBackoffMs, now: new Date() }));
   }
 
   private async start(entry: Entry, replica: ReplicaRecord): Promise<void> {
     const { ref, run, envs, firstReplicaIndex = 0 } = entry.record;
     const token = randomUUID();
-    Object.assign(replica, {
-      state: 'RUNNING',
-      token,
-      pid: undefined,
-      startTime: new Date().toISOString(),
-      finishTime: undefined,
-      exitCode: undefined,
-      notBefore: undefined,
-      message: undefined,
-    });
     await this.files.removeExitFile(ref, replica.index);
     // Recorded before the process exists: after a crash right after the spawn, the token finds it.
-    await this.save(entry, replica);
+    await this.state.update(entry, replica, starting(replica, token, new Date()));
+    let next: Partial<ReplicaRecord>;
     try {
-      replica.pid = startReplicaProcess(
+      const pid = startReplicaProcess(
         {
           run,
           cwd: this.files.workloadDir(ref),
@@ -342,11 +274,11 @@ class LocalManager implements ClusterManager {
         },
         () => this.kick(),
       );
+      next = { pid };
     } catch (error) {
-      const message = `cannot start: ${(error as Error).message}`;
-      Object.assign(replica, { state: 'FAILED', token: undefined, message });
+      next = startFailed(replica, error as Error);
     }
-    await this.save(entry, replica);
+    await this.state.update(entry, replica, next);
   }
 
   /** Stops the replica's process group if it runs. */
@@ -358,22 +290,11 @@ class LocalManager implements ClusterManager {
 
   private async remove(entry: Entry): Promise<void> {
     for (const replica of entry.replicas) await this.stop(replica);
-    await this.files.removeWorkload(entry.record.ref);
-    this.entries.delete(describeRef(entry.record.ref));
-  }
-
-  private async setMessage(entry: Entry, replica: ReplicaRecord, message: string): Promise<void> {
-    if (replica.message !== message) await this.save(entry, Object.assign(replica, { message }));
-  }
-
-  private save(entry: Entry, replica: ReplicaRecord): Promise<void> {
-    this.replicasChanged = true;
-    return this.files.writeReplica(entry.record.ref, replica);
+    await this.state.removeWorkload(entry.record.ref);
   }
 
   private notifyIfChanged(): void {
-    if (!this.replicasChanged) return;
-    this.replicasChanged = false;
+    if (!this.state.takeReplicasChanged()) return;
     for (const listener of this.statusListeners) listener();
   }
 

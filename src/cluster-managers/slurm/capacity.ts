@@ -11,6 +11,7 @@
  * could take them, as the local manager counts queued replicas: they are promised that room, and
  * the scheduler must not hand it out again.
  */
+import { fits, minus, NO_RESOURCES as ZERO, plus } from '../../domain/resource-math.js';
 import type { NodeStatus, Resources } from '../../domain/types.js';
 import type { ClusterCapacity } from '../types.js';
 import type { SlurmNode } from './parse.js';
@@ -35,19 +36,14 @@ export function nodeIsUsable(node: SlurmNode): boolean {
   return USABLE_STATES.has(node.state) && !node.flags.some((f) => UNUSABLE_FLAGS.has(f));
 }
 
-const ZERO: Resources = { cpu: 0, memory: 0, gpu: 0 };
-
 function withAccelerator(resources: Resources, types: string[]): Resources {
   return types.length > 0 ? { ...resources, accelerator: types[0] } : resources;
 }
 
-function add(a: Resources, b: Resources): Resources {
-  return { cpu: a.cpu + b.cpu, memory: a.memory + b.memory, gpu: a.gpu + b.gpu };
-}
-
-function fits(request: Resources, free: Resources): boolean {
+/** Room on the node for `request`, of the requested accelerator model if it names one. */
+function canTake(free: Resources, request: Resources): boolean {
   if (request.accelerator && free.accelerator !== request.accelerator) return false;
-  return request.cpu <= free.cpu && request.memory <= free.memory && request.gpu <= free.gpu;
+  return fits(request, free);
 }
 
 function nodeStatus(node: SlurmNode): NodeStatus {
@@ -74,20 +70,15 @@ export function capacityFromNodes(
   for (const request of queued) {
     let best: NodeStatus | undefined;
     for (const node of nodes) {
-      if (node.ready && fits(request, node.allocatable) && (!best || node.allocatable.cpu > best.allocatable.cpu)) best = node;
+      if (node.ready && canTake(node.allocatable, request) && (!best || node.allocatable.cpu > best.allocatable.cpu)) best = node;
     }
     if (!best) continue; // Fits nowhere now: Slurm cannot start it either, so it holds nothing.
-    best.allocatable = {
-      ...best.allocatable,
-      cpu: best.allocatable.cpu - request.cpu,
-      memory: best.allocatable.memory - request.memory,
-      gpu: best.allocatable.gpu - request.gpu,
-    };
+    best.allocatable = { ...best.allocatable, ...minus(best.allocatable, request) };
   }
   const usable = nodes.filter((n) => n.ready);
   return {
-    capacity: usable.reduce((sum, n) => add(sum, n.capacity), ZERO),
-    allocatable: usable.reduce((sum, n) => add(sum, n.allocatable), ZERO),
+    capacity: usable.reduce((sum, n) => plus(sum, n.capacity), ZERO),
+    allocatable: usable.reduce((sum, n) => plus(sum, n.allocatable), ZERO),
     nodes,
     acceleratorTypes: [...new Set(nodes.flatMap((n) => (n.capacity.accelerator ? [n.capacity.accelerator] : [])))].sort(),
   };

@@ -14,20 +14,30 @@
  * indices; fewer cancel the elements above the count (`scancel ID_[n-m]`). A changed spec does not
  * touch what is queued or running, as elsewhere.
  *
- * Only Jobs: Slurm runs batch work to completion and keeps nothing alive, so Deployments are
- * refused here and never placed here by the scheduler (manager-supports-kind.ts).
+ * Only Jobs (MANAGER_CAPABILITIES.SLURM): other kinds are refused here, and the scheduler never
+ * places them here.
  */
 import path from 'node:path';
-
+import { MANAGER_CAPABILITIES, unsupportedKind } from '../../domain/manager-capabilities.js';
 import type { Cluster, Workload } from '../../domain/types.js';
-import { readLogLines } from '../local/logs.js';
-import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
+import { readLogLines } from '../file-logs.js';
+import {
+  type ClusterCapacity,
+  type ClusterManager,
+  type LogLine,
+  type LogOptions,
+  type ManagerCapabilities,
+  type ManagerOptions,
+  type SubmitOptions,
+  type WorkloadReport,
+} from '../types.js';
 import { batchScript, parseComment, refOfJobName, sbatchArgs, type SubmissionComment } from './batch.js';
 import { capacityFromNodes } from './capacity.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
 import type { SlurmJob } from './parse.js';
 import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
 import { isFinishedState } from '../replica-report.js';
+import { KeyedSerialQueue } from '../serial-queue.js';
 import { workloadReport } from './report.js';
 import { type WorkloadRef, refOf, describeRef } from '../../domain/object-ref.js';
 
@@ -50,7 +60,7 @@ interface OwnJob {
 }
 
 class SlurmManager implements ClusterManager {
-  readonly capabilities: ManagerCapabilities = { kinds: ['Job'], usesImage: false };
+  readonly capabilities: ManagerCapabilities = MANAGER_CAPABILITIES.SLURM;
 
   private readonly clusterName: string;
   private readonly partition: string | undefined;
@@ -61,7 +71,7 @@ class SlurmManager implements ClusterManager {
   private jobsCache: { at: number; generation: number; jobs: Promise<SlurmJob[]> } | undefined;
   private generation = 0;
   /** Per workload: submit and delete of one workload never interleave. */
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly perWorkload = new KeyedSerialQueue();
 
   constructor(cluster: Cluster, options: SlurmManagerOptions) {
     this.clusterName = cluster.metadata.name;
@@ -83,9 +93,8 @@ class SlurmManager implements ClusterManager {
   }
 
   submit(workload: Workload, replicas: number, options: SubmitOptions = {}): Promise<void> {
-    if (workload.kind !== 'Job') {
-      return Promise.reject(new Error(`cluster ${this.clusterName}: SLURM clusters do not run ${workload.kind}s`));
-    }
+    const unsupported = unsupportedKind('SLURM', workload.kind);
+    if (unsupported) return Promise.reject(new Error(`cluster ${this.clusterName}: ${unsupported}`));
     const ref = refOf(workload);
     return this.exclusive(ref, async () => {
       const uid = workload.metadata.uid;
@@ -198,14 +207,7 @@ class SlurmManager implements ClusterManager {
   }
 
   private exclusive<T>(ref: WorkloadRef, operation: () => Promise<T>): Promise<T> {
-    const key = describeRef(ref);
-    const result = (this.locks.get(key) ?? Promise.resolve()).then(operation);
-    const settled = result.catch(() => undefined);
-    this.locks.set(key, settled);
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key);
-    });
-    return result;
+    return this.perWorkload.run(describeRef(ref), operation);
   }
 
   /** Records the arrays Slurm runs for this workload that the record lacks (a crash right after sbatch). */

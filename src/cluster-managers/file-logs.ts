@@ -1,11 +1,12 @@
 /**
- * Reads replicas' log files as lines: the last `tail` of each, then, when following, every new
+ * Reads replicas' log files as lines, for every manager whose replicas write to files on this
+ * machine (local processes, Slurm jobs on a shared filesystem): the last `tail` of each, then, when following, every new
  * line as it is appended (polling: file watchers miss appends on some filesystems). Following ends
  * when the source says it is done, after the lines written until then, or when the signal aborts.
  */
 import { open, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LogLine, LogOptions } from '../types.js';
+import type { LogLine, LogOptions } from './types.js';
 
 export interface LogSource {
   /** The log file of each replica that has one now. */
