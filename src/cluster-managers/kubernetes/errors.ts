@@ -69,3 +69,12 @@ export function describeFailure(cluster: string, action: string, error: unknown)
   const reason = /reason: (.*)$/.exec(message)?.[1] ?? message;
   return new KubernetesError(`${prefix}: cannot reach the API server: ${reason}`);
 }
+
+/** Runs one API call, turning its failure into a one-line error that names the cluster. */
+export async function describedCall<T>(cluster: string, action: string, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw describeFailure(cluster, action, error);
+  }
+}
