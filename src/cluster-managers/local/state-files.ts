@@ -10,13 +10,13 @@
  * The kind is part of the path because a Job and a Deployment may share a name. JSON files are
  * replaced atomically (write, then rename), so a crash leaves the old or the new file, never half.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { EnvVar, Resources, RestartPolicy } from '../../domain/types.js';
-import type { ReplicaState } from '../types.js';
-import { subdirectories } from '../fs.js';
 import type { WorkloadKind, WorkloadRef } from '../../domain/object-ref.js';
+import type { ReplicaState } from '../types.js';
+import { readJsonIfPresent, subdirectories, writeJsonAtomically } from '../fs.js';
 
 export interface WorkloadRecord {
   ref: WorkloadRef;
@@ -53,21 +53,6 @@ const PLURAL_TO_KIND = new Map<string, WorkloadKind>([
   [KIND_INFO.Deployment.plural, 'Deployment'],
 ]);
 
-async function readJson<T>(file: string): Promise<T | undefined> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-async function writeJson(file: string, value: unknown): Promise<void> {
-  const temporary = `${file}.tmp`;
-  await writeFile(temporary, JSON.stringify(value, null, 2));
-  await rename(temporary, file);
-}
-
 export class StateFiles {
   /** `<stateDir>/<cluster>`: everything of one local cluster. */
   constructor(readonly root: string) {}
@@ -90,11 +75,11 @@ export class StateFiles {
 
   async writeWorkload(record: WorkloadRecord): Promise<void> {
     await mkdir(this.workloadDir(record.ref), { recursive: true });
-    await writeJson(path.join(this.workloadDir(record.ref), 'workload.json'), record);
+    await writeJsonAtomically(path.join(this.workloadDir(record.ref), 'workload.json'), record);
   }
 
   writeReplica(ref: WorkloadRef, replica: ReplicaRecord): Promise<void> {
-    return writeJson(path.join(this.workloadDir(ref), `${replica.index}.json`), replica);
+    return writeJsonAtomically(path.join(this.workloadDir(ref), `${replica.index}.json`), replica);
   }
 
   /** The exit status the wrapper recorded, if it got to write one. */
@@ -131,10 +116,10 @@ export class StateFiles {
         if (!kind) continue;
         for (const name of await subdirectories(path.join(this.namespaceDir(namespace), plural))) {
           const dir = this.workloadDir({ kind, namespace, name });
-          const record = await readJson<WorkloadRecord>(path.join(dir, 'workload.json'));
+          const record = await readJsonIfPresent<WorkloadRecord>(path.join(dir, 'workload.json'));
           if (!record) continue;
           const files = (await readdir(dir)).filter((f) => /^\d+\.json$/.test(f));
-          const replicas = (await Promise.all(files.map((f) => readJson<ReplicaRecord>(path.join(dir, f)))))
+          const replicas = (await Promise.all(files.map((f) => readJsonIfPresent<ReplicaRecord>(path.join(dir, f)))))
             .filter((r): r is ReplicaRecord => r !== undefined)
             .sort((a, b) => a.index - b.index);
           found.push({ record, replicas });

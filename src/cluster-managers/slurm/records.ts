@@ -15,12 +15,11 @@
  *
  * The record is replaced atomically (write, then rename): a crash leaves the old or the new one.
  */
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
-
-import { subdirectories } from '../fs.js';
 import type { WorkloadRef } from '../../domain/object-ref.js';
+import { readJsonIfPresent, readTextIfPresent, subdirectories, writeJsonAtomically } from '../fs.js';
 
 export interface Submission {
   /** The array's job id; empty when it was submitted but its id never got recorded (see `submitting`). */
@@ -51,15 +50,6 @@ export interface ReplicaFiles {
   hasLog: boolean;
 }
 
-async function readText(file: string): Promise<string | undefined> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
 function readNumber(text: string | undefined): number | undefined {
   const trimmed = text?.trim();
   if (!trimmed) return undefined;
@@ -80,24 +70,21 @@ export class SlurmStateFiles {
   }
 
   async read(ref: WorkloadRef): Promise<SubmissionRecord | undefined> {
-    const text = await readText(path.join(this.workloadDir(ref), 'submission.json'));
-    return text === undefined ? undefined : (JSON.parse(text) as SubmissionRecord);
+    return readJsonIfPresent<SubmissionRecord>(path.join(this.workloadDir(ref), 'submission.json'));
   }
 
   async write(record: SubmissionRecord): Promise<void> {
     const dir = this.workloadDir(record.ref);
     await mkdir(dir, { recursive: true });
-    const file = path.join(dir, 'submission.json');
-    await writeFile(`${file}.tmp`, JSON.stringify(record, null, 2));
-    await rename(`${file}.tmp`, file);
+    await writeJsonAtomically(path.join(dir, 'submission.json'), record);
   }
 
   /** What replica `index`'s batch script left: its exit status, restarts, and whether it logged. */
   async replicaFiles(ref: WorkloadRef, index: number): Promise<ReplicaFiles> {
     const dir = this.workloadDir(ref);
     const [exit, restarts, log] = await Promise.all([
-      readText(path.join(dir, `${index}.exit`)),
-      readText(path.join(dir, `${index}.restarts`)),
+      readTextIfPresent(path.join(dir, `${index}.exit`)),
+      readTextIfPresent(path.join(dir, `${index}.restarts`)),
       exists(path.join(dir, `${index}.log`)),
     ]);
     return { exitCode: readNumber(exit), restarts: readNumber(restarts), hasLog: log };
