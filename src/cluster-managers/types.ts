@@ -9,7 +9,7 @@
  */
 import type { ManagerCapabilities } from '../domain/manager-capabilities.js';
 import type { ClusterReplicaStatus, ClusterStatus, Workload } from '../domain/types.js';
-import type { WorkloadKind, WorkloadRef } from '../domain/object-ref.js';
+import type { WorkloadRef } from '../domain/object-ref.js';
 
 /** What a manager can do (DriverPlugin.Capabilities), declared per manager in the domain. */
 export type { ManagerCapabilities } from '../domain/manager-capabilities.js';

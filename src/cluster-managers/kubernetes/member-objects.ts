@@ -3,7 +3,6 @@
  * kind the API calls that read, create, patch and delete one.
  */
 import type { V1Deployment, V1Job } from '@kubernetes/client-node';
-
 import type { WorkloadKind } from '../../domain/object-ref.js';
 import type { Clients } from './clients.js';
 import { describeFailure, isNotFound } from './errors.js';

@@ -3,7 +3,6 @@
  * its pods in replica order, the pod log API to read and follow them, and when it is done.
  */
 import type { CoreV1Api, KubeConfig, V1Deployment, V1Job, V1Pod } from '@kubernetes/client-node';
-
 import type { WorkloadRef } from '../../domain/object-ref.js';
 import { describedCall, describeFailure, httpCode, isNotFound } from './errors.js';
 import { memberName, workloadSelector } from './labels.js';

@@ -19,8 +19,11 @@
  */
 import path from 'node:path';
 import { MANAGER_CAPABILITIES, unsupportedKind } from '../../domain/manager-capabilities.js';
+import { describeRef, refOf, type WorkloadRef } from '../../domain/object-ref.js';
 import type { Cluster, Workload } from '../../domain/types.js';
 import { readLogLines } from '../file-logs.js';
+import { isFinishedState } from '../replica-report.js';
+import { KeyedSerialQueue } from '../serial-queue.js';
 import {
   type ClusterCapacity,
   type ClusterManager,
@@ -36,10 +39,7 @@ import { capacityFromNodes } from './capacity.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
 import type { SlurmJob } from './parse.js';
 import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
-import { isFinishedState } from '../replica-report.js';
-import { KeyedSerialQueue } from '../serial-queue.js';
 import { workloadReport } from './report.js';
-import { type WorkloadRef, refOf, describeRef } from '../../domain/object-ref.js';
 
 export interface SlurmManagerOptions extends ManagerOptions {
   /** Replaces the local runner (tests; an SSH runner). */
