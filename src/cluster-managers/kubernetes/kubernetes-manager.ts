@@ -20,16 +20,7 @@ import type { V1Deployment, V1Job } from '@kubernetes/client-node';
 import { MANAGER_CAPABILITIES } from '../../domain/manager-capabilities.js';
 import { refOf, type WorkloadKind, type WorkloadRef } from '../../domain/object-ref.js';
 import type { Cluster, Workload } from '../../domain/types.js';
-import {
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type ManagerOptions,
-  type SubmitOptions,
-  type WorkloadReport,
-} from '../types.js';
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { clusterCapacity } from './capacity.js';
 import { createClients, type Clients } from './clients.js';
 import { converge } from './converge.js';

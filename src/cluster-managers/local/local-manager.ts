@@ -28,16 +28,7 @@ import type { Cluster, Resources, Workload } from '../../domain/types.js';
 import { readLogLines } from '../file-logs.js';
 import { summarizeReplicas } from '../replica-report.js';
 import { SerialQueue } from '../serial-queue.js';
-import {
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type ManagerOptions,
-  type SubmitOptions,
-  type WorkloadReport,
-} from '../types.js';
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { LocalState, type Entry } from './local-state.js';
 import { findReplicaProcess, isReplicaProcess, startReplicaProcess, stopProcessGroup } from './processes.js';
 import { exited, isDue, isFinished, lostBeforeSpawn, newReplica, startFailed, starting, WAITING_FOR_SLOTS } from './replica-lifecycle.js';
@@ -101,7 +92,7 @@ class LocalManager implements ClusterManager {
     return this.exclusive(async () => {
       await this.reconcile();
       // Queued replicas count as used, as requests of pending pods do: they are promised the slots.
-      return localCapacity(this.slots, held(this.state.sorted(), (r) => !isFinished(r)));
+      return localCapacity(this.slots, held(this.state.all(), (r) => !isFinished(r)));
     });
   }
 

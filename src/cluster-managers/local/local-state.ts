@@ -33,8 +33,13 @@ export class LocalState {
     return [...this.entries.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e);
   }
 
+  /** Every workload, in the order it was first recorded. */
+  all(): Entry[] {
+    return [...this.entries.values()];
+  }
+
   refs(): WorkloadRef[] {
-    return [...this.entries.values()].map((e) => e.record.ref);
+    return this.all().map((e) => e.record.ref);
   }
 
   /** Records what to run; the workload's replicas are kept. */

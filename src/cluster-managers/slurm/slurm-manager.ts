@@ -24,16 +24,7 @@ import type { Cluster, Workload } from '../../domain/types.js';
 import { readLogLines } from '../file-logs.js';
 import { isFinishedState } from '../replica-report.js';
 import { KeyedSerialQueue } from '../serial-queue.js';
-import {
-  type ClusterCapacity,
-  type ClusterManager,
-  type LogLine,
-  type LogOptions,
-  type ManagerCapabilities,
-  type ManagerOptions,
-  type SubmitOptions,
-  type WorkloadReport,
-} from '../types.js';
+import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { batchScript, parseComment, refOfJobName, sbatchArgs, type SubmissionComment } from './batch.js';
 import { capacityFromNodes } from './capacity.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
