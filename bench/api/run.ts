@@ -18,7 +18,7 @@ import http from 'node:http';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startEtcd, type EtcdProcess } from '../../test/helpers/etcd.js';
+import { startEtcd, type EtcdProcess } from '../../fixtures/etcd.js';
 import { startServer, type ServerProcess } from '../../test/helpers/server.js';
 
 const { values: args } = parseArgs({

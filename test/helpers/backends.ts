@@ -3,7 +3,7 @@
  * etcd, its own real etcd). SKYM_TEST_STORES=lowdb,etcd narrows the list while developing; the
  * default is every backend, and CI runs the default.
  */
-import { startEtcd, type EtcdProcess } from './etcd.js';
+import { startEtcd, type EtcdProcess } from '../../fixtures/etcd.js';
 import { startServer, type ServerOptions, type ServerProcess, type StoreKind } from './server.js';
 
 const ALL: StoreKind[] = ['memory', 'lowdb', 'etcd'];

@@ -3,10 +3,10 @@
  * with its own state directory, and stops it by pid. Crash tests SIGKILL it and start another
  * on the same state directory.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnProcess } from '../../fixtures/process/supervisor.js';
 import { PROJECT_ROOT } from './root.js';
 
 const READY = /Sky Manager controllers running/;
@@ -38,35 +38,30 @@ export interface StartControllersOptions {
 
 export async function startControllers(apiUrl: string, options: StartControllersOptions = {}): Promise<ControllersProcess> {
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'sky-controllers-')));
-  const child = spawn(
-    process.execPath,
-    [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), ...(options.statusIntervalMs === null ? [] : ['--status-interval-ms', String(options.statusIntervalMs ?? 200)]), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
-    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env } },
-  );
-  let output = '';
-  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-100_000));
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`controllers did not start:\n${output}`)), 30_000);
-    child.stdout!.on('data', () => READY.test(output) && (clearTimeout(timer), resolve()));
-    child.once('exit', () => (clearTimeout(timer), reject(new Error(`controllers exited:\n${output}`))));
+  const child = await spawnProcess({
+    name: 'controllers',
+    command: process.execPath,
+    args: [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), ...(options.statusIntervalMs === null ? [] : ['--status-interval-ms', String(options.statusIntervalMs ?? 200)]), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env },
+    keepChars: 100_000,
   });
-  const pid = child.pid!;
+  try {
+    await child.waitForOutput(READY, 30_000);
+  } catch (error) {
+    await child.kill('SIGKILL');
+    throw error;
+  }
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
-    await exited;
+    await child.kill(signal);
   };
   return {
-    pid,
+    pid: child.pid,
     stateDir,
-    logs: () => output,
+    logs: () => child.output(),
     kill,
     async stop({ keepState = false } = {}) {
-      const timer = setTimeout(() => void kill('SIGKILL'), 10_000);
-      await kill('SIGTERM');
-      clearTimeout(timer);
+      await child.stop('SIGTERM', 10_000);
       if (!keepState && !options.stateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };
