@@ -13,11 +13,11 @@
  * An attack still unanswered after --timeout-ms is reported as such and its server killed.
  * Everything stays on this machine (127.0.0.1); every server is stopped by its pid.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { spawnProcess, type SupervisedProcess } from '../../fixtures/process/supervisor.js';
 import { DOCUMENTS } from '../../src/client/documents.js';
 
 const { values: args } = parseArgs({
@@ -84,39 +84,28 @@ const ATTACKS: Attack[] = [
 
 interface Server {
   base: string;
-  pid: number;
-  child: ChildProcess;
-  exited: Promise<void>;
+  process: SupervisedProcess;
 }
 
 async function startServer(root: string, tokenFile: string): Promise<Server> {
-  const child = spawn(join(root, 'bin', 'run.js'), ['server', '--host', '127.0.0.1', '--port', '0', '--store', 'memory', '--token-auth-file', tokenFile], {
+  const child = await spawnProcess({
+    name: `${root}: the server`,
+    command: join(root, 'bin', 'run.js'),
+    args: ['server', '--host', '127.0.0.1', '--port', '0', '--store', 'memory', '--token-auth-file', tokenFile],
     cwd: root,
-    stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, SKYM_LOG_LEVEL: 'silent' },
   });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`${root}: the server did not start`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    void exited.then(() => fail(new Error(`${root}: the server exited at start`)));
-  });
-  return { base: url.replace(/\/graphql$/, ''), pid: child.pid!, child, exited };
+  try {
+    const [, url] = await child.waitForOutput(/listening on (http:\/\/\S+)/, 30_000);
+    return { base: url.replace(/\/graphql$/, ''), process: child };
+  } catch (error) {
+    await child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 async function stopServer(server: Server, hard: boolean): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null) process.kill(server.pid, hard ? 'SIGKILL' : 'SIGTERM');
-  const killLater = setTimeout(() => server.child.exitCode === null && process.kill(server.pid, 'SIGKILL'), 10_000);
-  await server.exited;
-  clearTimeout(killLater);
+  await (hard ? server.process.kill('SIGKILL') : server.process.stop('SIGTERM', 10_000));
 }
 
 async function rssMiB(pid: number): Promise<number> {
@@ -176,7 +165,7 @@ async function run(build: { name: string; root: string }, attack: Attack, tokenF
         body: JSON.stringify({ query: `mutation { createJob(input: {metadata: {name: "j${i}"}, spec: {image: "i", run: "r"}}) { kind } }` }),
       });
     }
-    const rssBefore = await rssMiB(server.pid);
+    const rssBefore = await rssMiB(server.process.pid);
     const started = performance.now();
     const answered = (async () => {
       const response = await request(server.base, attack, AbortSignal.timeout(timeoutMs));
@@ -198,7 +187,7 @@ async function run(build: { name: string; root: string }, attack: Attack, tokenF
       ms: result ? result.ms : performance.now() - started,
       bytes: result?.bytes ?? 0,
       rssBefore,
-      rssAfter: await rssMiB(server.pid),
+      rssAfter: await rssMiB(server.process.pid),
       healthzMaxMs,
     };
   } finally {

@@ -17,13 +17,13 @@
  * `--writes-per-second` Jobs with a 4 KiB annotation each, which every subscription is sent. Then the attacker goes away and the
  * server's RSS is read again after `--settle` seconds. Everything runs on this machine.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { spawnProcess } from '../../fixtures/process/supervisor.js';
 import { PROJECT_ROOT } from '../../test/helpers/root.js';
 
 const { values: args } = parseArgs({
@@ -59,37 +59,30 @@ interface Server {
 
 async function startServer(root: string): Promise<Server> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sky-dos-ws-'));
-  const child: ChildProcess = spawn(
-    join(root, 'bin', 'run.js'),
-    ['server', '--host', '127.0.0.1', '--port', '0', '--store', args.store, '--data-dir', dataDir],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYM_LOG_LEVEL: 'warn' } },
-  );
-  let exit: string | undefined;
-  const exited = new Promise<void>((done) => child.once('exit', (code, signal) => ((exit = `exited ${signal ?? code}`), done())));
-  let logs = '';
-  child.stderr!.on('data', (chunk: Buffer) => (logs = (logs + chunk.toString()).slice(-4000)));
-  const url = await new Promise<string>((done, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server in ${root} did not start: ${out}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const match = /listening on (http:\/\/\S+)/.exec((out += chunk.toString()));
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    void exited.then(() => fail(new Error(`server in ${root} exited: ${out}`)));
+  const child = await spawnProcess({
+    name: `server in ${root}`,
+    command: join(root, 'bin', 'run.js'),
+    args: ['server', '--host', '127.0.0.1', '--port', '0', '--store', args.store, '--data-dir', dataDir],
+    cwd: root,
+    env: { ...process.env, SKYM_LOG_LEVEL: 'warn' },
+    keep: 'stderr',
+    keepChars: 4_000,
   });
+  let url: string;
+  try {
+    [, url] = await child.waitForOutput(/listening on (http:\/\/\S+)/, 30_000);
+  } catch (error) {
+    await child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
-    pid: child.pid!,
-    exit: () => exit,
-    logs: () => logs,
+    pid: child.pid,
+    exit: () => (child.exitStatus ? `exited ${child.exitStatus.signal ?? child.exitStatus.code}` : undefined),
+    logs: () => child.output(),
     async stop() {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(kill);
+      await child.stop('SIGTERM', 10_000);
       await rm(dataDir, { recursive: true, force: true });
     },
   };
