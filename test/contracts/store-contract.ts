@@ -1,11 +1,11 @@
 /**
  * The Store contract (src/storage/store.ts) as a suite to run against each implementation:
- * `describeStoreContract(memoryStores())` and so on (test/helpers/store-factories.ts). Every
+ * `describeStoreContract(storeFactory('memory'))` and so on (test/helpers/backends.ts). Every
  * store a test opens is closed after it.
  */
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import type { Store } from '../../src/storage/store.js';
-import type { StoreFactory } from '../helpers/store-factories.js';
+import type { StoreFactory } from '../helpers/backends.js';
 import { readsAndWrites } from './store/reads-and-writes.js';
 import { watches } from './store/watches.js';
 

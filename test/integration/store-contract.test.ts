@@ -1,8 +1,8 @@
 /** The Store contract (test/contracts/store-contract.ts) against every implementation. */
-import { etcdStores, lowdbStores, memoryStores } from '../helpers/store-factories.js';
 import { describeStoreContract } from '../contracts/store-contract.js';
+import { storeFactory } from '../helpers/backends.js';
 
-describeStoreContract(memoryStores());
-describeStoreContract(lowdbStores());
-describeStoreContract(etcdStores());
-describeStoreContract(etcdStores({ watchCache: true }));
+describeStoreContract(storeFactory('memory'));
+describeStoreContract(storeFactory('lowdb'));
+describeStoreContract(storeFactory('etcd'));
+describeStoreContract(storeFactory('etcd', { watchCache: true }));
