@@ -8,9 +8,9 @@
  * five exported classes only fix the kind (and whether a namespace applies).
  */
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
-import type { LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
+import type { ClusterPlacement, ClusterReplicaStatus, Condition, Eviction, LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
 import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
-import { DOCUMENTS, LOG_DOCUMENTS, type KindDocuments } from './documents.js';
+import { DOCUMENTS, LOG_DOCUMENTS, WORKLOAD_STATUS_DOCUMENTS, type KindDocuments } from './documents.js';
 import { cacheKey } from '../domain/object-ref.js';
 
 export interface ApiOptions extends SkyClientOptions {
@@ -174,7 +174,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
   }
 
   /** Runs a document whose root field is aliased `object`. */
-  private async call(document: string, variables: Variables): Promise<T> {
+  protected async call(document: string, variables: Variables): Promise<T> {
     const { object } = await this.client.request<{ object: unknown }>(document, variables);
     return this.fromWire(object);
   }
@@ -268,7 +268,26 @@ function warningsOf(result: Result<unknown>): Warning[] {
     .map(({ message, cluster }) => (typeof cluster === 'string' ? { message, cluster } : { message }));
 }
 
-/** Jobs and Deployments: objects, plus the logs of their replicas. */
+type ConditionInput = Omit<Condition, 'lastTransitionTime'> & { lastTransitionTime?: string };
+
+/** Which workload a status write is for: a name, or the metadata of an object read. */
+export type ObjectAddress = Pick<ObjectMeta, 'name'> & Partial<Pick<ObjectMeta, 'namespace' | 'uid'>>;
+
+/** What setPlacements sends (see the PlacementDecisionInput type of the schema). */
+export interface PlacementDecisionInput {
+  generation: number;
+  expectedPlacements: ClusterPlacement[];
+  placements: ClusterPlacement[];
+  evictions?: Eviction[];
+  conditions?: ConditionInput[];
+}
+
+/** What reportReplicas sends: one cluster's entry of status.replicaStatus. */
+export interface ReplicaReportInput extends ClusterReplicaStatus {
+  conditions?: ConditionInput[];
+}
+
+/** Jobs and Deployments: objects, plus the logs of their replicas, plus their owners' status writes. */
 export class WorkloadAPI<K extends 'Job' | 'Deployment'> extends ResourceAPI<K> {
   /**
    * Every replica's lines so far, cluster by cluster, each replica's together. Clusters whose
@@ -291,6 +310,24 @@ export class WorkloadAPI<K extends 'Job' | 'Deployment'> extends ResourceAPI<K> 
       warningsOf(result).forEach(options.onWarning ?? emitWarning);
       if (result.data) yield result.data.line;
     }
+  }
+
+  /**
+   * The scheduler's write: placements, evictions and its conditions, for spec `generation`,
+   * decided from `expectedPlacements`. CONFLICT when either is no longer true.
+   */
+  async setPlacements(object: ObjectAddress, decision: PlacementDecisionInput): Promise<ObjectsByKind[K]> {
+    return this.call(WORKLOAD_STATUS_DOCUMENTS[this.kind].setPlacements, { input: { ...this.target(object), ...decision } });
+  }
+
+  /** A Skylet's write: its cluster's replicaStatus entry (and the conditions a Skylet owns). */
+  async reportReplicas(object: ObjectAddress, report: ReplicaReportInput): Promise<ObjectsByKind[K]> {
+    return this.call(WORKLOAD_STATUS_DOCUMENTS[this.kind].reportReplicas, { input: { ...this.target(object), ...report } });
+  }
+
+  /** The object's own namespace wins; its uid, when given, makes the write apply to it alone. */
+  private target({ name, namespace, uid }: ObjectAddress): Variables {
+    return { name, namespace: namespace ?? this.namespace, uid };
   }
 
   private logVariables(name: string, { tail }: LogsOptions): Variables {

@@ -65,7 +65,11 @@ fragment WorkloadStatusFields on WorkloadStatus {
   phase
   conditions { ...ConditionFields }
   placements { cluster replicas }
-  replicaStatus { cluster pending running succeeded failed externalId exitCodes message evictedAt }
+  replicaStatus {
+    cluster pending running succeeded failed externalId exitCodes message
+    evictionRequest { replicas requestedAt message }
+  }
+  evictions { cluster replicas at reason message requestedAt }
   observedGeneration startTime completionTime readyReplicas
 }`;
 
@@ -180,6 +184,28 @@ function logDocumentsFor(kind: 'Job' | 'Deployment'): LogDocuments {
     follow: `subscription Follow${kind}Logs${vars} { line: follow${kind}Logs${args} { cluster replica line } }`,
   };
 }
+
+/** The field-scoped status writes of Jobs and Deployments (one per owner); root fields aliased `object`. */
+export interface WorkloadStatusDocuments {
+  /** Variables: input (`PlacementDecisionInput`). */
+  setPlacements: string;
+  /** Variables: input (`ReplicaReportInput`). */
+  reportReplicas: string;
+}
+
+function workloadStatusDocumentsFor(kind: 'Job' | 'Deployment'): WorkloadStatusDocuments {
+  const mutation = (field: string, inputType: string) =>
+    `mutation ${field[0].toUpperCase()}${field.slice(1)}($input: ${inputType}!) { object: ${field}(input: $input) { ...${kind}Fields } }${FRAGMENTS[kind]}`;
+  return {
+    setPlacements: mutation(`set${kind}Placements`, 'PlacementDecisionInput'),
+    reportReplicas: mutation(`report${kind}Replicas`, 'ReplicaReportInput'),
+  };
+}
+
+export const WORKLOAD_STATUS_DOCUMENTS: Record<'Job' | 'Deployment', WorkloadStatusDocuments> = {
+  Job: workloadStatusDocumentsFor('Job'),
+  Deployment: workloadStatusDocumentsFor('Deployment'),
+};
 
 export const LOG_DOCUMENTS: Record<'Job' | 'Deployment', LogDocuments> = {
   Job: logDocumentsFor('Job'),

@@ -6,9 +6,10 @@ import pino from 'pino';
 import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI } from '../client/api.js';
 import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
-import type { Cluster, ClusterStatus, Deployment, FilterPolicy, Job, Workload, WorkloadStatus } from '../domain/types.js';
-import type { ClusterStatusWriter, Listers, WorkloadStatusWriter } from './listers.js';
-import { refOf, refKey, parseWorkloadRefKey } from '../domain/object-ref.js';
+import type { Cluster, ClusterReplicaStatus, ClusterStatus, Deployment, FilterPolicy, Job, Workload } from '../domain/types.js';
+import type { ConditionUpdate } from '../domain/conditions.js';
+import type { ClusterStatusWriter, Listers, PlacementDecision, WorkloadStatusWriter } from './listers.js';
+import { parseWorkloadRefKey } from '../domain/object-ref.js';
 
 export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatusWriter {
   readonly clusterApi: ClusterAPI;
@@ -49,11 +50,6 @@ export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatu
     return [...this.jobs.list(), ...this.deployments.list()];
   }
 
-  /** Every workload key, for resyncs. */
-  workloadKeys(): string[] {
-    return this.workloads().map((w) => refKey(refOf(w)));
-  }
-
   /** Calls `handler` on every add, update and delete of a Job or Deployment; returns the unsubscribe. */
   onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void {
     const add = (w: Workload) => handler(w);
@@ -69,11 +65,18 @@ export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatu
     await this.clusterApi.updateStatus({ metadata: { name }, status });
   }
 
-  /** Compare-and-swap on the version the workload was read at; a CONFLICT means "read again". */
-  async writeStatus(workload: Workload, status: WorkloadStatus): Promise<void> {
-    const manifest = { metadata: workload.metadata, status };
-    if (workload.kind === 'Job') await this.jobApi.updateStatus(manifest);
-    else await this.deploymentApi.updateStatus(manifest);
+  /** For the spec generation and placements of `workload` as read: CONFLICT when either moved on. */
+  async setPlacements(workload: Workload, decision: PlacementDecision): Promise<void> {
+    const input = { generation: workload.metadata.generation, expectedPlacements: workload.status.placements, ...decision };
+    await this.workloadApi(workload).setPlacements(workload.metadata, input);
+  }
+
+  async reportReplicas(workload: Workload, entry: ClusterReplicaStatus, conditions: readonly ConditionUpdate[]): Promise<void> {
+    await this.workloadApi(workload).reportReplicas(workload.metadata, { ...entry, conditions: [...conditions] });
+  }
+
+  private workloadApi(workload: Workload): JobAPI | DeploymentAPI {
+    return workload.kind === 'Job' ? this.jobApi : this.deploymentApi;
   }
 
   private informers(): Informer<any>[] {

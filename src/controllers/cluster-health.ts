@@ -12,7 +12,7 @@ import type { ObjectCache } from '../client/informer.js';
 import type { ClusterManager } from '../cluster-managers/types.js';
 import type { Cluster, ClusterStatus } from '../domain/types.js';
 import type { ClusterStatusWriter } from './listers.js';
-import { setCondition } from './conditions.js';
+import { setCondition } from '../domain/conditions.js';
 import { boundTo } from './log-fields.js';
 import { jsonEqual } from '../domain/json-equal.js';
 

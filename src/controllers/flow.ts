@@ -10,7 +10,7 @@ import type { Workload } from '../domain/types.js';
 
 import type { SharedCaches } from './caches.js';
 import { placedOn } from './replica-status.js';
-import { isFinished } from './workload-phase.js';
+import { isFinished } from '../domain/workload-status.js';
 import { refOf, parseWorkloadRefKey } from '../domain/object-ref.js';
 
 export class Flow {

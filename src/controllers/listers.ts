@@ -5,7 +5,8 @@
  * them, reconcile once and assert the writes.
  */
 import type { InformerHandlers, ObjectCache } from '../client/informer.js';
-import type { Cluster, ClusterStatus, FilterPolicy, SkyObject, Workload, WorkloadStatus } from '../domain/types.js';
+import type { ConditionUpdate } from '../domain/conditions.js';
+import type { Cluster, ClusterPlacement, ClusterReplicaStatus, ClusterStatus, Condition, Eviction, FilterPolicy, SkyObject, Workload } from '../domain/types.js';
 
 /** A cache a controller reads and whose changes it hears about (an Informer is one). */
 export interface WatchedCache<T extends SkyObject> extends ObjectCache<T> {
@@ -29,7 +30,24 @@ export interface ClusterStatusWriter {
   updateClusterStatus(name: string, status: ClusterStatus): Promise<void>;
 }
 
-/** Status writes of workloads (compare-and-swap on the version the workload was read at). */
+/** The scheduler's decision about one workload: everything it owns in the status. */
+export interface PlacementDecision {
+  placements: ClusterPlacement[];
+  evictions: Eviction[];
+  /** Its conditions (Scheduled, Evicted), which replace the ones it wrote before. */
+  conditions: Condition[];
+}
+
+/**
+ * The field-scoped status writes of workloads, one per owner (see WorkloadStatus). Neither
+ * conflicts with the other's writes; the server derives the phase.
+ */
 export interface WorkloadStatusWriter {
-  writeStatus(workload: Workload, status: WorkloadStatus): Promise<void>;
+  /**
+   * The scheduler's write. Refused with CONFLICT when the workload's spec generation or
+   * placements are no longer the ones in `workload` (the decision was made from a stale view).
+   */
+  setPlacements(workload: Workload, decision: PlacementDecision): Promise<void>;
+  /** A Skylet's write: its cluster's replicaStatus entry, and the conditions it owns. */
+  reportReplicas(workload: Workload, entry: ClusterReplicaStatus, conditions: readonly ConditionUpdate[]): Promise<void>;
 }

@@ -54,7 +54,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
   const { apiUrl, stateDir, logger } = options;
   const client = new SkyClient({ url: apiUrl, token: options.apiToken });
   const caches = new SharedCaches(client, logger);
-  const scheduler = new SchedulerController({ caches, logger, failoverGraceMs: options.failoverGraceMs });
+  const scheduler = new SchedulerController({ listers: caches, writer: caches, logger, failoverGraceMs: options.failoverGraceMs });
   const endpoint = createSkyletEndpoint({
     host: options.skyletHost,
     port: options.skyletPort,

@@ -1,14 +1,17 @@
 /**
  * The scheduler controller: decides which clusters run how many replicas of every Job and
- * Deployment, and writes that decision into the workload's status (status.placements). Skylets
- * take it from there.
+ * Deployment. It is the only writer of a workload's placements, evictions, observedGeneration
+ * and its Scheduled and Evicted conditions (one setXPlacements write per decision); Skylets take
+ * it from there, and the API server derives the phase.
  *
  * reconcile(key), level-triggered from the cached workload and clusters:
  * - placements on clusters that no longer exist, or that have been in ERROR for longer than the
- *   failover grace period, are dropped, so their replicas get a new home (failover); the lost
- *   cluster's entry is stamped `evictedAt`, and its Skylet deletes the stale copies once the
- *   cluster answers again (its orphan sweep);
- * - placements above spec.replicas are trimmed (scale down), the newest cluster first;
+ *   failover grace period, are dropped, so their replicas get a new home (failover); an eviction
+ *   is recorded for a lost cluster that still exists, and its Skylet deletes the stale copies
+ *   once the cluster answers again (its orphan sweep);
+ * - a Skylet's eviction request (replicas that waited too long there) is answered by taking that
+ *   many replicas off its cluster and recording the eviction;
+ * - placements above spec.replicas are trimmed (scale down), from the last cluster by name;
  * - replicas still unplaced are placed by the pure scheduler (src/scheduler) against the
  *   clusters' reported capacity minus what this controller handed out that the clusters have
  *   not reported yet (Reservations), so a burst never over-commits a cluster;
@@ -17,20 +20,22 @@
  */
 import type pino from 'pino';
 
-import type { Cluster, ClusterPlacement, Workload, WorkloadStatus } from '../domain/types.js';
-import { markEvicted, nextEvictionExpiry } from '../scheduler/eviction.js';
+import { findCondition, setCondition } from '../domain/conditions.js';
+import { ConflictError } from '../domain/errors.js';
+import { jsonEqual } from '../domain/json-equal.js';
+import { describeRef, refKey, refOf } from '../domain/object-ref.js';
+import { SCHEDULER_CONDITIONS, type Cluster, type ClusterPlacement, type Condition, type Eviction, type Workload, type WorkloadStatus } from '../domain/types.js';
+import { isFinished, placedReplicas } from '../domain/workload-status.js';
+import { nextEvictionExpiry, recordEviction } from '../scheduler/eviction.js';
 import { describeRejections, sendingLogLine } from '../scheduler/messages.js';
 import { place } from '../scheduler/place.js';
 import { Reservations } from '../scheduler/reservations.js';
-import type { SharedCaches } from './caches.js';
-import { findCondition, setCondition } from './conditions.js';
 import { Controller, type ReconcileResult } from './controller.js';
-import { derivePhase, isFinished, placedReplicas } from './workload-phase.js';
-import { jsonEqual } from '../domain/json-equal.js';
-import { refOf, refKey, describeRef } from '../domain/object-ref.js';
+import type { Listers, PlacementDecision, WorkloadStatusWriter } from './listers.js';
 
 export interface SchedulerControllerOptions {
-  caches: SharedCaches;
+  listers: Listers;
+  writer: WorkloadStatusWriter;
   logger: pino.Logger;
   resyncIntervalMs?: number;
   /**
@@ -48,35 +53,40 @@ export interface SchedulerControllerOptions {
 
 export const DEFAULT_FAILOVER_GRACE_MS = 60_000;
 
+/** How soon a decision refused as stale is made again, if no watch event comes first. */
+const CONFLICT_RETRY_MS = 100;
+
 export class SchedulerController {
   private readonly controller: Controller;
   private readonly reservations = new Reservations();
-  private readonly caches: SharedCaches;
+  private readonly listers: Listers;
+  private readonly writer: WorkloadStatusWriter;
   private readonly logger: pino.Logger;
   private readonly failoverGraceMs: number;
 
-  constructor({ caches, logger, resyncIntervalMs = 30_000, workers = 16, failoverGraceMs = DEFAULT_FAILOVER_GRACE_MS }: SchedulerControllerOptions) {
-    this.caches = caches;
+  constructor({ listers, writer, logger, resyncIntervalMs = 30_000, workers = 16, failoverGraceMs = DEFAULT_FAILOVER_GRACE_MS }: SchedulerControllerOptions) {
+    this.listers = listers;
+    this.writer = writer;
     this.failoverGraceMs = failoverGraceMs;
     this.logger = logger.child({ controller: 'scheduler' });
     this.controller = new Controller({
       name: 'scheduler',
       logger: this.logger,
       reconcile: (key) => this.reconcile(key),
-      listKeys: () => caches.workloadKeys(),
+      listKeys: () => listers.workloads().map((w) => refKey(refOf(w))),
       resyncIntervalMs,
       workers,
     });
-    caches.onWorkload((w) => this.controller.enqueue(refKey(refOf(w))));
+    listers.onWorkload((w) => this.controller.enqueue(refKey(refOf(w))));
     // Capacity, readiness or policy changes can make waiting replicas fit; a deleted cluster
     // leaves replicas to place again.
     const retryWaiting = () => this.enqueueWaiting();
     // A cluster that turns ERROR starts the failover clock of the workloads placed on it.
-    caches.clusters
+    listers.clusters
       .on('add', retryWaiting)
       .on('update', (cluster) => this.enqueueWaiting(cluster.status.phase === 'READY' ? undefined : cluster.metadata.name))
       .on('delete', (gone) => this.enqueueWaiting(gone.metadata.name));
-    caches.filterPolicies.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
+    listers.filterPolicies.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
   }
 
   start(): void {
@@ -89,18 +99,32 @@ export class SchedulerController {
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {
-    const workload = this.caches.workload(key);
+    const workload = this.listers.workload(key);
     if (!workload || isFinished(workload)) {
       this.reservations.forget(key);
       return;
     }
     const now = Date.now();
-    const clusters = this.caches.clusters.list();
+    const clusters = this.listers.clusters.list();
     const byName = new Map(clusters.map((c) => [c.metadata.name, c]));
+    const at = new Date(now).toISOString();
+    let evictions = workload.status.evictions ?? [];
+
     const lost = workload.status.placements.filter((p) => this.lostSince(byName.get(p.cluster), now) !== undefined);
     let placements = workload.status.placements.filter((p) => !lost.includes(p));
-    placements = trim(placements, placedReplicas({ ...workload.status, placements }) - workload.spec.replicas);
+    for (const p of lost) {
+      if (!byName.has(p.cluster)) continue; // deleted: nothing to keep away from
+      const message = `${p.replicas} replica(s) moved elsewhere: ${this.lostReason(byName.get(p.cluster))}`;
+      evictions = recordEviction(evictions, { cluster: p.cluster, replicas: p.replicas, at, reason: 'ClusterLost', message });
+    }
+    const answered = answerEvictionRequests(workload, placements, evictions, at);
+    placements = answered.placements;
+    evictions = answered.evictions;
+    placements = trim(placements, sum(placements) - workload.spec.replicas);
 
+    // What this pass decided so far, as the scheduler's filters must see it (evictions keep the
+    // workload off the clusters it just left).
+    const view: Workload = { ...workload, status: { ...workload.status, placements, evictions } } as Workload;
     let added: ClusterPlacement[] = [];
     let reasons: Record<string, string> = {};
     let division: string | undefined;
@@ -109,9 +133,9 @@ export class SchedulerController {
       // Outstanding holds of this workload must not count against itself.
       this.reservations.forget(key);
       const result = place({
-        workload,
+        workload: view,
         clusters: this.reservations.apply(clusters),
-        filterPolicies: this.caches.filterPolicies.list(),
+        filterPolicies: this.listers.filterPolicies.list(),
         replicas: missing,
       });
       added = result.placements;
@@ -120,14 +144,28 @@ export class SchedulerController {
       placements = merge(placements, added);
     }
 
-    let status = this.nextStatus(workload, placements, reasons, division);
-    status = this.stampFailover(status, lost, byName, new Date(now));
+    const decision: PlacementDecision = {
+      placements,
+      evictions,
+      conditions: this.nextConditions(workload, placements, reasons, division, answered.evicted),
+    };
+    const status: WorkloadStatus = { ...workload.status, ...decision };
     this.reservations.hold(key, workload.spec.resources, outstanding(status));
     const result = this.nextLook(workload, status, byName, now);
-    if (jsonEqual(status, workload.status)) return result;
-    await this.caches.writeStatus(workload, status);
+    if (!changes(workload, decision)) return result;
+    try {
+      await this.writer.setPlacements(workload, decision);
+    } catch (error) {
+      // The cache had not caught up with a change (this scheduler's last write, or a new spec);
+      // its watch event enqueues the workload again.
+      if (error instanceof ConflictError) return { requeueAfterMs: CONFLICT_RETRY_MS };
+      throw error;
+    }
     for (const p of lost) {
       this.logger.info(`Moving ${p.replicas} replicas of ${describeRef(refOf(workload))} off cluster ${p.cluster}: ${this.lostReason(byName.get(p.cluster))}.`);
+    }
+    for (const e of answered.evicted) {
+      this.logger.info(`Evicting ${e.replicas} waiting replicas of ${describeRef(refOf(workload))} from cluster ${e.cluster}.`);
     }
     if (added.length > 0) this.logger.info(sendingLogLine(workload, added));
     return result;
@@ -146,22 +184,6 @@ export class SchedulerController {
   private lostReason(cluster: Cluster | undefined): string {
     if (!cluster) return 'the cluster was deleted';
     return `the cluster has been ERROR for more than ${this.failoverGraceMs / 1000}s (${cluster.status.message ?? 'no reason given'})`;
-  }
-
-  /** Stamps the entries of lost clusters that still exist, so users see why replicas moved. */
-  private stampFailover(status: WorkloadStatus, lost: readonly ClusterPlacement[], byName: Map<string, Cluster>, now: Date): WorkloadStatus {
-    const stamped = lost.filter((p) => byName.has(p.cluster));
-    if (stamped.length === 0) return status;
-    const replicaStatus = [...status.replicaStatus];
-    for (const p of stamped) {
-      const message = `${p.replicas} replica(s) moved elsewhere: ${this.lostReason(byName.get(p.cluster))}`;
-      const i = replicaStatus.findIndex((r) => r.cluster === p.cluster);
-      const entry = i >= 0 ? replicaStatus[i] : { cluster: p.cluster, pending: 0, running: 0, succeeded: 0, failed: 0 };
-      if (i >= 0) replicaStatus[i] = markEvicted(entry, now, message);
-      else replicaStatus.push(markEvicted(entry, now, message));
-    }
-    replicaStatus.sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
-    return { ...status, replicaStatus };
   }
 
   /**
@@ -184,16 +206,23 @@ export class SchedulerController {
   }
 
   /**
-   * `division` says why each cluster got what it got when this pass placed replicas; a later pass
-   * that places nothing keeps the message as long as the placements are the same.
+   * The scheduler's conditions. `division` says why each cluster got what it got when this pass
+   * placed replicas; a later pass that places nothing keeps the message as long as the
+   * placements are the same.
    */
-  private nextStatus(workload: Workload, placements: ClusterPlacement[], reasons: Record<string, string>, division?: string): WorkloadStatus {
+  private nextConditions(
+    workload: Workload,
+    placements: ClusterPlacement[],
+    reasons: Record<string, string>,
+    division: string | undefined,
+    evicted: readonly Eviction[],
+  ): Condition[] {
     const desired = workload.spec.replicas;
     const unplaced = desired - sum(placements);
     const placedOn = `placed on ${describePlacements(placements)}`;
     const previous = findCondition(workload.status.conditions, 'Scheduled');
     const kept = previous?.status === 'True' && previous.message?.startsWith(`${placedOn}. `) ? previous.message : placedOn;
-    const condition =
+    const scheduled =
       unplaced <= 0
         ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: division ? `${placedOn}. ${division}` : kept }
         : {
@@ -202,19 +231,14 @@ export class SchedulerController {
             reason: 'Unschedulable',
             message: `${unplaced} of ${desired} replicas do not fit: ${describeRejections(reasons)}`,
           };
-    const status: WorkloadStatus = {
-      ...workload.status,
-      placements,
-      conditions: setCondition(workload.status.conditions, condition),
-      observedGeneration: workload.metadata.generation,
-    };
-    status.phase = derivePhase(workload, status);
-    return status;
+    let conditions = setCondition(ownConditions(workload), scheduled);
+    for (const e of evicted) conditions = setCondition(conditions, { type: 'Evicted', status: 'True', reason: 'WaitTimeout', message: e.message });
+    return conditions;
   }
 
   /** Workloads with replicas to place, and those placed on `troubledCluster` (deleted or not READY). */
   private enqueueWaiting(troubledCluster?: string): void {
-    for (const w of this.caches.workloads()) {
+    for (const w of this.listers.workloads()) {
       if (isFinished(w)) continue;
       const onTroubled = troubledCluster !== undefined && w.status.placements.some((p) => p.cluster === troubledCluster);
       if (onTroubled || placedReplicas(w.status) !== w.spec.replicas) this.controller.enqueue(refKey(refOf(w)));
@@ -240,6 +264,41 @@ function merge(current: readonly ClusterPlacement[], added: readonly ClusterPlac
   const byCluster = new Map(current.map((p) => [p.cluster, p.replicas]));
   for (const p of added) byCluster.set(p.cluster, (byCluster.get(p.cluster) ?? 0) + p.replicas);
   return [...byCluster].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cluster, replicas]) => ({ cluster, replicas }));
+}
+
+/**
+ * Answers the Skylets' eviction requests not answered yet: takes the replicas off the cluster
+ * (as many as are still placed there) and records the eviction with the request's time.
+ */
+function answerEvictionRequests(workload: Workload, placements: ClusterPlacement[], evictions: Eviction[], at: string) {
+  const evicted: Eviction[] = [];
+  for (const entry of workload.status.replicaStatus) {
+    const request = entry.evictionRequest;
+    if (!request || evictions.some((e) => e.cluster === entry.cluster && e.requestedAt === request.requestedAt)) continue;
+    const placed = placements.find((p) => p.cluster === entry.cluster)?.replicas ?? 0;
+    const replicas = Math.min(placed, request.replicas);
+    placements = placements.map((p) => (p.cluster === entry.cluster ? { ...p, replicas: p.replicas - replicas } : p)).filter((p) => p.replicas > 0);
+    const eviction: Eviction = { cluster: entry.cluster, replicas, at, reason: 'WaitTimeout', message: request.message, requestedAt: request.requestedAt };
+    evictions = recordEviction(evictions, eviction);
+    if (replicas > 0) evicted.push(eviction);
+  }
+  return { placements, evictions, evicted };
+}
+
+/** The conditions the scheduler owns, as the workload holds them. */
+function ownConditions(workload: Workload): Condition[] {
+  return workload.status.conditions.filter((c) => (SCHEDULER_CONDITIONS as readonly string[]).includes(c.type));
+}
+
+/** Whether the decision differs from what the workload holds (else there is nothing to write). */
+function changes(workload: Workload, decision: PlacementDecision): boolean {
+  const { status, metadata } = workload;
+  return (
+    status.observedGeneration !== metadata.generation ||
+    !jsonEqual(status.placements, decision.placements) ||
+    !jsonEqual(status.evictions ?? [], decision.evictions) ||
+    !jsonEqual(ownConditions(workload), decision.conditions)
+  );
 }
 
 /** Removes `excess` replicas, from the last cluster in the list backwards. */

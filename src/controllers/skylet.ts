@@ -82,7 +82,7 @@ export class Skylet {
       logger: this.logger,
       skyletEndpoint: options.endpointFor?.(this.name),
     });
-    const replicaStatus = new ReplicaStatus({ clusterName: this.name, caches, logger: this.logger });
+    const replicaStatus = new ReplicaStatus({ clusterName: this.name, listers: caches, writer: caches, logger: this.logger });
     const flow = new Flow(this.name, caches);
 
     this.loops = new Controller({

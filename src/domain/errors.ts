@@ -49,6 +49,17 @@ export class ConflictError extends DomainError {
   }
 }
 
+/**
+ * CONFLICT for a field-scoped write whose writer decided from a view that is no longer true (the
+ * spec or the placements changed since). Unlike a resourceVersion race it is not retried by the
+ * server: only the writer can decide again. Clients see a ConflictError.
+ */
+export class PreconditionFailedError extends DomainError {
+  constructor(what: string, reason: string) {
+    super('CONFLICT', `Object '${what}' has changed: ${reason}; read it again and decide again.`, { object: what });
+  }
+}
+
 /** Bad input, naming the offending field with a dotted path such as `spec.resources.cpu`. */
 export class BadUserInputError extends DomainError {
   constructor(

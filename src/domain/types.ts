@@ -167,7 +167,19 @@ export interface ClusterPlacement {
   replicas: number;
 }
 
-/** What one cluster reports about the replicas it runs. */
+/**
+ * A Skylet's request that the scheduler move replicas off its cluster (they waited there longer
+ * than the wait timeout). Skylets never edit placements; the scheduler acts on the request once
+ * and records an Eviction with the same `requestedAt`.
+ */
+export interface EvictionRequest {
+  replicas: number;
+  /** RFC 3339; identifies the request. */
+  requestedAt: string;
+  message: string;
+}
+
+/** What one cluster reports about the replicas it runs. Owner: that cluster's Skylet, alone. */
 export interface ClusterReplicaStatus {
   cluster: string;
   pending: number;
@@ -178,19 +190,49 @@ export interface ClusterReplicaStatus {
   externalId?: string;
   exitCodes?: number[];
   message?: string;
-  /**
-   * RFC 3339. When replicas last left this cluster without finishing: evicted after waiting
-   * longer than the wait timeout, or moved away from a cluster in ERROR (failover). The scheduler
-   * keeps off the cluster for this workload for a while after it (see scheduler/eviction.ts).
-   */
-  evictedAt?: string;
+  evictionRequest?: EvictionRequest;
 }
 
+export const EVICTION_REASONS = ['WaitTimeout', 'ClusterLost'] as const;
+export type EvictionReason = (typeof EVICTION_REASONS)[number];
+
+/**
+ * Replicas that left a cluster unfinished: evicted after waiting longer than the wait timeout
+ * (on the cluster's request), or moved off a cluster deleted or in ERROR past the failover grace
+ * period. The scheduler keeps the workload off that cluster for a while after it
+ * (src/scheduler/eviction.ts). The newest eviction per cluster is kept.
+ */
+export interface Eviction {
+  cluster: string;
+  replicas: number;
+  /** RFC 3339. */
+  at: string;
+  reason: EvictionReason;
+  message: string;
+  /** The EvictionRequest this answered, for WaitTimeout. */
+  requestedAt?: string;
+}
+
+/** Workload conditions by owner (the writes of each owner may set only its own). */
+export const SCHEDULER_CONDITIONS = ['Scheduled', 'Evicted'] as const;
+export const SKYLET_CONDITIONS = ['ImageIgnored'] as const;
+
+/**
+ * Each field has one writer:
+ * - the scheduler (setXPlacements): placements, evictions, observedGeneration and the
+ *   conditions Scheduled and Evicted;
+ * - the Skylet of cluster C (reportXReplicas): the replicaStatus entry of C, and the condition
+ *   ImageIgnored;
+ * - the API server, on every one of those writes (src/domain/workload-status.ts): phase,
+ *   startTime, completionTime and readyReplicas, derived from the fields above.
+ * updateXStatus replaces the whole status as given (tools and tests; no controller uses it).
+ */
 export interface WorkloadStatus {
   phase: JobPhase;
   conditions: Condition[];
   placements: ClusterPlacement[];
   replicaStatus: ClusterReplicaStatus[];
+  evictions?: Eviction[];
   /** Generation of the spec the scheduler last acted on. */
   observedGeneration?: number;
   startTime?: string;

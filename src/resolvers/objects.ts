@@ -25,6 +25,7 @@ import {
   parseSelectorInput,
   type Maybe,
 } from './validation.js';
+import { retryOnConflict } from './retry.js';
 import { watchObjects, type WatchArgs } from './watch.js';
 import { type ObjectRef, objectRef, describeRef } from '../domain/object-ref.js';
 
@@ -52,19 +53,6 @@ export interface NameArgs {
 export interface ListArgs {
   namespace?: Maybe<string>;
   labelSelector?: Maybe<string>;
-}
-
-/** A status write without resourceVersion retries this often before reporting the CONFLICT. */
-const STATUS_WRITE_ATTEMPTS = 50;
-
-/**
- * Before retrying a conflicting write: a store may check writes against changes it has accepted
- * but not yet made durable (and so visible to reads), so an immediate re-read can return the
- * same stale version. A short, growing, jittered pause lets that change land.
- */
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(2 ** attempt, 100);
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 interface CheckedMeta {
@@ -192,7 +180,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
     async updateStatus(ctx: ResolverContext, { input }: { input: StatusUpdateInput<StatusInput> }): Promise<T> {
       const meta = checkMeta(kind, input.metadata, 'input.metadata');
       const status = def.status(input.status, 'input.status');
-      for (let attempt = 1; ; attempt++) {
+      return retryOnConflict(async () => {
         const current = await read(ctx, meta.key);
         const expected = meta.resourceVersion ?? current.metadata.resourceVersion;
         if (current.metadata.resourceVersion !== expected) {
@@ -203,14 +191,8 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         if (jsonEqual(current.status, nextStatus)) return current;
         const next = { ...current, status: nextStatus } as T;
         checkObjectSize(next, 'input');
-        try {
-          return (await ctx.store.update(next, expected)) as T;
-        } catch (error) {
-          const retry = meta.resourceVersion === undefined && error instanceof ConflictError && attempt < STATUS_WRITE_ATTEMPTS;
-          if (!retry) throw error;
-          await backoff(attempt);
-        }
-      }
+        return (await ctx.store.update(next, expected)) as T;
+      }, meta.resourceVersion === undefined);
     },
 
     async delete(ctx: ResolverContext, args: NameArgs): Promise<T> {

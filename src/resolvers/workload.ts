@@ -28,6 +28,7 @@ import {
   MAX_WAIT_TIMEOUT_SECONDS,
 } from '../domain/limits.js';
 import { defineKind } from './kind-def.js';
+import { checkEviction, checkEvictionRequest, workloadStatusResolvers, type EvictionInput, type EvictionRequestInput } from './workload-status.js';
 import { resourceResolvers } from './objects.js';
 import {
   checkConditions,
@@ -67,6 +68,7 @@ export interface WorkloadStatusInput {
   conditions?: Maybe<ConditionInput[]>;
   placements?: Maybe<{ cluster: string; replicas: number }[]>;
   replicaStatus?: Maybe<ClusterReplicaStatusInput[]>;
+  evictions?: Maybe<EvictionInput[]>;
   observedGeneration?: Maybe<number>;
   startTime?: Maybe<string>;
   completionTime?: Maybe<string>;
@@ -82,7 +84,7 @@ export interface ClusterReplicaStatusInput {
   externalId?: Maybe<string>;
   exitCodes?: Maybe<number[]>;
   message?: Maybe<string>;
-  evictedAt?: Maybe<string>;
+  evictionRequest?: Maybe<EvictionRequestInput>;
 }
 
 const COUNT = { integer: true } as const;
@@ -126,7 +128,7 @@ function checkReplicaStatus(input: ClusterReplicaStatusInput, field: string): Cl
   if (input.externalId != null) status.externalId = input.externalId;
   if (input.exitCodes != null) status.exitCodes = [...input.exitCodes];
   if (input.message != null) status.message = input.message;
-  if (input.evictedAt != null) status.evictedAt = checkTimestamp(input.evictedAt, `${field}.evictedAt`);
+  if (input.evictionRequest != null) status.evictionRequest = checkEvictionRequest(input.evictionRequest, `${field}.evictionRequest`);
   return status;
 }
 
@@ -166,6 +168,7 @@ function workloadKind<K extends 'Job' | 'Deployment'>(kind: K, minReplicas: numb
         })),
         replicaStatus: (input.replicaStatus ?? []).map((r, i) => checkReplicaStatus(r, `${field}.replicaStatus[${i}]`)),
       };
+      if (input.evictions != null) status.evictions = input.evictions.map((e, i) => checkEviction(e, `${field}.evictions[${i}]`));
       const observedGeneration = checkOptionalNumber(input.observedGeneration, `${field}.observedGeneration`, COUNT);
       if (observedGeneration !== undefined) status.observedGeneration = observedGeneration;
       const readyReplicas = checkOptionalNumber(input.readyReplicas, `${field}.readyReplicas`, COUNT);
@@ -182,3 +185,6 @@ export const deploymentKind = workloadKind('Deployment', 0, 'ALWAYS');
 
 export const jobResolvers = resourceResolvers(jobKind);
 export const deploymentResolvers = resourceResolvers(deploymentKind);
+
+export const jobStatusResolvers = workloadStatusResolvers('Job');
+export const deploymentStatusResolvers = workloadStatusResolvers('Deployment');

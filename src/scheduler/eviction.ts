@@ -1,13 +1,14 @@
 /**
  * Evictions: replicas that leave a cluster unfinished, because they waited there longer than the
  * wait timeout (the cluster could not start them after all) or because the cluster stayed in
- * ERROR past the failover grace period. The Skylet or the scheduler controller stamps the
- * cluster's replicaStatus entry with `evictedAt`; for a while after it the scheduler keeps the
- * workload off that cluster, or the replicas would bounce straight back to where they waited.
+ * ERROR past the failover grace period. The scheduler controller records each one in
+ * `status.evictions` (the Skylet only asks, with an eviction request); for a while after it the
+ * scheduler keeps the workload off that cluster, or the replicas would bounce straight back to
+ * where they waited.
  *
  * Pure functions of the objects and the time, shared by the controllers and the scheduler.
  */
-import type { Cluster, ClusterReplicaStatus, Workload } from '../domain/types.js';
+import type { Cluster, Eviction, Workload } from '../domain/types.js';
 
 /** Keep-away after an eviction when no wait timeout is known (failover from an ERROR cluster). */
 export const DEFAULT_EVICTION_BACKOFF_MS = 60_000;
@@ -28,9 +29,9 @@ export function evictionBackoffMs(workload: Workload, cluster: Cluster | undefin
 
 /** When the workload may be placed on the cluster again, or undefined when it may now. */
 export function evictedUntil(workload: Workload, cluster: Cluster, now: number): number | undefined {
-  const entry = workload.status.replicaStatus.find((r) => r.cluster === cluster.metadata.name);
-  if (!entry?.evictedAt) return undefined;
-  const until = Date.parse(entry.evictedAt) + evictionBackoffMs(workload, cluster);
+  const eviction = lastEviction(workload, cluster.metadata.name);
+  if (!eviction) return undefined;
+  const until = Date.parse(eviction.at) + evictionBackoffMs(workload, cluster);
   return until > now ? until : undefined;
 }
 
@@ -44,7 +45,13 @@ export function nextEvictionExpiry(workload: Workload, clusters: readonly Cluste
   return soonest;
 }
 
-/** The cluster's entry stamped as evicted at `now`, with the reason for users. */
-export function markEvicted(entry: ClusterReplicaStatus, now: Date, message: string): ClusterReplicaStatus {
-  return { ...entry, evictedAt: now.toISOString(), message };
+/** The newest eviction of the workload's replicas from `cluster`. */
+export function lastEviction(workload: Workload, cluster: string): Eviction | undefined {
+  return workload.status.evictions?.find((e) => e.cluster === cluster);
+}
+
+/** `evictions` with `eviction` as the newest of its cluster (one entry per cluster, sorted). */
+export function recordEviction(evictions: readonly Eviction[] | undefined, eviction: Eviction): Eviction[] {
+  const others = (evictions ?? []).filter((e) => e.cluster !== eviction.cluster);
+  return [...others, eviction].sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
 }

@@ -2,11 +2,12 @@
  * Deployment: a workload whose replicas are kept running. Spec and status types are in workload.ts.
  */
 import type { Deployment } from '../domain/types.js';
-import { deploymentResolvers } from '../resolvers/workload.js';
+import { deploymentResolvers, deploymentStatusResolvers } from '../resolvers/workload.js';
 import { builder } from './builder.js';
 import { ObjectMetaRef } from './meta.js';
 import { defineResourceFields } from './resource-fields.js';
-import { WorkloadSpecInput, WorkloadSpecRef, WorkloadStatusInput, WorkloadStatusRef } from './workload.js';
+import { WorkloadSpecInput, WorkloadSpecRef } from './workload.js';
+import { defineWorkloadStatusFields, WorkloadStatusInput, WorkloadStatusRef } from './workload-status.js';
 
 export const DeploymentRef = builder.objectRef<Deployment>('Deployment').implement({
   fields: (t) => ({
@@ -26,3 +27,5 @@ defineResourceFields({
   statusInput: WorkloadStatusInput,
   resolvers: deploymentResolvers,
 });
+
+defineWorkloadStatusFields('Deployment', DeploymentRef, deploymentStatusResolvers);

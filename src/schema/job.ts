@@ -2,11 +2,12 @@
  * Job: a workload whose replicas run to completion. Spec and status types are in workload.ts.
  */
 import type { Job } from '../domain/types.js';
-import { jobResolvers } from '../resolvers/workload.js';
+import { jobResolvers, jobStatusResolvers } from '../resolvers/workload.js';
 import { builder } from './builder.js';
 import { ObjectMetaRef } from './meta.js';
 import { defineResourceFields } from './resource-fields.js';
-import { WorkloadSpecInput, WorkloadSpecRef, WorkloadStatusInput, WorkloadStatusRef } from './workload.js';
+import { WorkloadSpecInput, WorkloadSpecRef } from './workload.js';
+import { defineWorkloadStatusFields, WorkloadStatusInput, WorkloadStatusRef } from './workload-status.js';
 
 export const JobRef = builder.objectRef<Job>('Job').implement({
   fields: (t) => ({
@@ -26,3 +27,5 @@ defineResourceFields({
   statusInput: WorkloadStatusInput,
   resolvers: jobResolvers,
 });
+
+defineWorkloadStatusFields('Job', JobRef, jobStatusResolvers);

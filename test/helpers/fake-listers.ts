@@ -7,14 +7,17 @@
  *   deployments).
  * - FakeWriters: the status writers; every accepted write is recorded in order, and when given
  *   listers a write lands there as the API's watch would bring it back (a new resourceVersion,
- *   an update event). Workload writes are compare-and-swap like the API's. `failNext` makes the
- *   next matching write throw.
+ *   an update event). Workload writes are the API's field-scoped ones, with its preconditions and
+ *   its derived phase (the same pure functions, src/domain/workload-status.ts). `failNext` makes
+ *   the next matching write throw.
  */
 import type { InformerHandlers } from '../../src/client/informer.js';
-import type { ClusterStatusWriter, Listers, WatchedCache, WorkloadStatusWriter } from '../../src/controllers/listers.js';
+import type { ClusterStatusWriter, Listers, PlacementDecision, WatchedCache, WorkloadStatusWriter } from '../../src/controllers/listers.js';
+import type { ConditionUpdate } from '../../src/domain/conditions.js';
 import { ConflictError } from '../../src/domain/errors.js';
 import type {
   Cluster,
+  ClusterReplicaStatus,
   ClusterStatus,
   Deployment,
   FilterPolicy,
@@ -23,7 +26,11 @@ import type {
   Workload,
   WorkloadStatus,
 } from '../../src/domain/types.js';
-import { refOf, refKey, parseWorkloadRefKey, cacheKey } from '../../src/domain/object-ref.js';
+import { cacheKey, describeRef, parseWorkloadRefKey, refKey, refOf } from '../../src/domain/object-ref.js';
+import { applyPlacementDecision, applyReplicaReport, stalePlacementDecision, withDerivedFields } from '../../src/domain/workload-status.js';
+
+/** The time derived fields and new conditions get in the fakes' writes. */
+export const NOW = '2026-12-01T12:00:00.000Z';
 
 type CacheEvent = 'add' | 'update' | 'delete';
 
@@ -146,7 +153,8 @@ export class FakeListers implements Listers {
 /** One accepted status write. `resourceVersion`: the version the workload was read at. */
 export type RecordedWrite =
   | { type: 'clusterStatus'; name: string; status: ClusterStatus }
-  | { type: 'workloadStatus'; key: string; resourceVersion: string; status: WorkloadStatus };
+  | { type: 'placements'; key: string; decision: PlacementDecision }
+  | { type: 'replicaReport'; key: string; entry: ClusterReplicaStatus; conditions: ConditionUpdate[] };
 
 export interface FakeWritersOptions {
   /** Where accepted writes land (as the watch would bring them back); none: only recorded. */
@@ -177,17 +185,32 @@ export class FakeWriters implements ClusterStatusWriter, WorkloadStatusWriter {
     });
   }
 
-  async writeStatus(workload: Workload, status: WorkloadStatus): Promise<void> {
-    this.record({ type: 'workloadStatus', key: refKey(refOf(workload)), resourceVersion: workload.metadata.resourceVersion, status }, () => {
-      const listers = this.options.listers;
-      if (!listers) return;
-      const current = listers.workload(refKey(refOf(workload)));
-      if (!current) throw new Error(`${refKey(refOf(workload))} not found`);
-      if (current.metadata.resourceVersion !== workload.metadata.resourceVersion) {
-        throw new ConflictError(refKey(refOf(workload)), workload.metadata.resourceVersion, current.metadata.resourceVersion);
-      }
-      listers.apply(this.bumped(current, status));
+  /** As the API server does: refused when the spec generation or placements moved on; the phase follows. */
+  async setPlacements(workload: Workload, decision: PlacementDecision): Promise<void> {
+    const key = refKey(refOf(workload));
+    this.record({ type: 'placements', key, decision }, () => {
+      this.land(key, (current) => {
+        const stale = stalePlacementDecision(current, workload.metadata.generation, workload.status.placements);
+        if (stale) throw new ConflictError(describeRef(refOf(workload)), stale, stale);
+        return applyPlacementDecision(current.status, { ...decision, observedGeneration: workload.metadata.generation });
+      });
     });
+  }
+
+  async reportReplicas(workload: Workload, entry: ClusterReplicaStatus, conditions: readonly ConditionUpdate[]): Promise<void> {
+    const key = refKey(refOf(workload));
+    this.record({ type: 'replicaReport', key, entry, conditions: [...conditions] }, () => {
+      this.land(key, (current) => applyReplicaReport(current.status, entry, conditions.map((c) => ({ ...c, lastTransitionTime: NOW }))));
+    });
+  }
+
+  /** Applies a field-scoped write to the seeded workload, deriving the phase as the server does. */
+  private land(key: string, change: (current: Workload) => WorkloadStatus): void {
+    const listers = this.options.listers;
+    if (!listers) return;
+    const current = listers.workload(key);
+    if (!current) throw new Error(`${key} not found`);
+    listers.apply(this.bumped(current, withDerivedFields(current, change(current), NOW)));
   }
 
   /** Writes of one type, for tests that care about one writer only. */

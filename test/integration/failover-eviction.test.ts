@@ -131,9 +131,9 @@ describe('failover', () => {
     await wait('fo-a ERROR', async () => (await clusters.get('fo-a')).status.phase === 'ERROR');
     const moved = await jobOn('sky-fo-job', 'fo-b', 'RUNNING');
     expect(moved.status.placements).toEqual([{ cluster: 'fo-b', replicas: 1 }]);
-    const stale = moved.status.replicaStatus.find((r) => r.cluster === 'fo-a');
-    expect(stale?.evictedAt).toBeTruthy();
-    expect(stale?.message).toMatch(/moved elsewhere: the cluster has been ERROR/);
+    const eviction = moved.status.evictions?.find((e) => e.cluster === 'fo-a');
+    expect(eviction).toMatchObject({ reason: 'ClusterLost', replicas: 1 });
+    expect(eviction?.message).toMatch(/moved elsewhere: the cluster has been ERROR/);
     expect(logs()).toMatch(/Moving 1 replicas of jobs\/default\/sky-fo-job off cluster fo-a/);
     // The partitioned cluster still runs its copy: two processes for one replica, for now.
     expect(replicaPids('sky-fo-job')).toHaveLength(2);
@@ -160,9 +160,11 @@ describe('eviction after the wait timeout', () => {
     });
     expect(job.status.placements).toHaveLength(1);
     expect(job.status.placements[0].cluster).not.toBe('fo-stuck');
-    const stuck = job.status.replicaStatus.find((r) => r.cluster === 'fo-stuck');
-    expect(stuck?.evictedAt).toBeTruthy();
-    expect(stuck?.message).toMatch(/waited more than 1s in cluster fo-stuck/);
+    const eviction = job.status.evictions?.find((e) => e.cluster === 'fo-stuck');
+    expect(eviction).toMatchObject({ reason: 'WaitTimeout', replicas: 1 });
+    expect(eviction?.message).toMatch(/waited more than 1s in cluster fo-stuck/);
+    // The Skylet asked and the scheduler answered: the request and the eviction carry one time.
+    expect(job.status.replicaStatus.find((r) => r.cluster === 'fo-stuck')?.evictionRequest?.requestedAt ?? eviction?.requestedAt).toBe(eviction?.requestedAt);
     expect(job.status.conditions.find((c) => c.type === 'Evicted')).toMatchObject({ status: 'True', reason: 'WaitTimeout' });
     expect(logs()).toMatch(/Evicting 1 waiting replicas of jobs\/default\/sky-fo-waits from cluster fo-stuck/);
     await clusters.delete('fo-stuck');
@@ -176,7 +178,7 @@ describe('eviction after the wait timeout', () => {
     await jobs.create({ metadata: { name: 'sky-fo-default' }, spec: { resources: { cpu: 1 }, run: 'sleep 120' } });
     const job = await wait('evicted from fo-stuck2 and placed elsewhere', async () => {
       const j = await jobs.get('sky-fo-default');
-      return j.status.replicaStatus.some((r) => r.cluster === 'fo-stuck2' && r.evictedAt) && j.status.placements.length === 1 && j;
+      return j.status.evictions?.some((e) => e.cluster === 'fo-stuck2') && j.status.placements.length === 1 && j;
     });
     expect(job.status.placements[0].cluster).not.toBe('fo-stuck2');
   });

@@ -212,11 +212,11 @@ describe('eviction', () => {
     const [{ cluster: firstCluster }] = first.status.placements;
     const evicted = await until(`sky-stuck evicted from ${firstCluster}`, async () => {
       const job = await jobs.get('sky-stuck');
-      const entry = job.status.replicaStatus.find((r) => r.cluster === firstCluster);
+      const eviction = job.status.evictions?.find((e) => e.cluster === firstCluster);
       const moved = job.status.placements.length === 1 && job.status.placements[0].cluster !== firstCluster;
-      return !!entry?.evictedAt && moved && job;
+      return !!eviction && moved && job;
     });
-    expect(evicted.status.replicaStatus.find((r) => r.cluster === firstCluster)?.message).toMatch(/waited more than 3s/);
+    expect(evicted.status.evictions?.find((e) => e.cluster === firstCluster)?.message).toMatch(/waited more than 3s/);
     // Its copy in the first cluster goes; the new cluster runs one.
     await until(`the member Job on ${firstCluster} deleted`, async () => (await memberJobs('sky-stuck'))[firstCluster].length === 0);
     await jobs.delete('sky-stuck');

@@ -2,7 +2,7 @@
  * A cluster the workload's replicas were just evicted from is not a candidate for it until the
  * eviction backoff ends (see ../eviction.ts): it could not start them, and nothing says it can now.
  */
-import { evictedUntil } from '../eviction.js';
+import { evictedUntil, lastEviction } from '../eviction.js';
 import { FEASIBLE, infeasible, type FeasibilityChecker } from './feasibility.js';
 
 export const notRecentlyEvicted: FeasibilityChecker = {
@@ -10,7 +10,7 @@ export const notRecentlyEvicted: FeasibilityChecker = {
   feasible(cluster, ctx) {
     const until = evictedUntil(ctx.workload, cluster, ctx.now);
     if (until === undefined) return FEASIBLE;
-    const entry = ctx.workload.status.replicaStatus.find((r) => r.cluster === cluster.metadata.name);
-    return infeasible(`replicas were evicted from here at ${entry?.evictedAt}; not before ${new Date(until).toISOString()}`);
+    const eviction = lastEviction(ctx.workload, cluster.metadata.name);
+    return infeasible(`replicas were evicted from here at ${eviction?.at}; not before ${new Date(until).toISOString()}`);
   },
 };

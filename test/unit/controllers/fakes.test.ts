@@ -28,33 +28,40 @@ describe('FakeListers', () => {
 });
 
 describe('FakeWriters', () => {
-  it('records writes in order, lands them with a new version, and rejects a stale one', async () => {
+  it('records writes in order, lands them with a new version and the derived phase, and rejects a stale decision', async () => {
     const listers = new FakeListers().seed(cluster('a'), workload('w'));
     const writers = new FakeWriters({ listers });
     const read: Workload = listers.workload('Job/default/w')!;
-    const status = { ...read.status, phase: 'SCHEDULED' as const };
+    const decision = { placements: [{ cluster: 'a', replicas: 1 }], evictions: [], conditions: [] };
+    const entry = { cluster: 'a', pending: 0, running: 1, succeeded: 0, failed: 0 };
 
-    await writers.writeStatus(read, status);
-    await expect(writers.writeStatus(read, status)).rejects.toBeInstanceOf(ConflictError);
+    await writers.setPlacements(read, decision);
+    expect(listers.workload('Job/default/w')!.status.phase).toBe('SCHEDULED');
+    // Decided from the version before the placements: stale.
+    await expect(writers.setPlacements(read, decision)).rejects.toBeInstanceOf(ConflictError);
+    // A report never conflicts with the scheduler's write.
+    await writers.reportReplicas(read, entry, []);
     await writers.updateClusterStatus('a', { ...cluster('a').status, phase: 'ERROR' });
 
     expect(writers.writes).toEqual([
-      { type: 'workloadStatus', key: 'Job/default/w', resourceVersion: '1', status },
+      { type: 'placements', key: 'Job/default/w', decision },
+      { type: 'replicaReport', key: 'Job/default/w', entry, conditions: [] },
       { type: 'clusterStatus', name: 'a', status: { ...cluster('a').status, phase: 'ERROR' } },
     ]);
     expect(writers.rejected).toHaveLength(1);
-    expect(listers.workload('Job/default/w')!.status.phase).toBe('SCHEDULED');
-    expect(listers.workload('Job/default/w')!.metadata.resourceVersion).not.toBe('1');
+    const written = listers.workload('Job/default/w')!;
+    expect(written.status).toMatchObject({ phase: 'RUNNING', placements: [{ cluster: 'a', replicas: 1 }], replicaStatus: [entry], observedGeneration: 1 });
+    expect(written.metadata.resourceVersion).not.toBe('1');
     expect(listers.clusters.get('a')!.status.phase).toBe('ERROR');
   });
 
   it('fails the next matching write once', async () => {
     const writers = new FakeWriters();
     writers.failNext(new Error('boom'), (w) => w.type === 'clusterStatus');
-    await writers.writeStatus(workload('w'), workload('w').status);
+    await writers.reportReplicas(workload('w'), { cluster: 'a', pending: 1, running: 0, succeeded: 0, failed: 0 }, []);
     await expect(writers.updateClusterStatus('a', cluster('a').status)).rejects.toThrow('boom');
     await writers.updateClusterStatus('a', cluster('a').status);
-    expect(writers.writes.map((w) => w.type)).toEqual(['workloadStatus', 'clusterStatus']);
+    expect(writers.writes.map((w) => w.type)).toEqual(['replicaReport', 'clusterStatus']);
   });
 });
 

@@ -15,8 +15,8 @@ import { cluster, workload } from './fixtures.js';
 const T0 = Date.parse('2026-11-28T12:00:00Z');
 
 function evictedFrom(w: Workload, clusterName: string, at: number, waitTimeout?: number): Workload {
-  const entry = { cluster: clusterName, pending: 0, running: 0, succeeded: 0, failed: 0, evictedAt: new Date(at).toISOString() };
-  return { ...w, spec: { ...w.spec, waitTimeout }, status: { ...w.status, replicaStatus: [entry] } } as Workload;
+  const eviction = { cluster: clusterName, replicas: 1, at: new Date(at).toISOString(), reason: 'WaitTimeout' as const, message: 'waited' };
+  return { ...w, spec: { ...w.spec, waitTimeout }, status: { ...w.status, evictions: [eviction] } } as Workload;
 }
 
 describe('wait timeout and backoff', () => {

@@ -42,8 +42,18 @@ describe('schema.graphql', () => {
       `update${kind}Status(input: ${kind}StatusUpdateInput!): ${kind}!`,
       `delete${kind}(name: String!${namespacedKind ? ', namespace: String = "default"' : ''}): ${kind}!`,
     ];
+    // The field-scoped status writes of workloads, one per owner (scheduler, Skylet).
+    const ownerWrites = (kind: string) => [`set${kind}Placements(input: PlacementDecisionInput!): ${kind}!`, `report${kind}Replicas(input: ReplicaReportInput!): ${kind}!`];
     expect(fields('Mutation')).toEqual(
-      [...mutations('Cluster', false), ...mutations('Namespace', false), ...mutations('Job', true), ...mutations('Deployment', true), ...mutations('FilterPolicy', true)].sort(),
+      [
+        ...mutations('Cluster', false),
+        ...mutations('Namespace', false),
+        ...mutations('Job', true),
+        ...mutations('Deployment', true),
+        ...mutations('FilterPolicy', true),
+        ...ownerWrites('Job'),
+        ...ownerWrites('Deployment'),
+      ].sort(),
     );
     const watch = (plural: string, kind: string, namespacedKind: boolean) =>
       `watch${plural}(labelSelector: String, ${namespacedKind ? 'namespace: String, ' : ''}resourceVersion: String): ${kind}WatchEvent!`;

@@ -23,7 +23,7 @@ const mayNone = (groups: string[], operation: OperationType, fields: string[]) =
 
 describe('the authorization table, over every root field of the schema', () => {
   it('covers the schema as expected', () => {
-    expect(ADMIN_WRITES).toEqual(expect.arrayContaining(['createCluster', 'deleteNamespace', 'updateJobStatus', 'updateClusterStatus', 'updateFilterPolicyStatus']));
+    expect(ADMIN_WRITES).toEqual(expect.arrayContaining(['createCluster', 'deleteNamespace', 'updateJobStatus', 'updateClusterStatus', 'updateFilterPolicyStatus', 'setJobPlacements', 'reportDeploymentReplicas']));
     expect(ADMIN_WRITES.filter((m) => /^(create|update|delete)(Job|Deployment|FilterPolicy)$/.test(m))).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { setCondition } from '../../../src/controllers/conditions.js';
-import { derivePhase } from '../../../src/controllers/workload-phase.js';
+import { setCondition } from '../../../src/domain/conditions.js';
+import { derivePhase } from '../../../src/domain/workload-status.js';
 import type { ClusterReplicaStatus, Job, WorkloadStatus } from '../../../src/domain/types.js';
 
 function job(replicas: number, status: Partial<WorkloadStatus>, restartPolicy: Job['spec']['restartPolicy'] = 'NEVER'): Job {

@@ -1,0 +1,113 @@
+/**
+ * How a workload's status changes, as pure functions of the status: the field-scoped writes of
+ * its owners (the scheduler's decision, a Skylet's report), and the fields that follow from them
+ * (phase, startTime, completionTime, readyReplicas), which the API server derives on every such
+ * write, so no controller computes them and none can disagree. COMPLETED and FAILED are final
+ * for Jobs.
+ */
+import {
+  SCHEDULER_CONDITIONS,
+  type ClusterPlacement,
+  type ClusterReplicaStatus,
+  type Condition,
+  type Eviction,
+  type JobPhase,
+  type Workload,
+  type WorkloadStatus,
+} from './types.js';
+import { jsonEqual } from './json-equal.js';
+
+export const FINAL_PHASES: readonly JobPhase[] = ['COMPLETED', 'FAILED'];
+
+export function isFinished(workload: Workload): boolean {
+  return workload.kind === 'Job' && FINAL_PHASES.includes(workload.status.phase);
+}
+
+export function placedReplicas(status: WorkloadStatus): number {
+  return status.placements.reduce((sum, p) => sum + p.replicas, 0);
+}
+
+/** Replica counts summed over the clusters the workload is placed on now. */
+export function replicaTotals(status: WorkloadStatus) {
+  const placed = new Set(status.placements.map((p) => p.cluster));
+  const totals = { pending: 0, running: 0, succeeded: 0, failed: 0 };
+  for (const r of status.replicaStatus) {
+    if (!placed.has(r.cluster)) continue;
+    totals.pending += r.pending;
+    totals.running += r.running;
+    totals.succeeded += r.succeeded;
+    totals.failed += r.failed;
+  }
+  return totals;
+}
+
+export function derivePhase(workload: Workload, status: WorkloadStatus = workload.status): JobPhase {
+  if (isFinished(workload)) return workload.status.phase;
+  if (placedReplicas(status) === 0) return 'PENDING';
+  const totals = replicaTotals(status);
+  if (workload.kind === 'Job') {
+    if (totals.succeeded >= workload.spec.replicas) return 'COMPLETED';
+    // A replica that failed and will not be restarted fails the Job, as a Kubernetes Job with
+    // backoffLimit 0 does: its replicas are meant to finish together.
+    if (totals.failed > 0 && workload.spec.restartPolicy === 'NEVER') return 'FAILED';
+  }
+  return totals.running > 0 || totals.succeeded > 0 ? 'RUNNING' : 'SCHEDULED';
+}
+
+/**
+ * `status` with its derived fields brought up to date. Times are set once, when first due, and
+ * kept after (a Job that started stays started even when its replicas move).
+ */
+export function withDerivedFields(workload: Workload, status: WorkloadStatus, now: string): WorkloadStatus {
+  const next: WorkloadStatus = { ...status, phase: derivePhase(workload, status) };
+  const totals = replicaTotals(next);
+  if (workload.kind === 'Deployment') next.readyReplicas = totals.running;
+  if (!next.startTime && totals.running + totals.succeeded + totals.failed > 0) next.startTime = now;
+  if (!next.completionTime && FINAL_PHASES.includes(next.phase)) next.completionTime = now;
+  return next;
+}
+
+/** The scheduler's part of a status (see WorkloadStatus for who owns what). */
+export interface PlacementFields {
+  placements: ClusterPlacement[];
+  evictions: Eviction[];
+  /** Only Scheduled and Evicted; they replace the scheduler's earlier ones. */
+  conditions: Condition[];
+  observedGeneration: number;
+}
+
+/** Why the scheduler's decision may not land on `current`, or undefined when it may. */
+export function stalePlacementDecision(current: Workload, generation: number, expectedPlacements: readonly ClusterPlacement[]): string | undefined {
+  if (current.metadata.generation !== generation) {
+    return `the decision was for spec generation ${generation}, the spec is now at ${current.metadata.generation}`;
+  }
+  if (!jsonEqual(current.status.placements, expectedPlacements)) return 'its placements are not the ones the decision started from';
+  return undefined;
+}
+
+export function applyPlacementDecision(status: WorkloadStatus, decision: PlacementFields): WorkloadStatus {
+  return {
+    ...status,
+    placements: decision.placements,
+    evictions: decision.evictions,
+    observedGeneration: decision.observedGeneration,
+    conditions: mergeConditions(status.conditions, decision.conditions, SCHEDULER_CONDITIONS),
+  };
+}
+
+/** A Skylet's report: its cluster's entry replaced, its conditions set (never removed by a report). */
+export function applyReplicaReport(status: WorkloadStatus, entry: ClusterReplicaStatus, conditions: readonly Condition[]): WorkloadStatus {
+  const others = status.replicaStatus.filter((r) => r.cluster !== entry.cluster);
+  return {
+    ...status,
+    replicaStatus: [...others, entry].sort((a, b) => (a.cluster < b.cluster ? -1 : 1)),
+    conditions: mergeConditions(status.conditions, conditions, []),
+  };
+}
+
+/** `current` with the `mine` conditions set and the `replaced` types not among them removed. */
+function mergeConditions(current: readonly Condition[], mine: readonly Condition[], replaced: readonly string[]): Condition[] {
+  const sent = new Set(mine.map((c) => c.type));
+  return [...current.filter((c) => !sent.has(c.type) && !replaced.includes(c.type)), ...mine];
+}
+

@@ -1,0 +1,209 @@
+/**
+ * The field-scoped status writes of Jobs and Deployments, one per owner (see WorkloadStatus in
+ * src/domain/types.ts): the scheduler's placement decision and each Skylet's replica report.
+ * Each replaces only what its writer owns and the server derives the rest, so writers of
+ * different fields never conflict with each other: a store-level race between them is retried
+ * here, in the server, against the fresh object. Only the scheduler's own preconditions (the
+ * spec generation and the placements it decided from) can answer CONFLICT.
+ */
+import { BadUserInputError, NotFoundError, PreconditionFailedError } from '../domain/errors.js';
+import { jsonEqual } from '../domain/json-equal.js';
+import { describeRef, objectRef, type WorkloadKind, type WorkloadRef } from '../domain/object-ref.js';
+import {
+  EVICTION_REASONS,
+  SCHEDULER_CONDITIONS,
+  SKYLET_CONDITIONS,
+  type ClusterPlacement,
+  type ClusterReplicaStatus,
+  type Condition,
+  type Eviction,
+  type EvictionReason,
+  type EvictionRequest,
+  type ObjectsByKind,
+  type Workload,
+  type WorkloadStatus,
+} from '../domain/types.js';
+import { applyPlacementDecision, applyReplicaReport, stalePlacementDecision, withDerivedFields } from '../domain/workload-status.js';
+import { nowIso, type ResolverContext } from './context.js';
+import { retryOnConflict } from './retry.js';
+import {
+  carryTransitionTimes,
+  checkConditions,
+  checkCount,
+  checkName,
+  checkNumber,
+  checkObjectSize,
+  checkText,
+  checkTimestamp,
+  type ConditionInput,
+  type Maybe,
+} from './validation.js';
+
+const COUNT = { integer: true } as const;
+/** More entries than any federation has clusters would only be a way to bloat the object. */
+const MAX_ENTRIES = 10_000;
+const MAX_MESSAGE_BYTES = 4096;
+
+export interface WorkloadTargetInput {
+  namespace?: Maybe<string>;
+  name: string;
+  /** When given, the write applies only to the object with this uid (not to one re-created under the name). */
+  uid?: Maybe<string>;
+}
+
+export interface EvictionRequestInput {
+  replicas: number;
+  requestedAt: string;
+  message: string;
+}
+
+export interface ReplicaReportInput extends WorkloadTargetInput {
+  cluster: string;
+  pending?: Maybe<number>;
+  running?: Maybe<number>;
+  succeeded?: Maybe<number>;
+  failed?: Maybe<number>;
+  externalId?: Maybe<string>;
+  exitCodes?: Maybe<number[]>;
+  message?: Maybe<string>;
+  evictionRequest?: Maybe<EvictionRequestInput>;
+  /** Conditions a Skylet owns (ImageIgnored); set, never removed by another report. */
+  conditions?: Maybe<ConditionInput[]>;
+}
+
+export interface PlacementInput {
+  cluster: string;
+  replicas: number;
+}
+
+export interface EvictionInput {
+  cluster: string;
+  replicas: number;
+  at: string;
+  reason: EvictionReason;
+  message: string;
+  requestedAt?: Maybe<string>;
+}
+
+export interface PlacementDecisionInput extends WorkloadTargetInput {
+  /** The spec generation decided for; another one now → CONFLICT. */
+  generation: number;
+  /** The placements the decision started from; others now → CONFLICT (the decider's view was stale). */
+  expectedPlacements: PlacementInput[];
+  placements: PlacementInput[];
+  evictions?: Maybe<EvictionInput[]>;
+  /** The scheduler's conditions (Scheduled, Evicted); they replace the ones it wrote before. */
+  conditions?: Maybe<ConditionInput[]>;
+}
+
+function checkPlacements(input: readonly PlacementInput[], field: string): ClusterPlacement[] {
+  const placements = checkCount(input, field, MAX_ENTRIES).map((p, i) => ({
+    cluster: checkName(p.cluster, `${field}[${i}].cluster`),
+    replicas: checkNumber(p.replicas, `${field}[${i}].replicas`, { integer: true, min: 1 }),
+  }));
+  const seen = new Set<string>();
+  placements.forEach((p, i) => {
+    if (seen.has(p.cluster)) throw new BadUserInputError(`${field}[${i}].cluster`, `cluster ${p.cluster} is listed twice`);
+    seen.add(p.cluster);
+  });
+  return placements.sort((a, b) => (a.cluster < b.cluster ? -1 : 1));
+}
+
+function checkOwnedConditions(inputs: Maybe<ConditionInput[]>, field: string, owned: readonly string[]): Condition[] {
+  const conditions = checkConditions(inputs, field);
+  conditions.forEach((c, i) => {
+    if (!owned.includes(c.type)) throw new BadUserInputError(`${field}[${i}].type`, `must be one of ${owned.join(', ')} (the conditions this writer owns)`);
+  });
+  return conditions;
+}
+
+export function checkEviction(input: EvictionInput, field: string): Eviction {
+  if (!EVICTION_REASONS.includes(input.reason)) throw new BadUserInputError(`${field}.reason`, `must be one of ${EVICTION_REASONS.join(', ')}`);
+  const eviction: Eviction = {
+    cluster: checkName(input.cluster, `${field}.cluster`),
+    // 0: a request answered after its replicas had gone anyway.
+    replicas: checkNumber(input.replicas, `${field}.replicas`, COUNT),
+    at: checkTimestamp(input.at, `${field}.at`),
+    reason: input.reason,
+    message: checkText(input.message, `${field}.message`, { maxBytes: MAX_MESSAGE_BYTES }),
+  };
+  if (input.requestedAt != null) eviction.requestedAt = checkTimestamp(input.requestedAt, `${field}.requestedAt`);
+  return eviction;
+}
+
+export function checkEvictionRequest(r: EvictionRequestInput, field: string): EvictionRequest {
+  return {
+    replicas: checkNumber(r.replicas, `${field}.replicas`, { integer: true, min: 1 }),
+    requestedAt: checkTimestamp(r.requestedAt, `${field}.requestedAt`),
+    message: checkText(r.message, `${field}.message`, { maxBytes: MAX_MESSAGE_BYTES }),
+  };
+}
+
+function checkReport(input: ReplicaReportInput): { entry: ClusterReplicaStatus; conditions: Condition[] } {
+  const entry: ClusterReplicaStatus = {
+    cluster: checkName(input.cluster, 'input.cluster'),
+    pending: checkNumber(input.pending ?? 0, 'input.pending', COUNT),
+    running: checkNumber(input.running ?? 0, 'input.running', COUNT),
+    succeeded: checkNumber(input.succeeded ?? 0, 'input.succeeded', COUNT),
+    failed: checkNumber(input.failed ?? 0, 'input.failed', COUNT),
+  };
+  if (input.externalId != null) entry.externalId = checkText(input.externalId, 'input.externalId', { maxBytes: MAX_MESSAGE_BYTES });
+  if (input.exitCodes != null) entry.exitCodes = checkCount(input.exitCodes, 'input.exitCodes', MAX_ENTRIES).map((c, i) => checkNumber(c, `input.exitCodes[${i}]`, { integer: true }));
+  if (input.message != null) entry.message = checkText(input.message, 'input.message', { maxBytes: MAX_MESSAGE_BYTES });
+  if (input.evictionRequest != null) entry.evictionRequest = checkEvictionRequest(input.evictionRequest, 'input.evictionRequest');
+  return { entry, conditions: checkOwnedConditions(input.conditions, 'input.conditions', SKYLET_CONDITIONS) };
+}
+
+function target(kind: WorkloadKind, input: WorkloadTargetInput): WorkloadRef {
+  return objectRef(kind, checkName(input.name, 'input.name'), input.namespace == null ? undefined : checkName(input.namespace, 'input.namespace'));
+}
+
+/**
+ * Read, change the owned fields, derive the rest, write with the version read; a store CONFLICT
+ * (another owner wrote in between) re-reads and re-applies. `change` throws for its own
+ * preconditions.
+ */
+async function patchStatus<K extends WorkloadKind>(
+  ctx: ResolverContext,
+  ref: WorkloadRef,
+  uid: Maybe<string>,
+  change: (current: Workload) => WorkloadStatus,
+): Promise<ObjectsByKind[K]> {
+  return retryOnConflict(async () => {
+    const current = (await ctx.store.get(ref)) as Workload | undefined;
+    if (!current || (uid != null && current.metadata.uid !== uid)) throw new NotFoundError(describeRef(ref));
+    const now = nowIso(ctx);
+    const changed = change(current);
+    const status = withDerivedFields(current, { ...changed, conditions: carryTransitionTimes(changed.conditions, current.status.conditions, now) }, now);
+    if (jsonEqual(current.status, status)) return current as ObjectsByKind[K];
+    const next = { ...current, status } as Workload;
+    checkObjectSize(next, 'input');
+    return (await ctx.store.update(next, current.metadata.resourceVersion)) as ObjectsByKind[K];
+  });
+}
+
+export function workloadStatusResolvers<K extends WorkloadKind>(kind: K) {
+  return {
+    /** A Skylet's report of its cluster's replicas: replaces that cluster's entry only. */
+    reportReplicas(ctx: ResolverContext, { input }: { input: ReplicaReportInput }): Promise<ObjectsByKind[K]> {
+      const ref = target(kind, input);
+      const { entry, conditions } = checkReport(input);
+      return patchStatus<K>(ctx, ref, input.uid, (current) => applyReplicaReport(current.status, entry, conditions));
+    },
+
+    /** The scheduler's decision: placements, evictions, observedGeneration and its conditions. */
+    setPlacements(ctx: ResolverContext, { input }: { input: PlacementDecisionInput }): Promise<ObjectsByKind[K]> {
+      const ref = target(kind, input);
+      const generation = checkNumber(input.generation, 'input.generation', { integer: true, min: 1 });
+      const expected = checkPlacements(input.expectedPlacements, 'input.expectedPlacements');
+      const placements = checkPlacements(input.placements, 'input.placements');
+      const evictions = checkCount(input.evictions ?? [], 'input.evictions', MAX_ENTRIES).map((e, i) => checkEviction(e, `input.evictions[${i}]`));
+      const conditions = checkOwnedConditions(input.conditions, 'input.conditions', SCHEDULER_CONDITIONS);
+      return patchStatus<K>(ctx, ref, input.uid, (current) => {
+        const stale = stalePlacementDecision(current, generation, expected);
+        if (stale) throw new PreconditionFailedError(describeRef(ref), stale);
+        return applyPlacementDecision(current.status, { placements, evictions, conditions, observedGeneration: generation });
+      });
+    },
+  };
+}

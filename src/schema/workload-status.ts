@@ -1,0 +1,193 @@
+/**
+ * The status types Job and Deployment share, and the field-scoped status writes each of them
+ * has (src/resolvers/workload-status.ts): for kind `Job`
+ *
+ *   Mutation  setJobPlacements(input: PlacementDecisionInput!): Job!     the scheduler's decision
+ *             reportJobReplicas(input: ReplicaReportInput!): Job!        a Skylet's replica report
+ *
+ * Who owns which status field is written beside WorkloadStatus in src/domain/types.ts.
+ */
+import type { InputObjectRef, ObjectRef } from '@pothos/core';
+import type { WorkloadKind } from '../domain/object-ref.js';
+import {
+  EVICTION_REASONS,
+  type ClusterPlacement,
+  type ClusterReplicaStatus,
+  type Eviction,
+  type EvictionRequest,
+  type ObjectsByKind,
+  type WorkloadStatus,
+} from '../domain/types.js';
+import type { ResolverContext } from '../resolvers/context.js';
+import type { ClusterReplicaStatusInput, WorkloadStatusInput as StatusShape } from '../resolvers/workload.js';
+import type { EvictionInput, EvictionRequestInput, PlacementDecisionInput, ReplicaReportInput } from '../resolvers/workload-status.js';
+import { builder, type BuilderTypes } from './builder.js';
+import { ConditionInput, ConditionRef } from './meta.js';
+import { JobPhaseEnum } from './workload.js';
+
+const EvictionReasonEnum = builder.enumType('EvictionReason', { values: EVICTION_REASONS });
+
+const ClusterPlacementRef = builder.objectRef<ClusterPlacement>('ClusterPlacement').implement({
+  fields: (t) => ({ cluster: t.exposeString('cluster'), replicas: t.exposeInt('replicas') }),
+});
+
+const EvictionRequestRef = builder.objectRef<EvictionRequest>('EvictionRequest').implement({
+  description: "A Skylet's request that the scheduler move replicas off its cluster.",
+  fields: (t) => ({
+    replicas: t.exposeInt('replicas'),
+    requestedAt: t.exposeString('requestedAt'),
+    message: t.exposeString('message'),
+  }),
+});
+
+const ClusterReplicaStatusRef = builder.objectRef<ClusterReplicaStatus>('ClusterReplicaStatus').implement({
+  description: 'What one cluster reports about the replicas it runs; written by that cluster\'s Skylet only.',
+  fields: (t) => ({
+    cluster: t.exposeString('cluster'),
+    pending: t.exposeInt('pending'),
+    running: t.exposeInt('running'),
+    succeeded: t.exposeInt('succeeded'),
+    failed: t.exposeInt('failed'),
+    externalId: t.exposeString('externalId', { nullable: true }),
+    exitCodes: t.exposeIntList('exitCodes', { nullable: true }),
+    message: t.exposeString('message', { nullable: true }),
+    evictionRequest: t.expose('evictionRequest', { type: EvictionRequestRef, nullable: true }),
+  }),
+});
+
+const EvictionRef = builder.objectRef<Eviction>('Eviction').implement({
+  description:
+    'Replicas that left a cluster unfinished (evicted after the wait timeout, or moved off a cluster deleted or in ERROR); the scheduler keeps the workload off the cluster for a while after it.',
+  fields: (t) => ({
+    cluster: t.exposeString('cluster'),
+    replicas: t.exposeInt('replicas'),
+    at: t.exposeString('at'),
+    reason: t.expose('reason', { type: EvictionReasonEnum }),
+    message: t.exposeString('message'),
+    requestedAt: t.exposeString('requestedAt', { nullable: true, description: 'The eviction request this answered.' }),
+  }),
+});
+
+export const WorkloadStatusRef = builder.objectRef<WorkloadStatus>('WorkloadStatus').implement({
+  fields: (t) => ({
+    phase: t.expose('phase', { type: JobPhaseEnum, description: 'Derived by the server from placements and replica reports.' }),
+    conditions: t.expose('conditions', { type: [ConditionRef] }),
+    placements: t.expose('placements', { type: [ClusterPlacementRef], description: 'Written by the scheduler only.' }),
+    replicaStatus: t.expose('replicaStatus', { type: [ClusterReplicaStatusRef] }),
+    evictions: t.field({ type: [EvictionRef], description: 'The newest eviction per cluster.', resolve: (status) => status.evictions ?? [] }),
+    observedGeneration: t.exposeInt('observedGeneration', { nullable: true }),
+    startTime: t.exposeString('startTime', { nullable: true }),
+    completionTime: t.exposeString('completionTime', { nullable: true }),
+    readyReplicas: t.exposeInt('readyReplicas', { nullable: true }),
+  }),
+});
+
+const ClusterPlacementInput = builder.inputType('ClusterPlacementInput', {
+  fields: (t) => ({ cluster: t.string({ required: true }), replicas: t.int({ required: true }) }),
+});
+
+const EvictionRequestInputRef = builder.inputRef<EvictionRequestInput>('EvictionRequestInput').implement({
+  fields: (t) => ({
+    replicas: t.int({ required: true }),
+    requestedAt: t.string({ required: true }),
+    message: t.string({ required: true }),
+  }),
+});
+
+const EvictionInputRef = builder.inputRef<EvictionInput>('EvictionInput').implement({
+  fields: (t) => ({
+    cluster: t.string({ required: true }),
+    replicas: t.int({ required: true }),
+    at: t.string({ required: true }),
+    reason: t.field({ type: EvictionReasonEnum, required: true }),
+    message: t.string({ required: true }),
+    requestedAt: t.string(),
+  }),
+});
+
+const ClusterReplicaStatusInputRef = builder.inputRef<ClusterReplicaStatusInput>('ClusterReplicaStatusInput').implement({
+  fields: (t) => ({
+    cluster: t.string({ required: true }),
+    pending: t.int(),
+    running: t.int(),
+    succeeded: t.int(),
+    failed: t.int(),
+    externalId: t.string(),
+    exitCodes: t.intList(),
+    message: t.string(),
+    evictionRequest: t.field({ type: EvictionRequestInputRef }),
+  }),
+});
+
+export const WorkloadStatusInput: InputObjectRef<BuilderTypes, StatusShape> = builder.inputRef<StatusShape>('WorkloadStatusInput').implement({
+  fields: (t) => ({
+    phase: t.field({ type: JobPhaseEnum, required: true }),
+    conditions: t.field({ type: [ConditionInput] }),
+    placements: t.field({ type: [ClusterPlacementInput] }),
+    replicaStatus: t.field({ type: [ClusterReplicaStatusInputRef] }),
+    evictions: t.field({ type: [EvictionInputRef] }),
+    observedGeneration: t.int(),
+    startTime: t.string(),
+    completionTime: t.string(),
+    readyReplicas: t.int(),
+  }),
+});
+
+const ReplicaReportInputRef = builder.inputRef<ReplicaReportInput>('ReplicaReportInput').implement({
+  description: "A Skylet's report of the replicas its cluster runs for one workload.",
+  fields: (t) => ({
+    namespace: t.string({ defaultValue: 'default' }),
+    name: t.string({ required: true }),
+    uid: t.string({ description: 'Applies only to the object with this uid.' }),
+    cluster: t.string({ required: true }),
+    pending: t.int(),
+    running: t.int(),
+    succeeded: t.int(),
+    failed: t.int(),
+    externalId: t.string(),
+    exitCodes: t.intList(),
+    message: t.string(),
+    evictionRequest: t.field({ type: EvictionRequestInputRef }),
+    conditions: t.field({ type: [ConditionInput], description: 'The conditions a Skylet owns: ImageIgnored.' }),
+  }),
+});
+
+const PlacementDecisionInputRef = builder.inputRef<PlacementDecisionInput>('PlacementDecisionInput').implement({
+  description: "The scheduler's decision about one workload.",
+  fields: (t) => ({
+    namespace: t.string({ defaultValue: 'default' }),
+    name: t.string({ required: true }),
+    uid: t.string({ description: 'Applies only to the object with this uid.' }),
+    generation: t.int({ required: true, description: 'The spec generation decided for; another one now → CONFLICT.' }),
+    expectedPlacements: t.field({
+      type: [ClusterPlacementInput],
+      required: true,
+      description: 'The placements the decision started from; others now → CONFLICT.',
+    }),
+    placements: t.field({ type: [ClusterPlacementInput], required: true }),
+    evictions: t.field({ type: [EvictionInputRef] }),
+    conditions: t.field({ type: [ConditionInput], description: "The scheduler's conditions (Scheduled, Evicted); they replace its earlier ones." }),
+  }),
+});
+
+export interface WorkloadStatusResolvers<K extends WorkloadKind> {
+  reportReplicas(ctx: ResolverContext, args: { input: ReplicaReportInput }): Promise<ObjectsByKind[K]>;
+  setPlacements(ctx: ResolverContext, args: { input: PlacementDecisionInput }): Promise<ObjectsByKind[K]>;
+}
+
+export function defineWorkloadStatusFields<K extends WorkloadKind>(kind: K, objectRef: ObjectRef<BuilderTypes, ObjectsByKind[K]>, resolvers: WorkloadStatusResolvers<K>): void {
+  builder.mutationFields((t) => ({
+    [`set${kind}Placements`]: t.field({
+      type: objectRef,
+      description: "The scheduler's write: placements, evictions, observedGeneration and its conditions. The phase follows.",
+      args: { input: t.arg({ type: PlacementDecisionInputRef, required: true }) },
+      resolve: (_root, args, ctx) => resolvers.setPlacements(ctx, args) as never,
+    }),
+    [`report${kind}Replicas`]: t.field({
+      type: objectRef,
+      description: "A Skylet's write: its cluster's entry of status.replicaStatus. The phase follows.",
+      args: { input: t.arg({ type: ReplicaReportInputRef, required: true }) },
+      resolve: (_root, args, ctx) => resolvers.reportReplicas(ctx, args) as never,
+    }),
+  }));
+}
