@@ -1,15 +1,12 @@
 /**
  * BookmarkClock: one timer and one read of the store's version per interval, shared by every
- * watch of a store for its BOOKMARKs (src/resolvers/watch.ts).
- *
- * Each watch used to keep its own interval timer and read the store's version at each tick. A
- * thousand watchers meant a thousand reads per interval; with etcd they came in bursts, and the
- * writes queued behind them stalled for half a second (bench/README.md, stop 10).
+ * watch of a store for its BOOKMARKs (src/resolvers/watch.ts), rather than a read per watcher
+ * per interval (a thousand watchers' reads stall the writes queued behind them on etcd).
  *
  * Safety: a watcher may announce version V only once every write numbered up to V has had time
  * to reach it. V is read at one tick and handed out at the next, one interval later, and only to
  * watchers that were registered before that read began, so their store watch was open when the
- * writes up to V were published. This is the rule each watch applied on its own before.
+ * writes up to V were published.
  */
 import type { Store } from '../storage/store.js';
 

@@ -1,8 +1,7 @@
 /**
  * useSharedSubscriptionResults: a subscription event is executed once per document, not once per
- * subscriber. A thousand clients watching Jobs with the same query used to run graphql-js's
- * execute a thousand times for every change; now the first subscriber to reach an event executes
- * it and the others take the same result.
+ * subscriber: the first subscriber to reach an event executes it and the others take the same
+ * result.
  *
  * It runs subscriptions in place of graphql-js's `subscribe`, with the same two steps
  * (createSourceEventStream, then execute per event) plus a cache from the event object to its

@@ -2,30 +2,25 @@
  * One socket write per connection per tick, instead of one per message, and a bound on what a
  * connection may leave unsent.
  *
- * A store change reaches every subscription on a connection within the same tick (a thousand
- * subscribers over a hundred connections: ten messages per connection per change), and `ws`
- * writes each message at once, a syscall each; at 1,000 subscribers those writes were a tenth of
- * the server's CPU. Corking the connection's socket at its first message of a tick and uncorking
- * on the next tick hands the kernel all of that tick's frames in one writev. Nothing waits longer
- * than the microtasks already queued.
+ * A store change reaches every subscription on a connection within the same tick, and `ws`
+ * writes each message at once, a syscall each. Corking the connection's socket at its first
+ * message of a tick and uncorking on the next tick hands the kernel all of that tick's frames in
+ * one writev. Nothing waits longer than the microtasks already queued.
  *
  * A message counts as sent once its tick's frames are handed to the socket: its callback runs
- * right after the uncork, not when the kernel has taken the bytes. graphql-ws awaits that callback
- * before a subscription's next message, so a client that stopped reading used to stall every one
- * of its subscriptions, and their store events piled up unseen in one queue per subscription, for
- * as long as the client kept the socket open. Now what a slow client has not read piles up in one
+ * right after the uncork, not when the kernel has taken the bytes (graphql-ws awaits that callback
+ * before a subscription's next message). So what a slow client has not read piles up in one
  * place, the socket's buffer (`bufferedAmount`), and is measured once per tick, at the first
  * message, before it is corked: when more than `maxBacklogBytes` are still unsent from earlier
  * ticks, `onBacklog` runs once, and nothing more is sent on that connection (as kube-apiserver
  * stops a watcher that cannot keep up). A burst larger than the bound is fine as long as the
  * client reads it: only bytes left over at the next tick count. Queue order is send order, so
- * messages stay in order. (Running the callbacks at once instead, at each send, cost the fan-out
- * about 2 ms of p50: every subscription's next step ran before the next subscriber's message.)
+ * messages stay in order.
  *
  * Those callbacks are also where a flood yields. A subscription's messages are produced in a chain
  * of microtasks and ticks (event, result, send, callback, next event), so a watch whose snapshot
- * holds thousands of objects, or a hundred such watches on one socket, ran to the end in one turn
- * of the event loop while every other client waited (seconds, bench/README.md). Once a connection
+ * holds thousands of objects would otherwise run to the end in one turn of the event loop while
+ * every other client waits. Once a connection
  * has queued MESSAGES_PER_TURN messages since the event loop last turned, its callbacks wait for
  * the next turn (setImmediate): other requests are served in between. The fan-out of a store
  * change, one message per subscription (at most 100 on a connection by default), stays below it.

@@ -1,8 +1,8 @@
 /**
  * useAuthenticateFirst: with a token file, who is calling is settled before the server reads,
  * parses or validates anything the caller sent, so that an unauthenticated request costs a header
- * lookup and never the parser's or validator's time (one 120 KB document used to hold the event
- * loop for 34 s, /healthz included, before it was refused).
+ * lookup and never the parser's or validator's time (a large document can hold the event loop for
+ * seconds, /healthz included).
  *
  * - GraphQL over HTTP: at onRequestParse, before the body is read. The refusal is thrown as a
  *   GraphQLError, which Yoga answers as a GraphQL result: 401 UNAUTHENTICATED with
