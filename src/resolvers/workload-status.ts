@@ -42,7 +42,7 @@ import {
 const COUNT = { integer: true } as const;
 /** More entries than any federation has clusters would only be a way to bloat the object. */
 const MAX_ENTRIES = 10_000;
-const MAX_MESSAGE_BYTES = 4096;
+const MAX_MESSAGE_BYTES = 16 * 1024;
 
 export interface WorkloadTargetInput {
   namespace?: Maybe<string>;
@@ -57,7 +57,8 @@ export interface EvictionRequestInput {
   message: string;
 }
 
-export interface ReplicaReportInput extends WorkloadTargetInput {
+/** One cluster's entry of status.replicaStatus; counts default to 0. */
+export interface ClusterReplicaStatusInput {
   cluster: string;
   pending?: Maybe<number>;
   running?: Maybe<number>;
@@ -67,6 +68,9 @@ export interface ReplicaReportInput extends WorkloadTargetInput {
   exitCodes?: Maybe<number[]>;
   message?: Maybe<string>;
   evictionRequest?: Maybe<EvictionRequestInput>;
+}
+
+export interface ReplicaReportInput extends WorkloadTargetInput, ClusterReplicaStatusInput {
   /** Conditions a Skylet owns (ImageIgnored); set, never removed by another report. */
   conditions?: Maybe<ConditionInput[]>;
 }
@@ -139,19 +143,20 @@ export function checkEvictionRequest(r: EvictionRequestInput, field: string): Ev
   };
 }
 
-function checkReport(input: ReplicaReportInput): { entry: ClusterReplicaStatus; conditions: Condition[] } {
+export function checkReplicaEntry(input: ClusterReplicaStatusInput, field: string): ClusterReplicaStatus {
+  const at = (name: string) => `${field}.${name}`;
   const entry: ClusterReplicaStatus = {
-    cluster: checkName(input.cluster, 'input.cluster'),
-    pending: checkNumber(input.pending ?? 0, 'input.pending', COUNT),
-    running: checkNumber(input.running ?? 0, 'input.running', COUNT),
-    succeeded: checkNumber(input.succeeded ?? 0, 'input.succeeded', COUNT),
-    failed: checkNumber(input.failed ?? 0, 'input.failed', COUNT),
+    cluster: checkName(input.cluster, at('cluster')),
+    pending: checkNumber(input.pending ?? 0, at('pending'), COUNT),
+    running: checkNumber(input.running ?? 0, at('running'), COUNT),
+    succeeded: checkNumber(input.succeeded ?? 0, at('succeeded'), COUNT),
+    failed: checkNumber(input.failed ?? 0, at('failed'), COUNT),
   };
-  if (input.externalId != null) entry.externalId = checkText(input.externalId, 'input.externalId', { maxBytes: MAX_MESSAGE_BYTES });
-  if (input.exitCodes != null) entry.exitCodes = checkCount(input.exitCodes, 'input.exitCodes', MAX_ENTRIES).map((c, i) => checkNumber(c, `input.exitCodes[${i}]`, { integer: true }));
-  if (input.message != null) entry.message = checkText(input.message, 'input.message', { maxBytes: MAX_MESSAGE_BYTES });
-  if (input.evictionRequest != null) entry.evictionRequest = checkEvictionRequest(input.evictionRequest, 'input.evictionRequest');
-  return { entry, conditions: checkOwnedConditions(input.conditions, 'input.conditions', SKYLET_CONDITIONS) };
+  if (input.externalId != null) entry.externalId = checkText(input.externalId, at('externalId'), { maxBytes: MAX_MESSAGE_BYTES });
+  if (input.exitCodes != null) entry.exitCodes = checkCount(input.exitCodes, at('exitCodes'), MAX_ENTRIES).map((c, i) => checkNumber(c, `${at('exitCodes')}[${i}]`, { integer: true, min: -Infinity }));
+  if (input.message != null) entry.message = checkText(input.message, at('message'), { maxBytes: MAX_MESSAGE_BYTES });
+  if (input.evictionRequest != null) entry.evictionRequest = checkEvictionRequest(input.evictionRequest, at('evictionRequest'));
+  return entry;
 }
 
 function target(kind: WorkloadKind, input: WorkloadTargetInput): WorkloadRef {
@@ -187,7 +192,8 @@ export function workloadStatusResolvers<K extends WorkloadKind>(kind: K) {
     /** A Skylet's report of its cluster's replicas: replaces that cluster's entry only. */
     reportReplicas(ctx: ResolverContext, { input }: { input: ReplicaReportInput }): Promise<ObjectsByKind[K]> {
       const ref = target(kind, input);
-      const { entry, conditions } = checkReport(input);
+      const entry = checkReplicaEntry(input, 'input');
+      const conditions = checkOwnedConditions(input.conditions, 'input.conditions', SKYLET_CONDITIONS);
       return patchStatus<K>(ctx, ref, input.uid, (current) => applyReplicaReport(current.status, entry, conditions));
     },
 

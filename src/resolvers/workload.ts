@@ -28,7 +28,7 @@ import {
   MAX_WAIT_TIMEOUT_SECONDS,
 } from '../domain/limits.js';
 import { defineKind } from './kind-def.js';
-import { checkEviction, checkEvictionRequest, workloadStatusResolvers, type EvictionInput, type EvictionRequestInput } from './workload-status.js';
+import { checkEviction, checkReplicaEntry, workloadStatusResolvers, type ClusterReplicaStatusInput, type EvictionInput } from './workload-status.js';
 import { resourceResolvers } from './objects.js';
 import {
   checkConditions,
@@ -75,18 +75,6 @@ export interface WorkloadStatusInput {
   readyReplicas?: Maybe<number>;
 }
 
-export interface ClusterReplicaStatusInput {
-  cluster: string;
-  pending?: Maybe<number>;
-  running?: Maybe<number>;
-  succeeded?: Maybe<number>;
-  failed?: Maybe<number>;
-  externalId?: Maybe<string>;
-  exitCodes?: Maybe<number[]>;
-  message?: Maybe<string>;
-  evictionRequest?: Maybe<EvictionRequestInput>;
-}
-
 const COUNT = { integer: true } as const;
 
 function checkEnvs(envs: Maybe<EnvVar[]>, field: string): EnvVar[] {
@@ -115,21 +103,6 @@ function checkPlacement(input: Maybe<PlacementInput>, field: string): Placement 
   const clusterSelector = checkSelector(input?.clusterSelector, `${field}.clusterSelector`);
   if (clusterSelector !== undefined) placement.clusterSelector = clusterSelector;
   return placement;
-}
-
-function checkReplicaStatus(input: ClusterReplicaStatusInput, field: string): ClusterReplicaStatus {
-  const status: ClusterReplicaStatus = {
-    cluster: checkName(input.cluster, `${field}.cluster`),
-    pending: checkNumber(input.pending ?? 0, `${field}.pending`, COUNT),
-    running: checkNumber(input.running ?? 0, `${field}.running`, COUNT),
-    succeeded: checkNumber(input.succeeded ?? 0, `${field}.succeeded`, COUNT),
-    failed: checkNumber(input.failed ?? 0, `${field}.failed`, COUNT),
-  };
-  if (input.externalId != null) status.externalId = input.externalId;
-  if (input.exitCodes != null) status.exitCodes = [...input.exitCodes];
-  if (input.message != null) status.message = input.message;
-  if (input.evictionRequest != null) status.evictionRequest = checkEvictionRequest(input.evictionRequest, `${field}.evictionRequest`);
-  return status;
 }
 
 function workloadKind<K extends 'Job' | 'Deployment'>(kind: K, minReplicas: number, defaultRestartPolicy: RestartPolicy) {
@@ -166,7 +139,7 @@ function workloadKind<K extends 'Job' | 'Deployment'>(kind: K, minReplicas: numb
           cluster: checkName(p.cluster, `${field}.placements[${i}].cluster`),
           replicas: checkNumber(p.replicas, `${field}.placements[${i}].replicas`, COUNT),
         })),
-        replicaStatus: (input.replicaStatus ?? []).map((r, i) => checkReplicaStatus(r, `${field}.replicaStatus[${i}]`)),
+        replicaStatus: (input.replicaStatus ?? []).map((r, i) => checkReplicaEntry(r, `${field}.replicaStatus[${i}]`)),
       };
       if (input.evictions != null) status.evictions = input.evictions.map((e, i) => checkEviction(e, `${field}.evictions[${i}]`));
       const observedGeneration = checkOptionalNumber(input.observedGeneration, `${field}.observedGeneration`, COUNT);

@@ -19,8 +19,8 @@ import {
   type WorkloadStatus,
 } from '../domain/types.js';
 import type { ResolverContext } from '../resolvers/context.js';
-import type { ClusterReplicaStatusInput, WorkloadStatusInput as StatusShape } from '../resolvers/workload.js';
-import type { EvictionInput, EvictionRequestInput, PlacementDecisionInput, ReplicaReportInput } from '../resolvers/workload-status.js';
+import type { WorkloadStatusInput as StatusShape } from '../resolvers/workload.js';
+import type { ClusterReplicaStatusInput, EvictionInput, EvictionRequestInput, PlacementDecisionInput, ReplicaReportInput } from '../resolvers/workload-status.js';
 import { builder, type BuilderTypes } from './builder.js';
 import { ConditionInput, ConditionRef } from './meta.js';
 import { JobPhaseEnum } from './workload.js';
@@ -105,18 +105,30 @@ const EvictionInputRef = builder.inputRef<EvictionInput>('EvictionInput').implem
   }),
 });
 
+type InputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+/** One cluster's entry, in the whole-status input and in a Skylet's report. */
+const replicaEntryFields = (t: InputFields) => ({
+  cluster: t.string({ required: true }),
+  pending: t.int(),
+  running: t.int(),
+  succeeded: t.int(),
+  failed: t.int(),
+  externalId: t.string(),
+  exitCodes: t.intList(),
+  message: t.string(),
+  evictionRequest: t.field({ type: EvictionRequestInputRef }),
+});
+
+/** Which workload a field-scoped write is for. */
+const targetFields = (t: InputFields) => ({
+  namespace: t.string({ defaultValue: 'default' }),
+  name: t.string({ required: true }),
+  uid: t.string({ description: 'Applies only to the object with this uid.' }),
+});
+
 const ClusterReplicaStatusInputRef = builder.inputRef<ClusterReplicaStatusInput>('ClusterReplicaStatusInput').implement({
-  fields: (t) => ({
-    cluster: t.string({ required: true }),
-    pending: t.int(),
-    running: t.int(),
-    succeeded: t.int(),
-    failed: t.int(),
-    externalId: t.string(),
-    exitCodes: t.intList(),
-    message: t.string(),
-    evictionRequest: t.field({ type: EvictionRequestInputRef }),
-  }),
+  fields: (t) => replicaEntryFields(t),
 });
 
 export const WorkloadStatusInput: InputObjectRef<BuilderTypes, StatusShape> = builder.inputRef<StatusShape>('WorkloadStatusInput').implement({
@@ -136,18 +148,8 @@ export const WorkloadStatusInput: InputObjectRef<BuilderTypes, StatusShape> = bu
 const ReplicaReportInputRef = builder.inputRef<ReplicaReportInput>('ReplicaReportInput').implement({
   description: "A Skylet's report of the replicas its cluster runs for one workload.",
   fields: (t) => ({
-    namespace: t.string({ defaultValue: 'default' }),
-    name: t.string({ required: true }),
-    uid: t.string({ description: 'Applies only to the object with this uid.' }),
-    cluster: t.string({ required: true }),
-    pending: t.int(),
-    running: t.int(),
-    succeeded: t.int(),
-    failed: t.int(),
-    externalId: t.string(),
-    exitCodes: t.intList(),
-    message: t.string(),
-    evictionRequest: t.field({ type: EvictionRequestInputRef }),
+    ...targetFields(t),
+    ...replicaEntryFields(t),
     conditions: t.field({ type: [ConditionInput], description: 'The conditions a Skylet owns: ImageIgnored.' }),
   }),
 });
@@ -155,9 +157,7 @@ const ReplicaReportInputRef = builder.inputRef<ReplicaReportInput>('ReplicaRepor
 const PlacementDecisionInputRef = builder.inputRef<PlacementDecisionInput>('PlacementDecisionInput').implement({
   description: "The scheduler's decision about one workload.",
   fields: (t) => ({
-    namespace: t.string({ defaultValue: 'default' }),
-    name: t.string({ required: true }),
-    uid: t.string({ description: 'Applies only to the object with this uid.' }),
+    ...targetFields(t),
     generation: t.int({ required: true, description: 'The spec generation decided for; another one now → CONFLICT.' }),
     expectedPlacements: t.field({
       type: [ClusterPlacementInput],
