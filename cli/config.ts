@@ -16,8 +16,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_API_URL } from '../src/client/index.js';
-import { ApiAddressError, graphqlEndpoint } from '../src/client/endpoint.js';
+import { ApiAddressError, CLIENT_ENV, DEFAULT_API_URL, graphqlEndpoint, resolveSetting, type ResolvedSetting } from '../src/client/endpoint.js';
 import { DEFAULT_NAMESPACE } from '../src/domain/kinds.js';
 import { toYamlDocument } from './format.js';
 
@@ -54,7 +53,7 @@ export const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
 const DEFAULTS: Required<Settings> = { api: DEFAULT_API_URL, namespace: DEFAULT_NAMESPACE, token: '' };
 
 /** The environment variable of each setting. */
-export const SETTING_ENV: Record<SettingKey, string> = { api: 'SKYM_API', namespace: 'SKYM_NAMESPACE', token: 'SKYM_TOKEN' };
+export const SETTING_ENV: Record<SettingKey, string> = { api: CLIENT_ENV.api, namespace: 'SKYM_NAMESPACE', token: CLIENT_ENV.token };
 
 /** Settings whose values are secrets: shown and echoed as `****`. */
 const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set(['token']);
@@ -75,13 +74,6 @@ export function maskResolvedSettings(settings: ResolvedSettings): ResolvedSettin
 /** The file's settings with secret values masked, for what `config set` prints and returns. */
 export function maskSettings(settings: Settings): Settings {
   return Object.fromEntries(Object.entries(settings).map(([key, value]) => [key, SECRET_SETTINGS.has(key as SettingKey) ? '****' : value]));
-}
-
-export type SettingSource = 'flag' | 'env' | 'file' | 'default';
-
-export interface ResolvedSetting {
-  value: string;
-  source: SettingSource;
 }
 
 export type ResolvedSettings = Record<SettingKey, ResolvedSetting>;
@@ -141,24 +133,17 @@ export async function writeSettings(path: string, settings: Settings): Promise<v
 }
 
 /**
- * Applies the precedence above. Pure: flags, environment and file contents come in as values. The
- * file was validated when read; a flag or variable is validated here, so a bad SKYM_API is named
- * as such rather than failing later as an unreachable server.
+ * Applies the client's precedence (src/client/endpoint.ts) with the file in its place. Pure:
+ * flags, environment and file contents come in as values. The file was validated when read; a
+ * flag or variable is validated here, so a bad SKYM_API is named as such rather than failing later
+ * as an unreachable server.
  */
 export function resolveSettings(flags: Settings, env: NodeJS.ProcessEnv, file: Settings): ResolvedSettings {
   const resolve = (key: SettingKey): ResolvedSetting => {
-    const flag = flags[key];
-    if (flag !== undefined) {
-      parseSettings({ [key]: flag }, `--${key}`);
-      return { value: flag, source: 'flag' };
-    }
-    const fromEnv = env[SETTING_ENV[key]];
-    if (fromEnv !== undefined && fromEnv !== '') {
-      parseSettings({ [key]: fromEnv }, SETTING_ENV[key]);
-      return { value: fromEnv, source: 'env' };
-    }
-    if (file[key] !== undefined) return { value: file[key], source: 'file' };
-    return { value: DEFAULTS[key], source: 'default' };
+    const resolved = resolveSetting({ given: flags[key], env: env[SETTING_ENV[key]], file: file[key], fallback: DEFAULTS[key] });
+    if (resolved.source === 'flag') parseSettings({ [key]: resolved.value }, `--${key}`);
+    if (resolved.source === 'env') parseSettings({ [key]: resolved.value }, SETTING_ENV[key]);
+    return resolved;
   };
   return Object.fromEntries(SETTING_KEYS.map((key) => [key, resolve(key)])) as ResolvedSettings;
 }

@@ -9,10 +9,8 @@ import { ClientError, GraphQLClient } from 'graphql-request';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Channel } from './channel.js';
-import { graphqlEndpoint } from './endpoint.js';
+import { resolveApiToken, resolveApiUrl } from './endpoint.js';
 import { ApiError, ConnectionError, errorFromGraphQL, networkReason } from './errors.js';
-
-export const DEFAULT_API_URL = 'http://127.0.0.1:50051/graphql';
 
 export interface SkyClientOptions {
   /**
@@ -58,9 +56,9 @@ export class SkyClient {
   private readonly closing = new AbortController();
 
   constructor(options: SkyClientOptions = {}) {
-    this.url = graphqlEndpoint(options.url ?? process.env.SKYM_API ?? DEFAULT_API_URL);
+    this.url = resolveApiUrl(options.url);
     this.wsUrl = this.url.replace(/^http/, 'ws');
-    const token = options.token ?? process.env.SKYM_TOKEN;
+    const token = resolveApiToken(options.token);
     const explicit = Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'authorization');
     // An Authorization header given in `headers` wins over the token.
     this.headers = token && !explicit ? { ...options.headers, authorization: `Bearer ${token}` } : { ...options.headers };

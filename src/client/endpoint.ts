@@ -1,12 +1,48 @@
 /**
- * The API address as people write it, turned into the GraphQL endpoint the client talks to. The
+ * Where the client finds the API, resolved here for every Sky client (SkyClient, the CLI, the
+ * controller manager), and the address as people write it turned into the GraphQL endpoint. The
  * original demo's users and kubectl's `--server` users give the server's base URL
  * (`http://127.0.0.1:50051`), sometimes without a scheme (`127.0.0.1:50051`); Sky serves GraphQL
  * at /graphql. A URL with another path is taken as it is (a proxy may mount the API elsewhere).
  */
+import { DEFAULT_API_HOST, DEFAULT_API_PORT, GRAPHQL_PATH } from '../domain/api-address.js';
 
-/** Default path of the GraphQL endpoint on a Sky Manager API server. */
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH };
+
+/** The API server's default address (src/config/defaults.ts), as the client reaches it. */
+export const DEFAULT_API_URL = `http://${DEFAULT_API_HOST}:${DEFAULT_API_PORT}${GRAPHQL_PATH}`;
+
+/** The variables a client reads what it is not given from. */
+export const CLIENT_ENV = { api: 'SKYM_API', token: 'SKYM_TOKEN' } as const;
+
+export type SettingSource = 'flag' | 'env' | 'file' | 'default';
+
+export interface ResolvedSetting {
+  value: string;
+  source: SettingSource;
+}
+
+/**
+ * A client setting by the rule every Sky client follows, strongest first: the value it was given
+ * (a flag, an option), the environment variable, a config file's value, the default. An empty
+ * variable counts as unset.
+ */
+export function resolveSetting(layers: { given?: string; env?: string; file?: string; fallback: string }): ResolvedSetting {
+  if (layers.given !== undefined) return { value: layers.given, source: 'flag' };
+  if (layers.env !== undefined && layers.env !== '') return { value: layers.env, source: 'env' };
+  if (layers.file !== undefined) return { value: layers.file, source: 'file' };
+  return { value: layers.fallback, source: 'default' };
+}
+
+/** The GraphQL endpoint of `given`, else of $SKYM_API, else of the default address. */
+export function resolveApiUrl(given?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return graphqlEndpoint(resolveSetting({ given, env: env[CLIENT_ENV.api], fallback: DEFAULT_API_URL }).value);
+}
+
+/** `given`, else $SKYM_TOKEN; none (no Authorization header) when neither is set. */
+export function resolveApiToken(given?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return resolveSetting({ given, env: env[CLIENT_ENV.token], fallback: '' }).value || undefined;
+}
 
 export class ApiAddressError extends Error {}
 

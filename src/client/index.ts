@@ -22,7 +22,8 @@ export {
   type WatchOptions,
   type WriteOptions,
 } from './api.js';
-export { DEFAULT_API_URL, SkyClient, type SkyClientOptions } from './connection.js';
+export { SkyClient, type SkyClientOptions } from './connection.js';
+export { DEFAULT_API_URL } from './endpoint.js';
 export { ApiError, ConnectionError } from './errors.js';
 export {
   Informer,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { graphqlEndpoint } from '../../../src/client/endpoint.js';
+import { DEFAULT_API_URL, graphqlEndpoint, resolveApiUrl, resolveSetting } from '../../../src/client/endpoint.js';
 
 describe('graphqlEndpoint', () => {
   it('takes the server base URL as the demo and kubectl --server users write it', () => {
@@ -19,5 +19,21 @@ describe('graphqlEndpoint', () => {
   it('refuses what cannot be an http(s) address, naming it', () => {
     expect(() => graphqlEndpoint('ftp://x')).toThrow('"ftp://x" must be an http:// or https:// URL, not ftp:');
     expect(() => graphqlEndpoint('http://')).toThrow('"http://" is not a URL such as http://127.0.0.1:50051');
+  });
+});
+
+describe('resolveSetting and resolveApiUrl', () => {
+  it('take the given value, else the variable (empty is unset), else a file, else the default', () => {
+    expect(resolveSetting({ given: 'g', env: 'e', file: 'f', fallback: 'd' })).toEqual({ value: 'g', source: 'flag' });
+    expect(resolveSetting({ env: 'e', file: 'f', fallback: 'd' })).toEqual({ value: 'e', source: 'env' });
+    expect(resolveSetting({ env: '', file: 'f', fallback: 'd' })).toEqual({ value: 'f', source: 'file' });
+    expect(resolveSetting({ fallback: 'd' })).toEqual({ value: 'd', source: 'default' });
+  });
+
+  it('resolve the API address as every client does', () => {
+    expect(resolveApiUrl('h:1', { SKYM_API: 'http://e:2' })).toBe('http://h:1/graphql');
+    expect(resolveApiUrl(undefined, { SKYM_API: 'http://e:2' })).toBe('http://e:2/graphql');
+    expect(resolveApiUrl(undefined, {})).toBe(DEFAULT_API_URL);
+    expect(DEFAULT_API_URL).toBe('http://127.0.0.1:50051/graphql');
   });
 });
