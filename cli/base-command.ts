@@ -11,7 +11,7 @@
  * Commands that talk to the API extend ApiCommand (cli/api-command.ts), which adds `--api`.
  */
 import { Command, Errors, Flags, ux } from '@oclif/core';
-import { LOG_LEVELS } from '../src/config.js';
+import { ConfigError, LOG_LEVELS } from '../src/config/load.js';
 import { explainError } from './errors.js';
 import { Output } from './format.js';
 
@@ -53,6 +53,33 @@ export abstract class BaseCommand extends Command {
     if (!this.jsonEnabled()) ux.stderr(`Error: ${about ? `${about}: ` : ''}${message}`);
     this.printStack(error);
     process.exitCode = 1;
+  }
+
+  /**
+   * `act` on each of `items`, for commands that work through several objects: a failure of the
+   * only item is the command's; with more, each failure is reported and the rest still done.
+   */
+  protected async forEachReporting<T, R>(items: readonly T[], act: (item: T) => Promise<R>): Promise<R[]> {
+    const results: R[] = [];
+    for (const item of items) {
+      try {
+        results.push(await act(item));
+      } catch (error) {
+        if (items.length === 1) throw error;
+        this.report(error);
+      }
+    }
+    return results;
+  }
+
+  /** A process's configuration (src/config), or exit 2 naming what is wrong with it. */
+  protected configure<T>(load: () => T): T {
+    try {
+      return load();
+    } catch (error) {
+      if (error instanceof ConfigError) this.error(error.message, { exit: 2 });
+      throw error;
+    }
   }
 
   protected override async catch(error: Error): Promise<never> {

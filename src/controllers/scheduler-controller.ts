@@ -32,6 +32,7 @@ import { place } from '../scheduler/place.js';
 import { Reservations } from '../scheduler/reservations.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import type { Listers, PlacementDecision, WorkloadStatusWriter } from './listers.js';
+import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 
 export interface SchedulerControllerOptions {
   listers: Listers;
@@ -51,8 +52,6 @@ export interface SchedulerControllerOptions {
   failoverGraceMs?: number;
 }
 
-export const DEFAULT_FAILOVER_GRACE_MS = 60_000;
-
 /** How soon a decision refused as stale is made again, if no watch event comes first. */
 const CONFLICT_RETRY_MS = 100;
 
@@ -64,7 +63,7 @@ export class SchedulerController {
   private readonly logger: pino.Logger;
   private readonly failoverGraceMs: number;
 
-  constructor({ listers, writer, logger, resyncIntervalMs = 30_000, workers = 16, failoverGraceMs = DEFAULT_FAILOVER_GRACE_MS }: SchedulerControllerOptions) {
+  constructor({ listers, writer, logger, resyncIntervalMs = CONTROLLER_DEFAULTS.resyncIntervalMs, workers = 16, failoverGraceMs = CONTROLLER_DEFAULTS.failoverGraceMs }: SchedulerControllerOptions) {
     this.listers = listers;
     this.writer = writer;
     this.failoverGraceMs = failoverGraceMs;

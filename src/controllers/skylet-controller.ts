@@ -4,6 +4,7 @@
  * slots), stopped when the cluster is deleted.
  */
 import type pino from 'pino';
+import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import { Controller } from './controller.js';
 import { Skylet, type SkyletOptions } from './skylet.js';
 
@@ -21,7 +22,7 @@ export class SkyletController {
       workers: 1,
       reconcile: (name) => this.reconcile(name),
       listKeys: () => caches.clusters.list().map((c) => c.metadata.name),
-      resyncIntervalMs: 30_000,
+      resyncIntervalMs: CONTROLLER_DEFAULTS.resyncIntervalMs,
     });
     const enqueue = (c: { metadata: { name: string } }) => this.controller.enqueue(c.metadata.name);
     caches.clusters.on('add', enqueue).on('update', enqueue).on('delete', enqueue);

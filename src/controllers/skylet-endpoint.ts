@@ -15,6 +15,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type pino from 'pino';
+import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import type { LogOptions } from '../cluster-managers/types.js';
 import { clusterEndpoint, LOGS_CONTENT_TYPE, parseLogsPath, parseLogsQuery, type ReplicaLogLine } from '../domain/skylet-api.js';
 import { carriesSkyletCredential } from '../domain/skylet-token.js';
@@ -67,7 +68,7 @@ function sendError(res: ServerResponse, status: number, error: string, headers: 
 }
 
 export function createSkyletEndpoint(options: SkyletEndpointOptions): SkyletEndpoint {
-  const { host = '127.0.0.1', port = 0, lookup, logger, token } = options;
+  const { host = CONTROLLER_DEFAULTS.skyletHost, port = CONTROLLER_DEFAULTS.skyletPort, lookup, logger, token } = options;
   let url: string | undefined;
 
   async function serveLogs(req: IncomingMessage, res: ServerResponse): Promise<void> {

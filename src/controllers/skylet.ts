@@ -15,6 +15,7 @@
  * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.
  */
 import type pino from 'pino';
+import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
 import type { ClusterManager, LogLine, LogOptions } from '../cluster-managers/types.js';
 import type { Cluster } from '../domain/types.js';
@@ -71,7 +72,7 @@ export class Skylet {
     const { caches } = options;
     this.name = cluster.metadata.name;
     this.logger = options.logger.child({ cluster: this.name });
-    const probeIntervalMs = options.probeIntervalMs ?? 2_000;
+    const probeIntervalMs = options.probeIntervalMs ?? CONTROLLER_DEFAULTS.probeIntervalMs;
     const statusIntervalMs = () =>
       options.statusIntervalMs ?? (this.manager instanceof Error ? undefined : this.manager.capabilities.statusIntervalMs) ?? 1_000;
     const orphanSweepIntervalMs = options.orphanSweepIntervalMs ?? 10 * probeIntervalMs;
@@ -118,7 +119,7 @@ export class Skylet {
         await flow.reconcile(key, this.manager);
       },
       listKeys: () => caches.workloads().filter((w) => placedOn(w, this.name) > 0).map((w) => refKey(refOf(w))),
-      resyncIntervalMs: 30_000,
+      resyncIntervalMs: CONTROLLER_DEFAULTS.resyncIntervalMs,
     });
   }
 

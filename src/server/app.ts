@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
-import type { Config } from '../config.js';
+import type { ApiServerConfig } from '../config/api-server.js';
 import type { ResolverContext } from '../resolvers/context.js';
 import { ensureDefaultNamespace } from '../resolvers/namespace.js';
 import { buildSchema } from '../schema/index.js';
@@ -32,7 +32,7 @@ import { useJsonDepthLimit } from './use-json-depth-limit.js';
 import { useUnreadableParams } from './use-unreadable-params.js';
 
 export interface AppOptions {
-  config: Config;
+  config: ApiServerConfig;
   store: Store;
   /** Defaults to a logger at config.logLevel. */
   logger?: Logger;
@@ -66,7 +66,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     // Its assets from this server (useGraphiQLAssets), not a CDN: GraphiQL works offline.
     renderGraphiQL: renderGraphiQLPage({ assets: graphiqlAssetUrls(), query: SKY_EXAMPLE_OPERATIONS }),
     landingPage: false,
-    // Off unless origins are configured (src/config.ts). Off also spares every request Yoga's
+    // Off unless origins are configured (src/config/api-server.ts). Off also spares every request Yoga's
     // response hook, about 8% of a small mutation's CPU.
     cors: config.corsAllowedOrigins.length === 0 ? false : { origin: config.corsAllowedOrigins, credentials: true },
     // Replaced by useRequestBodyLimit, which trusts Content-Length instead of streaming every body.

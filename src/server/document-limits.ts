@@ -1,7 +1,7 @@
 /**
  * The bounds on one GraphQL request (its document, and how deeply its JSON body nests) and the
  * error each gives when it is exceeded. The maxima are
- * config keys (src/config.ts: `maxAliases` is `--max-aliases` and `SKYM_MAX_ALIASES`), so every
+ * config keys (src/config/api-server.ts: `maxAliases` is `--max-aliases` and `SKYM_MAX_ALIASES`), so every
  * error names the setting that raises it:
  *
  *   Document has 10000 aliases; at most 30 are allowed (--max-aliases, SKYM_MAX_ALIASES).
@@ -14,6 +14,7 @@
  * answers other validation errors with 200.
  */
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
+import { envOf, flagOf } from '../config/names.js';
 import { LIST_COST_FACTOR, type DocumentMeasure } from './document-measure.js';
 
 export const DOCUMENT_LIMIT_NAMES = ['jsonDepth', 'queryLength', 'tokens', 'depth', 'aliases', 'fields', 'repeatedFields', 'directives', 'fragmentSpreads', 'cost'] as const;
@@ -30,8 +31,7 @@ export const limitKey = (name: DocumentLimitName): DocumentLimitKey => `max${nam
 
 /** The CLI flag and the environment variable of a config key: `maxAliases` → `--max-aliases`, `SKYM_MAX_ALIASES`. */
 export function settingOf(key: DocumentLimitKey): { flag: string; env: string } {
-  const words = key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-  return { flag: `--${words}`, env: `SKYM_${words.replace(/-/g, '_').toUpperCase()}` };
+  return { flag: `--${flagOf(key)}`, env: envOf(key) };
 }
 
 const are = (max: number) => (max === 1 ? 'is' : 'are');

@@ -9,7 +9,7 @@
 import { destination, pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { YogaLogger } from 'graphql-yoga';
-import type { LogLevel } from '../config.js';
+import type { LogLevel } from '../config/load.js';
 
 export type { Logger };
 

@@ -1,12 +1,12 @@
 /**
  * The one place that turns configuration into a Store backend.
  */
-import type { Config } from '../config.js';
+import type { ApiServerConfig } from '../config/api-server.js';
 import { createStore } from '../storage/create-store.js';
 import type { Store } from '../storage/store.js';
 import type { Logger } from './logger.js';
 
-export function openStore(config: Config, logger: Logger): Promise<Store> {
+export function openStore(config: ApiServerConfig, logger: Logger): Promise<Store> {
   return createStore({
     kind: config.store,
     dataDir: config.dataDir,

@@ -18,7 +18,7 @@ import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { Config } from '../config.js';
+import type { ApiServerConfig } from '../config/api-server.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenTable } from './auth/token-file.js';
 import type { Logger } from './logger.js';
@@ -58,8 +58,8 @@ export interface WebSocketGuard {
   readonly counts: { connections: number; subscriptions: number };
 }
 
-/** The guard's settings in the server's config (src/config.ts). */
-export function webSocketSettings(config: Config): Pick<WebSocketGuardOptions, 'limits' | 'maxSendBufferBytes'> {
+/** The guard's settings in the server's config (src/config/api-server.ts). */
+export function webSocketSettings(config: ApiServerConfig): Pick<WebSocketGuardOptions, 'limits' | 'maxSendBufferBytes'> {
   return {
     limits: {
       subscriptionsPerConnection: config.maxSubscriptionsPerConnection,

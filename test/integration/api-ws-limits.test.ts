@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { loadConfig } from '../../src/config.js';
+import { loadApiServerConfig } from '../../src/config/api-server.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/logger.js';
 import { MemoryStore } from '../../src/storage/memory-store.js';
@@ -331,7 +331,7 @@ describe('store watches are given back (buildApp in-process)', () => {
   let wsUrl: string;
 
   beforeAll(async () => {
-    const config = loadConfig({ port: 0, store: 'memory', logLevel: 'silent', maxSubscriptionsPerConnection: 50, maxSendBufferBytes: 1024 * 1024 }, {});
+    const config = loadApiServerConfig({ port: 0, store: 'memory', logLevel: 'silent', maxSubscriptionsPerConnection: 50, maxSendBufferBytes: 1024 * 1024 }, {});
     app = buildApp({ config, store, logger: createLogger('silent') });
     await app.start();
     wsUrl = app.url.replace(/^http/, 'ws');

@@ -6,7 +6,7 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config.js';
+import { loadApiServerConfig } from '../../../src/config/api-server.js';
 import { buildApp, type App } from '../../../src/server/app.js';
 import { createLogger } from '../../../src/server/logger.js';
 
@@ -36,7 +36,7 @@ describe('buildApp', () => {
   let app: App;
 
   beforeAll(async () => {
-    const config = loadConfig({ port: 0, store: 'memory', logLevel: 'silent' }, {});
+    const config = loadApiServerConfig({ port: 0, store: 'memory', logLevel: 'silent' }, {});
     app = buildApp({ config, store, logger: createLogger('silent') });
     await app.start();
   });

@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { documentLimitConfig, documentLimitFlags } from '../../../cli/document-limit-flags.js';
+import { configValues, documentLimitFlags } from '../../../cli/process-flags.js';
 import { DOCUMENTS, LOG_DOCUMENTS } from '../../../src/client/documents.js';
-import { DOCUMENT_LIMIT_DEFAULTS, loadConfig } from '../../../src/config.js';
+import { loadApiServerConfig } from '../../../src/config/api-server.js';
+import { DOCUMENT_LIMIT_DEFAULTS } from '../../../src/config/defaults.js';
 import {
   countTokens,
   DOCUMENT_LIMIT_NAMES,
@@ -78,7 +79,7 @@ describe('the settings errors name', () => {
     for (const name of DOCUMENT_LIMIT_NAMES) {
       const key = limitKey(name);
       expect(DOCUMENT_LIMIT_DEFAULTS).toHaveProperty(key);
-      expect(loadConfig({}, { [settingOf(key).env]: '7' })[key]).toBe(7);
+      expect(loadApiServerConfig({}, { [settingOf(key).env]: '7' })[key]).toBe(7);
     }
   });
 
@@ -87,7 +88,7 @@ describe('the settings errors name', () => {
       const key = limitKey(name);
       const flag = settingOf(key).flag.slice(2);
       expect(documentLimitFlags).toHaveProperty(flag);
-      expect(documentLimitConfig({ [flag]: 5 })[key]).toBe(5);
+      expect(configValues({ [flag]: 5 }, [key])[key]).toBe(5);
     }
     expect(Object.keys(documentLimitFlags)).toHaveLength(DOCUMENT_LIMIT_NAMES.length);
   });

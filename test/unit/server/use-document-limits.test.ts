@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTS } from '../../../src/client/documents.js';
-import { loadConfig, type ConfigInput } from '../../../src/config.js';
+import { loadApiServerConfig, type ApiServerConfigInput } from '../../../src/config/api-server.js';
 import { buildApp, type App } from '../../../src/server/app.js';
 import { MemoryStore } from '../../../src/storage/memory-store.js';
 
@@ -21,11 +21,11 @@ interface Body {
 }
 
 /** An app on a free port with these limits, logging at info into `lines`. */
-async function startApp(limits: Partial<ConfigInput> = {}) {
+async function startApp(limits: Partial<ApiServerConfigInput> = {}) {
   const lines: string[] = [];
   const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
   const store = new MemoryStore();
-  const app = buildApp({ config: loadConfig({ port: 0, store: 'memory', ...limits }, {}), store, logger });
+  const app = buildApp({ config: loadApiServerConfig({ port: 0, store: 'memory', ...limits }, {}), store, logger });
   await app.start();
   return { app, lines, stop: async () => (await app.stop(), await store.close()) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadApiServerConfig as loadConfig } from '../../../src/config/api-server.js';
+import { ConfigError } from '../../../src/config/load.js';
 
 describe('loadConfig: repairDataDir', () => {
   it('is off by default, and comes from SKYM_REPAIR_DATA_DIR or the flag, the flag first', () => {

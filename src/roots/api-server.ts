@@ -1,21 +1,24 @@
 /**
- * Starts the API server the way `skym server` and `skym up` both do: open the configured store,
- * build the app, listen; `stop()` undoes it in reverse order.
+ * The API server process (`skym server`, and the API half of `skym up`): reads the token files,
+ * opens the configured store, builds the app and listens; `stop()` undoes it in reverse order.
  */
-import type { Config } from '../config.js';
-import { buildApp } from './app.js';
-import { loadTokenFile, type TokenTable } from './auth/token-file.js';
-import type { Logger } from './logger.js';
-import { openStore } from './open-store.js';
+import type { ApiServerConfig } from '../config/api-server.js';
 import { readSkyletTokenFile } from '../domain/skylet-token.js';
+import { buildApp } from '../server/app.js';
+import { loadTokenFile, type TokenTable } from '../server/auth/token-file.js';
+import { createLogger, type Logger } from '../server/logger.js';
+import { openStore } from '../server/open-store.js';
 
-export interface RunningApi {
+export interface RunningApiServer {
   /** http://HOST:PORT/graphql, with the real port when configured as 0. */
   url: string;
-  stop(): Promise<void>;
+  /** Logs why (the signal) and stops. */
+  stop(reason?: string): Promise<void>;
 }
 
-export interface RunApiOptions {
+export interface ApiServerDeps {
+  /** Default: a logger at config.logLevel. */
+  logger?: Logger;
   /**
    * The token file already read (skym up reads it to find its controllers' token); otherwise it
    * is read here from config.tokenAuthFile.
@@ -26,8 +29,9 @@ export interface RunApiOptions {
 }
 
 /** A malformed token file fails before the store opens, naming the file (and line). */
-export async function runApi(config: Config, logger: Logger, options: RunApiOptions = {}): Promise<RunningApi> {
-  let { tokens, skyletToken } = options;
+export async function startApiServer(config: ApiServerConfig, deps: ApiServerDeps = {}): Promise<RunningApiServer> {
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  let { tokens, skyletToken } = deps;
   if (config.tokenAuthFile !== undefined) tokens ??= await loadTokenFile(config.tokenAuthFile);
   if (config.skyletTokenFile !== undefined) skyletToken ??= await readSkyletTokenFile(config.skyletTokenFile);
   const store = await openStore(config, logger);
@@ -40,7 +44,8 @@ export async function runApi(config: Config, logger: Logger, options: RunApiOpti
   }
   return {
     url: app.url,
-    async stop() {
+    async stop(reason) {
+      if (reason !== undefined) logger.info({ signal: reason }, 'stopping');
       await app.stop();
       await store.close();
     },

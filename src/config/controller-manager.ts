@@ -1,0 +1,50 @@
+/**
+ * The controller manager's configuration (`skym controllers`, and the controller half of `skym
+ * up`). The API address and token come from the client's settings (src/client/endpoint.ts, the
+ * CLI's config file); of the rest only the log level and the Skylet token file are read from
+ * SKYM_* variables, as the API server reads them.
+ */
+import { z } from 'zod';
+import { CONTROLLER_DEFAULTS as D } from './defaults.js';
+import { int, LOG_LEVELS, loadConfig, type ConfigValues } from './load.js';
+
+const ControllerManagerConfigSchema = z
+  .object({
+    /** The API server's GraphQL endpoint (or its base URL). */
+    apiUrl: z.string().min(1),
+    /** Bearer token for an API server with a token file; its user needs group sky:controllers. */
+    apiToken: z.string().min(1).optional(),
+    /** Where cluster managers keep their files (local replicas' state and logs). */
+    stateDir: z.string().min(1).default(D.stateDir),
+    probeIntervalMs: int(50).default(D.probeIntervalMs),
+    /** None: the cluster manager's own interval, else CONTROLLER_DEFAULTS.statusIntervalMs. */
+    statusIntervalMs: int(50).optional(),
+    /** Where the Skylet endpoint listens, through which the API server reads logs. */
+    skyletHost: z.string().min(1).default(D.skyletHost),
+    skyletPort: int(0).max(65_535).default(D.skyletPort),
+    /** The Skylet token the endpoint requires (src/domain/skylet-token.ts); none: it is open. */
+    skyletTokenFile: z.string().min(1).optional(),
+    failoverGraceMs: int(0).default(D.failoverGraceMs),
+    logLevel: z.enum(LOG_LEVELS).default('info'),
+    /** Register each context of the kubeconfig as a cluster at start. */
+    discover: z.boolean().default(true),
+    /** A YAML file of Slurm clusters to register at start (src/cluster-managers/slurm/discovery.ts). */
+    slurmClusters: z.string().min(1).optional(),
+  })
+  .strict();
+
+export type ControllerManagerConfig = Readonly<z.infer<typeof ControllerManagerConfigSchema>>;
+export type ControllerManagerConfigKey = keyof z.input<typeof ControllerManagerConfigSchema>;
+
+/** What `skym up` configures of its controllers: everything but the API, which it starts itself. */
+export const EmbeddedControllersSchema = ControllerManagerConfigSchema.omit({ apiUrl: true, apiToken: true });
+export type EmbeddedControllersConfig = Readonly<z.infer<typeof EmbeddedControllersSchema>>;
+
+/** The keys a command's flags set; the API's address and token are the client's settings. */
+export const CONTROLLER_FLAG_KEYS = Object.keys(EmbeddedControllersSchema.shape) as (keyof z.input<typeof EmbeddedControllersSchema>)[];
+
+export const CONTROLLER_MANAGER_ENV_KEYS = ['logLevel', 'skyletTokenFile'] as const;
+
+export function loadControllerManagerConfig(values: ConfigValues<ControllerManagerConfigKey>, env: NodeJS.ProcessEnv = process.env): ControllerManagerConfig {
+  return loadConfig(ControllerManagerConfigSchema, CONTROLLER_MANAGER_ENV_KEYS, values, env);
+}

@@ -1,0 +1,55 @@
+/** Each process's configuration: defaults written once, the variables each reads, up's layout. */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadControllerManagerConfig } from '../../../src/config/controller-manager.js';
+import { API_SERVER_DEFAULTS, CONTROLLER_DEFAULTS, shownPath } from '../../../src/config/defaults.js';
+import { ConfigError } from '../../../src/config/load.js';
+import { envOf, flagOf } from '../../../src/config/names.js';
+import { loadUpConfig } from '../../../src/config/up.js';
+import { configValues } from '../../../cli/process-flags.js';
+
+describe('config key names', () => {
+  it('give the flag and the variable of a key', () => {
+    expect(flagOf('maxWebsocketConnectionsPerUser')).toBe('max-websocket-connections-per-user');
+    expect(envOf('dataDir')).toBe('SKYM_DATA_DIR');
+    expect(configValues({ 'data-dir': '/d', 'log-level': 'warn', other: 1 }, ['dataDir', 'logLevel', 'port'])).toEqual({ dataDir: '/d', logLevel: 'warn', port: undefined });
+  });
+
+  it('show the home directory as ~ in help text', () => {
+    expect(shownPath('/home/a/.skym/clusters', '/home/a')).toBe('~/.skym/clusters');
+    expect(shownPath('/home/ab', '/home/a')).toBe('/home/ab');
+  });
+});
+
+describe('loadControllerManagerConfig', () => {
+  it('fills the defaults, and reads only the log level and the Skylet token file from the environment', () => {
+    const config = loadControllerManagerConfig({ apiUrl: 'http://a:1/graphql' }, { SKYM_LOG_LEVEL: 'warn', SKYM_PORT: 'not a port' });
+    expect(config).toEqual({
+      apiUrl: 'http://a:1/graphql',
+      stateDir: CONTROLLER_DEFAULTS.stateDir,
+      probeIntervalMs: CONTROLLER_DEFAULTS.probeIntervalMs,
+      skyletHost: CONTROLLER_DEFAULTS.skyletHost,
+      skyletPort: CONTROLLER_DEFAULTS.skyletPort,
+      failoverGraceMs: CONTROLLER_DEFAULTS.failoverGraceMs,
+      logLevel: 'warn',
+      discover: true,
+    });
+    expect(loadControllerManagerConfig({ apiUrl: 'x' }, { SKYM_SKYLET_TOKEN_FILE: '/t' }).skyletTokenFile).toBe('/t');
+  });
+
+  it('names a bad value', () => {
+    expect(() => loadControllerManagerConfig({ apiUrl: 'x', probeIntervalMs: 10 }, {})).toThrow(ConfigError);
+    expect(() => loadControllerManagerConfig({ apiUrl: 'x', probeIntervalMs: 10 }, {})).toThrow('probeIntervalMs:');
+  });
+});
+
+describe('loadUpConfig', () => {
+  it("keeps the controllers' files under the API server's data directory", () => {
+    const config = loadUpConfig({ apiServer: { dataDir: '/tmp/sky', logLevel: 'debug', skyletTokenFile: '/t' } }, {});
+    expect(config.controllers.stateDir).toBe(join('/tmp/sky', 'clusters'));
+    expect(config.controllers).toMatchObject({ logLevel: 'debug', skyletTokenFile: '/t', discover: true });
+    expect(config.localCluster).toBe(true);
+    expect(loadUpConfig({ apiServer: {} }, {}).controllers.stateDir).toBe(join(API_SERVER_DEFAULTS.dataDir, 'clusters'));
+    expect(loadUpConfig({ apiServer: {}, localCluster: false, discover: false }, {})).toMatchObject({ localCluster: false, controllers: { discover: false } });
+  });
+});
