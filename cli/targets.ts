@@ -2,10 +2,18 @@
  * The objects a command names, in either of kubectl's two forms: `KIND NAME…` (`get jobs a b`) or
  * `KIND/NAME…` (`get job/a deploy/b`), never both in one command line.
  */
-import { Errors } from '@oclif/core';
+import { Args, Errors } from '@oclif/core';
 import type { Kind } from '../src/domain/kinds.js';
 import { UsageError } from './errors.js';
-import { resolveKind } from './kinds.js';
+import { KIND_NAMES, resolveKind } from './kinds.js';
+
+/** The KIND and NAME… arguments of get, describe and delete; `names` says what the NAMEs are for. */
+export function targetArgs(say: { kind?: string; names: string }) {
+  return {
+    kind: Args.string({ required: true, description: say.kind ?? `Kind of object: ${KIND_NAMES.join(', ')}; or KIND/NAME.` }),
+    names: Args.string({ multiple: true, description: say.names }),
+  };
+}
 
 /** Names of one kind, in the order given; no names means every object of the kind. */
 export interface Target {
@@ -47,4 +55,11 @@ export const namesObjects = (targets: readonly Target[]): boolean => targets.som
 export function requireNames(targets: readonly Target[], verb: string): void {
   if (namesObjects(targets)) return;
   throw new Errors.CLIError(`name the objects to ${verb}: skym ${verb} KIND NAME… or KIND/NAME…`, { exit: 2 });
+}
+
+/** Each object a describe or delete names, kinds in the order resolveTargets gives; none is a usage mistake. */
+export function namedObjects(kind: string, names: readonly string[] | undefined, verb: string): { kind: Kind; name: string }[] {
+  const targets = resolveTargets(kind, names ?? []);
+  requireNames(targets, verb);
+  return targets.flatMap((target) => target.names.map((name) => ({ kind: target.kind, name })));
 }

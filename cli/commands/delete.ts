@@ -1,9 +1,8 @@
-import { Args } from '@oclif/core';
 import type { SkyObject } from '../../src/domain/types.js';
 import { ApiCommand } from '../api-command.js';
 import { namespace } from '../flags.js';
 import { KIND_NAMES, objectPhrase } from '../kinds.js';
-import { requireNames, resolveTargets } from '../targets.js';
+import { namedObjects, targetArgs } from '../targets.js';
 
 /** The deleted objects, each in its last state. */
 export type DeleteResult = SkyObject[];
@@ -22,30 +21,18 @@ Deleting a job or deployment stops its replicas in every cluster (the controller
     { description: 'Stop using a cluster.', command: '<%= config.bin %> delete cluster skycluster' },
   ];
 
-  static override args = {
-    kind: Args.string({ required: true, description: `Kind of object: ${KIND_NAMES.join(', ')}; or KIND/NAME.` }),
-    names: Args.string({ multiple: true, description: 'Names of the objects to delete (or more KIND/NAMEs).' }),
-  };
+  static override args = targetArgs({ names: 'Names of the objects to delete (or more KIND/NAMEs).' });
 
   static override flags = { namespace };
 
   async run(): Promise<DeleteResult> {
     const { args, flags } = await this.parse(Delete);
-    const targets = resolveTargets(args.kind, args.names ?? []);
-    requireNames(targets, 'delete');
+    const objects = namedObjects(args.kind, args.names, 'delete');
     const connection = await this.connect(flags);
-    const objects = targets.flatMap(({ kind, names }) => names.map((name) => ({ kind, name })));
-    const deleted: SkyObject[] = [];
-    for (const { kind, name } of objects) {
-      try {
-        const object = await connection.api(kind).delete(name);
-        this.out.log(`Deleted ${objectPhrase(kind, name, object.metadata.namespace)}.`);
-        deleted.push(object);
-      } catch (error) {
-        if (objects.length === 1) throw error;
-        this.report(error);
-      }
-    }
-    return deleted;
+    return this.forEachReporting(objects, async ({ kind, name }) => {
+      const object = await connection.api(kind).delete(name);
+      this.out.log(`Deleted ${objectPhrase(kind, name, object.metadata.namespace)}.`);
+      return object;
+    });
   }
 }

@@ -1,10 +1,9 @@
-import { Args } from '@oclif/core';
 import type { SkyObject } from '../../src/domain/types.js';
 import { ApiCommand } from '../api-command.js';
 import { renderDescription } from '../describe.js';
 import { namespace } from '../flags.js';
 import { KIND_NAMES } from '../kinds.js';
-import { requireNames, resolveTargets } from '../targets.js';
+import { namedObjects, targetArgs } from '../targets.js';
 
 /** The objects described, in full (the same objects `skym get -o json` prints). */
 export type DescribeResult = SkyObject[];
@@ -23,32 +22,21 @@ Conditions are printed as a table with their reasons and messages: a job the sch
     { description: 'A job and the cluster it runs on, named kubectl\'s way.', command: '<%= config.bin %> describe job/sky-165c0f23 cluster/mluo-cloud' },
   ];
 
-  static override args = {
-    kind: Args.string({ required: true, description: `Kind of object: ${KIND_NAMES.join(', ')}; or KIND/NAME.` }),
-    names: Args.string({ multiple: true, description: 'Names of the objects (or more KIND/NAMEs).' }),
-  };
+  static override args = targetArgs({ names: 'Names of the objects (or more KIND/NAMEs).' });
 
   static override flags = { namespace };
 
   async run(): Promise<DescribeResult> {
     const { args, flags } = await this.parse(Describe);
-    const targets = resolveTargets(args.kind, args.names ?? []);
-    requireNames(targets, 'describe');
+    const objects = namedObjects(args.kind, args.names, 'describe');
     const connection = await this.connect(flags);
-    const objects = targets.flatMap(({ kind, names }) => names.map((name) => ({ kind, name })));
-    const described: SkyObject[] = [];
-    for (const { kind, name } of objects) {
-      try {
-        const object = await connection.api(kind).get(name);
-        // A blank line between objects, as kubectl separates them.
-        if (described.length > 0) this.out.log();
-        this.out.log(renderDescription(object));
-        described.push(object);
-      } catch (error) {
-        if (objects.length === 1) throw error;
-        this.report(error);
-      }
-    }
-    return described;
+    let described = 0;
+    return this.forEachReporting(objects, async ({ kind, name }) => {
+      const object = await connection.api(kind).get(name);
+      // A blank line between objects, as kubectl separates them.
+      if (described++ > 0) this.out.log();
+      this.out.log(renderDescription(object));
+      return object;
+    });
   }
 }

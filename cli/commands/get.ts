@@ -2,7 +2,6 @@
  * skym get KIND [NAME...]: one command for every kind, the way kubectl has it, rather than a
  * topic of per-kind commands; what differs per kind (names, columns) is cli/kinds.ts's table.
  */
-import { Args } from '@oclif/core';
 import { GoneError, type ResourceAPI } from '../../src/client/index.js';
 import type { Kind } from '../../src/domain/kinds.js';
 import type { SkyObject, WatchEventType } from '../../src/domain/types.js';
@@ -11,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { allNamespaces, namespace, output, selector, watch, type OutputFormat } from '../flags.js';
 import type { Column, RenderedTable, WidthHints } from '../format.js';
 import { KIND_NAMES, viewOf, type KindView, type Row } from '../kinds.js';
-import { namesObjects, resolveTargets } from '../targets.js';
+import { namesObjects, resolveTargets, targetArgs } from '../targets.js';
 
 /**
  * What `-o json` prints: one object, or a list that `skym apply -f` reads back (`kind: List` when
@@ -52,10 +51,10 @@ Tables show what the original demo showed: clusters with their free/total cpu, g
     { description: 'Follow the jobs of a namespace as they change.', command: '<%= config.bin %> get jobs -n team-a --watch' },
   ];
 
-  static override args = {
-    kind: Args.string({ required: true, description: `Kind of object: ${KIND_NAMES.join(', ')} (singular and short names work too); or KIND/NAME.` }),
-    names: Args.string({ multiple: true, description: 'Names of the objects to show (or more KIND/NAMEs); all of them when omitted.' }),
-  };
+  static override args = targetArgs({
+    kind: `Kind of object: ${KIND_NAMES.join(', ')} (singular and short names work too); or KIND/NAME.`,
+    names: 'Names of the objects to show (or more KIND/NAMEs); all of them when omitted.',
+  });
 
   static override flags = {
     namespace,
