@@ -103,19 +103,6 @@ export const api = Flags.string({
   helpGroup: 'GLOBAL',
 });
 
-export const TOKEN_AUTH_FILE_DESCRIPTION =
-  'Require a bearer token from this file (Kubernetes --token-auth-file format: token,user,uid,"group1,group2") and allow each user what their groups allow (sky:admins, sky:controllers, sky:editors, sky:viewers). Default: $SKYM_TOKEN_AUTH_FILE; without it the server is open to whoever reaches it.';
-
-/** `skym server` (and, with more to say, `skym up`): turns authentication on (src/server/auth). */
-export const tokenAuthFile = Flags.string({ description: TOKEN_AUTH_FILE_DESCRIPTION, helpValue: 'FILE' });
-
-/** `skym server`, `skym controllers`, `skym up`: the API server's proof to the Skylet endpoints. */
-export const skyletTokenFile = Flags.string({
-  description:
-    'A file holding the Skylet token (one line, at least 16 characters; e.g. from `openssl rand -base64 32`). The controllers\' Skylet endpoint then answers only requests that carry it, and the API server sends it when it reads logs: give both the same file. Default: $SKYM_SKYLET_TOKEN_FILE; without it the endpoint is open to whoever reaches it (skym up makes a random token instead).',
-  helpValue: 'FILE',
-});
-
 export const namespace = Flags.string({
   char: 'n',
   description: 'Namespace of namespaced kinds (jobs, deployments, filterpolicies). Default: $SKYM_NAMESPACE, else `namespace` in the config file, else "default".',
