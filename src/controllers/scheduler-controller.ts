@@ -20,6 +20,7 @@
  */
 import type pino from 'pino';
 
+import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import { findCondition, setCondition } from '../domain/conditions.js';
 import { ConflictError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
@@ -32,7 +33,6 @@ import { place } from '../scheduler/place.js';
 import { Reservations } from '../scheduler/reservations.js';
 import { Controller, type ReconcileResult } from './controller.js';
 import type { Listers, PlacementDecision, WorkloadStatusWriter } from './listers.js';
-import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 
 export interface SchedulerControllerOptions {
   listers: Listers;

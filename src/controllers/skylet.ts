@@ -74,7 +74,7 @@ export class Skylet {
     this.logger = options.logger.child({ cluster: this.name });
     const probeIntervalMs = options.probeIntervalMs ?? CONTROLLER_DEFAULTS.probeIntervalMs;
     const statusIntervalMs = () =>
-      options.statusIntervalMs ?? (this.manager instanceof Error ? undefined : this.manager.capabilities.statusIntervalMs) ?? 1_000;
+      options.statusIntervalMs ?? (this.manager instanceof Error ? undefined : this.manager.capabilities.statusIntervalMs) ?? CONTROLLER_DEFAULTS.statusIntervalMs;
     const orphanSweepIntervalMs = options.orphanSweepIntervalMs ?? 10 * probeIntervalMs;
     const health = new ClusterHealth({
       clusterName: this.name,
