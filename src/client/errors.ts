@@ -76,8 +76,12 @@ export function errorFromGraphQL(errors: readonly GraphQLFormattedError[]): Erro
   const { code, ...details } = first.extensions ?? {};
   if (!isErrorCode(code)) return new ApiError(first.message, typeof code === 'string' ? code : undefined, errors);
   const error = Reflect.construct(DomainError, [code, first.message, details], ERROR_CLASSES[code]) as DomainError;
-  // BadUserInputError's one own field, set by its constructor, which was bypassed above.
-  if (error instanceof BadUserInputError) Object.assign(error, { field: String(details.field ?? '') });
+  // BadUserInputError's own fields, set by its constructor, which was bypassed above.
+  if (error instanceof BadUserInputError) {
+    const field = String(details.field ?? '');
+    const reason = first.message.startsWith(`${field}: `) ? first.message.slice(field.length + 2) : first.message;
+    Object.assign(error, { field, reason });
+  }
   return error;
 }
 

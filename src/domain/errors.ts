@@ -64,7 +64,8 @@ export class PreconditionFailedError extends DomainError {
 export class BadUserInputError extends DomainError {
   constructor(
     readonly field: string,
-    reason: string,
+    /** What is wrong with it, without the field: the message is `field: reason`. */
+    readonly reason: string,
   ) {
     super('BAD_USER_INPUT', `${field}: ${reason}`, { field });
   }

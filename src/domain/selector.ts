@@ -5,7 +5,8 @@
  */
 import { BadUserInputError } from './errors.js';
 import { labelKeyProblem, labelValueProblem } from './label-syntax.js';
-import type { StringMap } from './types.js';
+/** Labels as objects carry them: types.ts's StringMap, spelled out here since types.ts imports the specs, which import this file. */
+type StringMap = Record<string, string>;
 
 export type Operator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 

@@ -3,6 +3,8 @@
  * These are plain data shapes shared by the API server, the store, the client and controllers.
  */
 import type { Kind } from './kinds.js';
+import type { Resources } from './spec/resources.js';
+import type { WorkloadSpec } from './spec/workload-spec.js';
 
 export type StringMap = Record<string, string>;
 
@@ -30,14 +32,8 @@ export interface Condition {
   lastTransitionTime: string;
 }
 
-/** Figures in cores, MiB and whole GPUs. */
-export interface Resources {
-  cpu: number;
-  memory: number;
-  gpu: number;
-  /** GPU or accelerator model, e.g. "A100"; empty when any will do. */
-  accelerator?: string;
-}
+/** Figures in cores, MiB and whole GPUs; `accelerator` is a GPU model ("A100"), absent when any will do. */
+export type { Resources } from './spec/resources.js';
 
 // ---------------------------------------------------------------- Cluster
 
@@ -117,43 +113,17 @@ export interface NamespaceStatus {
 
 // ---------------------------------------------------------------- Workloads (Job, Deployment)
 
-export const RESTART_POLICIES = ['NEVER', 'ON_FAILURE', 'ALWAYS'] as const;
-export type RestartPolicy = (typeof RESTART_POLICIES)[number];
-
-export const PLACEMENT_STRATEGIES = ['SPREAD', 'PACK'] as const;
-export type PlacementStrategy = (typeof PLACEMENT_STRATEGIES)[number];
-
-export interface EnvVar {
-  name: string;
-  value: string;
-}
-
-export interface ClusterPreference {
-  /** Label selector over cluster labels (Kubernetes syntax). */
-  selector: string;
-  weight: number;
-}
-
-export interface Placement {
-  /** Label selector over cluster labels that a cluster must match. */
-  clusterSelector?: string;
-  preferences: ClusterPreference[];
-  strategy: PlacementStrategy;
-}
-
-export interface WorkloadSpec {
-  image: string;
-  run: string;
-  envs: EnvVar[];
-  /** Per replica. */
-  resources: Resources;
-  replicas: number;
-  restartPolicy: RestartPolicy;
-  placement: Placement;
-  /** Seconds a replica may wait in a cluster before it is evicted and placed elsewhere. */
-  waitTimeout?: number;
-}
-
+// The spec, its parts and its rules are declared once, with zod, in spec/workload-spec.ts.
+export {
+  PLACEMENT_STRATEGIES,
+  RESTART_POLICIES,
+  type ClusterPreference,
+  type EnvVar,
+  type Placement,
+  type PlacementStrategy,
+  type RestartPolicy,
+  type WorkloadSpec,
+} from './spec/workload-spec.js';
 export type JobSpec = WorkloadSpec;
 export type DeploymentSpec = WorkloadSpec;
 

@@ -8,17 +8,18 @@ import { DNS1123_LABEL } from '../domain/kinds.js';
 import { labelKeyProblem, labelValueProblem } from '../domain/label-syntax.js';
 import { MAX_ANNOTATIONS_BYTES, MAX_NODE_RESOURCES, MAX_OBJECT_BYTES, MAX_SELECTOR_LENGTH } from '../domain/limits.js';
 import { parseLabelSelector, type LabelSelector } from '../domain/selector.js';
+import { countProblem, numberProblem, quote, textProblem, type NumberRule, type TextRule } from '../domain/spec/checks.js';
+import { acceleratorProblem } from '../domain/spec/fields.js';
+import { parseInput, type InputOf } from '../domain/spec/parse.js';
+import { resourcesSchema, type ResourceLimits } from '../domain/spec/resources.js';
 import type { Condition, Resources, StringMap } from '../domain/types.js';
+
+export { quote };
 
 /** GraphQL hands omitted input fields over as undefined and explicit nulls as null. */
 export type Maybe<T> = T | null | undefined;
 
-export interface ResourcesInput {
-  cpu?: Maybe<number>;
-  memory?: Maybe<number>;
-  gpu?: Maybe<number>;
-  accelerator?: Maybe<string>;
-}
+export type ResourcesInput = InputOf<ReturnType<typeof resourcesSchema>>;
 
 export interface ConditionInput {
   type: string;
@@ -26,11 +27,6 @@ export interface ConditionInput {
   reason?: Maybe<string>;
   message?: Maybe<string>;
   lastTransitionTime?: Maybe<string>;
-}
-
-/** Quotes a string for a message, cut short: the message must stay small whatever came in. */
-export function quote(text: string): string {
-  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
 /** Object names (and namespace names) are DNS-1123 labels, as in Kubernetes. */
@@ -70,30 +66,17 @@ export function checkAnnotations(annotations: Maybe<StringMap>, field: string): 
   return { ...annotations };
 }
 
-interface TextRule {
-  /** At most this many UTF-8 bytes: for text that reaches a command line, a file or the store. */
-  maxBytes?: number;
-  /** At most this many characters: for names. */
-  maxLength?: number;
-}
-
 /** A string within its size, without NUL characters (no command line or file name can carry one). */
 export function checkText(value: string, field: string, rule: TextRule): string {
-  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-    throw new BadUserInputError(field, `is ${value.length} characters long, more than the maximum ${rule.maxLength}.`);
-  }
-  if (rule.maxBytes !== undefined) {
-    // A string has at most 3 UTF-8 bytes per UTF-16 unit: most strings need no count at all.
-    const bytes = value.length * 3 <= rule.maxBytes ? 0 : Buffer.byteLength(value);
-    if (bytes > rule.maxBytes) throw new BadUserInputError(field, `is ${bytes} bytes long, more than the maximum ${rule.maxBytes}.`);
-  }
-  if (value.includes('\0')) throw new BadUserInputError(field, 'must not contain NUL characters');
+  const problem = textProblem(value, rule);
+  if (problem) throw new BadUserInputError(field, problem);
   return value;
 }
 
 /** A list of at most `max` entries. */
 export function checkCount<T>(list: readonly T[], field: string, max: number): readonly T[] {
-  if (list.length > max) throw new BadUserInputError(field, `has ${list.length} entries, more than the maximum ${max}.`);
+  const problem = countProblem(list.length, max);
+  if (problem) throw new BadUserInputError(field, problem);
   return list;
 }
 
@@ -105,20 +88,10 @@ export function checkObjectSize(object: object, field: string): void {
   }
 }
 
-interface NumberRule {
-  integer?: boolean;
-  /** Inclusive lower bound; 0 unless given. */
-  min?: number;
-  max?: number;
-}
-
 /** A finite number within bounds. GraphQL Float already rules out NaN and Infinity. */
 export function checkNumber(value: number, field: string, rule: NumberRule = {}): number {
-  const { integer = false, min = 0, max } = rule;
-  if (!Number.isFinite(value)) throw new BadUserInputError(field, 'must be a finite number');
-  if (integer && !Number.isInteger(value)) throw new BadUserInputError(field, `must be an integer, got ${value}`);
-  if (value < min) throw new BadUserInputError(field, `must be at least ${min}, got ${value}`);
-  if (max !== undefined && value > max) throw new BadUserInputError(field, `${value} is more than the maximum ${max}.`);
+  const problem = numberProblem(value, rule);
+  if (problem) throw new BadUserInputError(field, problem);
   return value;
 }
 
@@ -128,27 +101,22 @@ export function checkOptionalNumber(value: Maybe<number>, field: string, rule?: 
 
 /** An accelerator model ("A100", "nvidia-tesla-v100") follows a label value's rules. */
 export function checkAccelerator(name: string, field: string): string {
-  const problem = labelValueProblem(name);
-  if (problem) throw new BadUserInputError(field, `${quote(name)} is not an accelerator name: ${problem}`);
+  const problem = acceleratorProblem(name);
+  if (problem) throw new BadUserInputError(field, problem);
   return name;
 }
+
+/** One schema per set of limits (a node's, a cluster's), built once. */
+const RESOURCE_SCHEMAS = new Map<ResourceLimits, ReturnType<typeof resourcesSchema>>();
 
 /**
  * Cores and MiB are fractional; GPUs are whole. Absent figures are 0. `max` bounds each figure:
  * what one node can have, unless the figures are a whole cluster's.
  */
-export function checkResources(
-  input: Maybe<ResourcesInput>,
-  field: string,
-  max: { cpu: number; memory: number; gpu: number } = MAX_NODE_RESOURCES,
-): Resources {
-  const resources: Resources = {
-    cpu: checkNumber(input?.cpu ?? 0, `${field}.cpu`, { max: max.cpu }),
-    memory: checkNumber(input?.memory ?? 0, `${field}.memory`, { max: max.memory }),
-    gpu: checkNumber(input?.gpu ?? 0, `${field}.gpu`, { integer: true, max: max.gpu }),
-  };
-  if (input?.accelerator) resources.accelerator = checkAccelerator(input.accelerator, `${field}.accelerator`);
-  return resources;
+export function checkResources(input: Maybe<ResourcesInput>, field: string, max: ResourceLimits = MAX_NODE_RESOURCES): Resources {
+  let schema = RESOURCE_SCHEMAS.get(max);
+  if (!schema) RESOURCE_SCHEMAS.set(max, (schema = resourcesSchema(max)));
+  return parseInput(schema, input ?? {}, field);
 }
 
 /** A Kubernetes label selector of bounded length, parsed. */

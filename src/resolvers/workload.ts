@@ -1,67 +1,19 @@
 /**
- * Job and Deployment share one spec and status shape; they differ only in the smallest replica
- * count (a Deployment may be scaled to zero, a Job must run something) and the default restart
- * policy (a Job's replicas finish, a Deployment's are kept alive).
+ * Job and Deployment share one spec and status shape. The spec, and where the two kinds differ
+ * in it, is declared in src/domain/spec/workload-spec.ts; this file checks status writes.
  */
 import { BadUserInputError } from '../domain/errors.js';
-import {
-  JOB_PHASES,
-  PLACEMENT_STRATEGIES,
-  RESTART_POLICIES,
-  type ClusterReplicaStatus,
-  type EnvVar,
-  type JobPhase,
-  type Placement,
-  type PlacementStrategy,
-  type RestartPolicy,
-  type WorkloadSpec,
-  type WorkloadStatus,
-} from '../domain/types.js';
-import {
-  MAX_ENV_NAME_LENGTH,
-  MAX_ENV_VALUE_BYTES,
-  MAX_ENVS,
-  MAX_IMAGE_LENGTH,
-  MAX_PREFERENCES,
-  MAX_REPLICAS,
-  MAX_RUN_BYTES,
-  MAX_WAIT_TIMEOUT_SECONDS,
-} from '../domain/limits.js';
+import { parseInput, type InputOf } from '../domain/spec/parse.js';
+import type { WorkloadKind } from '../domain/object-ref.js';
+import { WORKLOAD_SPECS } from '../domain/spec/workload-spec.js';
+import { JOB_PHASES, type JobPhase, type WorkloadSpec, type WorkloadStatus } from '../domain/types.js';
 import { defineKind } from './kind-def.js';
 import { checkEviction, checkReplicaEntry, workloadStatusResolvers, type ClusterReplicaStatusInput, type EvictionInput } from './workload-status.js';
 import { resourceResolvers } from './objects.js';
-import {
-  checkConditions,
-  checkCount,
-  checkName,
-  checkNumber,
-  checkOptionalNumber,
-  checkResources,
-  checkSelector,
-  checkText,
-  checkTimestamp,
-  quote,
-  type ConditionInput,
-  type Maybe,
-  type ResourcesInput,
-} from './validation.js';
+import { checkConditions, checkName, checkNumber, checkOptionalNumber, checkTimestamp, type ConditionInput, type Maybe } from './validation.js';
 
-export interface WorkloadSpecInput {
-  image?: Maybe<string>;
-  run?: Maybe<string>;
-  envs?: Maybe<EnvVar[]>;
-  resources?: Maybe<ResourcesInput>;
-  replicas?: Maybe<number>;
-  restartPolicy?: Maybe<RestartPolicy>;
-  placement?: Maybe<PlacementInput>;
-  waitTimeout?: Maybe<number>;
-}
-
-export interface PlacementInput {
-  clusterSelector?: Maybe<string>;
-  preferences?: Maybe<{ selector: string; weight?: Maybe<number> }[]>;
-  strategy?: Maybe<PlacementStrategy>;
-}
+/** What a client sends as a Job's or Deployment's spec (the same for both). */
+export type WorkloadSpecInput = InputOf<(typeof WORKLOAD_SPECS)['Job']>;
 
 export interface WorkloadStatusInput {
   phase: JobPhase;
@@ -77,56 +29,11 @@ export interface WorkloadStatusInput {
 
 const COUNT = { integer: true } as const;
 
-function checkEnvs(envs: Maybe<EnvVar[]>, field: string): EnvVar[] {
-  return checkCount(envs ?? [], field, MAX_ENVS).map((env, i) => {
-    const name = checkText(env.name, `${field}[${i}].name`, { maxLength: MAX_ENV_NAME_LENGTH });
-    if (name === '' || name.includes('=')) {
-      throw new BadUserInputError(`${field}[${i}].name`, `${quote(name)} is not a valid environment variable name`);
-    }
-    return { name, value: checkText(env.value, `${field}[${i}].value`, { maxBytes: MAX_ENV_VALUE_BYTES }) };
-  });
-}
-
-function checkPlacement(input: Maybe<PlacementInput>, field: string): Placement {
-  const strategy = input?.strategy ?? 'SPREAD';
-  if (!PLACEMENT_STRATEGIES.includes(strategy)) {
-    throw new BadUserInputError(`${field}.strategy`, `must be one of ${PLACEMENT_STRATEGIES.join(', ')}`);
-  }
-  const placement: Placement = {
-    preferences: checkCount(input?.preferences ?? [], `${field}.preferences`, MAX_PREFERENCES).map((p, i) => ({
-      selector: checkSelector(p.selector, `${field}.preferences[${i}].selector`) ?? '',
-      // Kubernetes' preferred-affinity range.
-      weight: checkNumber(p.weight ?? 1, `${field}.preferences[${i}].weight`, { integer: true, min: 1, max: 100 }),
-    })),
-    strategy,
-  };
-  const clusterSelector = checkSelector(input?.clusterSelector, `${field}.clusterSelector`);
-  if (clusterSelector !== undefined) placement.clusterSelector = clusterSelector;
-  return placement;
-}
-
-function workloadKind<K extends 'Job' | 'Deployment'>(kind: K, minReplicas: number, defaultRestartPolicy: RestartPolicy) {
+function workloadKind<K extends WorkloadKind>(kind: K) {
   return defineKind({
     kind,
 
-    spec(input: Maybe<WorkloadSpecInput>, field): WorkloadSpec {
-      const restartPolicy = input?.restartPolicy ?? defaultRestartPolicy;
-      if (!RESTART_POLICIES.includes(restartPolicy)) {
-        throw new BadUserInputError(`${field}.restartPolicy`, `must be one of ${RESTART_POLICIES.join(', ')}`);
-      }
-      const spec: WorkloadSpec = {
-        image: checkText(input?.image ?? '', `${field}.image`, { maxLength: MAX_IMAGE_LENGTH }),
-        run: checkText(input?.run ?? '', `${field}.run`, { maxBytes: MAX_RUN_BYTES }),
-        envs: checkEnvs(input?.envs, `${field}.envs`),
-        resources: checkResources(input?.resources, `${field}.resources`),
-        replicas: checkNumber(input?.replicas ?? 1, `${field}.replicas`, { integer: true, min: minReplicas, max: MAX_REPLICAS }),
-        restartPolicy,
-        placement: checkPlacement(input?.placement, `${field}.placement`),
-      };
-      const waitTimeout = checkOptionalNumber(input?.waitTimeout, `${field}.waitTimeout`, { integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS });
-      if (waitTimeout !== undefined) spec.waitTimeout = waitTimeout;
-      return spec;
-    },
+    spec: (input: Maybe<WorkloadSpecInput>, field): WorkloadSpec => parseInput(WORKLOAD_SPECS[kind], input ?? {}, field),
 
     initialStatus: (): WorkloadStatus => ({ phase: 'PENDING', conditions: [], placements: [], replicaStatus: [] }),
 
@@ -153,8 +60,8 @@ function workloadKind<K extends 'Job' | 'Deployment'>(kind: K, minReplicas: numb
   });
 }
 
-export const jobKind = workloadKind('Job', 1, 'NEVER');
-export const deploymentKind = workloadKind('Deployment', 0, 'ALWAYS');
+export const jobKind = workloadKind('Job');
+export const deploymentKind = workloadKind('Deployment');
 
 export const jobResolvers = resourceResolvers(jobKind);
 export const deploymentResolvers = resourceResolvers(deploymentKind);

@@ -5,11 +5,10 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './cluster.js';
-import './deployment.js';
 import './filter-policy.js';
-import './job.js';
 import './logs.js';
 import './namespace.js';
+import './workload-kind.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -2,9 +2,11 @@
  * Types every resource shares: ObjectMeta (and its input), Condition (and its input), the watch
  * event type enum, and Resources (cores, MiB, GPUs).
  */
-import { WATCH_EVENT_TYPES, type Condition, type ObjectMeta, type Resources } from '../domain/types.js';
+import { WATCH_EVENT_TYPES, type Condition, type ObjectMeta } from '../domain/types.js';
 import type { ObjectMetaInput as ObjectMetaInputShape } from '../resolvers/kind-def.js';
-import type { ConditionInput as ConditionInputShape, ResourcesInput as ResourcesInputShape } from '../resolvers/validation.js';
+import type { ConditionInput as ConditionInputShape } from '../resolvers/validation.js';
+import { resourcesSchema } from '../domain/spec/resources.js';
+import { inputTypeOf, objectTypeOf } from './spec-types.js';
 import type { InputObjectRef } from '@pothos/core';
 import { builder, type BuilderTypes } from './builder.js';
 import { StringMapScalar } from './string-map.js';
@@ -54,21 +56,6 @@ export const ConditionInput: InputObjectRef<BuilderTypes, ConditionInputShape> =
   }),
 });
 
-export const ResourcesRef = builder.objectRef<Resources>('Resources').implement({
-  description: 'Cores, MiB of memory and whole GPUs.',
-  fields: (t) => ({
-    cpu: t.exposeFloat('cpu'),
-    memory: t.exposeFloat('memory'),
-    gpu: t.exposeInt('gpu'),
-    accelerator: t.exposeString('accelerator', { nullable: true }),
-  }),
-});
-
-export const ResourcesInput: InputObjectRef<BuilderTypes, ResourcesInputShape> = builder.inputRef<ResourcesInputShape>('ResourcesInput').implement({
-  fields: (t) => ({
-    cpu: t.float(),
-    memory: t.float(),
-    gpu: t.int(),
-    accelerator: t.string(),
-  }),
-});
+/** Cores, MiB and GPUs: declared with the specs (src/domain/spec/resources.ts), shared by statuses. */
+export const ResourcesRef = objectTypeOf(resourcesSchema());
+export const ResourcesInput = inputTypeOf(resourcesSchema());

@@ -11,6 +11,7 @@ import type { InputObjectRef, ObjectRef } from '@pothos/core';
 import type { WorkloadKind } from '../domain/object-ref.js';
 import {
   EVICTION_REASONS,
+  JOB_PHASES,
   type ClusterPlacement,
   type ClusterReplicaStatus,
   type Eviction,
@@ -23,8 +24,8 @@ import type { WorkloadStatusInput as StatusShape } from '../resolvers/workload.j
 import type { ClusterReplicaStatusInput, EvictionInput, EvictionRequestInput, PlacementDecisionInput, ReplicaReportInput } from '../resolvers/workload-status.js';
 import { builder, type BuilderTypes } from './builder.js';
 import { ConditionInput, ConditionRef } from './meta.js';
-import { JobPhaseEnum } from './workload.js';
 
+export const JobPhaseEnum = builder.enumType('JobPhase', { values: JOB_PHASES });
 const EvictionReasonEnum = builder.enumType('EvictionReason', { values: EVICTION_REASONS });
 
 const ClusterPlacementRef = builder.objectRef<ClusterPlacement>('ClusterPlacement').implement({

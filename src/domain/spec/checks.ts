@@ -1,0 +1,57 @@
+/**
+ * The rules a spec's values follow, as functions that name the problem (or return undefined).
+ * The zod fields of fields.ts and the resolvers' check* helpers both word their refusals with
+ * these, so a limit reads the same wherever it is enforced.
+ */
+
+/** Quotes a string for a message, cut short: the message must stay small whatever came in. */
+export function quote(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
+}
+
+export interface TextRule {
+  /** At most this many UTF-8 bytes: for text that reaches a command line, a file or the store. */
+  maxBytes?: number;
+  /** At most this many characters: for names. */
+  maxLength?: number;
+}
+
+/** A string within its size, without NUL characters (no command line or file name can carry one). */
+export function textProblem(value: string, rule: TextRule): string | undefined {
+  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
+    return `is ${value.length} characters long, more than the maximum ${rule.maxLength}.`;
+  }
+  if (rule.maxBytes !== undefined) {
+    // A string has at most 3 UTF-8 bytes per UTF-16 unit: most strings need no count at all.
+    const bytes = value.length * 3 <= rule.maxBytes ? 0 : Buffer.byteLength(value);
+    if (bytes > rule.maxBytes) return `is ${bytes} bytes long, more than the maximum ${rule.maxBytes}.`;
+  }
+  if (value.includes('\0')) return 'must not contain NUL characters';
+  return undefined;
+}
+
+export interface NumberRule {
+  integer?: boolean;
+  /** Inclusive lower bound; 0 unless given. */
+  min?: number;
+  max?: number;
+}
+
+/** A finite number within bounds. GraphQL Float already rules out NaN and Infinity. */
+export function numberProblem(value: number, rule: NumberRule = {}): string | undefined {
+  const { integer = false, min = 0, max } = rule;
+  if (!Number.isFinite(value)) return 'must be a finite number';
+  if (integer && !Number.isInteger(value)) return `must be an integer, got ${value}`;
+  if (value < min) return `must be at least ${min}, got ${value}`;
+  if (max !== undefined && value > max) return `${value} is more than the maximum ${max}.`;
+  return undefined;
+}
+
+/** A list of at most `max` entries. */
+export function countProblem(length: number, max: number): string | undefined {
+  return length > max ? `has ${length} entries, more than the maximum ${max}.` : undefined;
+}
+
+export function oneOfProblem(value: string, values: readonly string[]): string | undefined {
+  return values.includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+}

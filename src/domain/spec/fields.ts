@@ -1,0 +1,106 @@
+/**
+ * The building blocks of the kinds' spec schemas: zod types that refuse a value with the words of
+ * checks.ts, plus what the GraphQL schema needs to know and zod cannot say (a type's name, Int or
+ * Float, descriptions). src/schema derives the GraphQL object and input types from a spec schema
+ * by walking it (src/schema/spec-types.ts), so a field is declared here once.
+ */
+import { z } from 'zod';
+import { BadUserInputError } from '../errors.js';
+import { labelValueProblem } from '../label-syntax.js';
+import { MAX_SELECTOR_LENGTH } from '../limits.js';
+import { parseLabelSelector } from '../selector.js';
+import { countProblem, numberProblem, oneOfProblem, quote, textProblem, type NumberRule, type TextRule } from './checks.js';
+
+/** What the GraphQL schema shows of one zod type. */
+export interface GraphQLInfo {
+  /** Objects and enums: the GraphQL type name; an object's input type is this plus `Input`. */
+  name?: string;
+  /** Numbers: Int rather than Float. */
+  integer?: boolean;
+  /** Objects: the description of the type. */
+  typeDescription?: string;
+  /** The description of a field of this type, on the object type and on the input type. */
+  description?: string;
+  inputDescription?: string;
+}
+
+const GRAPHQL = new WeakMap<z.ZodTypeAny, GraphQLInfo>();
+
+/** Attaches GraphQL information to a zod type (returned as it is, for chaining). */
+export function graphql<T extends z.ZodTypeAny>(schema: T, info: GraphQLInfo): T {
+  GRAPHQL.set(schema, { ...GRAPHQL.get(schema), ...info });
+  return schema;
+}
+
+export function graphqlInfoOf(schema: z.ZodTypeAny): GraphQLInfo {
+  return GRAPHQL.get(schema) ?? {};
+}
+
+/** Adds an issue with the message of `problem`, if it has one. */
+const refuse =
+  <T>(problem: (value: T) => string | undefined) =>
+  (value: T, ctx: z.RefinementCtx) => {
+    const message = problem(value);
+    if (message !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  };
+
+/** A string within a size; `more` adds a rule of its own (checked once the size is right). */
+export function text(rule: TextRule, more?: (value: string) => string | undefined) {
+  return z.string().superRefine(refuse((value: string) => textProblem(value, rule) ?? more?.(value)));
+}
+
+export function number(rule: NumberRule = {}) {
+  return graphql(z.number().superRefine(refuse((value: number) => numberProblem(value, rule))), { integer: rule.integer ?? false });
+}
+
+/** One of an `as const` list, named `name` in GraphQL. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T, name: string) {
+  const message = oneOfProblem('', values) ?? '';
+  return graphql(z.enum(values as unknown as [T[number], ...T[number][]], { errorMap: () => ({ message }) }), { name });
+}
+
+/**
+ * At most `max` entries, counted before any is checked: a list far too long is refused as one
+ * problem, not as a problem per entry.
+ */
+export function list<T extends z.ZodTypeAny>(item: T, max: number) {
+  const counted = z.array(z.unknown()).superRefine(refuse((value: unknown[]) => countProblem(value.length, max)));
+  // Typed as taking what the items take: the first stage only counts.
+  return counted.pipe(z.array(item)) as unknown as z.ZodPipeline<z.ZodArray<T>, z.ZodArray<T>>;
+}
+
+/** An object type, named `name` in GraphQL (and `${name}Input` as an input). */
+export function object<T extends z.ZodRawShape>(name: string, shape: T, typeDescription?: string) {
+  return graphql(z.object(shape), { name, typeDescription });
+}
+
+/** A Kubernetes label selector of bounded length, normalised ('' when it selects everything). */
+export function selector() {
+  return z.string().transform((text, ctx) => {
+    if (text.length > MAX_SELECTOR_LENGTH) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is ${text.length} characters long, more than the maximum ${MAX_SELECTOR_LENGTH}.` });
+      return z.NEVER;
+    }
+    try {
+      return parseLabelSelector(text).toString();
+    } catch (error) {
+      if (!(error instanceof BadUserInputError)) throw error;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: error.reason });
+      return z.NEVER;
+    }
+  });
+}
+
+/** An accelerator model ("A100", "nvidia-tesla-v100") follows a label value's rules. */
+export function acceleratorProblem(name: string): string | undefined {
+  const problem = labelValueProblem(name);
+  return problem ? `${quote(name)} is not an accelerator name: ${problem}` : undefined;
+}
+
+/** An accelerator model, or '' (any will do), which comes out as left out. */
+export function accelerator() {
+  return z
+    .string()
+    .superRefine(refuse((name: string) => (name === '' ? undefined : acceleratorProblem(name))))
+    .transform((name) => (name === '' ? undefined : name));
+}

@@ -1,0 +1,120 @@
+/**
+ * GraphQL object and input types derived from a spec schema of src/domain/spec: every field of
+ * the zod object becomes a field of both, with the GraphQL type its zod type implies (string →
+ * String, number → Int or Float as declared, enum and object → the named type, array → list).
+ * On the object type a field is nullable when it may be left out and has no default; on the input
+ * type a field is required when it has neither default nor may be left out. Types are made once
+ * per name, so specs that share a part (Resources) share its GraphQL type.
+ */
+import type { EnumRef, InputObjectRef, ObjectRef } from '@pothos/core';
+import { z } from 'zod';
+import { graphqlInfoOf, type GraphQLInfo } from '../domain/spec/fields.js';
+import type { InputOf } from '../domain/spec/parse.js';
+import { builder, type BuilderTypes } from './builder.js';
+
+interface Unwrapped {
+  base: z.ZodTypeAny;
+  /** May be left out (and then is absent), or has a default (and then is never absent). */
+  optional: boolean;
+  defaulted: boolean;
+  info: GraphQLInfo;
+}
+
+/** The type under the wrappers zod adds for defaults, refinements and pipes. */
+function unwrap(schema: z.ZodTypeAny): Unwrapped {
+  let optional = false;
+  let defaulted = false;
+  let info: GraphQLInfo = {};
+  let s = schema;
+  for (;;) {
+    info = { ...graphqlInfoOf(s), ...info };
+    if (s instanceof z.ZodOptional) {
+      optional = true;
+      s = s.unwrap();
+    } else if (s instanceof z.ZodDefault) {
+      defaulted = true;
+      s = s.removeDefault();
+    } else if (s instanceof z.ZodEffects) s = s.innerType();
+    else if (s instanceof z.ZodPipeline) s = s._def.out;
+    else return { base: s, optional, defaulted, info };
+  }
+}
+
+const objects = new Map<string, ObjectRef<BuilderTypes, unknown>>();
+const inputs = new Map<string, InputObjectRef<BuilderTypes, Record<string, unknown>>>();
+const enums = new Map<string, EnumRef<BuilderTypes, string>>();
+
+function nameOf(schema: z.ZodTypeAny, info: GraphQLInfo): string {
+  if (!info.name) throw new Error(`a spec's ${schema.constructor.name} needs a GraphQL name (src/domain/spec/fields.ts)`);
+  return info.name;
+}
+
+function enumOf(schema: z.ZodEnum<[string, ...string[]]>, info: GraphQLInfo) {
+  const name = nameOf(schema, info);
+  let ref = enums.get(name);
+  if (!ref) enums.set(name, (ref = builder.enumType(name, { values: schema.options })));
+  return ref;
+}
+
+/** The GraphQL type of a field's value, for the object type (`output`) or the input type. */
+function typeOf(schema: z.ZodTypeAny, side: 'output' | 'input'): unknown {
+  const { base, info } = unwrap(schema);
+  if (base instanceof z.ZodString) return 'String';
+  if (base instanceof z.ZodNumber) return info.integer ? 'Int' : 'Float';
+  if (base instanceof z.ZodBoolean) return 'Boolean';
+  if (base instanceof z.ZodEnum) return enumOf(base, info);
+  if (base instanceof z.ZodArray) return [typeOf(base.element, side)];
+  if (base instanceof z.ZodObject) return side === 'output' ? objectTypeOf(base) : inputTypeOf(base);
+  throw new Error(`no GraphQL type for a spec's ${base.constructor.name}`);
+}
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+function fieldsOf(schema: AnyObject) {
+  return Object.entries(schema.shape).map(([key, field]) => ({ key, field, ...unwrap(field) }));
+}
+
+/** The object type of a spec schema (or of a part of one). */
+export function objectTypeOf<S extends AnyObject>(schema: S): ObjectRef<BuilderTypes, z.output<S>> {
+  const { typeDescription, ...info } = unwrap(schema).info;
+  const name = nameOf(schema, info);
+  let ref = objects.get(name);
+  if (!ref) {
+    ref = builder.objectRef<unknown>(name).implement({
+      description: typeDescription,
+      fields: (t) =>
+        Object.fromEntries(
+          fieldsOf(schema).map(({ key, field, optional, defaulted, info: { description } }) => [
+            key,
+            t.field({
+              type: typeOf(field, 'output') as never,
+              nullable: optional && !defaulted,
+              description,
+              resolve: (parent) => (parent as Record<string, unknown>)[key] as never,
+            }),
+          ]),
+        ),
+    });
+    objects.set(name, ref);
+  }
+  return ref as ObjectRef<BuilderTypes, z.output<S>>;
+}
+
+/** The input type of a spec schema: `${name}Input`, taking what a client may send. */
+export function inputTypeOf<S extends AnyObject>(schema: S): InputObjectRef<BuilderTypes, InputOf<S>> {
+  const name = `${nameOf(schema, unwrap(schema).info)}Input`;
+  let ref = inputs.get(name);
+  if (!ref) {
+    ref = builder.inputRef<Record<string, unknown>>(name).implement({
+      fields: (t) =>
+        Object.fromEntries(
+          fieldsOf(schema).map(({ key, field, optional, defaulted, info: { inputDescription } }) => [
+            key,
+            t.field({ type: typeOf(field, 'input') as never, required: !optional && !defaulted, description: inputDescription }),
+          ]),
+        ),
+    });
+    inputs.set(name, ref);
+  }
+  return ref as unknown as InputObjectRef<BuilderTypes, InputOf<S>>;
+}
