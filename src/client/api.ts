@@ -10,7 +10,8 @@
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { ClusterPlacement, ClusterReplicaStatus, Condition, Eviction, LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
 import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
-import { DOCUMENTS, LOG_DOCUMENTS, WORKLOAD_STATUS_DOCUMENTS, type KindDocuments } from './documents.js';
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { DOCUMENTS, LOG_DOCUMENTS, WORKLOAD_STATUS_DOCUMENTS, type Document, type KindDocuments, type LogDocuments } from './documents.js';
 import { cacheKey } from '../domain/object-ref.js';
 
 export interface ApiOptions extends SkyClientOptions {
@@ -74,11 +75,7 @@ export interface StatusManifest<K extends Kind> {
 }
 
 /** A watch event as the server sends it: `object` is null for a BOOKMARK. */
-interface WireEvent {
-  type: WatchEventType;
-  resourceVersion: string;
-  object: unknown;
-}
+type WireEvent = ResultOf<KindDocuments['watch']>['event'];
 
 export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByKind[K]> {
   readonly client: SkyClient;
@@ -107,7 +104,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
   }
 
   async list(options: ListOptions = {}): Promise<ObjectList<T>> {
-    const { list } = await this.client.request<{ list: ObjectList<T> }>(this.documents.list, this.scope(options));
+    const { list } = await this.client.request<ResultOf<KindDocuments['list']>>(this.documents.list.toString(), this.scope(options));
     return { kind: list.kind, items: list.items.map((item) => this.fromWire(item)), resourceVersion: list.resourceVersion };
   }
 
@@ -152,7 +149,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
       for (const object of list.items) yield { type: 'ADDED', object, resourceVersion: object.metadata.resourceVersion };
       resourceVersion = list.resourceVersion;
     }
-    const events = this.client.watch<WireEvent>(this.documents.watch, this.scope(options), resourceVersion, options.signal);
+    const events = this.client.watch<WireEvent>(this.documents.watch.toString(), this.scope(options), resourceVersion, options.signal);
     for await (const { type, resourceVersion: version, object: wire } of events) {
       if (wire === null) {
         yield { type, resourceVersion: version };
@@ -174,8 +171,8 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
   }
 
   /** Runs a document whose root field is aliased `object`. */
-  protected async call(document: string, variables: Variables): Promise<T> {
-    const { object } = await this.client.request<{ object: unknown }>(document, variables);
+  protected async call(document: Document<{ object: unknown }>, variables: Variables): Promise<T> {
+    const { object } = await this.client.request<ResultOf<typeof document>>(document.toString(), variables);
     return this.fromWire(object);
   }
 
@@ -294,7 +291,8 @@ export class WorkloadAPI<K extends 'Job' | 'Deployment'> extends ResourceAPI<K> 
    * logs cannot be read are left out and reported to `onWarning`.
    */
   async logs(name: string, options: LogsOptions = {}): Promise<LogLine[]> {
-    const result = await this.client.requestWithExtensions<{ lines: LogLine[] }>(LOG_DOCUMENTS[this.kind].logs, this.logVariables(name, options));
+    const document = LOG_DOCUMENTS[this.kind].logs;
+    const result = await this.client.requestWithExtensions<ResultOf<LogDocuments['logs']>>(document.toString(), this.logVariables(name, options));
     warningsOf(result).forEach(options.onWarning ?? emitWarning);
     return result.data.lines;
   }
@@ -305,7 +303,8 @@ export class WorkloadAPI<K extends 'Job' | 'Deployment'> extends ResourceAPI<K> 
    * resumed without repeating lines, so starting again (with `tail`) is the caller's choice.
    */
   async *followLogs(name: string, options: FollowLogsOptions = {}): AsyncGenerator<LogLine> {
-    const results = this.client.subscription<{ line: LogLine }>(LOG_DOCUMENTS[this.kind].follow, this.logVariables(name, options), options.signal);
+    const document = LOG_DOCUMENTS[this.kind].follow;
+    const results = this.client.subscription<ResultOf<LogDocuments['follow']>>(document.toString(), this.logVariables(name, options), options.signal);
     for await (const result of results) {
       warningsOf(result).forEach(options.onWarning ?? emitWarning);
       if (result.data) yield result.data.line;

@@ -1,213 +1,109 @@
 /**
- * Every GraphQL document the client sends. One fragment per kind selects every field of the
- * contract's type, so an object read here and written back loses nothing; the operations are then
- * generated from one template per verb, since they differ between kinds only in names.
- * test/unit/client/documents.test.ts validates all of them against the committed schema.graphql,
- * which is how drift between this file and the server is caught.
- *
- * Root fields are aliased (`object`, `list`, `event`) so the code reading responses is the same
- * for every kind.
+ * Every GraphQL document the client sends, by kind and verb. The documents are generated from
+ * schema.graphql (`npm run codegen`: src/client/operations.graphql and generated/graphql.ts),
+ * each typed by its result; this file only files them under the kind and verb ResourceAPI looks
+ * them up by. Root fields are aliased (`object`, `list`, `event`) so the code reading responses
+ * is the same for every kind.
  */
-import { KIND_INFO, KINDS, type Kind } from '../domain/kinds.js';
-
-const META = /* GraphQL */ `
-fragment ObjectMetaFields on ObjectMeta {
-  name namespace uid labels annotations resourceVersion generation creationTimestamp
-}`;
-
-const CONDITION = /* GraphQL */ `
-fragment ConditionFields on Condition { type status reason message lastTransitionTime }`;
-
-const RESOURCES = /* GraphQL */ `
-fragment ResourcesFields on Resources { cpu memory gpu accelerator }`;
-
-const CLUSTER = /* GraphQL */ `
-fragment ClusterFields on Cluster {
-  kind
-  metadata { ...ObjectMetaFields }
-  spec {
-    manager
-    kubernetes { context kubeconfigPath }
-    slurm { slurmConf sshHost partition }
-    local { cpu memory gpu }
-    waitTimeout
-  }
-  status {
-    phase
-    conditions { ...ConditionFields }
-    capacity { ...ResourcesFields }
-    allocatable { ...ResourcesFields }
-    nodes { name capacity { ...ResourcesFields } allocatable { ...ResourcesFields } ready }
-    acceleratorTypes
-    message
-    skyletEndpoint
-  }
-}`;
-
-const NAMESPACE = /* GraphQL */ `
-fragment NamespaceFields on Namespace {
-  kind
-  metadata { ...ObjectMetaFields }
-  status { phase conditions { ...ConditionFields } }
-}`;
-
-// Job and Deployment share their spec and status types.
-const WORKLOAD = /* GraphQL */ `
-fragment WorkloadSpecFields on WorkloadSpec {
-  image run
-  envs { name value }
-  resources { ...ResourcesFields }
-  replicas restartPolicy
-  placement { clusterSelector preferences { selector weight } strategy }
-  waitTimeout
-}
-fragment WorkloadStatusFields on WorkloadStatus {
-  phase
-  conditions { ...ConditionFields }
-  placements { cluster replicas }
-  replicaStatus {
-    cluster pending running succeeded failed externalId exitCodes message
-    evictionRequest { replicas requestedAt message }
-  }
-  evictions { cluster replicas at reason message requestedAt }
-  observedGeneration startTime completionTime readyReplicas
-}`;
-
-const workload = (kind: 'Job' | 'Deployment') => /* GraphQL */ `
-fragment ${kind}Fields on ${kind} {
-  kind
-  metadata { ...ObjectMetaFields }
-  spec { ...WorkloadSpecFields }
-  status { ...WorkloadStatusFields }
-}`;
-
-const FILTER_POLICY = /* GraphQL */ `
-fragment FilterPolicyFields on FilterPolicy {
-  kind
-  metadata { ...ObjectMetaFields }
-  spec { clusterFilter { include exclude clusterSelector } labelsSelector }
-  status { phase conditions { ...ConditionFields } }
-}`;
+import type { Kind } from '../domain/kinds.js';
+import type { WatchEventType } from '../domain/types.js';
+import * as G from './generated/graphql.js';
 
 /**
- * Each kind's fragment with exactly the fragments it spreads: GraphQL rejects a document that
- * defines a fragment it does not use.
+ * A document typed by what it answers. Its variables differ between kinds (a global kind takes
+ * no namespace) and are checked against the schema by the generated types, not here.
  */
-const FRAGMENTS: Record<Kind, string> = {
-  Cluster: CLUSTER + META + CONDITION + RESOURCES,
-  Namespace: NAMESPACE + META + CONDITION,
-  Job: workload('Job') + WORKLOAD + META + CONDITION + RESOURCES,
-  Deployment: workload('Deployment') + WORKLOAD + META + CONDITION + RESOURCES,
-  FilterPolicy: FILTER_POLICY + META + CONDITION,
-};
+export type Document<Result> = G.TypedDocumentString<Result, never>;
 
-/** The plural root fields; `FilterPolicy` does not pluralize by appending an "s". */
-const LIST_FIELDS: Record<Kind, string> = {
-  Cluster: 'clusters',
-  Namespace: 'namespaces',
-  Job: 'jobs',
-  Deployment: 'deployments',
-  FilterPolicy: 'filterPolicies',
-};
+/** An object as GraphQL answers it: unset optional fields are null. */
+type Wire = unknown;
 
 export interface KindDocuments {
   /** Variables: namespace? (namespaced kinds; omitted = all namespaces), labelSelector?. */
-  list: string;
+  list: Document<{ list: { kind: string; resourceVersion: string; items: Wire[] } }>;
   /** Variables: name, namespace (namespaced kinds). */
-  get: string;
+  get: Document<{ object: Wire }>;
   /** Variables: input (`<Kind>Input`), dryRun?. */
-  create: string;
-  update: string;
+  create: Document<{ object: Wire }>;
+  update: Document<{ object: Wire }>;
   /** Variables: input (`<Kind>StatusUpdateInput`). */
-  updateStatus: string;
+  updateStatus: Document<{ object: Wire }>;
   /** Variables: name, namespace (namespaced kinds). */
-  delete: string;
+  delete: Document<{ object: Wire }>;
   /** Variables: namespace? (namespaced kinds), resourceVersion?, labelSelector?. */
-  watch: string;
+  watch: Document<{ event: { type: WatchEventType; resourceVersion: string; object: Wire | null } }>;
 }
 
-function documentsFor(kind: Kind): KindDocuments {
-  const { namespaced } = KIND_INFO[kind];
-  const single = kind[0].toLowerCase() + kind.slice(1);
-  const plural = LIST_FIELDS[kind];
-  const Plural = plural[0].toUpperCase() + plural.slice(1);
-  const fields = `{ ...${kind}Fields }`;
-  const fragments = FRAGMENTS[kind];
-  // Namespaced kinds take a namespace; it is required where one object is addressed.
-  const nameVars = namespaced ? '($namespace: String!, $name: String!)' : '($name: String!)';
-  const nameArgs = namespaced ? '(namespace: $namespace, name: $name)' : '(name: $name)';
-  const scopeVars = namespaced ? '$namespace: String, ' : '';
-  const scopeArgs = namespaced ? 'namespace: $namespace, ' : '';
-  const mutation = (verb: string, field: string, inputType: string) =>
-    `mutation ${verb}($input: ${inputType}!) { object: ${field}(input: $input) ${fields} }${fragments}`;
-  const write = (verb: string, field: string) =>
-    `mutation ${verb}($input: ${kind}Input!, $dryRun: Boolean) { object: ${field}(input: $input, dryRun: $dryRun) ${fields} }${fragments}`;
-
-  return {
-    list:
-      `query List${Plural}(${scopeVars}$labelSelector: String) {
-        list: ${plural}(${scopeArgs}labelSelector: $labelSelector) { kind resourceVersion items ${fields} }
-      }` + fragments,
-    get: `query Get${kind}${nameVars} { object: ${single}${nameArgs} ${fields} }${fragments}`,
-    create: write(`Create${kind}`, `create${kind}`),
-    update: write(`Update${kind}`, `update${kind}`),
-    updateStatus: mutation(`Update${kind}Status`, `update${kind}Status`, `${kind}StatusUpdateInput`),
-    delete: `mutation Delete${kind}${nameVars} { object: delete${kind}${nameArgs} ${fields} }${fragments}`,
-    watch:
-      `subscription Watch${Plural}(${scopeVars}$resourceVersion: String, $labelSelector: String) {
-        event: watch${Plural}(${scopeArgs}resourceVersion: $resourceVersion, labelSelector: $labelSelector) {
-          type resourceVersion object ${fields}
-        }
-      }` + fragments,
-  };
-}
-
-export const DOCUMENTS = Object.fromEntries(KINDS.map((kind) => [kind, documentsFor(kind)])) as Record<
-  Kind,
-  KindDocuments
->;
+export const DOCUMENTS: Record<Kind, KindDocuments> = {
+  Cluster: {
+    list: G.ListClustersDocument,
+    get: G.GetClusterDocument,
+    create: G.CreateClusterDocument,
+    update: G.UpdateClusterDocument,
+    updateStatus: G.UpdateClusterStatusDocument,
+    delete: G.DeleteClusterDocument,
+    watch: G.WatchClustersDocument,
+  },
+  Namespace: {
+    list: G.ListNamespacesDocument,
+    get: G.GetNamespaceDocument,
+    create: G.CreateNamespaceDocument,
+    update: G.UpdateNamespaceDocument,
+    updateStatus: G.UpdateNamespaceStatusDocument,
+    delete: G.DeleteNamespaceDocument,
+    watch: G.WatchNamespacesDocument,
+  },
+  Job: {
+    list: G.ListJobsDocument,
+    get: G.GetJobDocument,
+    create: G.CreateJobDocument,
+    update: G.UpdateJobDocument,
+    updateStatus: G.UpdateJobStatusDocument,
+    delete: G.DeleteJobDocument,
+    watch: G.WatchJobsDocument,
+  },
+  Deployment: {
+    list: G.ListDeploymentsDocument,
+    get: G.GetDeploymentDocument,
+    create: G.CreateDeploymentDocument,
+    update: G.UpdateDeploymentDocument,
+    updateStatus: G.UpdateDeploymentStatusDocument,
+    delete: G.DeleteDeploymentDocument,
+    watch: G.WatchDeploymentsDocument,
+  },
+  FilterPolicy: {
+    list: G.ListFilterPoliciesDocument,
+    get: G.GetFilterPolicyDocument,
+    create: G.CreateFilterPolicyDocument,
+    update: G.UpdateFilterPolicyDocument,
+    updateStatus: G.UpdateFilterPolicyStatusDocument,
+    delete: G.DeleteFilterPolicyDocument,
+    watch: G.WatchFilterPoliciesDocument,
+  },
+};
 
 /** The log operations of Jobs and Deployments; root fields aliased `lines` (query) and `line`. */
 export interface LogDocuments {
   /** Variables: namespace, name, tail?. */
-  logs: string;
+  logs: Document<G.JobLogsQuery>;
   /** Variables: namespace, name, tail?. */
-  follow: string;
-}
-
-function logDocumentsFor(kind: 'Job' | 'Deployment'): LogDocuments {
-  const single = kind[0].toLowerCase() + kind.slice(1);
-  const vars = '($namespace: String!, $name: String!, $tail: Int)';
-  const args = '(namespace: $namespace, name: $name, tail: $tail)';
-  return {
-    logs: `query ${kind}Logs${vars} { lines: ${single}Logs${args} { cluster replica line } }`,
-    follow: `subscription Follow${kind}Logs${vars} { line: follow${kind}Logs${args} { cluster replica line } }`,
-  };
+  follow: Document<G.FollowJobLogsSubscription>;
 }
 
 /** The field-scoped status writes of Jobs and Deployments (one per owner); root fields aliased `object`. */
 export interface WorkloadStatusDocuments {
   /** Variables: input (`PlacementDecisionInput`). */
-  setPlacements: string;
+  setPlacements: Document<{ object: Wire }>;
   /** Variables: input (`ReplicaReportInput`). */
-  reportReplicas: string;
-}
-
-function workloadStatusDocumentsFor(kind: 'Job' | 'Deployment'): WorkloadStatusDocuments {
-  const mutation = (field: string, inputType: string) =>
-    `mutation ${field[0].toUpperCase()}${field.slice(1)}($input: ${inputType}!) { object: ${field}(input: $input) { ...${kind}Fields } }${FRAGMENTS[kind]}`;
-  return {
-    setPlacements: mutation(`set${kind}Placements`, 'PlacementDecisionInput'),
-    reportReplicas: mutation(`report${kind}Replicas`, 'ReplicaReportInput'),
-  };
+  reportReplicas: Document<{ object: Wire }>;
 }
 
 export const WORKLOAD_STATUS_DOCUMENTS: Record<'Job' | 'Deployment', WorkloadStatusDocuments> = {
-  Job: workloadStatusDocumentsFor('Job'),
-  Deployment: workloadStatusDocumentsFor('Deployment'),
+  Job: { setPlacements: G.SetJobPlacementsDocument, reportReplicas: G.ReportJobReplicasDocument },
+  Deployment: { setPlacements: G.SetDeploymentPlacementsDocument, reportReplicas: G.ReportDeploymentReplicasDocument },
 };
 
 export const LOG_DOCUMENTS: Record<'Job' | 'Deployment', LogDocuments> = {
-  Job: logDocumentsFor('Job'),
-  Deployment: logDocumentsFor('Deployment'),
+  Job: { logs: G.JobLogsDocument, follow: G.FollowJobLogsDocument },
+  Deployment: { logs: G.DeploymentLogsDocument, follow: G.FollowDeploymentLogsDocument },
 };

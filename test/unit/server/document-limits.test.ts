@@ -96,8 +96,8 @@ describe('the settings errors name', () => {
 
 describe('the defaults', () => {
   const ours = [
-    ...Object.entries(DOCUMENTS).flatMap(([kind, documents]) => Object.entries(documents).map(([verb, query]) => [`${kind} ${verb}`, query])),
-    ...Object.entries(LOG_DOCUMENTS).flatMap(([kind, documents]) => Object.entries(documents).map(([verb, query]) => [`${kind} ${verb}`, query])),
+    ...Object.entries(DOCUMENTS).flatMap(([kind, documents]) => Object.entries(documents).map(([verb, query]) => [`${kind} ${verb}`, String(query)])),
+    ...Object.entries(LOG_DOCUMENTS).flatMap(([kind, documents]) => Object.entries(documents).map(([verb, query]) => [`${kind} ${verb}`, String(query)])),
     ['introspection (GraphiQL)', getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true })],
   ];
 

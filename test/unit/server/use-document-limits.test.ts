@@ -69,7 +69,7 @@ describe('document limits over HTTP', () => {
   });
 
   it('keep answering documents within the limits, our clients\' own', async () => {
-    const { status, body } = await post(running.app, DOCUMENTS.Job.list);
+    const { status, body } = await post(running.app, DOCUMENTS.Job.list.toString());
     expect(status).toBe(200);
     expect(body.data).toMatchObject({ list: { kind: 'JobList', items: [] } });
   });
