@@ -1,39 +1,27 @@
 /**
- * `skym create job` and `skym create deployment` take the same flags and build the same spec;
- * they differ only in the kind they create, which each subclass names.
+ * `skym create job` and `skym create deployment` take the same flags and build the same spec
+ * (from cli/workload-spec-flags.ts); they differ only in the kind they create, which each
+ * subclass names.
  */
-import { Args, Flags } from '@oclif/core';
+import { Args } from '@oclif/core';
 import type { Manifest } from '../src/client/index.js';
-import type { Deployment, Job, PlacementStrategy, RestartPolicy } from '../src/domain/types.js';
+import type { Deployment, Job } from '../src/domain/types.js';
 import { ApiCommand } from './api-command.js';
 import { createObject } from './create.js';
 import { UsageError } from './errors.js';
-import { clusterSelector, env, label, namespace, parseResources, resources, toMap } from './flags.js';
+import { label, namespace, toMap } from './flags.js';
+import { specFromFlags, WORKLOAD_SPEC_FLAGS } from './workload-spec-flags.js';
 
-const STRATEGIES = ['spread', 'pack'] as const;
-const RESTART_POLICIES = ['never', 'on-failure', 'always'] as const;
+const { resources, run, image, replicas, ...moreSpecFlags } = WORKLOAD_SPEC_FLAGS;
 
 export abstract class CreateWorkloadCommand extends ApiCommand {
   static override args = {
     name: Args.string({ required: true, description: 'Name of the new object (lower-case letters, digits and -).' }),
   };
 
-  static override flags = {
-    namespace,
-    resources,
-    run: Flags.string({
-      description: 'Shell command each replica runs, e.g. "echo Sky!; sleep 10" (required: clusters run it with sh -c, inside the --image container on Kubernetes).',
-      helpValue: 'COMMAND',
-    }),
-    image: Flags.string({ description: 'Container image, for clusters that run containers (Kubernetes). Default: the server\'s.', helpValue: 'IMAGE' }),
-    replicas: Flags.integer({ min: 0, description: 'How many replicas; the scheduler spreads them across clusters. Default: 1.' }),
-    label,
-    env,
-    'cluster-selector': clusterSelector,
-    strategy: Flags.option({ options: STRATEGIES, description: 'Spread replicas across clusters by free capacity (default), or pack them into as few as possible.' })(),
-    'restart-policy': Flags.option({ options: RESTART_POLICIES, description: 'When a failed replica is restarted. Default: never for jobs, always for deployments.' })(),
-    'wait-timeout': Flags.integer({ min: 1, description: 'Seconds a replica may wait in a cluster before it is evicted and placed elsewhere.', helpValue: 'SECONDS' }),
-  };
+  // The spec's flags come from cli/workload-spec-flags.ts; namespace and label set metadata.
+  // --label stands where the usage line has always shown it.
+  static override flags = { namespace, resources, run, image, replicas, label, ...moreSpecFlags };
 
   protected abstract readonly kind: 'Job' | 'Deployment';
 
@@ -42,19 +30,9 @@ export abstract class CreateWorkloadCommand extends ApiCommand {
     // drops the static `args` a subclass only inherits.
     const { args, flags } = await this.parse(CreateWorkloadCommand);
     if (flags.run === undefined || flags.run.trim() === '') throw new UsageError(missingRun(this.kind));
-    const strategy = flags.strategy?.toUpperCase() as PlacementStrategy | undefined;
     const manifest: Manifest<'Job'> = {
       metadata: { name: args.name, namespace: flags.namespace, labels: toMap(flags.label, '--label') },
-      spec: {
-        image: flags.image,
-        run: flags.run,
-        envs: Object.entries(toMap(flags.env, '--env') ?? {}).map(([name, value]) => ({ name, value })),
-        resources: parseResources(flags.resources),
-        replicas: flags.replicas,
-        restartPolicy: flags['restart-policy']?.toUpperCase().replace('-', '_') as RestartPolicy | undefined,
-        placement: flags['cluster-selector'] || strategy ? { clusterSelector: flags['cluster-selector'], strategy } : undefined,
-        waitTimeout: flags['wait-timeout'],
-      },
+      spec: specFromFlags(flags),
     };
     return createObject(await this.connect(flags), this.out, this.kind, manifest as Manifest<typeof this.kind>);
   }

@@ -18,14 +18,10 @@ import {
 import { networkReason } from '../src/client/errors.js';
 import { ConfigFileError } from './config.js';
 import { kindOfPlural, nounOf, UnknownKindError } from './kinds.js';
+import { UsageError } from './usage-error.js';
 
-/** A mistake on the command line or in a file that the CLI itself caught. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+// In a module of its own, so that flag parsers can throw it without importing the kind table.
+export { UsageError };
 
 export interface ErrorReport {
   message: string;

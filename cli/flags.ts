@@ -3,7 +3,7 @@
  * pure parsers behind them. A command lists the ones it takes: `static flags = { namespace, … }`.
  */
 import { Flags } from '@oclif/core';
-import { UsageError } from './errors.js';
+import { UsageError } from './usage-error.js';
 import { notAQuantity, parseQuantityText, QUANTITY_KEYS, type QuantityKey } from './quantities.js';
 
 // ---------------------------------------------------------------- parsers (pure, unit-tested)

@@ -19,8 +19,9 @@ import {
   type Workload,
 } from '../src/domain/types.js';
 import type { Column } from './format.js';
-import { clusterResources, clusterResourcesWidth, workloadResources } from './resource-cells.js';
+import { clusterResources, clusterResourcesWidth } from './resource-cells.js';
 import { closest } from './suggest.js';
+import { otherSpecColumns, specColumn } from './workload-spec-flags.js';
 
 /** One table row: most kinds print one per object; workloads one per cluster they are placed on. */
 export interface Row<T extends SkyObject = SkyObject> {
@@ -144,17 +145,20 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
       // The scheduler may place the replicas on any cluster: a watch leaves room for every name.
       { header: 'Cluster', value: (r) => r.cluster ?? '', reserve: (_, hints) => longest(hints.clusterNames) },
       { header: 'Replicas', value: (r) => String(r.replicas ?? 0), align: 'right' },
-      { header: 'Resources', value: (r) => workloadResources(r.object.spec.resources) },
+      specColumn('resources'),
       namespace,
       status(JOB_PHASES),
     ],
+    // Spec fields' columns are declared with their flags (cli/workload-spec-flags.ts); those not
+    // placed here come after the others.
     wide: [
-      { header: 'Desired', value: (r) => String(r.object.spec.replicas), align: 'right' },
+      specColumn('replicas'),
       count('Pending', (s) => s.pending),
       count('Running', (s) => s.running),
       count('Succeeded', (s) => s.succeeded),
       count('Failed', (s) => s.failed),
-      { header: 'Image', value: (r) => r.object.spec.image },
+      specColumn('image'),
+      ...otherSpecColumns(['resources', 'replicas', 'image']),
       age,
     ],
     // One row per cluster the scheduler placed replicas on; an unplaced workload still gets its
