@@ -25,7 +25,7 @@ export const DISCOVERED_FROM_LABEL = 'sky.dev/discovered-from';
  * Registers what every source finds; returns the names created. A source that fails (an
  * unreadable file) is logged and skipped: discovery must not keep the controllers from starting.
  */
-export async function registerDiscoveredClusters(api: ClusterAPI, sources: readonly DiscoverySource[], logger: pino.Logger): Promise<string[]> {
+export async function registerDiscoveredClusters(api: Pick<ClusterAPI, 'create'>, sources: readonly DiscoverySource[], logger: pino.Logger): Promise<string[]> {
   const created: string[] = [];
   for (const source of sources) {
     let found: DiscoveredCluster[];

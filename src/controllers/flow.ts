@@ -8,7 +8,7 @@
 import { type ClusterManager } from '../cluster-managers/types.js';
 import type { Workload } from '../domain/types.js';
 
-import type { SharedCaches } from './caches.js';
+import type { Listers } from './listers.js';
 import { placedOn } from './replica-status.js';
 import { isFinished } from '../domain/workload-status.js';
 import { refOf, parseWorkloadRefKey } from '../domain/object-ref.js';
@@ -16,11 +16,11 @@ import { refOf, parseWorkloadRefKey } from '../domain/object-ref.js';
 export class Flow {
   constructor(
     private readonly clusterName: string,
-    private readonly caches: SharedCaches,
+    private readonly listers: Pick<Listers, 'workload'>,
   ) {}
 
   async reconcile(key: string, manager: ClusterManager): Promise<void> {
-    const workload = this.caches.workload(key);
+    const workload = this.listers.workload(key);
     const replicas = placedOn(workload, this.clusterName);
     if (!workload || replicas === 0) {
       const { kind, namespace, name } = parseWorkloadRefKey(key);

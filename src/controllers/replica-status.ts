@@ -24,6 +24,8 @@ export interface ReplicaStatusOptions {
   listers: Listers;
   writer: WorkloadStatusWriter;
   logger: pino.Logger;
+  /** The clock (ms) that times the wait for eviction; default Date.now. */
+  now?: () => number;
 }
 
 export function placedOn(workload: Workload | undefined, cluster: string): number {
@@ -57,7 +59,7 @@ export class ReplicaStatus {
     const reports = await manager.status(workloads.map(refOf));
     const placedKeys = new Set(workloads.map((w) => refKey(refOf(w))));
     for (const key of this.pendingSince.keys()) if (!placedKeys.has(key)) this.pendingSince.delete(key);
-    const now = Date.now();
+    const now = (this.options.now ?? Date.now)();
     await Promise.all(
       workloads.map(async (workload) => {
         const report = reports.get(describeRef(refOf(workload)));
