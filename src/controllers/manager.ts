@@ -63,7 +63,8 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
     logger: logger.child({ component: 'skylet-endpoint' }),
   });
   const skylets = new SkyletController({
-    caches,
+    listers: caches,
+    writer: caches,
     stateDir,
     logger,
     probeIntervalMs: options.probeIntervalMs,

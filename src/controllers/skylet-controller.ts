@@ -6,36 +6,45 @@
 import type pino from 'pino';
 import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import { Controller } from './controller.js';
+import type { Cluster } from '../domain/types.js';
 import { Skylet, type SkyletOptions } from './skylet.js';
 
+/** What the controller needs of a Skylet; tests hand in their own. */
+export type SkyletLike = Pick<Skylet, 'name' | 'start' | 'stop' | 'logs'>;
+
+export interface SkyletControllerOptions extends SkyletOptions {
+  /** Makes the Skylet of a cluster; default a real one. */
+  createSkylet?: (cluster: Cluster, options: SkyletOptions) => SkyletLike;
+}
+
 export class SkyletController {
-  private readonly skylets = new Map<string, { skylet: Skylet; generation: number }>();
+  private readonly skylets = new Map<string, { skylet: SkyletLike; generation: number }>();
   private readonly controller: Controller;
   private readonly logger: pino.Logger;
 
-  constructor(private readonly options: SkyletOptions) {
-    const { caches } = options;
+  constructor(private readonly options: SkyletControllerOptions) {
+    const { listers } = options;
     this.logger = options.logger.child({ controller: 'skylet' });
     this.controller = new Controller({
       name: 'skylet',
       logger: this.logger,
       workers: 1,
       reconcile: (name) => this.reconcile(name),
-      listKeys: () => caches.clusters.list().map((c) => c.metadata.name),
+      listKeys: () => listers.clusters.list().map((c) => c.metadata.name),
       resyncIntervalMs: CONTROLLER_DEFAULTS.resyncIntervalMs,
     });
     const enqueue = (c: { metadata: { name: string } }) => this.controller.enqueue(c.metadata.name);
-    caches.clusters.on('add', enqueue).on('update', enqueue).on('delete', enqueue);
+    listers.clusters.on('add', enqueue).on('update', enqueue).on('delete', enqueue);
   }
 
   start(): void {
     this.logger.info('Executing Skylet controller - Manages launching and terminating Skylets for clusters.');
-    for (const c of this.options.caches.clusters.list()) this.controller.enqueue(c.metadata.name);
+    for (const c of this.options.listers.clusters.list()) this.controller.enqueue(c.metadata.name);
     this.controller.start();
   }
 
   /** The running Skylet of a cluster, if any. */
-  skylet(cluster: string): Skylet | undefined {
+  skylet(cluster: string): SkyletLike | undefined {
     return this.skylets.get(cluster)?.skylet;
   }
 
@@ -46,7 +55,7 @@ export class SkyletController {
   }
 
   private async reconcile(name: string): Promise<void> {
-    const cluster = this.options.caches.clusters.get(name);
+    const cluster = this.options.listers.clusters.get(name);
     const running = this.skylets.get(name);
     if (running && cluster && running.generation === cluster.metadata.generation) return;
     if (running) {
@@ -54,7 +63,8 @@ export class SkyletController {
       await running.skylet.stop();
     }
     if (!cluster) return;
-    const skylet = new Skylet(cluster, this.options);
+    const { createSkylet = (c, options) => new Skylet(c, options) } = this.options;
+    const skylet = createSkylet(cluster, this.options);
     this.skylets.set(name, { skylet, generation: cluster.metadata.generation });
     await skylet.start(cluster);
   }

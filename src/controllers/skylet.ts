@@ -8,10 +8,10 @@
  * - replica status (replica-status.ts) every `statusIntervalMs`, else as often as the manager
  *   asks (capabilities.statusIntervalMs), else every second; and soon after each change a
  *   manager pushes (onStatusChange: the Kubernetes manager's watch caches, the local manager's
- *   replica starts and exits), after a change to a workload placed here, when waiting replicas
- *   fall due for eviction, and shortly after a status write that lost a race.
- * The periodic ones are keys of a Controller that requeue themselves, so a failing probe backs
- * off instead of piling up. It also serves its cluster's logs through the Skylet endpoint
+ *   replica starts and exits), after a change to a workload placed here, and when waiting
+ *   replicas fall due for eviction.
+ * The periodic ones are loops (periodic.ts) that never overlap themselves and back off after a
+ * failure instead of piling up. It also serves its cluster's logs through the Skylet endpoint
  * (skylet-endpoint.ts), whose address the health probe publishes in the Cluster's status.
  */
 import type pino from 'pino';
@@ -19,16 +19,17 @@ import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
 import type { ClusterManager, LogLine, LogOptions } from '../cluster-managers/types.js';
 import type { Cluster } from '../domain/types.js';
-import type { SharedCaches } from './caches.js';
 import { ClusterHealth } from './cluster-health.js';
 import { Controller } from './controller.js';
 import { Flow } from './flow.js';
+import type { ClusterStatusWriter, Listers, WorkloadStatusWriter } from './listers.js';
+import { Periodic } from './periodic.js';
 import { placedOn, ReplicaStatus } from './replica-status.js';
-import { WorkQueue } from './workqueue.js';
 import { type WorkloadRef, refOf, refKey } from '../domain/object-ref.js';
 
 export interface SkyletOptions {
-  caches: SharedCaches;
+  listers: Listers;
+  writer: ClusterStatusWriter & WorkloadStatusWriter;
   stateDir: string;
   logger: pino.Logger;
   probeIntervalMs?: number;
@@ -40,9 +41,6 @@ export interface SkyletOptions {
   endpointFor?: (cluster: string) => string;
 }
 
-const HEALTH = 'health';
-const REPLICAS = 'replicas';
-const ORPHANS = 'orphans';
 /** How long a pushed change waits for the rest of its burst (a Job's pods start together). */
 const PUSH_BATCH_MS = 10;
 /**
@@ -53,7 +51,9 @@ const PUSH_MIN_GAP_MS = 100;
 
 export class Skylet {
   private manager: ClusterManager | Error = new Error('the Skylet has not started');
-  private readonly loops: Controller;
+  private readonly health: Periodic;
+  private readonly replicas: Periodic;
+  private readonly orphans: Periodic;
   private readonly flowController: Controller;
   private unsubscribe = () => {};
   private pushTimer?: NodeJS.Timeout;
@@ -69,7 +69,7 @@ export class Skylet {
     cluster: Cluster,
     private readonly options: SkyletOptions,
   ) {
-    const { caches } = options;
+    const { listers, writer } = options;
     this.name = cluster.metadata.name;
     this.logger = options.logger.child({ cluster: this.name });
     const probeIntervalMs = options.probeIntervalMs ?? CONTROLLER_DEFAULTS.probeIntervalMs;
@@ -78,37 +78,29 @@ export class Skylet {
     const orphanSweepIntervalMs = options.orphanSweepIntervalMs ?? 10 * probeIntervalMs;
     const health = new ClusterHealth({
       clusterName: this.name,
-      clusters: caches.clusters,
-      writer: caches,
+      clusters: listers.clusters,
+      writer,
       logger: this.logger,
       skyletEndpoint: options.endpointFor?.(this.name),
     });
-    const replicaStatus = new ReplicaStatus({ clusterName: this.name, listers: caches, writer: caches, logger: this.logger });
-    const flow = new Flow(this.name, caches);
+    const replicaStatus = new ReplicaStatus({ clusterName: this.name, listers, writer, logger: this.logger });
+    const flow = new Flow(this.name, listers);
 
-    this.loops = new Controller({
-      name: `${this.name}/loops`,
-      logger: this.logger,
-      workers: 2,
-      queue: new WorkQueue({ maxDelayMs: 5 * probeIntervalMs }),
-      reconcile: async (key) => {
-        if (key === HEALTH) {
-          await health.probe(this.manager);
-          return { requeueAfterMs: probeIntervalMs };
-        }
-        if (key === ORPHANS) {
-          await this.sweepOrphans();
-          return { requeueAfterMs: orphanSweepIntervalMs };
-        }
+    // A failing round is retried sooner at first, never later than five probe intervals.
+    const loop = { logger: this.logger, retryMaxMs: 5 * probeIntervalMs };
+    this.health = new Periodic({ ...loop, name: 'health', intervalMs: probeIntervalMs, round: () => health.probe(this.manager) });
+    this.orphans = new Periodic({ ...loop, name: 'orphan sweep', intervalMs: orphanSweepIntervalMs, round: () => this.sweepOrphans() });
+    this.replicas = new Periodic({
+      ...loop,
+      name: 'replica status',
+      // Back at the poll interval, or sooner when waiting replicas fall due for eviction: a
+      // manager that pushes changes may be polled rarely, and that is not a change it would push.
+      intervalMs: statusIntervalMs,
+      round: async () => {
         // Not while the cluster is in ERROR: the last reported states stand, and the health probe
         // (not a warning per second) tells why.
-        const phase = caches.clusters.get(this.name)?.status.phase;
-        let lookAgainMs: number | undefined;
-        if (!(this.manager instanceof Error) && phase !== 'ERROR') lookAgainMs = await replicaStatus.sync(this.manager);
-        // Back at the poll interval, or sooner when waiting replicas fall due for eviction or a
-        // write lost a race: a manager that pushes changes may be polled rarely, and neither of
-        // those is a change it would push.
-        return { requeueAfterMs: Math.min(statusIntervalMs(), lookAgainMs ?? Infinity) };
+        if (this.manager instanceof Error || listers.clusters.get(this.name)?.status.phase === 'ERROR') return undefined;
+        return replicaStatus.sync(this.manager);
       },
     });
     this.flowController = new Controller({
@@ -118,20 +110,20 @@ export class Skylet {
         if (this.manager instanceof Error) throw this.manager;
         await flow.reconcile(key, this.manager);
       },
-      listKeys: () => caches.workloads().filter((w) => placedOn(w, this.name) > 0).map((w) => refKey(refOf(w))),
+      listKeys: () => listers.workloads().filter((w) => placedOn(w, this.name) > 0).map((w) => refKey(refOf(w))),
       resyncIntervalMs: CONTROLLER_DEFAULTS.resyncIntervalMs,
     });
   }
 
   async start(cluster: Cluster): Promise<void> {
-    const { caches, stateDir } = this.options;
+    const { listers, stateDir } = this.options;
     try {
       this.manager = (this.options.createManager ?? createClusterManager)(cluster, { stateDir });
     } catch (error) {
       this.manager = error instanceof Error ? error : new Error(String(error));
       this.logger.warn({ err: this.manager.message }, `Cannot manage cluster ${this.name}.`);
     }
-    const unsubscribeWorkloads = caches.onWorkload((w, old) => {
+    const unsubscribeWorkloads = listers.onWorkload((w, old) => {
       if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) {
         this.flowController.enqueue(refKey(refOf(w)));
         // Reported states depend on the Sky object too (its placements): read them again, or a
@@ -145,11 +137,10 @@ export class Skylet {
       unsubscribeStatus?.();
       clearTimeout(this.pushTimer);
     };
-    for (const w of caches.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(refKey(refOf(w)));
-    this.loops.start();
-    this.loops.enqueue(HEALTH);
-    this.loops.enqueue(REPLICAS);
-    this.loops.enqueue(ORPHANS);
+    for (const w of listers.workloads()) if (placedOn(w, this.name) > 0) this.flowController.enqueue(refKey(refOf(w)));
+    this.health.start();
+    this.replicas.start();
+    this.orphans.start();
     this.flowController.start();
     this.logger.info(`Launched Skylet for cluster: ${this.name}.`);
   }
@@ -168,8 +159,8 @@ export class Skylet {
     this.pushTimer = setTimeout(() => {
       this.pushTimer = undefined;
       this.lastPushedRead = Date.now();
-      this.loops.enqueue(REPLICAS);
-      if (this.pushedCapacity) this.loops.enqueue(HEALTH);
+      this.replicas.poke();
+      if (this.pushedCapacity) this.health.poke();
       this.pushedCapacity = false;
     }, wait);
   }
@@ -181,10 +172,10 @@ export class Skylet {
    */
   private async sweepOrphans(): Promise<void> {
     // A cluster that is not READY does not answer; its health probe says so, once.
-    if (this.manager instanceof Error || this.options.caches.clusters.get(this.name)?.status.phase !== 'READY') return;
+    if (this.manager instanceof Error || this.options.listers.clusters.get(this.name)?.status.phase !== 'READY') return;
     for (const ref of await this.manager.list()) {
       const key = refKey(ref);
-      if (placedOn(this.options.caches.workload(key), this.name) === 0) this.flowController.enqueue(key);
+      if (placedOn(this.options.listers.workload(key), this.name) === 0) this.flowController.enqueue(key);
     }
   }
 
@@ -208,7 +199,7 @@ export class Skylet {
   async stop(): Promise<void> {
     this.stopping.abort();
     this.unsubscribe();
-    await Promise.all([this.loops.stop(), this.flowController.stop()]);
+    await Promise.all([this.health.stop(), this.replicas.stop(), this.orphans.stop(), this.flowController.stop()]);
     if (!(this.manager instanceof Error)) await this.manager.close();
     this.logger.info(`Stopped Skylet for cluster: ${this.name}.`);
   }

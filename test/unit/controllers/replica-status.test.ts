@@ -29,7 +29,7 @@ function setup(w: Workload, managerOptions: FakeClusterManagerOptions = {}) {
   const status = new ReplicaStatus({ clusterName: 'a', listers, writer: writers, logger, now: () => clock.now });
   const manager = new FakeClusterManager(managerOptions);
   const report = (r: Partial<WorkloadReport>) =>
-    manager.reports.set(describeRef(refOf(w)), { pending: 0, running: 0, succeeded: 0, failed: 0, ...r } as WorkloadReport);
+    manager.reports.set(describeRef(refOf(w)), { ref: refOf(w), replicas: [], pending: 0, running: 0, succeeded: 0, failed: 0, ...r });
   return { listers, writers, clock, status, manager, report };
 }
 
