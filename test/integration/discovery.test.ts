@@ -13,6 +13,7 @@ import { ClusterAPI, SkyClient } from '../../src/client/index.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
+import { writeUnreachableKubeconfig } from '../helpers/unreachable-kubeconfig.js';
 
 const SECRET = 'discovery-test-token-never-in-the-api';
 
@@ -30,25 +31,7 @@ async function controllers(args: string[], discover = true): Promise<Controllers
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sky-discovery-'));
-  // Two contexts whose API servers do not answer (port 9 is "discard"; nothing listens there).
-  await writeFile(
-    join(dir, 'kubeconfig'),
-    `apiVersion: v1
-kind: Config
-current-context: prod_us-east1
-clusters:
-  - name: prod
-    cluster: { server: 'https://127.0.0.1:9', insecure-skip-tls-verify: true }
-users:
-  - name: admin
-    user: { token: ${SECRET} }
-contexts:
-  - name: prod_us-east1
-    context: { cluster: prod, user: admin }
-  - name: Staging
-    context: { cluster: prod, user: admin }
-`,
-  );
+  await writeUnreachableKubeconfig(join(dir, 'kubeconfig'), SECRET);
   await writeFile(join(dir, 'slurm.yaml'), `clusters:\n  - name: hpc\n    labels: {site: campus}\n    slurmConf: ${join(dir, 'missing-slurm.conf')}\n`);
   server = await startServer({ store: 'memory' });
   client = new SkyClient({ url: server.url });

@@ -2,7 +2,7 @@
  * Cluster discovery without processes: the kubeconfig source reads a temp kubeconfig, and the
  * registrar's creates go to a recording stand-in for the ClusterAPI.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -11,6 +11,7 @@ import type { ClusterAPI, Manifest } from '../../../src/client/api.js';
 import { discoverKubeContexts } from '../../../src/cluster-managers/kubernetes/discovery.js';
 import { DISCOVERED_FROM_LABEL, registerDiscoveredClusters, type DiscoverySource } from '../../../src/controllers/discovery.js';
 import { AlreadyExistsError } from '../../../src/domain/errors.js';
+import { writeUnreachableKubeconfig } from '../../helpers/unreachable-kubeconfig.js';
 
 const logger = pino({ level: 'silent' });
 const SECRET = 'unit-discovery-token';
@@ -21,24 +22,7 @@ let kubeconfig: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sky-unit-discovery-'));
   kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(
-    kubeconfig,
-    `apiVersion: v1
-kind: Config
-current-context: prod_us-east1
-clusters:
-  - name: prod
-    cluster: { server: 'https://127.0.0.1:9', insecure-skip-tls-verify: true }
-users:
-  - name: admin
-    user: { token: ${SECRET} }
-contexts:
-  - name: prod_us-east1
-    context: { cluster: prod, user: admin }
-  - name: Staging
-    context: { cluster: prod, user: admin }
-`,
-  );
+  await writeUnreachableKubeconfig(kubeconfig, SECRET);
 });
 
 afterAll(async () => {
