@@ -57,7 +57,9 @@ export class Periodic {
 
   private runRound(): void {
     this.timer = undefined;
-    this.running = this.round();
+    // Started a microtask later, so `running` is set before the round can end (even one that
+    // throws at once).
+    this.running = Promise.resolve().then(() => this.round());
   }
 
   private async round(): Promise<void> {

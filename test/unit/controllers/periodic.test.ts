@@ -140,6 +140,21 @@ describe('Periodic', () => {
     await p.stop();
   });
 
+  it('takes pokes after a round that throws at once', async () => {
+    const started: number[] = [];
+    const round = () => {
+      started.push(Date.now());
+      throw new Error('sync');
+    };
+    const p = loop({ round: round as unknown as PeriodicOptions['round'], retryBaseMs: 1_000, retryMaxMs: 1_000 });
+    p.start();
+    await vi.advanceTimersByTimeAsync(100);
+    p.poke();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual([0, 100]);
+    await p.stop();
+  });
+
   it('stop cancels the wait and resolves once the running round has ended', async () => {
     const r = rounds();
     const p = loop({ round: r.round });
