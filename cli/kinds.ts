@@ -116,7 +116,7 @@ const clusterView: KindView<Cluster> = {
 
 /**
  * The phase, and for a cluster that is not READY why not (`ERROR: cannot reach …`): the reason
- * the cluster controller wrote, else the message of its Ready condition.
+ * the Skylet's health probe wrote, else the message of its Ready condition.
  */
 export function clusterStatus(cluster: Cluster): string {
   const { phase, message, conditions } = cluster.status;

@@ -1,7 +1,7 @@
 /**
  * The one way every cluster manager turns its per-replica view into a WorkloadReport (the counts,
- * exit codes and message the job controller writes into the workload's status), so the three
- * managers cannot drift apart in what "failed" or "exit codes" mean.
+ * exit codes and message the Skylet's ReplicaStatus reports into the workload's status), so the
+ * three managers cannot drift apart in what "failed" or "exit codes" mean.
  */
 import type { ReplicaReport, ReplicaState, WorkloadReport } from './types.js';
 import type { WorkloadRef } from '../domain/object-ref.js';

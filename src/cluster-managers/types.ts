@@ -14,7 +14,7 @@ import type { WorkloadRef } from '../domain/object-ref.js';
 /** What a manager can do (DriverPlugin.Capabilities), declared per manager in the domain. */
 export type { ManagerCapabilities } from '../domain/manager-capabilities.js';
 
-/** The cluster's figures as the cluster controller writes them into the Cluster's status. */
+/** The cluster's figures as a Skylet's ClusterHealth writes them into the Cluster's status. */
 export type ClusterCapacity = Pick<ClusterStatus, 'capacity' | 'allocatable' | 'nodes' | 'acceleratorTypes'>;
 
 export type ReplicaState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';

@@ -1,7 +1,7 @@
 /**
- * A Skylet's cluster controller (the Kubelet's node-status loop): every few seconds it asks the
- * cluster manager for capacity and writes health and figures into the Cluster's status. One
- * failure is a blip; `failureThreshold` in a row turn the cluster ERROR, with the reason, so the
+ * ClusterHealth, a Skylet's health probe (the Kubelet's node-status loop): every few seconds it
+ * asks the cluster manager for capacity and writes health and figures into the Cluster's status.
+ * One failure is a blip; `failureThreshold` in a row turn the cluster ERROR, with the reason, so the
  * scheduler stops placing work there. Each write also publishes where this Skylet serves the
  * cluster (status.skyletEndpoint), as a kubelet publishes its address in its Node's status.
  * The Skylet owns its Cluster's status, so writes need no compare-and-swap, and nothing is

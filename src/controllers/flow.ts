@@ -1,5 +1,5 @@
 /**
- * A Skylet's flow controller: makes its cluster run exactly what the scheduler placed there.
+ * Flow, a Skylet's submitter: makes its cluster run exactly what the scheduler placed there.
  * reconcile(key) submits the workload with the replica count placed on this cluster (the
  * manager's submit is idempotent: deterministic names, create-if-absent), and deletes it from
  * the cluster when the workload is gone or no longer placed here. Finished Jobs are left as they

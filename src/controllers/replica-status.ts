@@ -1,7 +1,7 @@
 /**
- * A Skylet's job controller: reads what its cluster runs for each workload placed there and
- * reports it (the workload's replicaStatus entry of this cluster, which only this Skylet writes;
- * the API server derives the phase from it).
+ * ReplicaStatus, a Skylet's replica reporter: reads what its cluster runs for each workload
+ * placed there and reports it (the workload's replicaStatus entry of this cluster, which only this
+ * Skylet writes; the API server derives the phase from it).
  *
  * Replicas the cluster has kept waiting (pending) longer than the wait timeout (the workload's,
  * else the cluster's) are not this controller's to move: it adds an eviction request to its
