@@ -7,13 +7,13 @@
  * per name, so specs that share a part (Resources) share its GraphQL type.
  */
 import type { EnumRef, InputObjectRef, ObjectRef } from '@pothos/core';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { graphqlInfoOf, type GraphQLInfo } from '../domain/spec/fields.js';
 import type { InputOf } from '../domain/spec/parse.js';
 import { builder, type BuilderTypes } from './builder.js';
 
 interface Unwrapped {
-  base: z.ZodTypeAny;
+  base: z.ZodType;
   /** May be left out (and then is absent), or has a default (and then is never absent). */
   optional: boolean;
   defaulted: boolean;
@@ -21,7 +21,7 @@ interface Unwrapped {
 }
 
 /** The type under the wrappers zod adds for defaults, refinements and pipes. */
-function unwrap(schema: z.ZodTypeAny): Unwrapped {
+function unwrap(schema: z.ZodType): Unwrapped {
   let optional = false;
   let defaulted = false;
   let info: GraphQLInfo = {};
@@ -30,13 +30,14 @@ function unwrap(schema: z.ZodTypeAny): Unwrapped {
     info = { ...graphqlInfoOf(s), ...info };
     if (s instanceof z.ZodOptional) {
       optional = true;
-      s = s.unwrap();
-    } else if (s instanceof z.ZodDefault) {
+      s = s.unwrap() as z.ZodType;
+    } else if (s instanceof z.ZodDefault || s instanceof z.ZodPrefault) {
       defaulted = true;
-      s = s.removeDefault();
-    } else if (s instanceof z.ZodEffects) s = s.innerType();
-    else if (s instanceof z.ZodPipeline) s = s._def.out;
-    else return { base: s, optional, defaulted, info };
+      s = s.def.innerType as z.ZodType;
+    } else if (s instanceof z.ZodPipe) {
+      // A transform's pipe takes what its input stage takes; a list's takes what its last stage does.
+      s = (s.out instanceof z.ZodTransform ? s.in : s.out) as z.ZodType;
+    } else return { base: s, optional, defaulted, info };
   }
 }
 
@@ -44,34 +45,34 @@ const objects = new Map<string, ObjectRef<BuilderTypes, unknown>>();
 const inputs = new Map<string, InputObjectRef<BuilderTypes, Record<string, unknown>>>();
 const enums = new Map<string, EnumRef<BuilderTypes, string>>();
 
-function nameOf(schema: z.ZodTypeAny, info: GraphQLInfo): string {
+function nameOf(schema: z.ZodType, info: GraphQLInfo): string {
   if (!info.name) throw new Error(`a spec's ${schema.constructor.name} needs a GraphQL name (src/domain/spec/fields.ts)`);
   return info.name;
 }
 
-function enumOf(schema: z.ZodEnum<[string, ...string[]]>, info: GraphQLInfo) {
+function enumOf(schema: z.ZodEnum, info: GraphQLInfo) {
   const name = nameOf(schema, info);
   let ref = enums.get(name);
-  if (!ref) enums.set(name, (ref = builder.enumType(name, { values: schema.options })));
+  if (!ref) enums.set(name, (ref = builder.enumType(name, { values: schema.options as string[] })));
   return ref;
 }
 
 /** The GraphQL type of a field's value, for the object type (`output`) or the input type. */
-function typeOf(schema: z.ZodTypeAny, side: 'output' | 'input'): unknown {
+function typeOf(schema: z.ZodType, side: 'output' | 'input'): unknown {
   const { base, info } = unwrap(schema);
   if (base instanceof z.ZodString) return 'String';
   if (base instanceof z.ZodNumber) return info.integer ? 'Int' : 'Float';
   if (base instanceof z.ZodBoolean) return 'Boolean';
   if (base instanceof z.ZodEnum) return enumOf(base, info);
-  if (base instanceof z.ZodArray) return [typeOf(base.element, side)];
+  if (base instanceof z.ZodArray) return [typeOf(base.element as z.ZodType, side)];
   if (base instanceof z.ZodObject) return side === 'output' ? objectTypeOf(base) : inputTypeOf(base);
   throw new Error(`no GraphQL type for a spec's ${base.constructor.name}`);
 }
 
-type AnyObject = z.ZodObject<z.ZodRawShape>;
+type AnyObject = z.ZodObject<Record<string, z.ZodType>>;
 
 function fieldsOf(schema: AnyObject) {
-  return Object.entries(schema.shape).map(([key, field]) => ({ key, field, ...unwrap(field) }));
+  return Object.entries(schema.shape).map(([key, field]) => ({ key, field, ...unwrap(field as z.ZodType) }));
 }
 
 /** The object type of a spec schema (or of a part of one). */

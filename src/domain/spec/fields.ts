@@ -4,7 +4,9 @@
  * Float, descriptions). src/schema derives the GraphQL object and input types from a spec schema
  * by walking it (src/schema/spec-types.ts), so a field is declared here once.
  */
-import { z } from 'zod';
+// zod 4's API (shipped inside zod 3.25): its compiled object parsers check a spec about 30 times
+// faster than zod 3's, which matters on every write.
+import { z } from 'zod/v4';
 import { BadUserInputError } from '../errors.js';
 import { labelValueProblem } from '../label-syntax.js';
 import { MAX_SELECTOR_LENGTH } from '../limits.js';
@@ -24,24 +26,24 @@ export interface GraphQLInfo {
   inputDescription?: string;
 }
 
-const GRAPHQL = new WeakMap<z.ZodTypeAny, GraphQLInfo>();
+const GRAPHQL = new WeakMap<z.ZodType, GraphQLInfo>();
 
 /** Attaches GraphQL information to a zod type (returned as it is, for chaining). */
-export function graphql<T extends z.ZodTypeAny>(schema: T, info: GraphQLInfo): T {
+export function graphql<T extends z.ZodType>(schema: T, info: GraphQLInfo): T {
   GRAPHQL.set(schema, { ...GRAPHQL.get(schema), ...info });
   return schema;
 }
 
-export function graphqlInfoOf(schema: z.ZodTypeAny): GraphQLInfo {
+export function graphqlInfoOf(schema: z.ZodType): GraphQLInfo {
   return GRAPHQL.get(schema) ?? {};
 }
 
 /** Adds an issue with the message of `problem`, if it has one. */
 const refuse =
   <T>(problem: (value: T) => string | undefined) =>
-  (value: T, ctx: z.RefinementCtx) => {
+  (value: T, ctx: z.RefinementCtx<T>) => {
     const message = problem(value);
-    if (message !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+    if (message !== undefined) ctx.addIssue({ code: 'custom', message });
   };
 
 /** A string within a size; `more` adds a rule of its own (checked once the size is right). */
@@ -50,27 +52,29 @@ export function text(rule: TextRule, more?: (value: string) => string | undefine
 }
 
 export function number(rule: NumberRule = {}) {
-  return graphql(z.number().superRefine(refuse((value: number) => numberProblem(value, rule))), { integer: rule.integer ?? false });
+  // zod refuses NaN and the infinities as not numbers at all; GraphQL never sends them.
+  const schema = z.number({ error: () => 'must be a finite number' }).superRefine(refuse((value: number) => numberProblem(value, rule)));
+  return graphql(schema, { integer: rule.integer ?? false });
 }
 
 /** One of an `as const` list, named `name` in GraphQL. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, name: string) {
   const message = oneOfProblem('', values) ?? '';
-  return graphql(z.enum(values as unknown as [T[number], ...T[number][]], { errorMap: () => ({ message }) }), { name });
+  return graphql(z.enum(values as unknown as [T[number], ...T[number][]], { error: () => message }), { name });
 }
 
 /**
  * At most `max` entries, counted before any is checked: a list far too long is refused as one
  * problem, not as a problem per entry.
  */
-export function list<T extends z.ZodTypeAny>(item: T, max: number) {
+export function list<T extends z.ZodType>(item: T, max: number) {
   const counted = z.array(z.unknown()).superRefine(refuse((value: unknown[]) => countProblem(value.length, max)));
   // Typed as taking what the items take: the first stage only counts.
-  return counted.pipe(z.array(item)) as unknown as z.ZodPipeline<z.ZodArray<T>, z.ZodArray<T>>;
+  return counted.pipe(z.array(item)) as unknown as z.ZodPipe<z.ZodArray<T>, z.ZodArray<T>>;
 }
 
 /** An object type, named `name` in GraphQL (and `${name}Input` as an input). */
-export function object<T extends z.ZodRawShape>(name: string, shape: T, typeDescription?: string) {
+export function object<T extends Record<string, z.ZodType>>(name: string, shape: T, typeDescription?: string) {
   return graphql(z.object(shape), { name, typeDescription });
 }
 
@@ -78,14 +82,14 @@ export function object<T extends z.ZodRawShape>(name: string, shape: T, typeDesc
 export function selector() {
   return z.string().transform((text, ctx) => {
     if (text.length > MAX_SELECTOR_LENGTH) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is ${text.length} characters long, more than the maximum ${MAX_SELECTOR_LENGTH}.` });
+      ctx.addIssue({ code: 'custom', message: `is ${text.length} characters long, more than the maximum ${MAX_SELECTOR_LENGTH}.` });
       return z.NEVER;
     }
     try {
       return parseLabelSelector(text).toString();
     } catch (error) {
       if (!(error instanceof BadUserInputError)) throw error;
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: error.reason });
+      ctx.addIssue({ code: 'custom', message: error.reason });
       return z.NEVER;
     }
   });

@@ -2,30 +2,38 @@
  * Checking and defaulting an input by its spec schema. The first problem found is thrown as a
  * BadUserInputError naming the field's path as the client wrote it (`input.spec.envs[1].value`).
  */
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import { BadUserInputError } from '../errors.js';
 
-/** GraphQL hands omitted input fields over as undefined and explicit nulls as null: both mean "left out". */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (typeof value !== 'object' || value === null) return value ?? undefined;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v != null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
-  );
+/**
+ * `value` without the object keys whose values `drop` picks, at any depth. Copies only what
+ * changes: most inputs and outputs have nothing to drop and come back as they are.
+ */
+function withoutKeys(value: unknown, drop: (v: unknown) => boolean): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const kept = withoutKeys(item, drop);
+      if (kept !== item) (copy ??= [...value])[i] = kept;
+    });
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (drop(item)) {
+      delete (copy ??= { ...value })[key];
+      continue;
+    }
+    const kept = withoutKeys(item, drop);
+    if (kept !== item) (copy ??= { ...value })[key] = kept;
+  }
+  return copy ?? value;
 }
 
-/** What parsing gives back has no keys set to undefined (an optional field left out is absent). */
-function withoutUndefined<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => [k, withoutUndefined(v)]),
-  ) as T;
-}
+/** GraphQL hands omitted input fields over as undefined and explicit nulls as null: both mean "left out". */
+const isNullish = (value: unknown) => value == null;
+const isUndefined = (value: unknown) => value === undefined;
 
 type Maybe<T> = T | null | undefined;
 
@@ -37,18 +45,19 @@ export type GraphQLInput<T> = T extends readonly (infer U)[]
     : T;
 
 /** What a spec schema takes from a client. */
-export type InputOf<S extends z.ZodTypeAny> = GraphQLInput<z.input<S>>;
+export type InputOf<S extends z.ZodType> = GraphQLInput<z.input<S>>;
 
-export function fieldPath(field: string, path: readonly (string | number)[]): string {
-  return field + path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${part}`)).join('');
+export function fieldPath(field: string, path: readonly PropertyKey[]): string {
+  return field + path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
 }
 
 /** The input checked and defaulted by `schema`; `field` is the input's own path (`input.spec`). */
-export function parseInput<S extends z.ZodTypeAny>(schema: S, input: unknown, field: string): z.output<S> {
-  const result = schema.safeParse(withoutNulls(input));
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, field: string): z.output<S> {
+  const result = schema.safeParse(withoutKeys(input ?? undefined, isNullish));
   if (!result.success) {
     const [issue] = result.error.issues;
     throw new BadUserInputError(fieldPath(field, issue.path), issue.message);
   }
-  return withoutUndefined(result.data);
+  // What parsing gives back has no keys set to undefined (an optional field left out is absent).
+  return withoutKeys(result.data, isUndefined) as z.output<S>;
 }

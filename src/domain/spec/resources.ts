@@ -1,5 +1,5 @@
 /** Resources: cores and MiB (fractional) and whole GPUs, each bounded; absent figures are 0. */
-import { z } from 'zod';
+import type { z } from 'zod/v4';
 import { MAX_NODE_RESOURCES } from '../limits.js';
 import { accelerator, number, object } from './fields.js';
 

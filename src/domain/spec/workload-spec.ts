@@ -6,7 +6,7 @@
  * zero, a Job must run something) and the default restart policy (a Job's replicas finish, a
  * Deployment's are kept alive).
  */
-import { z } from 'zod';
+import type { z } from 'zod/v4';
 import {
   MAX_ENV_NAME_LENGTH,
   MAX_ENV_VALUE_BYTES,
@@ -65,10 +65,10 @@ function workloadSpecOf(kind: keyof typeof WORKLOAD_RULES) {
     run: text({ maxBytes: MAX_RUN_BYTES }).default(''),
     envs: list(envVar, MAX_ENVS).default([]),
     /** Per replica. */
-    resources: graphql(resourcesSchema().default({}), { description: 'Per replica.' }),
+    resources: graphql(resourcesSchema().prefault({}), { description: 'Per replica.' }),
     replicas: number({ integer: true, min: minReplicas, max: MAX_REPLICAS }).default(1),
     restartPolicy: oneOf(RESTART_POLICIES, 'RestartPolicy').default(defaultRestartPolicy),
-    placement: placement.default({}),
+    placement: placement.prefault({}),
     /** Seconds a replica may wait in a cluster before it is evicted and placed elsewhere. */
     waitTimeout: graphql(number({ integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS }).optional(), {
       description: 'Seconds a replica may wait in a cluster before it is placed elsewhere.',
