@@ -3,6 +3,7 @@
  * These are plain data shapes shared by the API server, the store, the client and controllers.
  */
 import type { Kind } from './kinds.js';
+import type { FilterPolicySpec } from './spec/filter-policy-spec.js';
 import type { Resources } from './spec/resources.js';
 import type { WorkloadSpec } from './spec/workload-spec.js';
 
@@ -216,18 +217,8 @@ export type DeploymentStatus = WorkloadStatus;
 
 // ---------------------------------------------------------------- FilterPolicy
 
-export interface ClusterFilter {
-  include: string[];
-  exclude: string[];
-  /** Label selector over cluster labels. */
-  clusterSelector?: string;
-}
-
-export interface FilterPolicySpec {
-  clusterFilter: ClusterFilter;
-  /** Which workloads (by their labels) the policy governs; empty governs all in the namespace. */
-  labelsSelector: StringMap;
-}
+// The spec and its rules are declared once, with zod, in spec/filter-policy-spec.ts.
+export type { ClusterFilter, FilterPolicySpec } from './spec/filter-policy-spec.js';
 
 export const FILTER_POLICY_PHASES = ['ACTIVE'] as const;
 export type FilterPolicyPhase = (typeof FILTER_POLICY_PHASES)[number];

@@ -1,43 +1,26 @@
 /**
- * FilterPolicy: namespaced governance over where the namespace's workloads may run. The cluster
- * names it lists are checked as names (a typo'd name would otherwise silently match nothing).
+ * FilterPolicy: namespaced governance over where the namespace's workloads may run. Its spec is
+ * declared in src/domain/spec/filter-policy-spec.ts; this file checks status writes.
  */
 import { BadUserInputError } from '../domain/errors.js';
-import { FILTER_POLICY_PHASES, type FilterPolicyPhase, type FilterPolicySpec, type FilterPolicyStatus, type StringMap } from '../domain/types.js';
+import { FILTER_POLICY_SPEC } from '../domain/spec/filter-policy-spec.js';
+import { parseInput, type InputOf } from '../domain/spec/parse.js';
+import { FILTER_POLICY_PHASES, type FilterPolicyPhase, type FilterPolicySpec, type FilterPolicyStatus } from '../domain/types.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers } from './objects.js';
-import { MAX_POLICY_CLUSTER_NAMES } from '../domain/limits.js';
-import { checkConditions, checkCount, checkLabels, checkName, checkSelector, type ConditionInput, type Maybe } from './validation.js';
+import { checkConditions, type ConditionInput, type Maybe } from './validation.js';
 
-export interface FilterPolicySpecInput {
-  clusterFilter?: Maybe<{ include?: Maybe<string[]>; exclude?: Maybe<string[]>; clusterSelector?: Maybe<string> }>;
-  labelsSelector?: Maybe<StringMap>;
-}
+export type FilterPolicySpecInput = InputOf<typeof FILTER_POLICY_SPEC>;
 
 export interface FilterPolicyStatusInput {
   phase: FilterPolicyPhase;
   conditions?: Maybe<ConditionInput[]>;
 }
 
-const checkNames = (names: Maybe<string[]>, field: string) =>
-  checkCount(names ?? [], field, MAX_POLICY_CLUSTER_NAMES).map((n, i) => checkName(n, `${field}[${i}]`));
-
 export const filterPolicyKind = defineKind({
   kind: 'FilterPolicy',
 
-  spec(input: Maybe<FilterPolicySpecInput>, field): FilterPolicySpec {
-    const filter = input?.clusterFilter;
-    const spec: FilterPolicySpec = {
-      clusterFilter: {
-        include: checkNames(filter?.include, `${field}.clusterFilter.include`),
-        exclude: checkNames(filter?.exclude, `${field}.clusterFilter.exclude`),
-      },
-      labelsSelector: checkLabels(input?.labelsSelector, `${field}.labelsSelector`),
-    };
-    const clusterSelector = checkSelector(filter?.clusterSelector, `${field}.clusterFilter.clusterSelector`);
-    if (clusterSelector !== undefined) spec.clusterFilter.clusterSelector = clusterSelector;
-    return spec;
-  },
+  spec: (input: Maybe<FilterPolicySpecInput>, field): FilterPolicySpec => parseInput(FILTER_POLICY_SPEC, input ?? {}, field),
 
   initialStatus: (): FilterPolicyStatus => ({ phase: 'ACTIVE', conditions: [] }),
 

@@ -8,7 +8,7 @@ import { DNS1123_LABEL } from '../domain/kinds.js';
 import { labelKeyProblem, labelValueProblem } from '../domain/label-syntax.js';
 import { MAX_ANNOTATIONS_BYTES, MAX_NODE_RESOURCES, MAX_OBJECT_BYTES, MAX_SELECTOR_LENGTH } from '../domain/limits.js';
 import { parseLabelSelector, type LabelSelector } from '../domain/selector.js';
-import { countProblem, numberProblem, quote, textProblem, type NumberRule, type TextRule } from '../domain/spec/checks.js';
+import { countProblem, labelsProblem, nameProblem, numberProblem, quote, textProblem, type NumberRule, type TextRule } from '../domain/spec/checks.js';
 import { acceleratorProblem } from '../domain/spec/fields.js';
 import { parseInput, type InputOf } from '../domain/spec/parse.js';
 import { resourcesSchema, type ResourceLimits } from '../domain/spec/resources.js';
@@ -31,24 +31,14 @@ export interface ConditionInput {
 
 /** Object names (and namespace names) are DNS-1123 labels, as in Kubernetes. */
 export function checkName(value: string, field: string): string {
-  if (value.length === 0) throw new BadUserInputError(field, 'must not be empty');
-  if (value.length > 63) throw new BadUserInputError(field, `${quote(value)} is ${value.length} characters long, more than the maximum 63.`);
-  if (!DNS1123_LABEL.test(value)) {
-    throw new BadUserInputError(
-      field,
-      `${quote(value)} is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`,
-    );
-  }
+  const problem = nameProblem(value);
+  if (problem) throw new BadUserInputError(field, problem);
   return value;
 }
 
 export function checkLabels(labels: Maybe<StringMap>, field: string): StringMap {
-  for (const [key, value] of Object.entries(labels ?? {})) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) throw new BadUserInputError(field, `${quote(key)} is not a valid label key: ${keyProblem}`);
-    const valueProblem = labelValueProblem(value);
-    if (valueProblem) throw new BadUserInputError(field, `${quote(value)} (label ${quote(key)}) is not a valid label value: ${valueProblem}`);
-  }
+  const problem = labelsProblem(labels ?? {});
+  if (problem) throw new BadUserInputError(field, problem);
   return { ...labels };
 }
 

@@ -1,29 +1,16 @@
 /**
- * FilterPolicy: which clusters a namespace's workloads (selected by labels) may run on.
+ * FilterPolicy: which clusters a namespace's workloads (selected by labels) may run on. The spec
+ * types derive from src/domain/spec/filter-policy-spec.ts.
  */
-import { FILTER_POLICY_PHASES, type ClusterFilter, type FilterPolicy, type FilterPolicySpec, type FilterPolicyStatus } from '../domain/types.js';
-import { filterPolicyResolvers, type FilterPolicySpecInput, type FilterPolicyStatusInput } from '../resolvers/filter-policy.js';
+import { FILTER_POLICY_SPEC } from '../domain/spec/filter-policy-spec.js';
+import { FILTER_POLICY_PHASES, type FilterPolicy, type FilterPolicyStatus } from '../domain/types.js';
+import { filterPolicyResolvers, type FilterPolicyStatusInput } from '../resolvers/filter-policy.js';
 import { builder } from './builder.js';
 import { ConditionInput, ConditionRef, ObjectMetaRef } from './meta.js';
 import { defineResourceFields } from './resource-fields.js';
-import { StringMapScalar } from './string-map.js';
+import { inputTypeOf, objectTypeOf } from './spec-types.js';
 
 export const FilterPolicyPhaseEnum = builder.enumType('FilterPolicyPhase', { values: FILTER_POLICY_PHASES });
-
-const ClusterFilterRef = builder.objectRef<ClusterFilter>('ClusterFilter').implement({
-  fields: (t) => ({
-    include: t.exposeStringList('include'),
-    exclude: t.exposeStringList('exclude'),
-    clusterSelector: t.exposeString('clusterSelector', { nullable: true }),
-  }),
-});
-
-const FilterPolicySpecRef = builder.objectRef<FilterPolicySpec>('FilterPolicySpec').implement({
-  fields: (t) => ({
-    clusterFilter: t.expose('clusterFilter', { type: ClusterFilterRef }),
-    labelsSelector: t.expose('labelsSelector', { type: StringMapScalar, description: 'Workload labels it governs; empty governs all.' }),
-  }),
-});
 
 const FilterPolicyStatusRef = builder.objectRef<FilterPolicyStatus>('FilterPolicyStatus').implement({
   fields: (t) => ({
@@ -36,19 +23,8 @@ export const FilterPolicyRef = builder.objectRef<FilterPolicy>('FilterPolicy').i
   fields: (t) => ({
     kind: t.exposeString('kind'),
     metadata: t.expose('metadata', { type: ObjectMetaRef }),
-    spec: t.expose('spec', { type: FilterPolicySpecRef }),
+    spec: t.expose('spec', { type: objectTypeOf(FILTER_POLICY_SPEC) }),
     status: t.expose('status', { type: FilterPolicyStatusRef }),
-  }),
-});
-
-const ClusterFilterInput = builder.inputType('ClusterFilterInput', {
-  fields: (t) => ({ include: t.stringList(), exclude: t.stringList(), clusterSelector: t.string() }),
-});
-
-const FilterPolicySpecInputRef = builder.inputRef<FilterPolicySpecInput>('FilterPolicySpecInput').implement({
-  fields: (t) => ({
-    clusterFilter: t.field({ type: ClusterFilterInput }),
-    labelsSelector: t.field({ type: StringMapScalar }),
   }),
 });
 
@@ -64,7 +40,7 @@ defineResourceFields({
   singular: 'filterPolicy',
   plural: 'filterPolicies',
   objectRef: FilterPolicyRef,
-  specInput: FilterPolicySpecInputRef,
+  specInput: inputTypeOf(FILTER_POLICY_SPEC),
   statusInput: FilterPolicyStatusInputRef,
   resolvers: filterPolicyResolvers,
 });

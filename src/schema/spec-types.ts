@@ -1,7 +1,8 @@
 /**
  * GraphQL object and input types derived from a spec schema of src/domain/spec: every field of
  * the zod object becomes a field of both, with the GraphQL type its zod type implies (string →
- * String, number → Int or Float as declared, enum and object → the named type, array → list).
+ * String, number → Int or Float as declared, enum and object → the named type, array → list,
+ * record → StringMap).
  * On the object type a field is nullable when it may be left out and has no default; on the input
  * type a field is required when it has neither default nor may be left out. Types are made once
  * per name, so specs that share a part (Resources) share its GraphQL type.
@@ -63,6 +64,8 @@ function typeOf(schema: z.ZodType, side: 'output' | 'input'): unknown {
   if (base instanceof z.ZodString) return 'String';
   if (base instanceof z.ZodNumber) return info.integer ? 'Int' : 'Float';
   if (base instanceof z.ZodBoolean) return 'Boolean';
+  // The specs' only maps are of strings (labels).
+  if (base instanceof z.ZodRecord) return 'StringMap';
   if (base instanceof z.ZodEnum) return enumOf(base, info);
   if (base instanceof z.ZodArray) return [typeOf(base.element as z.ZodType, side)];
   if (base instanceof z.ZodObject) return side === 'output' ? objectTypeOf(base) : inputTypeOf(base);

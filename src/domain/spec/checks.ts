@@ -3,6 +3,8 @@
  * The zod fields of fields.ts and the resolvers' check* helpers both word their refusals with
  * these, so a limit reads the same wherever it is enforced.
  */
+import { DNS1123_LABEL } from '../kinds.js';
+import { labelKeyProblem, labelValueProblem } from '../label-syntax.js';
 
 /** Quotes a string for a message, cut short: the message must stay small whatever came in. */
 export function quote(text: string): string {
@@ -54,4 +56,25 @@ export function countProblem(length: number, max: number): string | undefined {
 
 export function oneOfProblem(value: string, values: readonly string[]): string | undefined {
   return values.includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+}
+
+/** Object names (and namespace names) are DNS-1123 labels, as in Kubernetes. */
+export function nameProblem(value: string): string | undefined {
+  if (value.length === 0) return 'must not be empty';
+  if (value.length > 63) return `${quote(value)} is ${value.length} characters long, more than the maximum 63.`;
+  if (!DNS1123_LABEL.test(value)) {
+    return `${quote(value)} is not a DNS-1123 label: use lower-case letters, digits and '-', starting and ending with a letter or digit`;
+  }
+  return undefined;
+}
+
+/** Label keys and values as Kubernetes allows them; the first that is not, named. */
+export function labelsProblem(labels: Record<string, string>): string | undefined {
+  for (const [key, value] of Object.entries(labels)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) return `${quote(key)} is not a valid label key: ${keyProblem}`;
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) return `${quote(value)} (label ${quote(key)}) is not a valid label value: ${valueProblem}`;
+  }
+  return undefined;
 }

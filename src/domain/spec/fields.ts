@@ -11,7 +11,7 @@ import { BadUserInputError } from '../errors.js';
 import { labelValueProblem } from '../label-syntax.js';
 import { MAX_SELECTOR_LENGTH } from '../limits.js';
 import { parseLabelSelector } from '../selector.js';
-import { countProblem, numberProblem, oneOfProblem, quote, textProblem, type NumberRule, type TextRule } from './checks.js';
+import { countProblem, labelsProblem, nameProblem, numberProblem, oneOfProblem, quote, textProblem, type NumberRule, type TextRule } from './checks.js';
 
 /** What the GraphQL schema shows of one zod type. */
 export interface GraphQLInfo {
@@ -93,6 +93,23 @@ export function selector() {
       return z.NEVER;
     }
   });
+}
+
+/** A selector that may be left out; an empty one is. */
+export function optionalSelector() {
+  return selector()
+    .transform((s) => (s === '' ? undefined : s))
+    .optional();
+}
+
+/** The name of an object (a cluster, a namespace): a DNS-1123 label. */
+export function name() {
+  return z.string().superRefine(refuse(nameProblem));
+}
+
+/** Labels as Kubernetes allows them (GraphQL's StringMap). */
+export function labels() {
+  return z.record(z.string(), z.string()).superRefine(refuse(labelsProblem));
 }
 
 /** An accelerator model ("A100", "nvidia-tesla-v100") follows a label value's rules. */

@@ -18,7 +18,7 @@ import {
   MAX_WAIT_TIMEOUT_SECONDS,
 } from '../limits.js';
 import { quote } from './checks.js';
-import { graphql, list, number, object, oneOf, selector, text } from './fields.js';
+import { graphql, list, number, object, oneOf, optionalSelector, selector, text } from './fields.js';
 import { resourcesSchema } from './resources.js';
 
 export const RESTART_POLICIES = ['NEVER', 'ON_FAILURE', 'ALWAYS'] as const;
@@ -51,9 +51,7 @@ const clusterPreference = object('ClusterPreference', {
 
 const placement = object('Placement', {
   /** Label selector over cluster labels that a cluster must match; left out when empty. */
-  clusterSelector: selector()
-    .transform((s) => (s === '' ? undefined : s))
-    .optional(),
+  clusterSelector: optionalSelector(),
   preferences: list(clusterPreference, MAX_PREFERENCES).default([]),
   strategy: oneOf(PLACEMENT_STRATEGIES, 'PlacementStrategy').default('SPREAD'),
 });
