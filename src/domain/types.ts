@@ -3,6 +3,7 @@
  * These are plain data shapes shared by the API server, the store, the client and controllers.
  */
 import type { Kind } from './kinds.js';
+import type { ClusterSpec } from './spec/cluster-spec.js';
 import type { FilterPolicySpec } from './spec/filter-policy-spec.js';
 import type { Resources } from './spec/resources.js';
 import type { WorkloadSpec } from './spec/workload-spec.js';
@@ -38,41 +39,18 @@ export type { Resources } from './spec/resources.js';
 
 // ---------------------------------------------------------------- Cluster
 
-export const CLUSTER_MANAGERS = ['KUBERNETES', 'SLURM', 'LOCAL'] as const;
-export type ClusterManagerType = (typeof CLUSTER_MANAGERS)[number];
-
 export const CLUSTER_PHASES = ['INIT', 'READY', 'ERROR', 'DELETING'] as const;
 export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
 
-export interface KubernetesConfig {
-  /** Context in the controller machine's kubeconfig; credentials never pass through the API. */
-  context?: string;
-  kubeconfigPath?: string;
-}
-
-export interface SlurmConfig {
-  /** Path of slurm.conf on the controller machine (SLURM_CONF for the Slurm commands). */
-  slurmConf?: string;
-  /** user@host of a login node reached over SSH; empty means run the commands locally. */
-  sshHost?: string;
-  partition?: string;
-}
-
-export interface LocalConfig {
-  /** Slots this cluster offers; unset figures default to this machine's. */
-  cpu?: number;
-  memory?: number;
-  gpu?: number;
-}
-
-export interface ClusterSpec {
-  manager: ClusterManagerType;
-  kubernetes?: KubernetesConfig;
-  slurm?: SlurmConfig;
-  local?: LocalConfig;
-  /** Seconds a replica may wait in this cluster before it is evicted; a workload's own waitTimeout wins. */
-  waitTimeout?: number;
-}
+// The spec, its parts and its rules are declared once, with zod, in spec/cluster-spec.ts.
+export {
+  CLUSTER_MANAGERS,
+  type ClusterManagerType,
+  type ClusterSpec,
+  type KubernetesConfig,
+  type LocalConfig,
+  type SlurmConfig,
+} from './spec/cluster-spec.js';
 
 export interface NodeStatus {
   name: string;

@@ -1,60 +1,16 @@
 /**
- * Cluster: its object type, spec and status types, inputs, enums and root fields.
+ * Cluster: its object type, status types, inputs, enums and root fields. The spec types derive
+ * from src/domain/spec/cluster-spec.ts.
  */
-import {
-  CLUSTER_MANAGERS,
-  CLUSTER_PHASES,
-  type Cluster,
-  type ClusterSpec,
-  type ClusterStatus,
-  type KubernetesConfig,
-  type LocalConfig,
-  type NodeStatus,
-  type SlurmConfig,
-} from '../domain/types.js';
-import { clusterResolvers, type ClusterSpecInput, type ClusterStatusInput, type NodeStatusInput } from '../resolvers/cluster.js';
+import { CLUSTER_SPEC } from '../domain/spec/cluster-spec.js';
+import { CLUSTER_PHASES, type Cluster, type ClusterStatus, type NodeStatus } from '../domain/types.js';
+import { clusterResolvers, type ClusterStatusInput, type NodeStatusInput } from '../resolvers/cluster.js';
 import { builder } from './builder.js';
 import { ConditionInput, ConditionRef, ObjectMetaRef, ResourcesInput, ResourcesRef } from './meta.js';
 import { defineResourceFields } from './resource-fields.js';
+import { inputTypeOf, objectTypeOf } from './spec-types.js';
 
-export const ClusterManagerEnum = builder.enumType('ClusterManager', { values: CLUSTER_MANAGERS });
 export const ClusterPhaseEnum = builder.enumType('ClusterPhase', { values: CLUSTER_PHASES });
-
-const KubernetesConfigRef = builder.objectRef<KubernetesConfig>('KubernetesConfig').implement({
-  fields: (t) => ({
-    context: t.exposeString('context', { nullable: true, description: "A context of the controller machine's kubeconfig." }),
-    kubeconfigPath: t.exposeString('kubeconfigPath', { nullable: true }),
-  }),
-});
-
-const SlurmConfigRef = builder.objectRef<SlurmConfig>('SlurmConfig').implement({
-  fields: (t) => ({
-    slurmConf: t.exposeString('slurmConf', { nullable: true }),
-    sshHost: t.exposeString('sshHost', { nullable: true }),
-    partition: t.exposeString('partition', { nullable: true }),
-  }),
-});
-
-const LocalConfigRef = builder.objectRef<LocalConfig>('LocalConfig').implement({
-  fields: (t) => ({
-    cpu: t.exposeFloat('cpu', { nullable: true }),
-    memory: t.exposeFloat('memory', { nullable: true }),
-    gpu: t.exposeInt('gpu', { nullable: true }),
-  }),
-});
-
-const ClusterSpecRef = builder.objectRef<ClusterSpec>('ClusterSpec').implement({
-  fields: (t) => ({
-    manager: t.expose('manager', { type: ClusterManagerEnum }),
-    kubernetes: t.expose('kubernetes', { type: KubernetesConfigRef, nullable: true }),
-    slurm: t.expose('slurm', { type: SlurmConfigRef, nullable: true }),
-    local: t.expose('local', { type: LocalConfigRef, nullable: true }),
-    waitTimeout: t.exposeInt('waitTimeout', {
-      nullable: true,
-      description: "Seconds a replica may wait in this cluster before it is evicted and placed elsewhere, for workloads that set no waitTimeout of their own.",
-    }),
-  }),
-});
 
 const NodeStatusRef = builder.objectRef<NodeStatus>('NodeStatus').implement({
   fields: (t) => ({
@@ -85,30 +41,8 @@ export const ClusterRef = builder.objectRef<Cluster>('Cluster').implement({
   fields: (t) => ({
     kind: t.exposeString('kind'),
     metadata: t.expose('metadata', { type: ObjectMetaRef }),
-    spec: t.expose('spec', { type: ClusterSpecRef }),
+    spec: t.expose('spec', { type: objectTypeOf(CLUSTER_SPEC) }),
     status: t.expose('status', { type: ClusterStatusRef }),
-  }),
-});
-
-const KubernetesConfigInput = builder.inputType('KubernetesConfigInput', {
-  fields: (t) => ({ context: t.string(), kubeconfigPath: t.string() }),
-});
-
-const SlurmConfigInput = builder.inputType('SlurmConfigInput', {
-  fields: (t) => ({ slurmConf: t.string(), sshHost: t.string(), partition: t.string() }),
-});
-
-const LocalConfigInput = builder.inputType('LocalConfigInput', {
-  fields: (t) => ({ cpu: t.float(), memory: t.float(), gpu: t.int() }),
-});
-
-const ClusterSpecInputRef = builder.inputRef<ClusterSpecInput>('ClusterSpecInput').implement({
-  fields: (t) => ({
-    manager: t.field({ type: ClusterManagerEnum, required: true }),
-    kubernetes: t.field({ type: KubernetesConfigInput, description: 'Only with manager KUBERNETES.' }),
-    slurm: t.field({ type: SlurmConfigInput, description: 'Only with manager SLURM.' }),
-    local: t.field({ type: LocalConfigInput, description: 'Only with manager LOCAL.' }),
-    waitTimeout: t.int({ description: 'Seconds; the default wait timeout of workloads placed here.' }),
   }),
 });
 
@@ -139,7 +73,7 @@ defineResourceFields({
   singular: 'cluster',
   plural: 'clusters',
   objectRef: ClusterRef,
-  specInput: ClusterSpecInputRef,
+  specInput: inputTypeOf(CLUSTER_SPEC),
   statusInput: ClusterStatusInputRef,
   resolvers: clusterResolvers,
 });

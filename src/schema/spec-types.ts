@@ -74,21 +74,28 @@ function typeOf(schema: z.ZodType, side: 'output' | 'input'): unknown {
 
 type AnyObject = z.ZodObject<Record<string, z.ZodType>>;
 
+/** The object under a spec schema's wrappers (a pipe that checks the whole object first). */
+function objectOf(schema: z.ZodType): { object: AnyObject; info: GraphQLInfo } {
+  const { base, info } = unwrap(schema);
+  if (!(base instanceof z.ZodObject)) throw new Error(`a spec's ${base.constructor.name} is not an object`);
+  return { object: base as AnyObject, info };
+}
+
 function fieldsOf(schema: AnyObject) {
   return Object.entries(schema.shape).map(([key, field]) => ({ key, field, ...unwrap(field as z.ZodType) }));
 }
 
 /** The object type of a spec schema (or of a part of one). */
-export function objectTypeOf<S extends AnyObject>(schema: S): ObjectRef<BuilderTypes, z.output<S>> {
-  const { typeDescription, ...info } = unwrap(schema).info;
-  const name = nameOf(schema, info);
+export function objectTypeOf<S extends z.ZodType>(schema: S): ObjectRef<BuilderTypes, z.output<S>> {
+  const { object, info: { typeDescription, ...info } } = objectOf(schema);
+  const name = nameOf(object, info);
   let ref = objects.get(name);
   if (!ref) {
     ref = builder.objectRef<unknown>(name).implement({
       description: typeDescription,
       fields: (t) =>
         Object.fromEntries(
-          fieldsOf(schema).map(({ key, field, optional, defaulted, info: { description } }) => [
+          fieldsOf(object).map(({ key, field, optional, defaulted, info: { description } }) => [
             key,
             t.field({
               type: typeOf(field, 'output') as never,
@@ -105,14 +112,15 @@ export function objectTypeOf<S extends AnyObject>(schema: S): ObjectRef<BuilderT
 }
 
 /** The input type of a spec schema: `${name}Input`, taking what a client may send. */
-export function inputTypeOf<S extends AnyObject>(schema: S): InputObjectRef<BuilderTypes, InputOf<S>> {
-  const name = `${nameOf(schema, unwrap(schema).info)}Input`;
+export function inputTypeOf<S extends z.ZodType>(schema: S): InputObjectRef<BuilderTypes, InputOf<S>> {
+  const { object, info } = objectOf(schema);
+  const name = `${nameOf(object, info)}Input`;
   let ref = inputs.get(name);
   if (!ref) {
     ref = builder.inputRef<Record<string, unknown>>(name).implement({
       fields: (t) =>
         Object.fromEntries(
-          fieldsOf(schema).map(({ key, field, optional, defaulted, info: { inputDescription } }) => [
+          fieldsOf(object).map(({ key, field, optional, defaulted, info: { inputDescription } }) => [
             key,
             t.field({ type: typeOf(field, 'input') as never, required: !optional && !defaulted, description: inputDescription }),
           ]),

@@ -5,6 +5,7 @@
  */
 import { getNullableType, isInputObjectType, isNonNullType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { CLUSTER_SPEC } from '../../../src/domain/spec/cluster-spec.js';
 import { FILTER_POLICY_SPEC } from '../../../src/domain/spec/filter-policy-spec.js';
 import { WORKLOAD_SPECS } from '../../../src/domain/spec/workload-spec.js';
 import { buildSchema } from '../../../src/schema/index.js';
@@ -12,6 +13,8 @@ import { buildSchema } from '../../../src/schema/index.js';
 const SPECS = [
   ['WorkloadSpec', WORKLOAD_SPECS.Job],
   ['FilterPolicySpec', FILTER_POLICY_SPEC],
+  // Under the pipe that compares sections and manager first.
+  ['ClusterSpec', CLUSTER_SPEC.out],
 ] as const;
 
 describe.each(SPECS)('%s', (name, spec) => {
