@@ -13,6 +13,7 @@ import { SkyClient, type Result, type SkyClientOptions, type Variables } from '.
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { DOCUMENTS, LOG_DOCUMENTS, WORKLOAD_STATUS_DOCUMENTS, type Document, type KindDocuments, type LogDocuments } from './documents.js';
 import { cacheKey } from '../domain/object-ref.js';
+import { withoutKeys } from '../domain/without-keys.js';
 
 export interface ApiOptions extends SkyClientOptions {
   /** A connection to share with other API objects; `url` and `headers` are then ignored. */
@@ -212,15 +213,7 @@ export class ResourceAPI<K extends Kind, T extends ObjectsByKind[K] = ObjectsByK
  * nulls gives callers exactly the shapes of src/domain/types.ts (`waitTimeout?: number`), and an
  * object sent back unchanged still means the same.
  */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, withoutNulls(v)]),
-  );
-}
+const withoutNulls = (value: unknown): unknown => withoutKeys(value, (v) => v === null);
 
 export class ClusterAPI extends ResourceAPI<'Cluster'> {
   constructor(options: ApiOptions = {}) {

@@ -4,32 +4,7 @@
  */
 import type { z } from 'zod/v4';
 import { BadUserInputError } from '../errors.js';
-
-/**
- * `value` without the object keys whose values `drop` picks, at any depth. Copies only what
- * changes: most inputs and outputs have nothing to drop and come back as they are.
- */
-function withoutKeys(value: unknown, drop: (v: unknown) => boolean): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    let copy: unknown[] | undefined;
-    value.forEach((item, i) => {
-      const kept = withoutKeys(item, drop);
-      if (kept !== item) (copy ??= [...value])[i] = kept;
-    });
-    return copy ?? value;
-  }
-  let copy: Record<string, unknown> | undefined;
-  for (const [key, item] of Object.entries(value)) {
-    if (drop(item)) {
-      delete (copy ??= { ...value })[key];
-      continue;
-    }
-    const kept = withoutKeys(item, drop);
-    if (kept !== item) (copy ??= { ...value })[key] = kept;
-  }
-  return copy ?? value;
-}
+import { withoutKeys } from '../without-keys.js';
 
 /** GraphQL hands omitted input fields over as undefined and explicit nulls as null: both mean "left out". */
 const isNullish = (value: unknown) => value == null;
