@@ -10,6 +10,7 @@ import { codegen } from '@graphql-codegen/core';
 import * as typedDocumentNode from '@graphql-codegen/typed-document-node';
 import * as typescriptOperations from '@graphql-codegen/typescript-operations';
 import { buildSchema, parse } from 'graphql';
+import { schemaInDeclaredOrder } from '../../src/schema/index.js';
 import { operationsText } from './operations.js';
 
 export const OPERATIONS_FILE = 'src/client/operations.graphql';
@@ -23,7 +24,9 @@ export interface Generated {
 export async function generate(root: string): Promise<Generated> {
   const sdl = await readFile(join(root, 'schema.graphql'), 'utf8');
   const schema = buildSchema(sdl);
-  const operations = operationsText(schema);
+  // Fragments select fields in the order the code declares them (schema.graphql is sorted), so
+  // objects read back print their fields as they always have (`skym describe`, `-o yaml`).
+  const operations = operationsText(schemaInDeclaredOrder());
   const types = await codegen({
     schema: parse(sdl),
     schemaAst: schema,

@@ -1,5 +1,6 @@
 /**
- * The text of src/client/operations.graphql, made from the schema: one fragment per object type
+ * The text of src/client/operations.graphql, made from the schema (as the code builds it, in its
+ * field order): one fragment per object type
  * a kind reaches, selecting every field (so an object read by the client and written back loses
  * nothing, and a field added to a spec reaches the client with no edit here), and every kind's
  * operations from one template per verb, since they differ between kinds only in names. Root

@@ -301,23 +301,23 @@ export type WorkloadStatusInput = {
 
 export type ClusterFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: ClusterSpecFieldsFragment, status: ClusterStatusFieldsFragment };
 
-export type ObjectMetaFieldsFragment = { annotations: Record<string, string>, creationTimestamp: string, generation: number, labels: Record<string, string>, name: string, namespace: string | null, resourceVersion: string, uid: string };
+export type ObjectMetaFieldsFragment = { name: string, namespace: string | null, uid: string, labels: Record<string, string>, annotations: Record<string, string>, resourceVersion: string, generation: number, creationTimestamp: string };
 
-export type ClusterSpecFieldsFragment = { manager: ClusterManager, waitTimeout: number | null, kubernetes: KubernetesConfigFieldsFragment | null, local: LocalConfigFieldsFragment | null, slurm: SlurmConfigFieldsFragment | null };
+export type ClusterSpecFieldsFragment = { manager: ClusterManager, waitTimeout: number | null, kubernetes: KubernetesConfigFieldsFragment | null, slurm: SlurmConfigFieldsFragment | null, local: LocalConfigFieldsFragment | null };
 
 export type KubernetesConfigFieldsFragment = { context: string | null, kubeconfigPath: string | null };
 
-export type LocalConfigFieldsFragment = { cpu: number | null, gpu: number | null, memory: number | null };
+export type SlurmConfigFieldsFragment = { slurmConf: string | null, sshHost: string | null, partition: string | null };
 
-export type SlurmConfigFieldsFragment = { partition: string | null, slurmConf: string | null, sshHost: string | null };
+export type LocalConfigFieldsFragment = { cpu: number | null, memory: number | null, gpu: number | null };
 
-export type ClusterStatusFieldsFragment = { acceleratorTypes: Array<string>, message: string | null, phase: ClusterPhase, skyletEndpoint: string | null, allocatable: ResourcesFieldsFragment, capacity: ResourcesFieldsFragment, conditions: Array<ConditionFieldsFragment>, nodes: Array<NodeStatusFieldsFragment> };
+export type ClusterStatusFieldsFragment = { phase: ClusterPhase, acceleratorTypes: Array<string>, message: string | null, skyletEndpoint: string | null, conditions: Array<ConditionFieldsFragment>, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment, nodes: Array<NodeStatusFieldsFragment> };
 
-export type ResourcesFieldsFragment = { accelerator: string | null, cpu: number, gpu: number, memory: number };
+export type ConditionFieldsFragment = { type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string };
 
-export type ConditionFieldsFragment = { lastTransitionTime: string, message: string | null, reason: string | null, status: string, type: string };
+export type ResourcesFieldsFragment = { cpu: number, memory: number, gpu: number, accelerator: string | null };
 
-export type NodeStatusFieldsFragment = { name: string, ready: boolean, allocatable: ResourcesFieldsFragment, capacity: ResourcesFieldsFragment };
+export type NodeStatusFieldsFragment = { name: string, ready: boolean, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment };
 
 export type NamespaceFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, status: NamespaceStatusFieldsFragment };
 
@@ -325,7 +325,7 @@ export type NamespaceStatusFieldsFragment = { phase: NamespacePhase, conditions:
 
 export type JobFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: WorkloadSpecFieldsFragment, status: WorkloadStatusFieldsFragment };
 
-export type WorkloadSpecFieldsFragment = { image: string, replicas: number, restartPolicy: RestartPolicy, run: string, waitTimeout: number | null, envs: Array<EnvVarFieldsFragment>, placement: PlacementFieldsFragment, resources: ResourcesFieldsFragment };
+export type WorkloadSpecFieldsFragment = { image: string, run: string, replicas: number, restartPolicy: RestartPolicy, waitTimeout: number | null, envs: Array<EnvVarFieldsFragment>, resources: ResourcesFieldsFragment, placement: PlacementFieldsFragment };
 
 export type EnvVarFieldsFragment = { name: string, value: string };
 
@@ -333,15 +333,15 @@ export type PlacementFieldsFragment = { clusterSelector: string | null, strategy
 
 export type ClusterPreferenceFieldsFragment = { selector: string, weight: number };
 
-export type WorkloadStatusFieldsFragment = { completionTime: string | null, observedGeneration: number | null, phase: JobPhase, readyReplicas: number | null, startTime: string | null, conditions: Array<ConditionFieldsFragment>, evictions: Array<EvictionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment> };
-
-export type EvictionFieldsFragment = { at: string, cluster: string, message: string, reason: EvictionReason, replicas: number, requestedAt: string | null };
+export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment> };
 
 export type ClusterPlacementFieldsFragment = { cluster: string, replicas: number };
 
-export type ClusterReplicaStatusFieldsFragment = { cluster: string, exitCodes: Array<number> | null, externalId: string | null, failed: number, message: string | null, pending: number, running: number, succeeded: number, evictionRequest: EvictionRequestFieldsFragment | null };
+export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, evictionRequest: EvictionRequestFieldsFragment | null };
 
-export type EvictionRequestFieldsFragment = { message: string, replicas: number, requestedAt: string };
+export type EvictionRequestFieldsFragment = { replicas: number, requestedAt: string, message: string };
+
+export type EvictionFieldsFragment = { cluster: string, replicas: number, at: string, reason: EvictionReason, message: string, requestedAt: string | null };
 
 export type DeploymentFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: WorkloadSpecFieldsFragment, status: WorkloadStatusFieldsFragment };
 
@@ -349,7 +349,7 @@ export type FilterPolicyFieldsFragment = { kind: string, metadata: ObjectMetaFie
 
 export type FilterPolicySpecFieldsFragment = { labelsSelector: Record<string, string>, clusterFilter: ClusterFilterFieldsFragment };
 
-export type ClusterFilterFieldsFragment = { clusterSelector: string | null, exclude: Array<string>, include: Array<string> };
+export type ClusterFilterFieldsFragment = { include: Array<string>, exclude: Array<string>, clusterSelector: string | null };
 
 export type FilterPolicyStatusFieldsFragment = { phase: FilterPolicyPhase, conditions: Array<ConditionFieldsFragment> };
 
@@ -709,14 +709,14 @@ export class TypedDocumentString<TResult, TVariables>
 }
 export const ObjectMetaFieldsFragmentDoc = new TypedDocumentString(`
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
     `, {"fragmentName":"ObjectMetaFields"}) as unknown as TypedDocumentString<ObjectMetaFieldsFragment, unknown>;
 export const KubernetesConfigFieldsFragmentDoc = new TypedDocumentString(`
@@ -725,31 +725,31 @@ export const KubernetesConfigFieldsFragmentDoc = new TypedDocumentString(`
   kubeconfigPath
 }
     `, {"fragmentName":"KubernetesConfigFields"}) as unknown as TypedDocumentString<KubernetesConfigFieldsFragment, unknown>;
+export const SlurmConfigFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SlurmConfigFields on SlurmConfig {
+  slurmConf
+  sshHost
+  partition
+}
+    `, {"fragmentName":"SlurmConfigFields"}) as unknown as TypedDocumentString<SlurmConfigFieldsFragment, unknown>;
 export const LocalConfigFieldsFragmentDoc = new TypedDocumentString(`
     fragment LocalConfigFields on LocalConfig {
   cpu
-  gpu
   memory
+  gpu
 }
     `, {"fragmentName":"LocalConfigFields"}) as unknown as TypedDocumentString<LocalConfigFieldsFragment, unknown>;
-export const SlurmConfigFieldsFragmentDoc = new TypedDocumentString(`
-    fragment SlurmConfigFields on SlurmConfig {
-  partition
-  slurmConf
-  sshHost
-}
-    `, {"fragmentName":"SlurmConfigFields"}) as unknown as TypedDocumentString<SlurmConfigFieldsFragment, unknown>;
 export const ClusterSpecFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -757,90 +757,90 @@ export const ClusterSpecFieldsFragmentDoc = new TypedDocumentString(`
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
-}`, {"fragmentName":"ClusterSpecFields"}) as unknown as TypedDocumentString<ClusterSpecFieldsFragment, unknown>;
-export const ResourcesFieldsFragmentDoc = new TypedDocumentString(`
-    fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  partition
 }
-    `, {"fragmentName":"ResourcesFields"}) as unknown as TypedDocumentString<ResourcesFieldsFragment, unknown>;
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
+}`, {"fragmentName":"ClusterSpecFields"}) as unknown as TypedDocumentString<ClusterSpecFieldsFragment, unknown>;
 export const ConditionFieldsFragmentDoc = new TypedDocumentString(`
     fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
     `, {"fragmentName":"ConditionFields"}) as unknown as TypedDocumentString<ConditionFieldsFragment, unknown>;
+export const ResourcesFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+    `, {"fragmentName":"ResourcesFields"}) as unknown as TypedDocumentString<ResourcesFieldsFragment, unknown>;
 export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
+  name
   capacity {
     ...ResourcesFields
   }
-  name
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }
     fragment ResourcesFields on Resources {
-  accelerator
   cpu
-  gpu
   memory
+  gpu
+  accelerator
 }`, {"fragmentName":"NodeStatusFields"}) as unknown as TypedDocumentString<NodeStatusFieldsFragment, unknown>;
 export const ClusterStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-    fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+    fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`, {"fragmentName":"ClusterStatusFields"}) as unknown as TypedDocumentString<ClusterStatusFieldsFragment, unknown>;
 export const ClusterFieldsFragmentDoc = new TypedDocumentString(`
@@ -857,25 +857,25 @@ export const ClusterFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -883,70 +883,70 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`, {"fragmentName":"ClusterFields"}) as unknown as TypedDocumentString<ClusterFieldsFragment, unknown>;
 export const NamespaceStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }
     fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }`, {"fragmentName":"NamespaceStatusFields"}) as unknown as TypedDocumentString<NamespaceStatusFieldsFragment, unknown>;
 export const NamespaceFieldsFragmentDoc = new TypedDocumentString(`
     fragment NamespaceFields on Namespace {
@@ -959,27 +959,27 @@ export const NamespaceFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`, {"fragmentName":"NamespaceFields"}) as unknown as TypedDocumentString<NamespaceFieldsFragment, unknown>;
 export const EnvVarFieldsFragmentDoc = new TypedDocumentString(`
     fragment EnvVarFields on EnvVar {
@@ -1007,26 +1007,26 @@ export const PlacementFieldsFragmentDoc = new TypedDocumentString(`
 }`, {"fragmentName":"PlacementFields"}) as unknown as TypedDocumentString<PlacementFieldsFragment, unknown>;
 export const WorkloadSpecFieldsFragmentDoc = new TypedDocumentString(`
     fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
     fragment ResourcesFields on Resources {
-  accelerator
   cpu
-  gpu
   memory
+  gpu
+  accelerator
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -1043,16 +1043,6 @@ fragment ClusterPreferenceFields on ClusterPreference {
   selector
   weight
 }`, {"fragmentName":"WorkloadSpecFields"}) as unknown as TypedDocumentString<WorkloadSpecFieldsFragment, unknown>;
-export const EvictionFieldsFragmentDoc = new TypedDocumentString(`
-    fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
-}
-    `, {"fragmentName":"EvictionFields"}) as unknown as TypedDocumentString<EvictionFieldsFragment, unknown>;
 export const ClusterPlacementFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -1061,64 +1051,66 @@ export const ClusterPlacementFieldsFragmentDoc = new TypedDocumentString(`
     `, {"fragmentName":"ClusterPlacementFields"}) as unknown as TypedDocumentString<ClusterPlacementFieldsFragment, unknown>;
 export const EvictionRequestFieldsFragmentDoc = new TypedDocumentString(`
     fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
   requestedAt
+  message
 }
     `, {"fragmentName":"EvictionRequestFields"}) as unknown as TypedDocumentString<EvictionRequestFieldsFragment, unknown>;
 export const ClusterReplicaStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
     fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
   requestedAt
+  message
 }`, {"fragmentName":"ClusterReplicaStatusFields"}) as unknown as TypedDocumentString<ClusterReplicaStatusFieldsFragment, unknown>;
+export const EvictionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
+  requestedAt
+}
+    `, {"fragmentName":"EvictionFields"}) as unknown as TypedDocumentString<EvictionFieldsFragment, unknown>;
 export const WorkloadStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
+  completionTime
+  readyReplicas
 }
     fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
+  status
   reason
-  replicas
-  requestedAt
+  message
+  lastTransitionTime
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -1126,20 +1118,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`, {"fragmentName":"WorkloadStatusFields"}) as unknown as TypedDocumentString<WorkloadStatusFieldsFragment, unknown>;
 export const JobFieldsFragmentDoc = new TypedDocumentString(`
@@ -1156,42 +1156,42 @@ export const JobFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -1210,31 +1210,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -1242,20 +1234,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
 export const DeploymentFieldsFragmentDoc = new TypedDocumentString(`
@@ -1272,42 +1272,42 @@ export const DeploymentFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -1326,31 +1326,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -1358,27 +1350,35 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`, {"fragmentName":"DeploymentFields"}) as unknown as TypedDocumentString<DeploymentFieldsFragment, unknown>;
 export const ClusterFilterFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
     `, {"fragmentName":"ClusterFilterFields"}) as unknown as TypedDocumentString<ClusterFilterFieldsFragment, unknown>;
 export const FilterPolicySpecFieldsFragmentDoc = new TypedDocumentString(`
@@ -1389,23 +1389,23 @@ export const FilterPolicySpecFieldsFragmentDoc = new TypedDocumentString(`
   labelsSelector
 }
     fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }`, {"fragmentName":"FilterPolicySpecFields"}) as unknown as TypedDocumentString<FilterPolicySpecFieldsFragment, unknown>;
 export const FilterPolicyStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }
     fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }`, {"fragmentName":"FilterPolicyStatusFields"}) as unknown as TypedDocumentString<FilterPolicyStatusFieldsFragment, unknown>;
 export const FilterPolicyFieldsFragmentDoc = new TypedDocumentString(`
     fragment FilterPolicyFields on FilterPolicy {
@@ -1421,21 +1421,21 @@ export const FilterPolicyFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicySpecFields on FilterPolicySpec {
   clusterFilter {
@@ -1444,15 +1444,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`, {"fragmentName":"FilterPolicyFields"}) as unknown as TypedDocumentString<FilterPolicyFieldsFragment, unknown>;
 export const ListClustersDocument = new TypedDocumentString(`
     query ListClusters($labelSelector: String) {
@@ -1477,25 +1477,25 @@ export const ListClustersDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -1503,55 +1503,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<ListClustersQuery, ListClustersQueryVariables>;
 export const GetClusterDocument = new TypedDocumentString(`
@@ -1573,25 +1573,25 @@ export const GetClusterDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -1599,55 +1599,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<GetClusterQuery, GetClusterQueryVariables>;
 export const CreateClusterDocument = new TypedDocumentString(`
@@ -1669,25 +1669,25 @@ export const CreateClusterDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -1695,55 +1695,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<CreateClusterMutation, CreateClusterMutationVariables>;
 export const UpdateClusterDocument = new TypedDocumentString(`
@@ -1765,25 +1765,25 @@ export const UpdateClusterDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -1791,55 +1791,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<UpdateClusterMutation, UpdateClusterMutationVariables>;
 export const UpdateClusterStatusDocument = new TypedDocumentString(`
@@ -1861,25 +1861,25 @@ export const UpdateClusterStatusDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -1887,55 +1887,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<UpdateClusterStatusMutation, UpdateClusterStatusMutationVariables>;
 export const DeleteClusterDocument = new TypedDocumentString(`
@@ -1957,25 +1957,25 @@ export const DeleteClusterDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -1983,55 +1983,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<DeleteClusterMutation, DeleteClusterMutationVariables>;
 export const WatchClustersDocument = new TypedDocumentString(`
@@ -2060,25 +2060,25 @@ export const WatchClustersDocument = new TypedDocumentString(`
   }
 }
 fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ClusterSpecFields on ClusterSpec {
+  manager
   kubernetes {
     ...KubernetesConfigFields
   }
-  local {
-    ...LocalConfigFields
-  }
-  manager
   slurm {
     ...SlurmConfigFields
+  }
+  local {
+    ...LocalConfigFields
   }
   waitTimeout
 }
@@ -2086,55 +2086,55 @@ fragment KubernetesConfigFields on KubernetesConfig {
   context
   kubeconfigPath
 }
-fragment LocalConfigFields on LocalConfig {
-  cpu
-  gpu
-  memory
-}
 fragment SlurmConfigFields on SlurmConfig {
-  partition
   slurmConf
   sshHost
+  partition
+}
+fragment LocalConfigFields on LocalConfig {
+  cpu
+  memory
+  gpu
 }
 fragment ClusterStatusFields on ClusterStatus {
-  acceleratorTypes
-  allocatable {
-    ...ResourcesFields
-  }
-  capacity {
-    ...ResourcesFields
-  }
+  phase
   conditions {
     ...ConditionFields
   }
-  message
-  nodes {
-    ...NodeStatusFields
-  }
-  phase
-  skyletEndpoint
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
-}
-fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
-  type
-}
-fragment NodeStatusFields on NodeStatus {
-  allocatable {
-    ...ResourcesFields
-  }
   capacity {
     ...ResourcesFields
   }
+  allocatable {
+    ...ResourcesFields
+  }
+  nodes {
+    ...NodeStatusFields
+  }
+  acceleratorTypes
+  message
+  skyletEndpoint
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment NodeStatusFields on NodeStatus {
   name
+  capacity {
+    ...ResourcesFields
+  }
+  allocatable {
+    ...ResourcesFields
+  }
   ready
 }`) as unknown as TypedDocumentString<WatchClustersSubscription, WatchClustersSubscriptionVariables>;
 export const ListNamespacesDocument = new TypedDocumentString(`
@@ -2148,21 +2148,21 @@ export const ListNamespacesDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2174,10 +2174,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<ListNamespacesQuery, ListNamespacesQueryVariables>;
 export const GetNamespaceDocument = new TypedDocumentString(`
     query GetNamespace($name: String!) {
@@ -2186,21 +2186,21 @@ export const GetNamespaceDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2212,10 +2212,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<GetNamespaceQuery, GetNamespaceQueryVariables>;
 export const CreateNamespaceDocument = new TypedDocumentString(`
     mutation CreateNamespace($input: NamespaceInput!, $dryRun: Boolean) {
@@ -2224,21 +2224,21 @@ export const CreateNamespaceDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2250,10 +2250,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<CreateNamespaceMutation, CreateNamespaceMutationVariables>;
 export const UpdateNamespaceDocument = new TypedDocumentString(`
     mutation UpdateNamespace($input: NamespaceInput!, $dryRun: Boolean) {
@@ -2262,21 +2262,21 @@ export const UpdateNamespaceDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2288,10 +2288,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<UpdateNamespaceMutation, UpdateNamespaceMutationVariables>;
 export const UpdateNamespaceStatusDocument = new TypedDocumentString(`
     mutation UpdateNamespaceStatus($input: NamespaceStatusUpdateInput!) {
@@ -2300,21 +2300,21 @@ export const UpdateNamespaceStatusDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2326,10 +2326,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<UpdateNamespaceStatusMutation, UpdateNamespaceStatusMutationVariables>;
 export const DeleteNamespaceDocument = new TypedDocumentString(`
     mutation DeleteNamespace($name: String!) {
@@ -2338,21 +2338,21 @@ export const DeleteNamespaceDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2364,10 +2364,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<DeleteNamespaceMutation, DeleteNamespaceMutationVariables>;
 export const WatchNamespacesDocument = new TypedDocumentString(`
     subscription WatchNamespaces($resourceVersion: String, $labelSelector: String) {
@@ -2383,21 +2383,21 @@ export const WatchNamespacesDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment NamespaceFields on Namespace {
   kind
@@ -2409,10 +2409,10 @@ fragment NamespaceFields on Namespace {
   }
 }
 fragment NamespaceStatusFields on NamespaceStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<WatchNamespacesSubscription, WatchNamespacesSubscriptionVariables>;
 export const ListJobsDocument = new TypedDocumentString(`
     query ListJobs($namespace: String, $labelSelector: String) {
@@ -2425,27 +2425,27 @@ export const ListJobsDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -2460,19 +2460,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2491,31 +2491,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2523,20 +2515,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<ListJobsQuery, ListJobsQueryVariables>;
 export const GetJobDocument = new TypedDocumentString(`
@@ -2546,27 +2546,27 @@ export const GetJobDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -2581,19 +2581,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2612,31 +2612,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2644,20 +2636,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<GetJobQuery, GetJobQueryVariables>;
 export const CreateJobDocument = new TypedDocumentString(`
@@ -2667,27 +2667,27 @@ export const CreateJobDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -2702,19 +2702,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2733,31 +2733,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2765,20 +2757,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<CreateJobMutation, CreateJobMutationVariables>;
 export const UpdateJobDocument = new TypedDocumentString(`
@@ -2788,27 +2788,27 @@ export const UpdateJobDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -2823,19 +2823,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2854,31 +2854,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2886,20 +2878,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<UpdateJobMutation, UpdateJobMutationVariables>;
 export const UpdateJobStatusDocument = new TypedDocumentString(`
@@ -2909,27 +2909,27 @@ export const UpdateJobStatusDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -2944,19 +2944,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2975,31 +2975,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3007,20 +2999,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<UpdateJobStatusMutation, UpdateJobStatusMutationVariables>;
 export const DeleteJobDocument = new TypedDocumentString(`
@@ -3030,27 +3030,27 @@ export const DeleteJobDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -3065,19 +3065,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3096,31 +3096,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3128,20 +3120,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<DeleteJobMutation, DeleteJobMutationVariables>;
 export const WatchJobsDocument = new TypedDocumentString(`
@@ -3159,27 +3159,27 @@ export const WatchJobsDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -3194,19 +3194,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3225,31 +3225,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3257,20 +3249,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<WatchJobsSubscription, WatchJobsSubscriptionVariables>;
 export const ListDeploymentsDocument = new TypedDocumentString(`
@@ -3284,42 +3284,42 @@ export const ListDeploymentsDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3338,31 +3338,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3370,20 +3362,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -3405,42 +3405,42 @@ export const GetDeploymentDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3459,31 +3459,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3491,20 +3483,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -3526,42 +3526,42 @@ export const CreateDeploymentDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3580,31 +3580,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3612,20 +3604,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -3647,42 +3647,42 @@ export const UpdateDeploymentDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3701,31 +3701,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3733,20 +3725,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -3768,42 +3768,42 @@ export const UpdateDeploymentStatusDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3822,31 +3822,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3854,20 +3846,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -3889,42 +3889,42 @@ export const DeleteDeploymentDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3943,31 +3943,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3975,20 +3967,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -4018,42 +4018,42 @@ export const WatchDeploymentsDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4072,31 +4072,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4104,20 +4096,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -4143,21 +4143,21 @@ export const ListFilterPoliciesDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4178,15 +4178,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<ListFilterPoliciesQuery, ListFilterPoliciesQueryVariables>;
 export const GetFilterPolicyDocument = new TypedDocumentString(`
     query GetFilterPolicy($namespace: String!, $name: String!) {
@@ -4195,21 +4195,21 @@ export const GetFilterPolicyDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4230,15 +4230,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<GetFilterPolicyQuery, GetFilterPolicyQueryVariables>;
 export const CreateFilterPolicyDocument = new TypedDocumentString(`
     mutation CreateFilterPolicy($input: FilterPolicyInput!, $dryRun: Boolean) {
@@ -4247,21 +4247,21 @@ export const CreateFilterPolicyDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4282,15 +4282,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<CreateFilterPolicyMutation, CreateFilterPolicyMutationVariables>;
 export const UpdateFilterPolicyDocument = new TypedDocumentString(`
     mutation UpdateFilterPolicy($input: FilterPolicyInput!, $dryRun: Boolean) {
@@ -4299,21 +4299,21 @@ export const UpdateFilterPolicyDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4334,15 +4334,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<UpdateFilterPolicyMutation, UpdateFilterPolicyMutationVariables>;
 export const UpdateFilterPolicyStatusDocument = new TypedDocumentString(`
     mutation UpdateFilterPolicyStatus($input: FilterPolicyStatusUpdateInput!) {
@@ -4351,21 +4351,21 @@ export const UpdateFilterPolicyStatusDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4386,15 +4386,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<UpdateFilterPolicyStatusMutation, UpdateFilterPolicyStatusMutationVariables>;
 export const DeleteFilterPolicyDocument = new TypedDocumentString(`
     mutation DeleteFilterPolicy($namespace: String!, $name: String!) {
@@ -4403,21 +4403,21 @@ export const DeleteFilterPolicyDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4438,15 +4438,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<DeleteFilterPolicyMutation, DeleteFilterPolicyMutationVariables>;
 export const WatchFilterPoliciesDocument = new TypedDocumentString(`
     subscription WatchFilterPolicies($namespace: String, $resourceVersion: String, $labelSelector: String) {
@@ -4463,21 +4463,21 @@ export const WatchFilterPoliciesDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
 }
 fragment FilterPolicyFields on FilterPolicy {
   kind
@@ -4498,15 +4498,15 @@ fragment FilterPolicySpecFields on FilterPolicySpec {
   labelsSelector
 }
 fragment ClusterFilterFields on ClusterFilter {
-  clusterSelector
-  exclude
   include
+  exclude
+  clusterSelector
 }
 fragment FilterPolicyStatusFields on FilterPolicyStatus {
+  phase
   conditions {
     ...ConditionFields
   }
-  phase
 }`) as unknown as TypedDocumentString<WatchFilterPoliciesSubscription, WatchFilterPoliciesSubscriptionVariables>;
 export const SetJobPlacementsDocument = new TypedDocumentString(`
     mutation SetJobPlacements($input: PlacementDecisionInput!) {
@@ -4515,27 +4515,27 @@ export const SetJobPlacementsDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -4550,19 +4550,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4581,31 +4581,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4613,20 +4605,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<SetJobPlacementsMutation, SetJobPlacementsMutationVariables>;
 export const ReportJobReplicasDocument = new TypedDocumentString(`
@@ -4636,27 +4636,27 @@ export const ReportJobReplicasDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment JobFields on Job {
   kind
@@ -4671,19 +4671,19 @@ fragment JobFields on Job {
   }
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4702,31 +4702,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4734,20 +4726,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }`) as unknown as TypedDocumentString<ReportJobReplicasMutation, ReportJobReplicasMutationVariables>;
 export const JobLogsDocument = new TypedDocumentString(`
@@ -4775,42 +4775,42 @@ export const SetDeploymentPlacementsDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4829,31 +4829,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4861,20 +4853,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
@@ -4896,42 +4896,42 @@ export const ReportDeploymentReplicasDocument = new TypedDocumentString(`
   }
 }
     fragment ObjectMetaFields on ObjectMeta {
-  annotations
-  creationTimestamp
-  generation
-  labels
   name
   namespace
-  resourceVersion
   uid
-}
-fragment ResourcesFields on Resources {
-  accelerator
-  cpu
-  gpu
-  memory
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
 }
 fragment ConditionFields on Condition {
-  lastTransitionTime
-  message
-  reason
-  status
   type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
 }
 fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
   envs {
     ...EnvVarFields
   }
-  image
-  placement {
-    ...PlacementFields
-  }
-  replicas
   resources {
     ...ResourcesFields
   }
+  replicas
   restartPolicy
-  run
+  placement {
+    ...PlacementFields
+  }
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4950,31 +4950,23 @@ fragment ClusterPreferenceFields on ClusterPreference {
   weight
 }
 fragment WorkloadStatusFields on WorkloadStatus {
-  completionTime
+  phase
   conditions {
     ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
   }
   evictions {
     ...EvictionFields
   }
   observedGeneration
-  phase
-  placements {
-    ...ClusterPlacementFields
-  }
-  readyReplicas
-  replicaStatus {
-    ...ClusterReplicaStatusFields
-  }
   startTime
-}
-fragment EvictionFields on Eviction {
-  at
-  cluster
-  message
-  reason
-  replicas
-  requestedAt
+  completionTime
+  readyReplicas
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4982,20 +4974,28 @@ fragment ClusterPlacementFields on ClusterPlacement {
 }
 fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
-  evictionRequest {
-    ...EvictionRequestFields
-  }
-  exitCodes
-  externalId
-  failed
-  message
   pending
   running
   succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
-  message
   replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
   requestedAt
 }
 fragment DeploymentFields on Deployment {
