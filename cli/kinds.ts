@@ -167,7 +167,7 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
       object.status.placements.length === 0
         ? [{ object, cluster: '', replicas: 0 }]
         : object.status.placements.map((p) => ({ object, cluster: p.cluster, replicas: p.replicas })),
-    describeOmits: ['conditions', 'placements', 'replicaStatus'],
+    describeOmits: ['conditions', 'placements', 'replicaStatus', 'evictions'],
     describeTables: (object) => {
       const clusters = [...new Set([...object.status.placements.map((p) => p.cluster), ...object.status.replicaStatus.map((s) => s.cluster)])];
       const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'External ID', 'Message'];
@@ -190,10 +190,21 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
             };
           }),
         },
+        evictionTable(object),
         conditionTable(object),
       ];
     },
   } as KindView<T>;
+}
+
+/** Replicas that left a cluster unfinished, newest per cluster (why a workload keeps off it). */
+function evictionTable(object: Workload): DescribeTable {
+  const headers = ['Cluster', 'Replicas', 'Reason', 'At', 'Message'];
+  return {
+    title: 'Evictions',
+    columns: headers.map((header) => ({ header, value: (row) => row[header] ?? '', align: header === 'Replicas' ? 'right' : 'left' })),
+    rows: (object.status.evictions ?? []).map((e) => ({ Cluster: e.cluster, Replicas: String(e.replicas), Reason: e.reason, At: e.at, Message: e.message })),
+  };
 }
 
 const namespaceView: KindView<Namespace> = {
