@@ -54,8 +54,9 @@ export function countProblem(length: number, max: number): string | undefined {
   return length > max ? `has ${length} entries, more than the maximum ${max}.` : undefined;
 }
 
-export function oneOfProblem(value: string, values: readonly string[]): string | undefined {
-  return values.includes(value) ? undefined : `must be one of ${values.join(', ')}`;
+/** What a value outside an enum's list is told. */
+export function oneOfMessage(values: readonly string[]): string {
+  return `must be one of ${values.join(', ')}`;
 }
 
 /** Object names (and namespace names) are DNS-1123 labels, as in Kubernetes. */

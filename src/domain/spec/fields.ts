@@ -11,7 +11,7 @@ import { BadUserInputError } from '../errors.js';
 import { labelValueProblem } from '../label-syntax.js';
 import { MAX_SELECTOR_LENGTH } from '../limits.js';
 import { parseLabelSelector } from '../selector.js';
-import { countProblem, labelsProblem, nameProblem, numberProblem, oneOfProblem, quote, textProblem, type NumberRule, type TextRule } from './checks.js';
+import { countProblem, labelsProblem, nameProblem, numberProblem, oneOfMessage, quote, textProblem, type NumberRule, type TextRule } from './checks.js';
 
 /** What the GraphQL schema shows of one zod type. */
 export interface GraphQLInfo {
@@ -59,7 +59,7 @@ export function number(rule: NumberRule = {}) {
 
 /** One of an `as const` list, named `name` in GraphQL. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T, name: string) {
-  const message = oneOfProblem('', values) ?? '';
+  const message = oneOfMessage(values);
   return graphql(z.enum(values as unknown as [T[number], ...T[number][]], { error: () => message }), { name });
 }
 
