@@ -8,7 +8,7 @@
  * five exported classes only fix the kind (and whether a namespace applies).
  */
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
-import type { ClusterPlacement, ClusterReplicaStatus, Condition, Eviction, LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent, WatchEventType } from '../domain/types.js';
+import type { ClusterPlacement, ClusterReplicaStatus, Condition, Eviction, LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent } from '../domain/types.js';
 import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { DOCUMENTS, LOG_DOCUMENTS, WORKLOAD_STATUS_DOCUMENTS, type Document, type KindDocuments, type LogDocuments } from './documents.js';

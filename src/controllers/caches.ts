@@ -8,10 +8,9 @@ import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
 import type { Cluster, ClusterReplicaStatus, ClusterStatus, Deployment, FilterPolicy, Job, Workload } from '../domain/types.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
-import type { ClusterStatusWriter, Listers, PlacementDecision, WorkloadStatusWriter } from './listers.js';
-import { parseWorkloadRefKey } from '../domain/object-ref.js';
+import { WorkloadListers, type ClusterStatusWriter, type Listers, type PlacementDecision, type WorkloadStatusWriter } from './listers.js';
 
-export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatusWriter {
+export class SharedCaches extends WorkloadListers implements Listers, ClusterStatusWriter, WorkloadStatusWriter {
   readonly clusterApi: ClusterAPI;
   readonly jobApi: JobAPI;
   readonly deploymentApi: DeploymentAPI;
@@ -21,6 +20,7 @@ export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatu
   readonly filterPolicies: Informer<FilterPolicy>;
 
   constructor(client: SkyClient, logger: pino.Logger) {
+    super();
     this.clusterApi = new ClusterAPI({ client });
     this.jobApi = new JobAPI({ client });
     this.deploymentApi = new DeploymentAPI({ client });
@@ -39,26 +39,6 @@ export class SharedCaches implements Listers, ClusterStatusWriter, WorkloadStatu
 
   async stop(): Promise<void> {
     await Promise.all(this.informers().map((i) => i.stop()));
-  }
-
-  workload(key: string): Workload | undefined {
-    const { kind, namespace, name } = parseWorkloadRefKey(key);
-    return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
-  }
-
-  workloads(): Workload[] {
-    return [...this.jobs.list(), ...this.deployments.list()];
-  }
-
-  /** Calls `handler` on every add, update and delete of a Job or Deployment; returns the unsubscribe. */
-  onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void {
-    const add = (w: Workload) => handler(w);
-    const update = (w: Workload, old: Workload) => handler(w, old);
-    const informers = [this.jobs, this.deployments] as Informer<Workload>[];
-    for (const i of informers) i.on('add', add).on('update', update).on('delete', add);
-    return () => {
-      for (const i of informers) i.off('add', add).off('update', update).off('delete', add);
-    };
   }
 
   async updateClusterStatus(name: string, status: ClusterStatus): Promise<void> {

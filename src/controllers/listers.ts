@@ -6,7 +6,8 @@
  */
 import type { InformerHandlers, ObjectCache } from '../client/informer.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
-import type { Cluster, ClusterPlacement, ClusterReplicaStatus, ClusterStatus, Condition, Eviction, FilterPolicy, SkyObject, Workload } from '../domain/types.js';
+import { parseWorkloadRefKey } from '../domain/object-ref.js';
+import type { Cluster, ClusterPlacement, ClusterReplicaStatus, ClusterStatus, Condition, Deployment, Eviction, FilterPolicy, Job, SkyObject, Workload } from '../domain/types.js';
 
 /** A cache a controller reads and whose changes it hears about (an Informer is one). */
 export interface WatchedCache<T extends SkyObject> extends ObjectCache<T> {
@@ -23,6 +24,33 @@ export interface Listers {
   workloads(): Workload[];
   /** Calls `handler` on every add, update and delete of a Job or Deployment; returns the unsubscribe. */
   onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void;
+}
+
+/** The workload half of Listers, over one cache of Jobs and one of Deployments. */
+export abstract class WorkloadListers {
+  abstract readonly jobs: WatchedCache<Job>;
+  abstract readonly deployments: WatchedCache<Deployment>;
+
+  /** By work-queue key ("Job/default/hello"). */
+  workload(key: string): Workload | undefined {
+    const { kind, namespace, name } = parseWorkloadRefKey(key);
+    return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
+  }
+
+  workloads(): Workload[] {
+    return [...this.jobs.list(), ...this.deployments.list()];
+  }
+
+  /** Calls `handler` on every add, update and delete of a Job or Deployment; returns the unsubscribe. */
+  onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void {
+    const add = (w: Workload) => handler(w);
+    const update = (w: Workload, old: Workload) => handler(w, old);
+    const caches = [this.jobs, this.deployments] as unknown as WatchedCache<Workload>[];
+    for (const c of caches) c.on('add', add).on('update', update).on('delete', add);
+    return () => {
+      for (const c of caches) c.off('add', add).off('update', update).off('delete', add);
+    };
+  }
 }
 
 /** The one write a cluster's health probe makes. */

@@ -4,8 +4,7 @@
  * always learns which field to fix. Each returns the value normalised (defaults filled).
  */
 import { BadUserInputError } from '../domain/errors.js';
-import { DNS1123_LABEL } from '../domain/kinds.js';
-import { labelKeyProblem, labelValueProblem } from '../domain/label-syntax.js';
+import { labelKeyProblem } from '../domain/label-syntax.js';
 import { MAX_ANNOTATIONS_BYTES, MAX_NODE_RESOURCES, MAX_OBJECT_BYTES, MAX_SELECTOR_LENGTH } from '../domain/limits.js';
 import { parseLabelSelector, type LabelSelector } from '../domain/selector.js';
 import { countProblem, labelsProblem, nameProblem, numberProblem, quote, textProblem, type NumberRule, type TextRule } from '../domain/spec/checks.js';

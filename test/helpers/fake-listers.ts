@@ -12,7 +12,7 @@
  *   the next matching write throw.
  */
 import type { InformerHandlers } from '../../src/client/informer.js';
-import type { ClusterStatusWriter, Listers, PlacementDecision, WatchedCache, WorkloadStatusWriter } from '../../src/controllers/listers.js';
+import { WorkloadListers, type ClusterStatusWriter, type Listers, type PlacementDecision, type WatchedCache, type WorkloadStatusWriter } from '../../src/controllers/listers.js';
 import type { ConditionUpdate } from '../../src/domain/conditions.js';
 import { ConflictError } from '../../src/domain/errors.js';
 import type {
@@ -26,7 +26,7 @@ import type {
   Workload,
   WorkloadStatus,
 } from '../../src/domain/types.js';
-import { cacheKey, describeRef, parseWorkloadRefKey, refKey, refOf } from '../../src/domain/object-ref.js';
+import { cacheKey, describeRef, refKey, refOf } from '../../src/domain/object-ref.js';
 import { applyPlacementDecision, applyReplicaReport, stalePlacementDecision, withDerivedFields } from '../../src/domain/workload-status.js';
 
 /** The time derived fields and new conditions get in the fakes' writes. */
@@ -89,7 +89,7 @@ export class FakeCache<T extends SkyObject> implements WatchedCache<T> {
   }
 }
 
-export class FakeListers implements Listers {
+export class FakeListers extends WorkloadListers implements Listers {
   readonly clusters = new FakeCache<Cluster>();
   readonly filterPolicies = new FakeCache<FilterPolicy>();
   readonly jobs = new FakeCache<Job>();
@@ -108,25 +108,6 @@ export class FakeListers implements Listers {
 
   remove(object: SkyObject): void {
     this.cacheOf(object).remove(object.metadata.name, object.metadata.namespace);
-  }
-
-  workload(key: string): Workload | undefined {
-    const { kind, namespace, name } = parseWorkloadRefKey(key);
-    return kind === 'Job' ? this.jobs.get(name, namespace) : this.deployments.get(name, namespace);
-  }
-
-  workloads(): Workload[] {
-    return [...this.jobs.list(), ...this.deployments.list()];
-  }
-
-  onWorkload(handler: (workload: Workload, old?: Workload) => void): () => void {
-    const add = (w: Workload) => handler(w);
-    const update = (w: Workload, old: Workload) => handler(w, old);
-    const caches = [this.jobs, this.deployments] as FakeCache<Workload>[];
-    for (const c of caches) c.on('add', add).on('update', update).on('delete', add);
-    return () => {
-      for (const c of caches) c.off('add', add).off('update', update).off('delete', add);
-    };
   }
 
   /** Handlers listening on any cache. */
