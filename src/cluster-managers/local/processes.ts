@@ -100,6 +100,25 @@ export async function stopProcessGroup(pgid: number, token: string, gracePeriodM
   const deadline = Date.now() + gracePeriodMs;
   while (Date.now() < deadline && (await isReplicaProcess(pgid, token))) await sleep(20);
   signalGroup(pgid, 'SIGKILL');
+  // Signals are delivered asynchronously: wait (a bounded while) until no member of the group
+  // still runs, so a deleted workload has no process left when delete resolves.
+  const killDeadline = Date.now() + KILL_WAIT_MS;
+  while (Date.now() < killDeadline && (await hasLiveMember(pgid))) await sleep(10);
+}
+
+/** How long stopProcessGroup waits for SIGKILLed members to be gone. */
+const KILL_WAIT_MS = 2_000;
+
+/** Whether any process of group `pgid` is alive (zombies, dead but not reaped, do not count). */
+async function hasLiveMember(pgid: number): Promise<boolean> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    // After the command's name in parentheses: state, ppid, pgrp, ...
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') return true;
+  }
+  return false;
 }
 
 /**
