@@ -3,8 +3,9 @@
  * something to see, GraphiQL at /graphql, instead of an empty 404.
  */
 import type { Plugin } from 'graphql-yoga';
+import { GRAPHQL_PATH } from '../domain/api-address.js';
 
-export function useLandingRedirect(target = '/graphql'): Plugin {
+export function useLandingRedirect(target = GRAPHQL_PATH): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== '/' || (request.method !== 'GET' && request.method !== 'HEAD')) return;

@@ -33,6 +33,7 @@ import { useSofa } from '@graphql-yoga/plugin-sofa';
 import { isInputObjectType, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { KIND_INFO, KINDS, type Kind } from '../domain/kinds.js';
+import { GRAPHQL_PATH } from '../domain/api-address.js';
 
 export interface RestViewOptions {
   /** Where the REST paths start; '/' gives the demo's `/clusters` and `/default/jobs`. */
@@ -171,7 +172,7 @@ export function useRestView({ basePath = '/' }: RestViewOptions = {}): Plugin {
 
   // SOFA routes every request it sees through its router (a URLPattern match per route), which
   // cost GraphQL requests about a tenth of the server's CPU; /graphql never reaches it.
-  let graphqlEndpoint = '/graphql';
+  let graphqlEndpoint = GRAPHQL_PATH;
   const sofaOffGraphQL: Plugin = {
     ...sofa,
     onRequest(payload) {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kindApi, minimalInput, uniqueName } from '../helpers/api.js';
 import { startBackend, STORES, type Backend } from '../helpers/backends.js';
-import { documents, post, type TestKind, type WireError } from '../helpers/graphql.js';
+import { post, type TestKind, type WireError } from '../helpers/graphql.js';
 
 const job = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'x' }) => ({ metadata, spec });
 const cluster = (spec: Record<string, unknown>, metadata: Record<string, unknown> = { name: 'x' }) => ({ metadata, spec });

@@ -114,7 +114,6 @@ const newNamespace = async (url: string) => {
   await kindApi(url, 'Namespace').create({ metadata: { name } });
   return name;
 };
-const codeOf = (errors: WireError[] | undefined) => errors?.[0]?.extensions?.code;
 const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 /**

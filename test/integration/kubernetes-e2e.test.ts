@@ -13,7 +13,7 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, NamespaceAPI, SkyClient } from '../../src/client/index.js';
-import type { Deployment, Job, Workload } from '../../src/domain/types.js';
+import type { Job, Workload } from '../../src/domain/types.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { KUBE_FIXTURE_TIMEOUT_MS, startKubeFixture, type KubeFixture } from '../helpers/kubernetes.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
