@@ -72,7 +72,7 @@ export class ReplicaStatus {
         const conditions = this.conditions(workload, manager.capabilities.usesImage);
         if (!this.changes(workload, entry, conditions)) return;
         await this.options.writer.reportReplicas(workload, entry, conditions);
-        if (request && !ownEntry(workload, clusterName)?.evictionRequest) {
+        if (request && ownEntry(workload, clusterName)?.evictionRequest?.requestedAt !== request.requestedAt) {
           this.options.logger.info(`Asking to evict ${request.replicas} waiting replicas of ${describeRef(refOf(workload))} from cluster ${clusterName}.`);
         }
       }),

@@ -15,7 +15,6 @@ import {
   type Workload,
   type WorkloadStatus,
 } from './types.js';
-import { jsonEqual } from './json-equal.js';
 
 export const FINAL_PHASES: readonly JobPhase[] = ['COMPLETED', 'FAILED'];
 
@@ -81,8 +80,15 @@ export function stalePlacementDecision(current: Workload, generation: number, ex
   if (current.metadata.generation !== generation) {
     return `the decision was for spec generation ${generation}, the spec is now at ${current.metadata.generation}`;
   }
-  if (!jsonEqual(current.status.placements, expectedPlacements)) return 'its placements are not the ones the decision started from';
+  if (!samePlacements(current.status.placements, expectedPlacements)) return 'its placements are not the ones the decision started from';
   return undefined;
+}
+
+/** The same replicas per cluster, whatever the order and ignoring empty entries. */
+function samePlacements(a: readonly ClusterPlacement[], b: readonly ClusterPlacement[]): boolean {
+  const canonical = (placements: readonly ClusterPlacement[]) =>
+    placements.filter((p) => p.replicas > 0).map((p) => `${p.cluster}=${p.replicas}`).sort().join(',');
+  return canonical(a) === canonical(b);
 }
 
 export function applyPlacementDecision(status: WorkloadStatus, decision: PlacementFields): WorkloadStatus {

@@ -100,10 +100,10 @@ export interface PlacementDecisionInput extends WorkloadTargetInput {
   conditions?: Maybe<ConditionInput[]>;
 }
 
-function checkPlacements(input: readonly PlacementInput[], field: string): ClusterPlacement[] {
+function checkPlacements(input: readonly PlacementInput[], field: string, minReplicas = 1): ClusterPlacement[] {
   const placements = checkCount(input, field, MAX_ENTRIES).map((p, i) => ({
     cluster: checkName(p.cluster, `${field}[${i}].cluster`),
-    replicas: checkNumber(p.replicas, `${field}[${i}].replicas`, { integer: true, min: 1 }),
+    replicas: checkNumber(p.replicas, `${field}[${i}].replicas`, { integer: true, min: minReplicas }),
   }));
   const seen = new Set<string>();
   placements.forEach((p, i) => {
@@ -201,7 +201,8 @@ export function workloadStatusResolvers<K extends WorkloadKind>(kind: K) {
     setPlacements(ctx: ResolverContext, { input }: { input: PlacementDecisionInput }): Promise<ObjectsByKind[K]> {
       const ref = target(kind, input);
       const generation = checkNumber(input.generation, 'input.generation', { integer: true, min: 1 });
-      const expected = checkPlacements(input.expectedPlacements, 'input.expectedPlacements');
+      // As stored, which a whole-status write may have left with empty entries.
+      const expected = checkPlacements(input.expectedPlacements, 'input.expectedPlacements', 0);
       const placements = checkPlacements(input.placements, 'input.placements');
       const evictions = checkCount(input.evictions ?? [], 'input.evictions', MAX_ENTRIES).map((e, i) => checkEviction(e, `input.evictions[${i}]`));
       const conditions = checkOwnedConditions(input.conditions, 'input.conditions', SCHEDULER_CONDITIONS);

@@ -96,6 +96,19 @@ describe.each(STORES)('workload status writes on the %s store', (store) => {
     expect(moved.status.observedGeneration).toBe(2);
   });
 
+  it('decides from placements a whole-status write left unsorted and with an empty entry', async () => {
+    const name = uniqueName('tooled');
+    const created = await jobs.create({ metadata: { name }, spec: { run: 'true', replicas: 3 } });
+    const stored = [
+      { cluster: 'b', replicas: 1 },
+      { cluster: 'a', replicas: 2 },
+      { cluster: 'c', replicas: 0 },
+    ];
+    await jobs.updateStatus({ metadata: { name }, status: { phase: 'SCHEDULED', placements: stored } });
+    const decided = await jobs.setPlacements(created.metadata, { generation: 1, expectedPlacements: stored, placements: [{ cluster: 'a', replicas: 3 }] });
+    expect(decided.status.placements).toEqual([{ cluster: 'a', replicas: 3 }]);
+  });
+
   it('lets each writer set only its own conditions, and names the field of bad input', async () => {
     const name = uniqueName('fields');
     const created = await jobs.create({ metadata: { name }, spec: { run: 'true' } });

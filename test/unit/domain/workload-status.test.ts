@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setCondition } from '../../../src/domain/conditions.js';
-import { derivePhase } from '../../../src/domain/workload-status.js';
+import { derivePhase, stalePlacementDecision } from '../../../src/domain/workload-status.js';
 import type { ClusterReplicaStatus, Job, WorkloadStatus } from '../../../src/domain/types.js';
 
 function job(replicas: number, status: Partial<WorkloadStatus>, restartPolicy: Job['spec']['restartPolicy'] = 'NEVER'): Job {
@@ -80,5 +80,22 @@ describe('setCondition', () => {
   it('returns the same array when nothing changed, so callers can skip the write', () => {
     const conditions = setCondition([], { type: 'Ready', status: 'True' }, t0);
     expect(setCondition(conditions, { type: 'Ready', status: 'True' }, t1)).toBe(conditions);
+  });
+});
+
+describe('stalePlacementDecision', () => {
+  const placed = [
+    { cluster: 'b', replicas: 1 },
+    { cluster: 'a', replicas: 2 },
+    { cluster: 'c', replicas: 0 },
+  ];
+
+  it('takes the stored placements in any order and without their empty entries', () => {
+    expect(stalePlacementDecision(job(3, { placements: placed }), 1, [{ cluster: 'a', replicas: 2 }, { cluster: 'b', replicas: 1 }])).toBeUndefined();
+  });
+
+  it('refuses a decision from other placements or for another generation', () => {
+    expect(stalePlacementDecision(job(3, { placements: placed }), 1, [{ cluster: 'a', replicas: 3 }])).toMatch(/placements are not the ones/);
+    expect(stalePlacementDecision(job(3, { placements: [] }), 2, [])).toMatch(/spec generation 2, the spec is now at 1/);
   });
 });
