@@ -64,3 +64,16 @@ export const MAX_CLUSTER_SPEC_STRING_BYTES = 4_096;
  * it stays below etcd's default request limit of 1.5 MiB, as Kubernetes objects do.
  */
 export const MAX_OBJECT_BYTES = 1_048_576;
+
+/** Namespaces one Queue lists, and accelerator types one quota names. */
+export const MAX_QUEUE_NAMESPACES = 1_000;
+export const MAX_QUOTA_ACCELERATORS = 100;
+/** A PriorityClass value: Kubernetes' range for user-defined classes (larger values are its system classes). */
+export const MAX_PRIORITY_VALUE = 1_000_000_000;
+export const MIN_PRIORITY_VALUE = -2_147_483_648;
+/** PriorityClass description, in UTF-8 bytes. */
+export const MAX_DESCRIPTION_BYTES = 4_096;
+/** Preemptions one queue may cause per minute. */
+export const MAX_PREEMPTIONS_PER_MINUTE = 10_000;
+/** A queue's fair-share weight. */
+export const MAX_QUEUE_WEIGHT = 1_000_000;

@@ -5,6 +5,8 @@
 import type { Kind } from './kinds.js';
 import type { ClusterSpec } from './spec/cluster-spec.js';
 import type { FilterPolicySpec } from './spec/filter-policy-spec.js';
+import type { PriorityClassSpec } from './spec/priority-class-spec.js';
+import type { QueueSpec } from './spec/queue-spec.js';
 import type { Resources } from './spec/resources.js';
 import type { WorkloadSpec } from './spec/workload-spec.js';
 
@@ -142,14 +144,16 @@ export interface ClusterReplicaStatus {
   evictionRequest?: EvictionRequest;
 }
 
-export const EVICTION_REASONS = ['WaitTimeout', 'ClusterLost'] as const;
+export const EVICTION_REASONS = ['WaitTimeout', 'ClusterLost', 'Preempted'] as const;
 export type EvictionReason = (typeof EVICTION_REASONS)[number];
 
 /**
  * Replicas that left a cluster unfinished: evicted after waiting longer than the wait timeout
- * (on the cluster's request), or moved off a cluster deleted or in ERROR past the failover grace
- * period. The scheduler keeps the workload off that cluster for a while after it
- * (src/scheduler/eviction.ts). The newest eviction per cluster is kept.
+ * (on the cluster's request), moved off a cluster deleted or in ERROR past the failover grace
+ * period, or taken off because the workload was preempted (its admission withdrawn). The
+ * scheduler keeps the workload off that cluster for a while after a WaitTimeout or ClusterLost
+ * eviction (src/scheduler/eviction.ts), not after a preemption. The newest eviction per cluster
+ * is kept.
  */
 export interface Eviction {
   cluster: string;
@@ -162,8 +166,66 @@ export interface Eviction {
   requestedAt?: string;
 }
 
+/**
+ * A queue's admission of a workload: the quota it holds in that queue while it is unfinished.
+ * Owner: the admission controller. Queue usage is the sum of the admissions of unfinished
+ * workloads, so any controller manager computes it from the API objects alone.
+ */
+export interface Admission {
+  queue: string;
+  /** The priority it was admitted with (its class's value then). */
+  priority: number;
+  /** RFC 3339. */
+  admittedAt: string;
+  /** What all its replicas take from the queue's quota. */
+  usage: QuotaUsage;
+}
+
+/** Resources summed over replicas (cores, MiB, GPUs), with GPUs per accelerator model. */
+export interface QuotaUsage {
+  cpu: number;
+  memory: number;
+  gpu: number;
+  accelerators: { name: string; gpu: number }[];
+}
+
+export const QUEUE_REASONS = [
+  'Admitted',
+  'WaitingForQuota',
+  'ExceedsQuota',
+  'WaitingForCapacity',
+  'NoCapacity',
+  'Preempted',
+  'QueuePaused',
+  'QueueNotFound',
+  'PriorityClassNotFound',
+] as const;
+export type QueueReason = (typeof QUEUE_REASONS)[number];
+
+/** Where a workload stands in its queue and why. Owner: the admission controller. */
+export interface WorkloadQueueStatus {
+  /** The queue that takes it. */
+  name: string;
+  /** 1-based among the queue's pending workloads, for the first ones; absent once admitted or further back. */
+  position?: number;
+  reason: QueueReason;
+  message: string;
+}
+
+/** One preemption of a workload (newest last, a few kept). Owner: the admission controller. */
+export interface Preemption {
+  /** The preemptor, as refKey ("Job/default/urgent"). */
+  by: string;
+  /** The preemptor's queue and priority. */
+  queue: string;
+  priority: number;
+  /** RFC 3339. */
+  at: string;
+}
+
 /** Workload conditions by owner (the writes of each owner may set only its own). */
 export const SCHEDULER_CONDITIONS = ['Scheduled', 'Evicted'] as const;
+export const ADMISSION_CONDITIONS = ['Admitted', 'Preempted'] as const;
 export const SKYLET_CONDITIONS = ['ImageIgnored'] as const;
 
 /**
@@ -172,6 +234,9 @@ export const SKYLET_CONDITIONS = ['ImageIgnored'] as const;
  *   conditions Scheduled and Evicted;
  * - the Skylet of cluster C (reportXReplicas): the replicaStatus entry of C, and the condition
  *   ImageIgnored;
+ * - the admission controller (setXAdmission): admission, queue, preemptions and the conditions
+ *   Admitted and Preempted. The scheduler places a workload only while it is admitted, or when
+ *   no queue takes it (src/domain/queueing.ts);
  * - the API server, on every one of those writes (src/domain/workload-status.ts): phase,
  *   startTime, completionTime and readyReplicas, derived from the fields above.
  * updateXStatus replaces the whole status as given (tools and tests; no controller uses it).
@@ -188,6 +253,10 @@ export interface WorkloadStatus {
   completionTime?: string;
   /** Deployments: replicas ready across all clusters. */
   readyReplicas?: number;
+  /** Absent while not admitted (pending in its queue, preempted), and for work no queue takes. */
+  admission?: Admission;
+  queue?: WorkloadQueueStatus;
+  preemptions?: Preemption[];
 }
 
 export type JobStatus = WorkloadStatus;
@@ -206,6 +275,36 @@ export interface FilterPolicyStatus {
   conditions: Condition[];
 }
 
+// ---------------------------------------------------------------- Queue, PriorityClass
+
+export type { AcceleratorQuota, QueueingStrategy, QueueSpec, ResourceQuota } from './spec/queue-spec.js';
+export type { PreemptionPolicy, PriorityClassSpec } from './spec/priority-class-spec.js';
+
+export const QUEUE_PHASES = ['ACTIVE', 'PAUSED'] as const;
+export type QueuePhase = (typeof QUEUE_PHASES)[number];
+
+/** What the admission controller, the only writer, reports of a queue. */
+export interface QueueStatus {
+  phase: QueuePhase;
+  conditions: Condition[];
+  /** Sum of its admitted, unfinished workloads' admissions. */
+  usage: QuotaUsage;
+  /** The part of usage beyond the nominal quota (borrowed from the cohort). */
+  borrowed: QuotaUsage;
+  pending: number;
+  admitted: number;
+  /** Weighted dominant-resource share in its cohort (usage over the cohort's quota, over weight). */
+  share: number;
+}
+
+export const PRIORITY_CLASS_PHASES = ['ACTIVE'] as const;
+export type PriorityClassPhase = (typeof PRIORITY_CLASS_PHASES)[number];
+
+export interface PriorityClassStatus {
+  phase: PriorityClassPhase;
+  conditions: Condition[];
+}
+
 // ---------------------------------------------------------------- Objects
 
 export interface SkyObjectOf<K extends Kind, Spec, Status> {
@@ -220,8 +319,10 @@ export type Namespace = SkyObjectOf<'Namespace', NamespaceSpec, NamespaceStatus>
 export type Job = SkyObjectOf<'Job', JobSpec, JobStatus>;
 export type Deployment = SkyObjectOf<'Deployment', DeploymentSpec, DeploymentStatus>;
 export type FilterPolicy = SkyObjectOf<'FilterPolicy', FilterPolicySpec, FilterPolicyStatus>;
+export type Queue = SkyObjectOf<'Queue', QueueSpec, QueueStatus>;
+export type PriorityClass = SkyObjectOf<'PriorityClass', PriorityClassSpec, PriorityClassStatus>;
 
-export type SkyObject = Cluster | Namespace | Job | Deployment | FilterPolicy;
+export type SkyObject = Cluster | Namespace | Job | Deployment | FilterPolicy | Queue | PriorityClass;
 export type Workload = Job | Deployment;
 
 export interface ObjectsByKind {
@@ -230,6 +331,8 @@ export interface ObjectsByKind {
   Job: Job;
   Deployment: Deployment;
   FilterPolicy: FilterPolicy;
+  Queue: Queue;
+  PriorityClass: PriorityClass;
 }
 
 // ---------------------------------------------------------------- Logs

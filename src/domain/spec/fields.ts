@@ -125,3 +125,8 @@ export function accelerator() {
     .superRefine(refuse((name: string) => (name === '' ? undefined : acceleratorProblem(name))))
     .transform((name) => (name === '' ? undefined : name));
 }
+
+/** A true/false switch. */
+export function flag() {
+  return z.boolean({ error: () => 'must be true or false' });
+}

@@ -18,7 +18,7 @@ import {
   MAX_WAIT_TIMEOUT_SECONDS,
 } from '../limits.js';
 import { quote } from './checks.js';
-import { graphql, list, number, object, oneOf, optionalSelector, selector, text } from './fields.js';
+import { graphql, list, name, number, object, oneOf, optionalSelector, selector, text } from './fields.js';
 import { resourcesSchema } from './resources.js';
 
 export const RESTART_POLICIES = ['NEVER', 'ON_FAILURE', 'ALWAYS'] as const;
@@ -68,6 +68,9 @@ function workloadSpecOf(kind: keyof typeof WORKLOAD_RULES) {
     restartPolicy: oneOf(RESTART_POLICIES, 'RestartPolicy').default(defaultRestartPolicy),
     placement: placement.prefault({}),
     /** Seconds a replica may wait in a cluster before it is evicted and placed elsewhere. */
+    /** The Queue that admits it; left out: the queue that takes its namespace, if any. */
+    queue: graphql(name().optional(), { description: 'The Queue that admits it; left out: the queue that takes its namespace, if any.' }),
+    priorityClassName: graphql(name().optional(), { description: 'Its PriorityClass; left out: the global default class, if any.' }),
     waitTimeout: graphql(number({ integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS }).optional(), {
       description: 'Seconds a replica may wait in a cluster before it is placed elsewhere.',
     }),
