@@ -177,6 +177,10 @@ export interface Admission {
   priority: number;
   /** RFC 3339. */
   admittedAt: string;
+  /** The spec generation it was admitted for: a new spec (more replicas, bigger ones) is admitted again. */
+  generation: number;
+  /** Replicas admitted: the scheduler places at most this many. */
+  replicas: number;
   /** What all its replicas take from the queue's quota. */
   usage: QuotaUsage;
 }
