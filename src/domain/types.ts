@@ -194,6 +194,8 @@ export interface QuotaUsage {
 }
 
 export const QUEUE_REASONS = [
+  /** Waiting for its turn: work ahead of it in the queue goes first. */
+  'Queued',
   'Admitted',
   'WaitingForQuota',
   'ExceedsQuota',
