@@ -1,0 +1,106 @@
+/**
+ * The capacity model over real clusters: the scheduler's own placement (src/scheduler/place.ts)
+ * asked whether a workload would fit, against the clusters as reported minus what is placed and
+ * not reported yet (the caller's Reservations) minus what this cycle already admitted or held.
+ * Admission and placement thus agree on what fits, and a gang Job is admitted only when all its
+ * replicas could start together.
+ */
+import type { Cluster, FilterPolicy, Resources, Workload } from '../domain/types.js';
+import { replicaRoom } from '../scheduler/node-fit.js';
+import { place } from '../scheduler/place.js';
+import { Reservations } from '../scheduler/reservations.js';
+import type { CapacityModel } from './capacity.js';
+import type { Vector } from './quota.js';
+
+export class ClusterCapacity implements CapacityModel {
+  private readonly cycle = new Reservations();
+  private holds = 0;
+
+  /** `clusters`: as reported, with what is placed and not reported yet already charged. */
+  constructor(
+    private readonly clusters: readonly Cluster[],
+    private readonly filterPolicies: readonly FilterPolicy[],
+    private readonly now: number,
+  ) {}
+
+  private current(): Cluster[] {
+    return this.cycle.apply(this.clusters);
+  }
+
+  private plan(workload: Workload, replicas: number, clusters: readonly Cluster[]) {
+    return place({ workload, clusters, filterPolicies: this.filterPolicies, replicas, now: this.now });
+  }
+
+  fits(workload: Workload, replicas: number): boolean {
+    if (replicas <= 0) return true;
+    return this.plan(workload, replicas, this.current()).unplaced === 0;
+  }
+
+  reserve(workload: Workload, replicas: number): void {
+    if (replicas <= 0) return;
+    const { placements } = this.plan(workload, replicas, this.current());
+    this.take(workload.spec.resources, placements);
+  }
+
+  hold(workload: Workload, replicas: number): void {
+    // Where it would go on empty clusters; there, hold what is free now, up to its share.
+    const empty = this.clusters.map((c) => ({ ...c, status: { ...c.status, allocatable: c.status.capacity, nodes: c.status.nodes.map((n) => ({ ...n, allocatable: n.capacity })) } }));
+    const { placements } = this.plan(workload, replicas, empty);
+    const now = new Map(this.current().map((c) => [c.metadata.name, c]));
+    const held = placements
+      .map((p) => ({ cluster: p.cluster, replicas: Math.min(p.replicas, replicaRoom(now.get(p.cluster)!, workload.spec.resources)) }))
+      .filter((p) => p.replicas > 0 && Number.isFinite(p.replicas));
+    this.take(workload.spec.resources, held);
+  }
+
+  fitsWithout(workload: Workload, replicas: number, removed: readonly Workload[], cluster?: string): boolean {
+    let clusters = this.current().map((c) => credit(c, removed));
+    if (cluster !== undefined) clusters = clusters.filter((c) => c.metadata.name === cluster);
+    return this.plan(workload, replicas, clusters).unplaced === 0;
+  }
+
+  totals(): Vector {
+    const total: Vector = new Map([
+      ['cpu', 0],
+      ['memory', 0],
+      ['gpu', 0],
+    ]);
+    for (const c of this.clusters) {
+      if (c.status.phase !== 'READY') continue;
+      total.set('cpu', total.get('cpu')! + c.status.capacity.cpu);
+      total.set('memory', total.get('memory')! + c.status.capacity.memory);
+      total.set('gpu', total.get('gpu')! + c.status.capacity.gpu);
+    }
+    return total;
+  }
+
+  private take(resources: Resources, placements: readonly { cluster: string; replicas: number }[]): void {
+    if (placements.length > 0) this.cycle.hold(`cycle/${this.holds++}`, resources, placements);
+  }
+}
+
+/**
+ * The cluster with the replicas `removed` run there given back. Each replica's resources go back
+ * to the node with the most of them free that can host it (where the cluster's own scheduler most
+ * likely put it: the figures are an estimate, as the nodes do not report who runs where).
+ */
+function credit(cluster: Cluster, removed: readonly Workload[]): Cluster {
+  const name = cluster.metadata.name;
+  const back = removed.flatMap((w) => w.status.placements.filter((p) => p.cluster === name).map((p) => ({ r: w.spec.resources, n: p.replicas })));
+  if (back.length === 0) return cluster;
+  const nodes = cluster.status.nodes.map((n) => ({ ...n, allocatable: { ...n.allocatable } }));
+  const allocatable = { ...cluster.status.allocatable };
+  for (const { r, n } of back) {
+    allocatable.cpu += r.cpu * n;
+    allocatable.memory += r.memory * n;
+    allocatable.gpu += r.gpu * n;
+    for (let i = 0; i < n && nodes.length > 0; i++) {
+      const hosts = nodes.filter((node) => node.ready && (!r.accelerator || node.allocatable.accelerator === r.accelerator));
+      const node = (hosts.length > 0 ? hosts : nodes).reduce((a, b) => (b.capacity.cpu - b.allocatable.cpu > a.capacity.cpu - a.allocatable.cpu ? b : a));
+      node.allocatable.cpu = Math.min(node.capacity.cpu, node.allocatable.cpu + r.cpu);
+      node.allocatable.memory = Math.min(node.capacity.memory, node.allocatable.memory + r.memory);
+      node.allocatable.gpu = Math.min(node.capacity.gpu, node.allocatable.gpu + r.gpu);
+    }
+  }
+  return { ...cluster, status: { ...cluster.status, allocatable, nodes } };
+}
