@@ -17,6 +17,12 @@
  *   not reported yet (Reservations), so a burst never over-commits a cluster;
  * - what does not fit stays unplaced with a `Scheduled=False` condition naming why each cluster
  *   refused, and is retried whenever a cluster or FilterPolicy changes.
+ *
+ * Admission gates all of it (src/domain/queueing.ts): a workload a Queue takes is placed only
+ * while admitted, and no further than the replicas admitted (target()). One a queue takes that is
+ * not admitted and holds nothing is left alone, without a write (a queue may hold 100,000 of
+ * them); one that holds placements but is no longer admitted was preempted: all its placements go
+ * in one decision, with a Preempted eviction per cluster, and its Skylets delete the replicas.
  */
 import type pino from 'pino';
 
@@ -26,6 +32,7 @@ import { ConflictError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, refKey, refOf } from '../domain/object-ref.js';
 import { SCHEDULER_CONDITIONS, type Cluster, type ClusterPlacement, type Condition, type Eviction, type Workload, type WorkloadStatus } from '../domain/types.js';
+import { mayPlace, usageOf, type QueueResolution } from '../domain/queueing.js';
 import { isFinished, placedReplicas } from '../domain/workload-status.js';
 import { nextEvictionExpiry, recordEviction } from '../scheduler/eviction.js';
 import { describeRejections, sendingLogLine } from '../scheduler/messages.js';
@@ -50,7 +57,15 @@ export interface SchedulerControllerOptions {
    * not move work (moving restarts it); a dead cluster must not hold it forever.
    */
   failoverGraceMs?: number;
+  /**
+   * The Queue that takes a workload (resolveQueue over the listers' Queues and Namespaces).
+   * Default: none takes any, so every workload is placed as soon as it fits, as before queues.
+   */
+  queueOf?: (workload: Workload) => QueueResolution;
 }
+
+/** What a withdrawn admission's evictions and Scheduled condition say when the queue says nothing. */
+export const PREEMPTED_MESSAGE = 'preempted: its admission was withdrawn';
 
 /** How soon a decision refused as stale is made again, if no watch event comes first. */
 const CONFLICT_RETRY_MS = 100;
@@ -62,9 +77,19 @@ export class SchedulerController {
   private readonly writer: WorkloadStatusWriter;
   private readonly logger: pino.Logger;
   private readonly failoverGraceMs: number;
+  private readonly queueOf: (workload: Workload) => QueueResolution;
 
-  constructor({ listers, writer, logger, resyncIntervalMs = CONTROLLER_DEFAULTS.resyncIntervalMs, workers = 16, failoverGraceMs = CONTROLLER_DEFAULTS.failoverGraceMs }: SchedulerControllerOptions) {
+  constructor({
+    listers,
+    writer,
+    logger,
+    resyncIntervalMs = CONTROLLER_DEFAULTS.resyncIntervalMs,
+    workers = 16,
+    failoverGraceMs = CONTROLLER_DEFAULTS.failoverGraceMs,
+    queueOf = () => ({ kind: 'none' }),
+  }: SchedulerControllerOptions) {
     this.listers = listers;
+    this.queueOf = queueOf;
     this.writer = writer;
     this.failoverGraceMs = failoverGraceMs;
     this.logger = logger.child({ controller: 'scheduler' });
@@ -103,6 +128,7 @@ export class SchedulerController {
       this.reservations.forget(key);
       return;
     }
+    if (!mayPlace(workload, this.queueOf(workload))) return this.withdraw(key, workload);
     const now = Date.now();
     const clusters = this.listers.clusters.list();
     const byName = new Map(clusters.map((c) => [c.metadata.name, c]));
@@ -119,7 +145,8 @@ export class SchedulerController {
     const answered = answerEvictionRequests(workload, placements, evictions, at);
     placements = answered.placements;
     evictions = answered.evictions;
-    placements = trim(placements, sum(placements) - workload.spec.replicas);
+    const desired = target(workload, sum(placements));
+    placements = trim(placements, sum(placements) - desired);
 
     // What this pass decided so far, as the scheduler's filters must see it (evictions keep the
     // workload off the clusters it just left).
@@ -127,7 +154,7 @@ export class SchedulerController {
     let added: ClusterPlacement[] = [];
     let reasons: Record<string, string> = {};
     let division: string | undefined;
-    const missing = workload.spec.replicas - sum(placements);
+    const missing = desired - sum(placements);
     if (missing > 0) {
       // Outstanding holds of this workload must not count against itself.
       this.reservations.forget(key);
@@ -146,11 +173,11 @@ export class SchedulerController {
     const decision: PlacementDecision = {
       placements,
       evictions,
-      conditions: this.nextConditions(workload, placements, reasons, division, answered.evicted),
+      conditions: this.nextConditions(workload, desired, placements, reasons, division, answered.evicted),
     };
     const status: WorkloadStatus = { ...workload.status, ...decision };
     this.reservations.hold(key, workload.spec.resources, outstanding(status));
-    const result = this.nextLook(workload, status, byName, now);
+    const result = this.nextLook(workload, desired, status, byName, now);
     if (!changes(workload, decision)) return result;
     try {
       await this.writer.setPlacements(workload, decision);
@@ -168,6 +195,34 @@ export class SchedulerController {
     }
     if (added.length > 0) this.logger.info(sendingLogLine(workload, added));
     return result;
+  }
+
+  /**
+   * The workload may not be placed (a queue takes it and has not admitted it). Holding nothing,
+   * it gets no write at all. Holding placements, it was preempted: they all go in one decision,
+   * each with a Preempted eviction (which keeps it off no cluster), and Scheduled turns False.
+   */
+  private async withdraw(key: string, workload: Workload): Promise<ReconcileResult | void> {
+    this.reservations.forget(key);
+    const held = workload.status.placements.filter((p) => p.replicas > 0);
+    if (held.length === 0) return;
+    const at = new Date().toISOString();
+    const message = workload.status.queue?.message || PREEMPTED_MESSAGE;
+    const clusters = new Set(this.listers.clusters.list().map((c) => c.metadata.name));
+    let evictions = workload.status.evictions ?? [];
+    for (const p of held) {
+      if (!clusters.has(p.cluster)) continue; // deleted: nothing to tell its Skylet
+      evictions = recordEviction(evictions, { cluster: p.cluster, replicas: p.replicas, at, reason: 'Preempted', message });
+    }
+    const scheduled = { type: 'Scheduled', status: 'False', reason: 'Preempted', message } as const;
+    const decision: PlacementDecision = { placements: [], evictions, conditions: setCondition(ownConditions(workload), scheduled) };
+    try {
+      await this.writer.setPlacements(workload, decision);
+    } catch (error) {
+      if (error instanceof ConflictError) return { requeueAfterMs: CONFLICT_RETRY_MS };
+      throw error;
+    }
+    this.logger.info(`Removing ${describeRef(refOf(workload))} from clusters ${describePlacements(held)}: ${message}.`);
   }
 
   /**
@@ -190,13 +245,13 @@ export class SchedulerController {
    * reaches the end of its failover grace, or when an eviction that keeps unplaced replicas off a
    * cluster expires.
    */
-  private nextLook(workload: Workload, status: WorkloadStatus, byName: Map<string, Cluster>, now: number): ReconcileResult | undefined {
+  private nextLook(workload: Workload, desired: number, status: WorkloadStatus, byName: Map<string, Cluster>, now: number): ReconcileResult | undefined {
     const times: number[] = [];
     for (const p of status.placements) {
       const since = errorSince(byName.get(p.cluster)!);
       if (since !== undefined) times.push(since + this.failoverGraceMs);
     }
-    if (placedReplicas(status) < workload.spec.replicas) {
+    if (placedReplicas(status) < desired) {
       const expiry = nextEvictionExpiry({ ...workload, status }, [...byName.values()], now);
       if (expiry !== undefined) times.push(expiry);
     }
@@ -211,12 +266,12 @@ export class SchedulerController {
    */
   private nextConditions(
     workload: Workload,
+    desired: number,
     placements: ClusterPlacement[],
     reasons: Record<string, string>,
     division: string | undefined,
     evicted: readonly Eviction[],
   ): Condition[] {
-    const desired = workload.spec.replicas;
     const unplaced = desired - sum(placements);
     const placedOn = `placed on ${describePlacements(placements)}`;
     const previous = findCondition(workload.status.conditions, 'Scheduled');
@@ -235,12 +290,16 @@ export class SchedulerController {
     return conditions;
   }
 
-  /** Workloads with replicas to place, and those placed on `troubledCluster` (deleted or not READY). */
+  /**
+   * Workloads with replicas to place, and those placed on `troubledCluster` (deleted or not
+   * READY). Those waiting for admission are not: a cluster's change cannot admit them.
+   */
   private enqueueWaiting(troubledCluster?: string): void {
     for (const w of this.listers.workloads()) {
       if (isFinished(w)) continue;
       const onTroubled = troubledCluster !== undefined && w.status.placements.some((p) => p.cluster === troubledCluster);
-      if (onTroubled || placedReplicas(w.status) !== w.spec.replicas) this.controller.enqueue(refKey(refOf(w)));
+      if (onTroubled) this.controller.enqueue(refKey(refOf(w)));
+      else if (placedReplicas(w.status) !== w.spec.replicas && mayPlace(w, this.queueOf(w))) this.controller.enqueue(refKey(refOf(w)));
     }
   }
 }
@@ -252,6 +311,32 @@ function errorSince(cluster: Cluster): number | undefined {
   const since = ready?.status === 'False' ? Date.parse(ready.lastTransitionTime) : NaN;
   // ERROR without a readable transition time: count from now, so the grace period still applies.
   return Number.isNaN(since) ? Date.now() : since;
+}
+
+/**
+ * How many replicas the workload should have placed: spec.replicas, or for one admitted through
+ * a queue no more than it was admitted for. A spec that outgrew its admission (more replicas or
+ * bigger ones) keeps what it holds until the admission is renewed for its generation; a scale
+ * down applies at once.
+ */
+export function target(workload: Workload, held: number): number {
+  const admission = workload.status.admission;
+  const wanted = workload.spec.replicas;
+  if (!admission) return wanted;
+  const admitted = Math.min(wanted, admission.replicas);
+  if (admission.generation === workload.metadata.generation || !outgrew(workload)) return admitted;
+  return Math.min(admitted, held);
+}
+
+/** Whether the spec asks for more than its admission covers. */
+function outgrew(workload: Workload): boolean {
+  const { admission } = workload.status;
+  if (!admission) return false;
+  if (workload.spec.replicas > admission.replicas) return true;
+  const wanted = usageOf(workload.spec.resources, Math.min(workload.spec.replicas, admission.replicas));
+  const has = admission.usage;
+  if (wanted.cpu > has.cpu || wanted.memory > has.memory || wanted.gpu > has.gpu) return true;
+  return wanted.accelerators.some((a) => a.gpu > (has.accelerators.find((h) => h.name === a.name)?.gpu ?? 0));
 }
 
 function sum(placements: readonly ClusterPlacement[]): number {

@@ -1,10 +1,11 @@
 /**
  * Evictions: replicas that leave a cluster unfinished, because they waited there longer than the
- * wait timeout (the cluster could not start them after all) or because the cluster stayed in
- * ERROR past the failover grace period. The scheduler controller records each one in
- * `status.evictions` (the Skylet only asks, with an eviction request); for a while after it the
- * scheduler keeps the workload off that cluster, or the replicas would bounce straight back to
- * where they waited.
+ * wait timeout (the cluster could not start them after all), because the cluster stayed in ERROR
+ * past the failover grace period, or because the workload was preempted (its admission
+ * withdrawn). The scheduler controller records each one in
+ * `status.evictions` (the Skylet only asks, with an eviction request); for a while after a wait
+ * timeout or a lost cluster the scheduler keeps the workload off that cluster, or the replicas
+ * would bounce straight back to where they waited. A preemption keeps it off nowhere.
  *
  * Pure functions of the objects and the time, shared by the controllers and the scheduler.
  */
@@ -27,10 +28,17 @@ export function evictionBackoffMs(workload: Workload, cluster: Cluster | undefin
   return Math.max(MIN_EVICTION_BACKOFF_MS, 2 * timeout * 1000);
 }
 
+/** Evictions after which the workload keeps off the cluster: the cluster could not run it. */
+export function keepsAway(eviction: Eviction): boolean {
+  // A preemption says nothing against the cluster: the replicas left because the workload's
+  // admission was withdrawn, and the cluster is as good a home as any once it is admitted again.
+  return eviction.reason !== 'Preempted';
+}
+
 /** When the workload may be placed on the cluster again, or undefined when it may now. */
 export function evictedUntil(workload: Workload, cluster: Cluster, now: number): number | undefined {
   const eviction = lastEviction(workload, cluster.metadata.name);
-  if (!eviction) return undefined;
+  if (!eviction || !keepsAway(eviction)) return undefined;
   const until = Date.parse(eviction.at) + evictionBackoffMs(workload, cluster);
   return until > now ? until : undefined;
 }
