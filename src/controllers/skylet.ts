@@ -55,6 +55,7 @@ export class Skylet {
   private readonly replicas: Periodic;
   private readonly orphans: Periodic;
   private readonly flowController: Controller;
+  private readonly flow: Flow;
   private unsubscribe = () => {};
   private pushTimer?: NodeJS.Timeout;
   private lastPushedRead = 0;
@@ -84,7 +85,8 @@ export class Skylet {
       skyletEndpoint: options.endpointFor?.(this.name),
     });
     const replicaStatus = new ReplicaStatus({ clusterName: this.name, listers, writer, logger: this.logger });
-    const flow = new Flow(this.name, listers);
+    this.flow = new Flow(this.name, listers, writer);
+    const flow = this.flow;
 
     // A failing round is retried sooner at first, never later than five probe intervals.
     const loop = { logger: this.logger, retryMaxMs: 5 * probeIntervalMs };
@@ -125,6 +127,8 @@ export class Skylet {
     }
     const unsubscribeWorkloads = listers.onWorkload((w, old) => {
       if (placedOn(w, this.name) > 0 || placedOn(old, this.name) > 0) {
+        // Seen here even when the placement comes back before the flow gets to it.
+        if (old && placedOn(old, this.name) > 0 && placedOn(w, this.name) === 0) this.flow.removed(refKey(refOf(w)));
         this.flowController.enqueue(refKey(refOf(w)));
         // Reported states depend on the Sky object too (its placements): read them again, or a
         // cluster that pushes might not say anything more once the replicas have moved.

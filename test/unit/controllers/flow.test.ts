@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Flow } from '../../../src/controllers/flow.js';
 import type { ClusterPlacement, Workload, WorkloadStatus } from '../../../src/domain/types.js';
 import { FakeClusterManager } from '../../helpers/fake-cluster-manager.js';
-import { FakeListers } from '../../helpers/fake-listers.js';
+import { FakeListers, FakeWriters } from '../../helpers/fake-listers.js';
 import { workload } from '../scheduler/fixtures.js';
 
 const KEY = 'Job/default/w';
@@ -16,9 +16,13 @@ function placed(placements: ClusterPlacement[], status: Partial<WorkloadStatus> 
 
 function reconcileOn(cluster: string, ...workloads: Workload[]) {
   const manager = new FakeClusterManager();
-  const flow = new Flow(cluster, new FakeListers().seed(...workloads));
-  return { manager, run: (key = KEY) => flow.reconcile(key, manager) };
+  const listers = new FakeListers().seed(...workloads);
+  const writers = new FakeWriters({ listers });
+  const flow = new Flow(cluster, listers, writers);
+  return { manager, writers, listers, flow, run: (key = KEY) => flow.reconcile(key, manager) };
 }
+
+const RUNNING_ON_B = { cluster: 'b', pending: 0, running: 1, succeeded: 0, failed: 0, externalId: '/state/b/default/jobs/w', exitCodes: [] };
 
 describe('Flow.reconcile', () => {
   it('submits the replicas placed on its cluster, numbered after those of the clusters before it', async () => {
@@ -55,5 +59,38 @@ describe('Flow.reconcile', () => {
     const { manager, run } = reconcileOn('a', placed([{ cluster: 'a', replicas: 1 }], { phase: 'COMPLETED' }));
     await run();
     expect(manager.calls).toEqual([]);
+  });
+
+  it("clears its cluster's report after deleting replicas no longer placed there", async () => {
+    const { manager, writers, listers, run } = reconcileOn('b', placed([{ cluster: 'a', replicas: 1 }], { replicaStatus: [RUNNING_ON_B] }));
+
+    await run();
+
+    expect(manager.calls).toEqual([{ method: 'delete', ref: REF }]);
+    expect(writers.writesOf('replicaReport')).toEqual([
+      { type: 'replicaReport', key: KEY, entry: { cluster: 'b', pending: 0, running: 0, succeeded: 0, failed: 0 }, conditions: [] },
+    ]);
+    expect(listers.workload(KEY)!.status.replicaStatus).toEqual([{ cluster: 'b', pending: 0, running: 0, succeeded: 0, failed: 0 }]);
+    // Once cleared, deleting again writes nothing.
+    await run();
+    expect(writers.writes).toHaveLength(1);
+  });
+
+  it('deletes the old run first when the placement came back before it acted on the removal', async () => {
+    const w = placed([{ cluster: 'b', replicas: 1 }], { replicaStatus: [RUNNING_ON_B] });
+    const { manager, writers, flow, run } = reconcileOn('b', w);
+    flow.removed(KEY);
+
+    await run();
+
+    expect(manager.calls).toEqual([
+      { method: 'delete', ref: REF },
+      { method: 'ensureNamespace', namespace: 'default' },
+      { method: 'submit', ref: REF, replicas: 1, options: { firstReplicaIndex: 0 } },
+    ]);
+    expect(writers.writesOf('replicaReport').map((x) => x.entry)).toEqual([{ cluster: 'b', pending: 0, running: 0, succeeded: 0, failed: 0 }]);
+    // The removal is handled once: the next reconcile only submits (idempotent).
+    await run();
+    expect(manager.callsOf('delete')).toHaveLength(1);
   });
 });
