@@ -46,6 +46,20 @@ export function podsOfObject(object: V1Job | V1Deployment, pods: readonly V1Pod[
   return pods.filter((pod) => pod.metadata?.labels?.[UID] === uid);
 }
 
+/**
+ * The pods of this member Job: a Job's pods name it as their controller, so the pods of an
+ * earlier member Job of the same Sky workload (deleted when the workload was preempted or moved,
+ * its pods still going away in the background) are not taken for the new Job's replicas, nor
+ * their exit codes. A pod that names no controller is not refused.
+ */
+export function podsOfJob(job: V1Job, pods: readonly V1Pod[]): V1Pod[] {
+  const uid = job.metadata?.uid;
+  return podsOfObject(job, pods).filter((pod) => {
+    const controller = pod.metadata?.ownerReferences?.find((o) => o.controller);
+    return uid === undefined || controller === undefined || controller.uid === uid;
+  });
+}
+
 type Observed = Omit<ReplicaReport, 'index'>;
 
 function mainContainer(pod: V1Pod) {
@@ -114,7 +128,7 @@ export function jobPodsByIndex(job: V1Job, pods: readonly V1Pod[]): Map<number, 
     for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i] > rb[i];
     return false;
   };
-  for (const pod of podsOfObject(job, pods)) {
+  for (const pod of podsOfJob(job, pods)) {
     const raw = pod.metadata?.annotations?.[COMPLETION_INDEX] ?? pod.metadata?.labels?.[COMPLETION_INDEX];
     const index = Number(raw);
     if (raw === undefined || !Number.isInteger(index) || index < 0 || index >= completions) continue;

@@ -108,6 +108,21 @@ describe('jobReport', () => {
     expect(report.replicas).toEqual([{ index: 0, state: 'PENDING', restarts: 0 }]);
   });
 
+  it('ignores pods of an earlier member Job of the same Sky workload (deleted on preemption, pods still going)', () => {
+    const owned = (uid: string, p: ReturnType<typeof pod>) => {
+      p.metadata!.ownerReferences = [{ apiVersion: 'batch/v1', kind: 'Job', name: 'hello', uid, controller: true }];
+      return p;
+    };
+    const report = jobReport(jobRef, job({ completions: 2 }), [
+      // The old run: index 0 had succeeded, index 1 ran; their Job is gone, the pods linger.
+      owned('member-hello-before', jobPod(0, { phase: 'Succeeded', state: exited(0) })),
+      owned('member-hello-before', jobPod(1, { state: running, deleting: true })),
+      owned('member-hello', jobPod(1, { state: running, created: '2026-01-01T00:05:00Z' })),
+    ]);
+    expect(report.replicas.map((r) => r.state)).toEqual(['PENDING', 'RUNNING']);
+    expect(report.exitCodes).toEqual([]);
+  });
+
   it('trusts the succeeded count of a Job that has no completed indexes', () => {
     const report = jobReport(jobRef, job({ completions: 2, succeeded: 2 }), []);
     expect(report.succeeded).toBe(2);
