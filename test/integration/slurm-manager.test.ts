@@ -228,6 +228,24 @@ describe('jobs', () => {
     await managerB.delete(refOf(long));
   });
 
+  it('runs afresh when submitted again after a delete (a preempted Job placed here again)', async () => {
+    const rerun = job('rerun', 'echo run; sleep 300');
+    await managerA.submit(rerun, 1);
+    const first = await reportWhere(managerA, rerun, 'running', (r) => r.running === 1);
+    await managerA.delete(refOf(rerun));
+    // At once, while Slurm still lists the cancelled array under the same name, uid and range.
+    await managerA.submit(rerun, 1);
+    const second = await reportWhere(managerA, rerun, 'running again', (r) => r.running === 1);
+    expect(second.externalId).not.toBe(first.externalId);
+    expect(second.exitCodes).toEqual([]);
+    await until('the first array CANCELLED, the second one running', async () => {
+      const rows = await squeueByName(slurm, A, 'sky.default.rerun');
+      const state = (id: string | undefined) => rows.find((r) => r.id.split('_')[0] === id)?.state;
+      return state(first.externalId) === 'CANCELLED' && state(second.externalId) === 'RUNNING';
+    }, WAIT);
+    await managerA.delete(refOf(rerun));
+  });
+
   it('shrinks by cancelling the elements above the count, and grows with a second array', async () => {
     const elastic = job('elastic', 'echo $SKY_REPLICA_INDEX; sleep 300');
     await managerA.submit(elastic, 3);

@@ -6,7 +6,9 @@
  * cluster's figures.
  *
  * Idempotent and crash-safe: submit first looks in Slurm for the workload's arrays (job name and
- * comment) and in its record, and submits only the indices that no submission covers. An intent
+ * comment) and in its record, and submits only the indices that no submission covers. After a
+ * delete (the record goes with it), the cancelled or finished arrays Slurm still remembers are
+ * not adopted again: submitting after a delete is a new run. An intent
  * is recorded before sbatch, so that a crash between sbatch and recording the job id is resolved
  * by finding the job in Slurm, or, if Slurm has already forgotten it, by the logs it left.
  *
@@ -63,6 +65,11 @@ class SlurmManager implements ClusterManager {
   private generation = 0;
   /** Per workload: submit and delete of one workload never interleave. */
   private readonly perWorkload = new KeyedSerialQueue();
+  /**
+   * Arrays this manager cancelled for a delete: squeue may show them RUNNING for a moment after
+   * scancel returns, and a submit right after (the Job placed here again) must not adopt them.
+   */
+  private readonly cancelled = new Set<string>();
 
   constructor(cluster: Cluster, options: SlurmManagerOptions) {
     this.clusterName = cluster.metadata.name;
@@ -139,7 +146,7 @@ class SlurmManager implements ClusterManager {
   delete(ref: WorkloadRef): Promise<void> {
     return this.exclusive(ref, async () => {
       const own = this.ownJobs(await this.jobs({ fresh: true })).filter((o) => sameRef(o.ref, ref));
-      await this.cancelActive(own);
+      for (const id of await this.cancelActive(own)) this.cancelled.add(id);
       await this.files.remove(ref);
     });
   }
@@ -201,12 +208,20 @@ class SlurmManager implements ClusterManager {
     return this.perWorkload.run(describeRef(ref), operation);
   }
 
-  /** Records the arrays Slurm runs for this workload that the record lacks (a crash right after sbatch). */
+  /**
+   * Records the arrays Slurm runs for this workload that the record lacks (a crash right after
+   * sbatch, or a lost record). Only arrays that still wait or run, or the one the recorded intent
+   * was about: a finished array Slurm merely remembers belongs to an earlier run that was deleted
+   * (a preemption, a failover), and a new placement here must run afresh, not adopt its end.
+   */
   private adopt(record: SubmissionRecord, own: readonly OwnJob[]): void {
     const known = new Set(record.submissions.map((s) => s.jobId));
+    const active = new Set(own.filter((o) => ACTIVE.has(o.job.state)).map((o) => o.job.arrayJobId));
+    const intended = (c: SubmissionComment) => record.submitting?.from === c.from && record.submitting?.to === c.to;
     const found = new Map<string, Submission>();
     for (const { job, comment } of own) {
-      if (known.has(job.arrayJobId) || found.has(job.arrayJobId)) continue;
+      if (known.has(job.arrayJobId) || found.has(job.arrayJobId) || this.cancelled.has(job.arrayJobId)) continue;
+      if (!active.has(job.arrayJobId) && !intended(comment)) continue;
       found.set(job.arrayJobId, { jobId: job.arrayJobId, from: comment.from, to: comment.to, firstReplicaIndex: comment.firstReplicaIndex });
     }
     if (found.size === 0) return;
@@ -273,12 +288,13 @@ class SlurmManager implements ClusterManager {
     await this.files.write(record);
   }
 
-  /** scancel of the arrays among `own` that still wait or run. */
-  private async cancelActive(own: readonly OwnJob[]): Promise<void> {
+  /** scancel of the arrays among `own` that still wait or run; resolves with their ids. */
+  private async cancelActive(own: readonly OwnJob[]): Promise<string[]> {
     const ids = [...new Set(own.filter((o) => ACTIVE.has(o.job.state)).map((o) => o.job.arrayJobId))];
-    if (ids.length === 0) return;
+    if (ids.length === 0) return ids;
     await this.slurm.cancel(ids).catch(ignoreFinished);
     this.generation++;
+    return ids;
   }
 
   private async report(record: SubmissionRecord, jobs: readonly SlurmJob[]): Promise<WorkloadReport> {
