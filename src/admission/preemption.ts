@@ -2,12 +2,13 @@
  * The preemption choice: which admitted workloads to evict so a pending one fits, or none.
  *
  * Pure: everything it knows about quotas and clusters comes through the request's callbacks.
- * Those callbacks are the expensive part (each one sums usage over `removed`); this module
- * sorts the candidates once (O(n log n)) and calls them O(victims) times per attempt: once per
- * victim added, once per victim when minimizing, and the eligibility ones once per queue and
- * again only after a victim of that queue is added. A capacity shortage makes one attempt per
- * cluster the candidates run on, plus one federation-wide.
- */
+ * Those callbacks are the expensive part (each one sums usage over `removed`), so this module
+ * sorts the candidates once (O(n log n)) and calls them O(victims) times per attempt, not once per
+ * candidate: a fit check per victim added and per victim when minimizing; isBorrowing once per
+ * queue and again only after one of that queue's workloads is chosen; preemptorWithinNominal
+ * once, and again only after one of the preemptor's own queue's is. A capacity shortage makes one
+ * attempt per cluster the candidates run on, plus one across the federation.
+  */
 import type { PreemptionCandidate, PreemptionChoice, PreemptionRequest } from './preemption-types.js';
 
 type Removed = readonly PreemptionCandidate[];
@@ -66,22 +67,30 @@ function minimalVictims(
 ): PreemptionCandidate[] | undefined {
   const eligibility = new CohortEligibility(request);
   const chosen: PreemptionCandidate[] = [];
-  let fitted = false;
-  for (const candidate of ordered) {
-    if (!eligibility.allows(candidate, chosen)) continue;
+  // Reclaim candidates passed over only because the preemptor was beyond its nominal quota:
+  // evicting its own queue's work can bring it back within, and then they are considered again.
+  let deferred: PreemptionCandidate[] = [];
+  const tryAdd = (candidate: PreemptionCandidate): boolean => {
+    const verdict = eligibility.verdict(candidate, chosen);
+    if (verdict === 'beyondNominal') deferred.push(candidate);
+    if (verdict !== 'allowed') return false;
     chosen.push(candidate);
+    const wasWithinNominal = eligibility.knownWithinNominal();
     eligibility.added(candidate);
-    if (fits(chosen.slice())) {
-      fitted = true;
-      break;
-    }
-  }
+    if (fits(chosen.slice())) return true;
+    if (deferred.length === 0 || wasWithinNominal || !eligibility.allowsReclaim(chosen)) return false;
+    const retry = deferred;
+    deferred = [];
+    return retry.some(tryAdd);
+  };
+  const fitted = ordered.some(tryAdd);
   if (!fitted) return undefined;
 
   let kept = chosen;
   for (let i = chosen.length - 1; i >= 0; i--) {
-    const without = kept.filter((victim) => victim !== chosen[i]);
-    if (fits(without) && eligibility.stillReclaimable(without)) kept = without;
+    const dropped = chosen[i]!;
+    const without = kept.filter((victim) => victim !== dropped);
+    if (fits(without) && eligibility.mayDrop(dropped, without)) kept = without;
   }
   return kept;
 }
@@ -98,30 +107,39 @@ class CohortEligibility {
 
   constructor(private readonly request: PreemptionRequest) {}
 
-  allows(candidate: PreemptionCandidate, removed: Removed): boolean {
-    if (candidate.queue === this.request.preemptor.queue) return true;
-    return this.preemptorWithinNominal(removed) && this.isBorrowing(candidate.queue, removed);
+  verdict(candidate: PreemptionCandidate, removed: Removed): 'allowed' | 'beyondNominal' | 'notBorrowing' {
+    if (candidate.queue === this.request.preemptor.queue) return 'allowed';
+    if (!this.allowsReclaim(removed)) return 'beyondNominal';
+    return this.isBorrowing(candidate.queue, removed) ? 'allowed' : 'notBorrowing';
+  }
+
+  /** Whether the preemptor's queue stays within its nominal quota once `removed` are gone. */
+  allowsReclaim(removed: Removed): boolean {
+    this.withinNominal ??= this.request.preemptorWithinNominal(removed.slice());
+    return this.withinNominal;
+  }
+
+  /** True when the nominal check has passed (it stays passed as more victims are added). */
+  knownWithinNominal(): boolean {
+    return this.withinNominal === true;
   }
 
   added(victim: PreemptionCandidate): void {
-    if (victim.queue === this.request.preemptor.queue) this.withinNominal = undefined;
-    else this.borrowing.delete(victim.queue);
+    if (victim.queue !== this.request.preemptor.queue) this.borrowing.delete(victim.queue);
+    else if (this.withinNominal === false) this.withinNominal = undefined;
   }
 
   /**
-   * Whether a smaller set still respects reclaiming's rule. Dropping a victim of another queue
-   * only leaves its queue borrowing more; dropping one of the preemptor's own queue can put the
-   * preemptor beyond its nominal quota, which forbids the reclaim.
+   * Whether the smaller set `rest` still respects reclaiming's rule once `dropped` is kept.
+   * Keeping a victim of another queue only leaves its queue borrowing more; keeping one of the
+   * preemptor's own queue can leave the preemptor beyond its nominal quota, which forbids the
+   * reclaim victims in `rest`.
    */
-  stillReclaimable(victims: Removed): boolean {
+  mayDrop(dropped: PreemptionCandidate, rest: Removed): boolean {
     const preemptorQueue = this.request.preemptor.queue;
-    if (victims.every((victim) => victim.queue === preemptorQueue)) return true;
-    return this.request.preemptorWithinNominal(victims);
-  }
-
-  private preemptorWithinNominal(removed: Removed): boolean {
-    this.withinNominal ??= this.request.preemptorWithinNominal(removed.slice());
-    return this.withinNominal;
+    if (dropped.queue !== preemptorQueue) return true;
+    if (rest.every((victim) => victim.queue === preemptorQueue)) return true;
+    return this.request.preemptorWithinNominal(rest);
   }
 
   private isBorrowing(queue: string, removed: Removed): boolean {
