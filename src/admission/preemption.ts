@@ -8,7 +8,7 @@
  * queue and again only after one of that queue's workloads is chosen; preemptorWithinNominal
  * once, and again only after one of the preemptor's own queue's is. A capacity shortage makes one
  * attempt per cluster the candidates run on, plus one across the federation.
-  */
+ */
 import type { PreemptionCandidate, PreemptionChoice, PreemptionRequest } from './preemption-types.js';
 
 type Removed = readonly PreemptionCandidate[];
