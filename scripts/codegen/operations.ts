@@ -25,13 +25,15 @@ function fragments(type: GraphQLObjectType, done: Map<string, string>): void {
   done.set(type.name, `fragment ${type.name}Fields on ${type.name} {\n${lines.join('\n')}\n}\n`);
 }
 
-/** The plural root fields; `FilterPolicy` does not pluralize by appending an "s". */
+/** The plural root fields; `FilterPolicy` and `PriorityClass` do not pluralize by appending an "s". */
 const LIST_FIELDS: Record<Kind, string> = {
   Cluster: 'clusters',
   Namespace: 'namespaces',
   Job: 'jobs',
   Deployment: 'deployments',
   FilterPolicy: 'filterPolicies',
+  Queue: 'queues',
+  PriorityClass: 'priorityClasses',
 };
 
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
@@ -72,11 +74,15 @@ function logOperations(kind: 'Job' | 'Deployment'): string[] {
   ];
 }
 
-/** The owners' status writes of Jobs and Deployments (the scheduler's, a Skylet's). */
+/** The owners' status writes of Jobs and Deployments (the admission controller's, the scheduler's, a Skylet's). */
 function workloadStatusOperations(kind: 'Job' | 'Deployment'): string[] {
   const write = (field: string, inputType: string) =>
     `mutation ${upperFirst(field)}($input: ${inputType}!) {\n  object: ${field}(input: $input) { ...${kind}Fields }\n}`;
-  return [write(`set${kind}Placements`, 'PlacementDecisionInput'), write(`report${kind}Replicas`, 'ReplicaReportInput')];
+  return [
+    write(`set${kind}Admission`, 'AdmissionDecisionInput'),
+    write(`set${kind}Placements`, 'PlacementDecisionInput'),
+    write(`report${kind}Replicas`, 'ReplicaReportInput'),
+  ];
 }
 
 export function operationsText(schema: GraphQLSchema): string {

@@ -5,10 +5,10 @@
  *   await jobs.create({ kind: 'Job', metadata: { name: 'hello' }, spec: { run: 'echo Sky!' } });
  *
  * One generic ResourceAPI does the work for every kind from the kind's documents and scope; the
- * five exported classes only fix the kind (and whether a namespace applies).
+ * exported classes only fix the kind (and whether a namespace applies).
  */
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
-import type { ClusterPlacement, ClusterReplicaStatus, Condition, Eviction, LogLine, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent } from '../domain/types.js';
+import type { Admission, ClusterPlacement, ClusterReplicaStatus, Condition, Eviction, LogLine, Preemption, WorkloadQueueStatus, ObjectList, ObjectMeta, ObjectsByKind, Warning, WatchEvent } from '../domain/types.js';
 import { SkyClient, type Result, type SkyClientOptions, type Variables } from './connection.js';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { DOCUMENTS, LOG_DOCUMENTS, WORKLOAD_STATUS_DOCUMENTS, type Document, type KindDocuments, type LogDocuments } from './documents.js';
@@ -272,6 +272,19 @@ export interface PlacementDecisionInput {
   conditions?: ConditionInput[];
 }
 
+/**
+ * What setAdmission sends (see the AdmissionDecisionInput type of the schema). Undefined
+ * `expectedAdmission`: the decision found the workload not admitted; undefined `admission`
+ * withdraws it; undefined `queue` clears it.
+ */
+export interface AdmissionDecisionInput {
+  expectedAdmission?: Admission;
+  admission?: Admission;
+  queue?: WorkloadQueueStatus;
+  preemption?: Preemption;
+  conditions?: ConditionInput[];
+}
+
 /** What reportReplicas sends: one cluster's entry of status.replicaStatus. */
 export interface ReplicaReportInput extends ClusterReplicaStatus {
   conditions?: ConditionInput[];
@@ -312,6 +325,18 @@ export class WorkloadAPI<K extends 'Job' | 'Deployment'> extends ResourceAPI<K> 
     return this.call(WORKLOAD_STATUS_DOCUMENTS[this.kind].setPlacements, { input: { ...this.target(object), ...decision } });
   }
 
+  /**
+   * The admission controller's write: admission, queue position, a preemption and its
+   * conditions, decided from `expectedAdmission`. CONFLICT when that is no longer the workload's.
+   */
+  async setAdmission(object: ObjectAddress, decision: AdmissionDecisionInput): Promise<ObjectsByKind[K]> {
+    // Sent as null rather than left out, so the server is told what was meant.
+    const { expectedAdmission = null, admission = null, queue = null, preemption, conditions } = decision;
+    return this.call(WORKLOAD_STATUS_DOCUMENTS[this.kind].setAdmission, {
+      input: { ...this.target(object), expectedAdmission, admission, queue, preemption, conditions },
+    });
+  }
+
   /** A Skylet's write: its cluster's replicaStatus entry (and the conditions a Skylet owns). */
   async reportReplicas(object: ObjectAddress, report: ReplicaReportInput): Promise<ObjectsByKind[K]> {
     return this.call(WORKLOAD_STATUS_DOCUMENTS[this.kind].reportReplicas, { input: { ...this.target(object), ...report } });
@@ -342,5 +367,17 @@ export class DeploymentAPI extends WorkloadAPI<'Deployment'> {
 export class FilterPolicyAPI extends ResourceAPI<'FilterPolicy'> {
   constructor(options: NamespacedApiOptions = {}) {
     super('FilterPolicy', options);
+  }
+}
+
+export class QueueAPI extends ResourceAPI<'Queue'> {
+  constructor(options: ApiOptions = {}) {
+    super('Queue', options);
+  }
+}
+
+export class PriorityClassAPI extends ResourceAPI<'PriorityClass'> {
+  constructor(options: ApiOptions = {}) {
+    super('PriorityClass', options);
   }
 }

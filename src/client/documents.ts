@@ -80,6 +80,24 @@ export const DOCUMENTS: Record<Kind, KindDocuments> = {
     delete: G.DeleteFilterPolicyDocument,
     watch: G.WatchFilterPoliciesDocument,
   },
+  Queue: {
+    list: G.ListQueuesDocument,
+    get: G.GetQueueDocument,
+    create: G.CreateQueueDocument,
+    update: G.UpdateQueueDocument,
+    updateStatus: G.UpdateQueueStatusDocument,
+    delete: G.DeleteQueueDocument,
+    watch: G.WatchQueuesDocument,
+  },
+  PriorityClass: {
+    list: G.ListPriorityClassesDocument,
+    get: G.GetPriorityClassDocument,
+    create: G.CreatePriorityClassDocument,
+    update: G.UpdatePriorityClassDocument,
+    updateStatus: G.UpdatePriorityClassStatusDocument,
+    delete: G.DeletePriorityClassDocument,
+    watch: G.WatchPriorityClassesDocument,
+  },
 };
 
 /** The log operations of Jobs and Deployments; root fields aliased `lines` (query) and `line`. */
@@ -92,6 +110,8 @@ export interface LogDocuments {
 
 /** The field-scoped status writes of Jobs and Deployments (one per owner); root fields aliased `object`. */
 export interface WorkloadStatusDocuments {
+  /** Variables: input (`AdmissionDecisionInput`). */
+  setAdmission: Document<{ object: Wire }>;
   /** Variables: input (`PlacementDecisionInput`). */
   setPlacements: Document<{ object: Wire }>;
   /** Variables: input (`ReplicaReportInput`). */
@@ -99,8 +119,12 @@ export interface WorkloadStatusDocuments {
 }
 
 export const WORKLOAD_STATUS_DOCUMENTS: Record<'Job' | 'Deployment', WorkloadStatusDocuments> = {
-  Job: { setPlacements: G.SetJobPlacementsDocument, reportReplicas: G.ReportJobReplicasDocument },
-  Deployment: { setPlacements: G.SetDeploymentPlacementsDocument, reportReplicas: G.ReportDeploymentReplicasDocument },
+  Job: { setAdmission: G.SetJobAdmissionDocument, setPlacements: G.SetJobPlacementsDocument, reportReplicas: G.ReportJobReplicasDocument },
+  Deployment: {
+    setAdmission: G.SetDeploymentAdmissionDocument,
+    setPlacements: G.SetDeploymentPlacementsDocument,
+    reportReplicas: G.ReportDeploymentReplicasDocument,
+  },
 };
 
 export const LOG_DOCUMENTS: Record<'Job' | 'Deployment', LogDocuments> = {

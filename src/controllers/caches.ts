@@ -3,14 +3,35 @@
  * scheduler and every Skylet (Skylets do not open watches of their own), plus the write side.
  */
 import pino from 'pino';
-import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI } from '../client/api.js';
+import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, NamespaceAPI, PriorityClassAPI, QueueAPI } from '../client/api.js';
 import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
-import type { Cluster, ClusterReplicaStatus, ClusterStatus, Deployment, FilterPolicy, Job, Workload } from '../domain/types.js';
+import type {
+  Cluster,
+  ClusterReplicaStatus,
+  ClusterStatus,
+  Deployment,
+  FilterPolicy,
+  Job,
+  Namespace,
+  PriorityClass,
+  Queue,
+  QueueStatus,
+  Workload,
+} from '../domain/types.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
-import { WorkloadListers, type ClusterStatusWriter, type Listers, type PlacementDecision, type WorkloadStatusWriter } from './listers.js';
+import {
+  WorkloadListers,
+  type AdmissionDecision,
+  type AdmissionWriter,
+  type ClusterStatusWriter,
+  type Listers,
+  type PlacementDecision,
+  type QueueStatusWriter,
+  type WorkloadStatusWriter,
+} from './listers.js';
 
-export class SharedCaches extends WorkloadListers implements Listers, ClusterStatusWriter, WorkloadStatusWriter {
+export class SharedCaches extends WorkloadListers implements Listers, ClusterStatusWriter, WorkloadStatusWriter, AdmissionWriter, QueueStatusWriter {
   readonly clusterApi: ClusterAPI;
   readonly jobApi: JobAPI;
   readonly deploymentApi: DeploymentAPI;
@@ -18,6 +39,10 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
   readonly jobs: Informer<Job>;
   readonly deployments: Informer<Deployment>;
   readonly filterPolicies: Informer<FilterPolicy>;
+  readonly queueApi: QueueAPI;
+  readonly queues: Informer<Queue>;
+  readonly priorityClasses: Informer<PriorityClass>;
+  readonly namespaces: Informer<Namespace>;
 
   constructor(client: SkyClient, logger: pino.Logger) {
     super();
@@ -28,6 +53,10 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
     this.jobs = new Informer(this.jobApi, { allNamespaces: true });
     this.deployments = new Informer(this.deploymentApi, { allNamespaces: true });
     this.filterPolicies = new Informer(new FilterPolicyAPI({ client }), { allNamespaces: true });
+    this.queueApi = new QueueAPI({ client });
+    this.queues = new Informer(this.queueApi);
+    this.priorityClasses = new Informer(new PriorityClassAPI({ client }));
+    this.namespaces = new Informer(new NamespaceAPI({ client }));
     for (const informer of this.informers()) {
       informer.on('error', (err) => logger.warn({ err: String(err) }, 'watch failed; retrying'));
     }
@@ -51,6 +80,16 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
     await this.workloadApi(workload).setPlacements(workload.metadata, input);
   }
 
+  /** For the admission of `decision.expected`: CONFLICT when the workload's moved on. */
+  async setAdmission(workload: Workload, decision: AdmissionDecision): Promise<void> {
+    const { expected, admission, queue, preemption, conditions } = decision;
+    await this.workloadApi(workload).setAdmission(workload.metadata, { expectedAdmission: expected, admission, queue, preemption, conditions });
+  }
+
+  async updateQueueStatus(name: string, status: QueueStatus): Promise<void> {
+    await this.queueApi.updateStatus({ metadata: { name }, status });
+  }
+
   async reportReplicas(workload: Workload, entry: ClusterReplicaStatus, conditions: readonly ConditionUpdate[]): Promise<void> {
     await this.workloadApi(workload).reportReplicas(workload.metadata, { ...entry, conditions: [...conditions] });
   }
@@ -60,6 +99,6 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
   }
 
   private informers(): Informer<any>[] {
-    return [this.clusters, this.jobs, this.deployments, this.filterPolicies];
+    return [this.clusters, this.jobs, this.deployments, this.filterPolicies, this.queues, this.priorityClasses, this.namespaces];
   }
 }

@@ -7,7 +7,26 @@
 import type { InformerHandlers, ObjectCache } from '../client/informer.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
 import { parseWorkloadRefKey } from '../domain/object-ref.js';
-import type { Cluster, ClusterPlacement, ClusterReplicaStatus, ClusterStatus, Condition, Deployment, Eviction, FilterPolicy, Job, SkyObject, Workload } from '../domain/types.js';
+import type {
+  Admission,
+  Cluster,
+  ClusterPlacement,
+  ClusterReplicaStatus,
+  ClusterStatus,
+  Condition,
+  Deployment,
+  Eviction,
+  FilterPolicy,
+  Job,
+  Namespace,
+  Preemption,
+  PriorityClass,
+  Queue,
+  QueueStatus,
+  SkyObject,
+  Workload,
+  WorkloadQueueStatus,
+} from '../domain/types.js';
 
 /** A cache a controller reads and whose changes it hears about (an Informer is one). */
 export interface WatchedCache<T extends SkyObject> extends ObjectCache<T> {
@@ -15,10 +34,14 @@ export interface WatchedCache<T extends SkyObject> extends ObjectCache<T> {
   off<E extends 'add' | 'update' | 'delete'>(event: E, handler: InformerHandlers<T>[E]): this;
 }
 
-/** Everything the scheduler and the Skylets read. */
+/** Everything the admission controller, the scheduler and the Skylets read. */
 export interface Listers {
   clusters: WatchedCache<Cluster>;
   filterPolicies: WatchedCache<FilterPolicy>;
+  queues: WatchedCache<Queue>;
+  priorityClasses: WatchedCache<PriorityClass>;
+  /** For the labels a queue's namespaceSelector matches. */
+  namespaces: WatchedCache<Namespace>;
   /** By work-queue key ("Job/default/hello"). */
   workload(key: string): Workload | undefined;
   workloads(): Workload[];
@@ -78,4 +101,32 @@ export interface WorkloadStatusWriter {
   setPlacements(workload: Workload, decision: PlacementDecision): Promise<void>;
   /** A Skylet's write: its cluster's replicaStatus entry, and the conditions it owns. */
   reportReplicas(workload: Workload, entry: ClusterReplicaStatus, conditions: readonly ConditionUpdate[]): Promise<void>;
+}
+
+/** The admission controller's decision about one workload: everything it owns in the status. */
+export interface AdmissionDecision {
+  /** The admission it decided from (the workload's as read; undefined: not admitted). */
+  expected: Admission | undefined;
+  /** The new admission; undefined withdraws it (or leaves the workload unadmitted). */
+  admission: Admission | undefined;
+  /** Where it stands in its queue; undefined clears it. */
+  queue: WorkloadQueueStatus | undefined;
+  /** Appended to status.preemptions (the newest few are kept). */
+  preemption?: Preemption;
+  /** Its conditions (Admitted, Preempted), which replace the ones it wrote before. */
+  conditions: Condition[];
+}
+
+/** The admission controller's workload write (setJobAdmission / setDeploymentAdmission). */
+export interface AdmissionWriter {
+  /**
+   * Refused with CONFLICT when the workload's admission is no longer `decision.expected` (the
+   * decision was made from a stale view); the scheduler's and Skylets' fields are left alone.
+   */
+  setAdmission(workload: Workload, decision: AdmissionDecision): Promise<void>;
+}
+
+/** The admission controller's queue write. */
+export interface QueueStatusWriter {
+  updateQueueStatus(name: string, status: QueueStatus): Promise<void>;
 }

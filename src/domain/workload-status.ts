@@ -1,18 +1,24 @@
 /**
  * How a workload's status changes, as pure functions of the status: the field-scoped writes of
- * its owners (the scheduler's decision, a Skylet's report), and the fields that follow from them
- * (phase, startTime, completionTime, readyReplicas), which the API server derives on every such
- * write, so no controller computes them and none can disagree. COMPLETED and FAILED are final
+ * its owners (the scheduler's decision, a Skylet's report, the admission controller's decision),
+ * and the fields that follow from them (phase, startTime, completionTime, readyReplicas), which
+ * the API server derives on every such write, so no controller computes them and none can
+ * disagree. COMPLETED and FAILED are final
  * for Jobs.
  */
+import { jsonEqual } from './json-equal.js';
 import {
+  ADMISSION_CONDITIONS,
   SCHEDULER_CONDITIONS,
+  type Admission,
   type ClusterPlacement,
   type ClusterReplicaStatus,
   type Condition,
   type Eviction,
   type JobPhase,
+  type Preemption,
   type Workload,
+  type WorkloadQueueStatus,
   type WorkloadStatus,
 } from './types.js';
 
@@ -109,6 +115,48 @@ export function applyReplicaReport(status: WorkloadStatus, entry: ClusterReplica
     replicaStatus: [...others, entry].sort((a, b) => (a.cluster < b.cluster ? -1 : 1)),
     conditions: mergeConditions(status.conditions, conditions, []),
   };
+}
+
+/** How many preemptions a workload's status keeps (the newest). */
+export const MAX_KEPT_PREEMPTIONS = 5;
+
+/** The admission controller's part of a status (see WorkloadStatus for who owns what). */
+export interface AdmissionFields {
+  /** Undefined withdraws the admission (or leaves the workload unadmitted). */
+  admission: Admission | undefined;
+  /** Undefined clears where it stands in its queue. */
+  queue: WorkloadQueueStatus | undefined;
+  /** Appended to status.preemptions, the newest MAX_KEPT_PREEMPTIONS kept. */
+  preemption?: Preemption;
+  /** Only Admitted and Preempted; they replace the admission controller's earlier ones. */
+  conditions: Condition[];
+}
+
+/**
+ * Why the admission controller's decision may not land on `current`, or undefined when it may:
+ * it decided from an admission (or from none) that is no longer the workload's.
+ */
+export function staleAdmissionDecision(current: Workload, expected: Admission | undefined): string | undefined {
+  if (jsonEqual(current.status.admission, expected)) return undefined;
+  const shown = (a: Admission | undefined) => (a ? `admitted by queue ${a.queue} at ${a.admittedAt}` : 'not admitted');
+  return `the decision expected it ${shown(expected)}, it is ${shown(current.status.admission)}`;
+}
+
+/**
+ * The admission controller's decision applied: admission and queue replaced (absent when
+ * undefined), the preemption appended, its conditions replaced; the other owners' fields kept.
+ * The API server and test/helpers/fake-listers.ts both apply decisions with this.
+ */
+export function applyAdmissionDecision(status: WorkloadStatus, decision: AdmissionFields): WorkloadStatus {
+  const next: WorkloadStatus = { ...status, conditions: mergeConditions(status.conditions, decision.conditions, ADMISSION_CONDITIONS) };
+  delete next.admission;
+  delete next.queue;
+  delete next.preemptions;
+  if (decision.admission) next.admission = decision.admission;
+  if (decision.queue) next.queue = decision.queue;
+  const preemptions = decision.preemption ? [...(status.preemptions ?? []), decision.preemption].slice(-MAX_KEPT_PREEMPTIONS) : status.preemptions;
+  if (preemptions && preemptions.length > 0) next.preemptions = preemptions;
+  return next;
 }
 
 /** `current` with the `mine` conditions set and the `replaced` types not among them removed. */

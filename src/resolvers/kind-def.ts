@@ -6,6 +6,7 @@
  */
 import type { Kind } from '../domain/kinds.js';
 import type { ObjectsByKind, StringMap } from '../domain/types.js';
+import type { ResolverContext } from './context.js';
 import type { Maybe } from './validation.js';
 
 export interface ObjectMetaInput {
@@ -23,12 +24,18 @@ export interface KindDef<K extends Kind, SpecInput, StatusInput> {
   kind: K;
   /** Validates and defaults `input.spec`; `field` is its path for error messages. */
   spec(input: Maybe<SpecInput>, field: string): SpecOf<K>;
-  /** The status of a newly created object. */
-  initialStatus(): StatusOf<K>;
+  /** The status of a newly created object (of spec `spec`). */
+  initialStatus(spec: SpecOf<K>): StatusOf<K>;
   /** Validates and defaults a status write (conditions' missing times are filled later). */
   status(input: StatusInput, field: string): StatusOf<K>;
   /** Refuses status changes that may never happen (a deleting namespace cannot come back). */
   checkStatusChange?(current: StatusOf<K>, next: StatusOf<K>, field: string): void;
+  /**
+   * Refuses a create (`current` undefined) or spec update that breaks a rule beyond the object
+   * itself (one global default) or between its versions (an immutable field); `field` is the
+   * spec's path.
+   */
+  checkSpecWrite?(ctx: ResolverContext, next: ObjectsByKind[K], current: ObjectsByKind[K] | undefined, field: string): Promise<void> | void;
 }
 
 /** Helper so each kind file gets its generic parameters inferred. */

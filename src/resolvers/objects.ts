@@ -120,8 +120,9 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         creationTimestamp: nowIso(ctx),
       };
       if (namespace !== undefined) metadata.namespace = namespace;
-      const object = { kind, metadata, spec, status: def.initialStatus() } as T;
+      const object = { kind, metadata, spec, status: def.initialStatus(spec) } as T;
       checkObjectSize(object, 'input');
+      await def.checkSpecWrite?.(ctx, object, undefined, 'input.spec');
       if (dryRun) {
         if (await ctx.store.get(meta.key)) throw new AlreadyExistsError(describeRef(meta.key));
         return object;
@@ -172,6 +173,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         spec,
       } as T;
       checkObjectSize(next, 'input');
+      if (specChanged) await def.checkSpecWrite?.(ctx, next, current, 'input.spec');
       if (dryRun) return next;
       return (await ctx.store.update(next, expected)) as T;
     },

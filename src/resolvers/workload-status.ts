@@ -1,16 +1,19 @@
 /**
  * The field-scoped status writes of Jobs and Deployments, one per owner (see WorkloadStatus in
- * src/domain/types.ts): the scheduler's placement decision and each Skylet's replica report.
- * Each replaces only what its writer owns and the server derives the rest, so writers of
- * different fields never conflict with each other: a store-level race between them is retried
- * here, in the server, against the fresh object. Only the scheduler's own preconditions (the
- * spec generation and the placements it decided from) can answer CONFLICT.
+ * src/domain/types.ts): the admission controller's decision, the scheduler's placement decision
+ * and each Skylet's replica report. Each replaces only what its writer owns and the server
+ * derives the rest, so writers of different fields never conflict with each other: a store-level
+ * race between them is retried here, in the server, against the fresh object. Only a writer's
+ * own preconditions (the admission the admission controller decided from; the spec generation
+ * and the placements the scheduler decided from) can answer CONFLICT.
  */
 import { BadUserInputError, NotFoundError, PreconditionFailedError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, objectRef, type WorkloadKind, type WorkloadRef } from '../domain/object-ref.js';
 import {
+  ADMISSION_CONDITIONS,
   EVICTION_REASONS,
+  QUEUE_REASONS,
   SCHEDULER_CONDITIONS,
   SKYLET_CONDITIONS,
   type ClusterPlacement,
@@ -20,10 +23,23 @@ import {
   type EvictionReason,
   type EvictionRequest,
   type ObjectsByKind,
+  type Admission,
+  type Preemption,
+  type QueueReason,
   type Workload,
+  type WorkloadQueueStatus,
   type WorkloadStatus,
 } from '../domain/types.js';
-import { applyPlacementDecision, applyReplicaReport, stalePlacementDecision, withDerivedFields } from '../domain/workload-status.js';
+import { MAX_PRIORITY_VALUE, MAX_REPLICAS, MIN_PRIORITY_VALUE } from '../domain/limits.js';
+import {
+  applyAdmissionDecision,
+  applyPlacementDecision,
+  applyReplicaReport,
+  staleAdmissionDecision,
+  stalePlacementDecision,
+  withDerivedFields,
+} from '../domain/workload-status.js';
+import { checkQuotaUsage, type QuotaUsageInput } from './quota-usage.js';
 import { nowIso, type ResolverContext } from './context.js';
 import { retryOnConflict } from './retry.js';
 import {
@@ -98,6 +114,81 @@ export interface PlacementDecisionInput extends WorkloadTargetInput {
   evictions?: Maybe<EvictionInput[]>;
   /** The scheduler's conditions (Scheduled, Evicted); they replace the ones it wrote before. */
   conditions?: Maybe<ConditionInput[]>;
+}
+
+export interface AdmissionInput {
+  queue: string;
+  priority: number;
+  admittedAt: string;
+  generation: number;
+  replicas: number;
+  usage: QuotaUsageInput;
+}
+
+export interface WorkloadQueueStatusInput {
+  name: string;
+  position?: Maybe<number>;
+  reason: QueueReason;
+  message: string;
+}
+
+export interface PreemptionInput {
+  by: string;
+  queue: string;
+  priority: number;
+  at: string;
+}
+
+export interface AdmissionDecisionInput extends WorkloadTargetInput {
+  /** The admission the decision started from; null: it found the workload not admitted. Another one now → CONFLICT. */
+  expectedAdmission?: Maybe<AdmissionInput>;
+  /** The new admission; null withdraws it (a preemption, a queue that no longer takes it). */
+  admission?: Maybe<AdmissionInput>;
+  /** Where it stands in its queue; null clears it. */
+  queue?: Maybe<WorkloadQueueStatusInput>;
+  /** Appended to status.preemptions (the newest few are kept). */
+  preemption?: Maybe<PreemptionInput>;
+  /** The admission controller's conditions (Admitted, Preempted); they replace its earlier ones. */
+  conditions?: Maybe<ConditionInput[]>;
+}
+
+/** Priorities within the bounds of PriorityClass values. */
+const PRIORITY = { integer: true, min: MIN_PRIORITY_VALUE, max: MAX_PRIORITY_VALUE } as const;
+/** refKey of a workload: "Job/default/urgent". */
+const WORKLOAD_REF_KEY = /^(Job|Deployment)\/[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function checkAdmission(input: AdmissionInput, field: string): Admission {
+  return {
+    queue: checkName(input.queue, `${field}.queue`),
+    priority: checkNumber(input.priority, `${field}.priority`, PRIORITY),
+    admittedAt: checkTimestamp(input.admittedAt, `${field}.admittedAt`),
+    generation: checkNumber(input.generation, `${field}.generation`, { integer: true, min: 1 }),
+    replicas: checkNumber(input.replicas, `${field}.replicas`, { integer: true, max: MAX_REPLICAS }),
+    usage: checkQuotaUsage(input.usage, `${field}.usage`),
+  };
+}
+
+export function checkQueueStatus(input: WorkloadQueueStatusInput, field: string): WorkloadQueueStatus {
+  if (!QUEUE_REASONS.includes(input.reason)) throw new BadUserInputError(`${field}.reason`, `must be one of ${QUEUE_REASONS.join(', ')}`);
+  const queue: WorkloadQueueStatus = {
+    name: checkName(input.name, `${field}.name`),
+    reason: input.reason,
+    message: checkText(input.message, `${field}.message`, { maxBytes: MAX_MESSAGE_BYTES }),
+  };
+  if (input.position != null) queue.position = checkNumber(input.position, `${field}.position`, { integer: true, min: 1 });
+  return queue;
+}
+
+export function checkPreemption(input: PreemptionInput, field: string): Preemption {
+  if (!WORKLOAD_REF_KEY.test(input.by)) {
+    throw new BadUserInputError(`${field}.by`, `${JSON.stringify(input.by.slice(0, 200))} does not name a workload as Job/NAMESPACE/NAME or Deployment/NAMESPACE/NAME`);
+  }
+  return {
+    by: input.by,
+    queue: checkName(input.queue, `${field}.queue`),
+    priority: checkNumber(input.priority, `${field}.priority`, PRIORITY),
+    at: checkTimestamp(input.at, `${field}.at`),
+  };
 }
 
 function checkPlacements(input: readonly PlacementInput[], field: string, minReplicas = 1): ClusterPlacement[] {
@@ -210,6 +301,24 @@ export function workloadStatusResolvers<K extends WorkloadKind>(kind: K) {
         const stale = stalePlacementDecision(current, generation, expected);
         if (stale) throw new PreconditionFailedError(describeRef(ref), stale);
         return applyPlacementDecision(current.status, { placements, evictions, conditions, observedGeneration: generation });
+      });
+    },
+
+    /**
+     * The admission controller's decision: admission, queue position, a preemption and its
+     * conditions; the scheduler's and the Skylets' fields are left as they are.
+     */
+    async setAdmission(ctx: ResolverContext, { input }: { input: AdmissionDecisionInput }): Promise<ObjectsByKind[K]> {
+      const ref = target(kind, input);
+      const expected = input.expectedAdmission == null ? undefined : checkAdmission(input.expectedAdmission, 'input.expectedAdmission');
+      const admission = input.admission == null ? undefined : checkAdmission(input.admission, 'input.admission');
+      const queue = input.queue == null ? undefined : checkQueueStatus(input.queue, 'input.queue');
+      const preemption = input.preemption == null ? undefined : checkPreemption(input.preemption, 'input.preemption');
+      const conditions = checkOwnedConditions(input.conditions, 'input.conditions', ADMISSION_CONDITIONS);
+      return patchStatus<K>(ctx, ref, input.uid, (current) => {
+        const stale = staleAdmissionDecision(current, expected);
+        if (stale) throw new PreconditionFailedError(describeRef(ref), stale);
+        return applyAdmissionDecision(current.status, { admission, queue, preemption, conditions });
       });
     },
   };

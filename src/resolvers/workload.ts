@@ -6,11 +6,24 @@ import { BadUserInputError } from '../domain/errors.js';
 import { parseInput, type InputOf } from '../domain/spec/parse.js';
 import type { WorkloadKind } from '../domain/object-ref.js';
 import { WORKLOAD_SPECS } from '../domain/spec/workload-spec.js';
+import { MAX_KEPT_PREEMPTIONS } from '../domain/workload-status.js';
 import { JOB_PHASES, type JobPhase, type WorkloadSpec, type WorkloadStatus } from '../domain/types.js';
 import { defineKind } from './kind-def.js';
-import { checkEviction, checkReplicaEntry, workloadStatusResolvers, type ClusterReplicaStatusInput, type EvictionInput } from './workload-status.js';
+import {
+  checkAdmission,
+  checkEviction,
+  checkPreemption,
+  checkQueueStatus,
+  checkReplicaEntry,
+  workloadStatusResolvers,
+  type AdmissionInput,
+  type ClusterReplicaStatusInput,
+  type EvictionInput,
+  type PreemptionInput,
+  type WorkloadQueueStatusInput,
+} from './workload-status.js';
 import { resourceResolvers } from './objects.js';
-import { checkConditions, checkName, checkNumber, checkOptionalNumber, checkTimestamp, type ConditionInput, type Maybe } from './validation.js';
+import { checkConditions, checkCount, checkName, checkNumber, checkOptionalNumber, checkTimestamp, type ConditionInput, type Maybe } from './validation.js';
 
 /** What a client sends as a Job's or Deployment's spec (the same for both). */
 export type WorkloadSpecInput = InputOf<(typeof WORKLOAD_SPECS)['Job']>;
@@ -25,6 +38,9 @@ export interface WorkloadStatusInput {
   startTime?: Maybe<string>;
   completionTime?: Maybe<string>;
   readyReplicas?: Maybe<number>;
+  admission?: Maybe<AdmissionInput>;
+  queue?: Maybe<WorkloadQueueStatusInput>;
+  preemptions?: Maybe<PreemptionInput[]>;
 }
 
 const COUNT = { integer: true } as const;
@@ -55,6 +71,11 @@ function workloadKind<K extends WorkloadKind>(kind: K) {
       if (readyReplicas !== undefined) status.readyReplicas = readyReplicas;
       if (input.startTime != null) status.startTime = checkTimestamp(input.startTime, `${field}.startTime`);
       if (input.completionTime != null) status.completionTime = checkTimestamp(input.completionTime, `${field}.completionTime`);
+      if (input.admission != null) status.admission = checkAdmission(input.admission, `${field}.admission`);
+      if (input.queue != null) status.queue = checkQueueStatus(input.queue, `${field}.queue`);
+      if (input.preemptions != null && input.preemptions.length > 0) {
+        status.preemptions = checkCount(input.preemptions, `${field}.preemptions`, MAX_KEPT_PREEMPTIONS).map((p, i) => checkPreemption(p, `${field}.preemptions[${i}]`));
+      }
       return status;
     },
   });

@@ -8,6 +8,8 @@ import './cluster.js';
 import './filter-policy.js';
 import './logs.js';
 import './namespace.js';
+import './priority-class.js';
+import './queue.js';
 import './workload-kind.js';
 
 let schema: GraphQLSchema | undefined;

@@ -2,7 +2,8 @@
  * The status types Job and Deployment share, and the field-scoped status writes each of them
  * has (src/resolvers/workload-status.ts): for kind `Job`
  *
- *   Mutation  setJobPlacements(input: PlacementDecisionInput!): Job!     the scheduler's decision
+ *   Mutation  setJobAdmission(input: AdmissionDecisionInput!): Job!     the admission controller's decision
+ *             setJobPlacements(input: PlacementDecisionInput!): Job!     the scheduler's decision
  *             reportJobReplicas(input: ReplicaReportInput!): Job!        a Skylet's replica report
  *
  * Who owns which status field is written beside WorkloadStatus in src/domain/types.ts.
@@ -12,21 +13,69 @@ import type { WorkloadKind } from '../domain/object-ref.js';
 import {
   EVICTION_REASONS,
   JOB_PHASES,
+  QUEUE_REASONS,
+  type Admission,
   type ClusterPlacement,
   type ClusterReplicaStatus,
   type Eviction,
   type EvictionRequest,
   type ObjectsByKind,
+  type Preemption,
+  type WorkloadQueueStatus,
   type WorkloadStatus,
 } from '../domain/types.js';
 import type { ResolverContext } from '../resolvers/context.js';
 import type { WorkloadStatusInput as StatusShape } from '../resolvers/workload.js';
-import type { ClusterReplicaStatusInput, EvictionInput, EvictionRequestInput, PlacementDecisionInput, ReplicaReportInput } from '../resolvers/workload-status.js';
+import type {
+  AdmissionDecisionInput,
+  AdmissionInput,
+  ClusterReplicaStatusInput,
+  EvictionInput,
+  EvictionRequestInput,
+  PlacementDecisionInput,
+  PreemptionInput,
+  ReplicaReportInput,
+  WorkloadQueueStatusInput,
+} from '../resolvers/workload-status.js';
 import { builder, type BuilderTypes } from './builder.js';
 import { ConditionInput, ConditionRef } from './meta.js';
+import { QuotaUsageInput, QuotaUsageRef } from './quota-usage.js';
 
 export const JobPhaseEnum = builder.enumType('JobPhase', { values: JOB_PHASES });
 const EvictionReasonEnum = builder.enumType('EvictionReason', { values: EVICTION_REASONS });
+const QueueReasonEnum = builder.enumType('QueueReason', { values: QUEUE_REASONS });
+
+const AdmissionRef = builder.objectRef<Admission>('Admission').implement({
+  description: "A queue's admission of a workload: the quota it holds there while unfinished. Written by the admission controller only.",
+  fields: (t) => ({
+    queue: t.exposeString('queue'),
+    priority: t.exposeInt('priority', { description: "The priority it was admitted with (its class's value then)." }),
+    admittedAt: t.exposeString('admittedAt', { description: 'RFC 3339.' }),
+    generation: t.exposeInt('generation', { description: 'The spec generation it was admitted for.' }),
+    replicas: t.exposeInt('replicas', { description: 'Replicas admitted: the scheduler places at most this many.' }),
+    usage: t.expose('usage', { type: QuotaUsageRef, description: "What all its replicas take from the queue's quota." }),
+  }),
+});
+
+const WorkloadQueueStatusRef = builder.objectRef<WorkloadQueueStatus>('WorkloadQueueStatus').implement({
+  description: 'Where a workload stands in its queue and why. Written by the admission controller only.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'The queue that takes it.' }),
+    position: t.exposeInt('position', { nullable: true, description: "1-based among the queue's pending workloads; null once admitted or further back." }),
+    reason: t.expose('reason', { type: QueueReasonEnum }),
+    message: t.exposeString('message'),
+  }),
+});
+
+const PreemptionRef = builder.objectRef<Preemption>('Preemption').implement({
+  description: 'One preemption of a workload: who took its place.',
+  fields: (t) => ({
+    by: t.exposeString('by', { description: 'The preemptor, as Kind/namespace/name ("Job/default/urgent").' }),
+    queue: t.exposeString('queue', { description: "The preemptor's queue." }),
+    priority: t.exposeInt('priority', { description: "The preemptor's priority." }),
+    at: t.exposeString('at', { description: 'RFC 3339.' }),
+  }),
+});
 
 const ClusterPlacementRef = builder.objectRef<ClusterPlacement>('ClusterPlacement').implement({
   fields: (t) => ({ cluster: t.exposeString('cluster'), replicas: t.exposeInt('replicas') }),
@@ -80,6 +129,42 @@ export const WorkloadStatusRef = builder.objectRef<WorkloadStatus>('WorkloadStat
     startTime: t.exposeString('startTime', { nullable: true }),
     completionTime: t.exposeString('completionTime', { nullable: true }),
     readyReplicas: t.exposeInt('readyReplicas', { nullable: true }),
+    admission: t.expose('admission', {
+      type: AdmissionRef,
+      nullable: true,
+      description: 'Null while not admitted (pending in its queue, preempted), and for work no queue takes.',
+    }),
+    queue: t.expose('queue', { type: WorkloadQueueStatusRef, nullable: true }),
+    preemptions: t.field({ type: [PreemptionRef], description: 'The newest preemptions, oldest first.', resolve: (status) => status.preemptions ?? [] }),
+  }),
+});
+
+const AdmissionInputRef = builder.inputRef<AdmissionInput>('AdmissionInput').implement({
+  fields: (t) => ({
+    queue: t.string({ required: true }),
+    priority: t.int({ required: true }),
+    admittedAt: t.string({ required: true }),
+    generation: t.int({ required: true }),
+    replicas: t.int({ required: true }),
+    usage: t.field({ type: QuotaUsageInput, required: true }),
+  }),
+});
+
+const WorkloadQueueStatusInputRef = builder.inputRef<WorkloadQueueStatusInput>('WorkloadQueueStatusInput').implement({
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    position: t.int(),
+    reason: t.field({ type: QueueReasonEnum, required: true }),
+    message: t.string({ required: true }),
+  }),
+});
+
+const PreemptionInputRef = builder.inputRef<PreemptionInput>('PreemptionInput').implement({
+  fields: (t) => ({
+    by: t.string({ required: true }),
+    queue: t.string({ required: true }),
+    priority: t.int({ required: true }),
+    at: t.string({ required: true }),
   }),
 });
 
@@ -143,6 +228,9 @@ export const WorkloadStatusInput: InputObjectRef<BuilderTypes, StatusShape> = bu
     startTime: t.string(),
     completionTime: t.string(),
     readyReplicas: t.int(),
+    admission: t.field({ type: AdmissionInputRef }),
+    queue: t.field({ type: WorkloadQueueStatusInputRef }),
+    preemptions: t.field({ type: [PreemptionInputRef] }),
   }),
 });
 
@@ -171,13 +259,35 @@ const PlacementDecisionInputRef = builder.inputRef<PlacementDecisionInput>('Plac
   }),
 });
 
+const AdmissionDecisionInputRef = builder.inputRef<AdmissionDecisionInput>('AdmissionDecisionInput').implement({
+  description: "The admission controller's decision about one workload.",
+  fields: (t) => ({
+    ...targetFields(t),
+    expectedAdmission: t.field({
+      type: AdmissionInputRef,
+      description: 'The admission the decision started from (null: it found the workload not admitted); another one now → CONFLICT.',
+    }),
+    admission: t.field({ type: AdmissionInputRef, description: 'The new admission; null withdraws it.' }),
+    queue: t.field({ type: WorkloadQueueStatusInputRef, description: 'Where it stands in its queue; null clears it.' }),
+    preemption: t.field({ type: PreemptionInputRef, description: 'Appended to status.preemptions (the newest 5 are kept).' }),
+    conditions: t.field({ type: [ConditionInput], description: "The admission controller's conditions (Admitted, Preempted); they replace its earlier ones." }),
+  }),
+});
+
 export interface WorkloadStatusResolvers<K extends WorkloadKind> {
+  setAdmission(ctx: ResolverContext, args: { input: AdmissionDecisionInput }): Promise<ObjectsByKind[K]>;
   reportReplicas(ctx: ResolverContext, args: { input: ReplicaReportInput }): Promise<ObjectsByKind[K]>;
   setPlacements(ctx: ResolverContext, args: { input: PlacementDecisionInput }): Promise<ObjectsByKind[K]>;
 }
 
 export function defineWorkloadStatusFields<K extends WorkloadKind>(kind: K, objectRef: ObjectRef<BuilderTypes, ObjectsByKind[K]>, resolvers: WorkloadStatusResolvers<K>): void {
   builder.mutationFields((t) => ({
+    [`set${kind}Admission`]: t.field({
+      type: objectRef,
+      description: "The admission controller's write: admission, queue position, preemptions and its conditions.",
+      args: { input: t.arg({ type: AdmissionDecisionInputRef, required: true }) },
+      resolve: (_root, args, ctx) => resolvers.setAdmission(ctx, args) as never,
+    }),
     [`set${kind}Placements`]: t.field({
       type: objectRef,
       description: "The scheduler's write: placements, evictions, observedGeneration and its conditions. The phase follows.",

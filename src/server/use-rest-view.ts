@@ -56,7 +56,8 @@ export interface RestRoute {
 /** The root fields of a kind, named as the schema's resource files name them. */
 function rootFields(kind: Kind) {
   const single = kind[0].toLowerCase() + kind.slice(1);
-  const plural = single.endsWith('y') ? `${single.slice(0, -1)}ies` : `${single}s`;
+  // filterPolicy → filterPolicies, priorityClass → priorityClasses.
+  const plural = single.endsWith('y') ? `${single.slice(0, -1)}ies` : single.endsWith('s') ? `${single}es` : `${single}s`;
   return { single, plural };
 }
 

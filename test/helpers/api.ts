@@ -60,6 +60,10 @@ export function minimalInput(kind: TestKind, name: string, namespace?: string, l
       return { metadata, spec: { image: 'busybox', run: 'echo Sky!' } };
     case 'FilterPolicy':
       return { metadata, spec: {} };
+    case 'Queue':
+      return { metadata, spec: { quota: { cpu: 8 } } };
+    case 'PriorityClass':
+      return { metadata, spec: { value: 100 } };
   }
 }
 
@@ -74,6 +78,10 @@ export function someStatus(kind: TestKind): Record<string, unknown> {
     case 'Deployment':
       return { phase: 'SCHEDULED', placements: [{ cluster: 'cluster-0', replicas: 1 }], observedGeneration: 1 };
     case 'FilterPolicy':
+      return { phase: 'ACTIVE', conditions: [{ type: 'Valid', status: 'True' }] };
+    case 'Queue':
+      return { phase: 'ACTIVE', usage: { cpu: 2, memory: 1024, gpu: 0 }, pending: 3, admitted: 1, share: 0.25 };
+    case 'PriorityClass':
       return { phase: 'ACTIVE', conditions: [{ type: 'Valid', status: 'True' }] };
   }
 }
@@ -90,11 +98,24 @@ export function otherSpec(kind: TestKind): Record<string, unknown> | undefined {
       return { image: 'busybox', run: 'echo changed', replicas: 3 };
     case 'FilterPolicy':
       return { clusterFilter: { include: ['cluster-0'] } };
+    case 'Queue':
+      return { quota: { cpu: 16, memory: 32_768 }, cohort: 'research', weight: 2 };
+    case 'PriorityClass':
+      // value stays: it is immutable.
+      return { value: 100, description: 'changed', preemptionPolicy: 'NEVER' };
   }
 }
 
-export const NAMESPACED: Record<TestKind, boolean> = { Cluster: false, Namespace: false, Job: true, Deployment: true, FilterPolicy: true };
-export const KINDS: TestKind[] = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy'];
+export const NAMESPACED: Record<TestKind, boolean> = {
+  Cluster: false,
+  Namespace: false,
+  Job: true,
+  Deployment: true,
+  FilterPolicy: true,
+  Queue: false,
+  PriorityClass: false,
+};
+export const KINDS: TestKind[] = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass'];
 
 let counter = 0;
 /** A DNS-1123 name unique within this test process. */

@@ -3,8 +3,8 @@
  * sample-controller's controller_test.go: seed the listers, reconcile once, assert the writes.
  * - FakeCache: an Informer's cache and handlers without the API; `apply`/`remove` change it and
  *   tell the handlers, as a watch event would.
- * - FakeListers: the Listers of one controller-manager process (clusters, filter policies, jobs,
- *   deployments).
+ * - FakeListers: the Listers of one controller-manager process (clusters, filter policies,
+ *   queues, priority classes, namespaces, jobs, deployments).
  * - FakeWriters: the status writers; every accepted write is recorded in order, and when given
  *   listers a write lands there as the API's watch would bring it back (a new resourceVersion,
  *   an update event). Workload writes are the API's field-scoped ones, with its preconditions and
@@ -12,7 +12,17 @@
  *   the next matching write throw.
  */
 import type { InformerHandlers } from '../../src/client/informer.js';
-import { WorkloadListers, type ClusterStatusWriter, type Listers, type PlacementDecision, type WatchedCache, type WorkloadStatusWriter } from '../../src/controllers/listers.js';
+import {
+  WorkloadListers,
+  type AdmissionDecision,
+  type AdmissionWriter,
+  type ClusterStatusWriter,
+  type Listers,
+  type PlacementDecision,
+  type QueueStatusWriter,
+  type WatchedCache,
+  type WorkloadStatusWriter,
+} from '../../src/controllers/listers.js';
 import type { ConditionUpdate } from '../../src/domain/conditions.js';
 import { ConflictError } from '../../src/domain/errors.js';
 import type {
@@ -22,12 +32,23 @@ import type {
   Deployment,
   FilterPolicy,
   Job,
+  Namespace,
+  PriorityClass,
+  Queue,
+  QueueStatus,
   SkyObject,
   Workload,
   WorkloadStatus,
 } from '../../src/domain/types.js';
 import { cacheKey, describeRef, refKey, refOf } from '../../src/domain/object-ref.js';
-import { applyPlacementDecision, applyReplicaReport, stalePlacementDecision, withDerivedFields } from '../../src/domain/workload-status.js';
+import {
+  applyAdmissionDecision,
+  applyPlacementDecision,
+  applyReplicaReport,
+  staleAdmissionDecision,
+  stalePlacementDecision,
+  withDerivedFields,
+} from '../../src/domain/workload-status.js';
 
 /** The time derived fields and new conditions get in the fakes' writes. */
 export const NOW = '2026-12-01T12:00:00.000Z';
@@ -92,6 +113,9 @@ export class FakeCache<T extends SkyObject> implements WatchedCache<T> {
 export class FakeListers extends WorkloadListers implements Listers {
   readonly clusters = new FakeCache<Cluster>();
   readonly filterPolicies = new FakeCache<FilterPolicy>();
+  readonly queues = new FakeCache<Queue>();
+  readonly priorityClasses = new FakeCache<PriorityClass>();
+  readonly namespaces = new FakeCache<Namespace>();
   readonly jobs = new FakeCache<Job>();
   readonly deployments = new FakeCache<Deployment>();
 
@@ -112,7 +136,7 @@ export class FakeListers extends WorkloadListers implements Listers {
 
   /** Handlers listening on any cache. */
   listenerCount(): number {
-    return [this.clusters, this.filterPolicies, this.jobs, this.deployments].reduce((n, c) => n + c.listenerCount(), 0);
+    return [this.clusters, this.filterPolicies, this.queues, this.priorityClasses, this.namespaces, this.jobs, this.deployments].reduce((n, c) => n + c.listenerCount(), 0);
   }
 
   private cacheOf(object: SkyObject): FakeCache<any> {
@@ -121,12 +145,18 @@ export class FakeListers extends WorkloadListers implements Listers {
         return this.clusters;
       case 'FilterPolicy':
         return this.filterPolicies;
+      case 'Queue':
+        return this.queues;
+      case 'PriorityClass':
+        return this.priorityClasses;
+      case 'Namespace':
+        return this.namespaces;
       case 'Job':
         return this.jobs;
       case 'Deployment':
         return this.deployments;
       default:
-        throw new Error(`FakeListers holds no ${object.kind} objects`);
+        throw new Error(`FakeListers holds no ${(object as SkyObject).kind} objects`);
     }
   }
 }
@@ -135,6 +165,8 @@ export class FakeListers extends WorkloadListers implements Listers {
 export type RecordedWrite =
   | { type: 'clusterStatus'; name: string; status: ClusterStatus }
   | { type: 'placements'; key: string; decision: PlacementDecision }
+  | { type: 'admission'; key: string; decision: AdmissionDecision }
+  | { type: 'queueStatus'; name: string; status: QueueStatus }
   | { type: 'replicaReport'; key: string; entry: ClusterReplicaStatus; conditions: ConditionUpdate[] };
 
 export interface FakeWritersOptions {
@@ -142,7 +174,7 @@ export interface FakeWritersOptions {
   listers?: FakeListers;
 }
 
-export class FakeWriters implements ClusterStatusWriter, WorkloadStatusWriter {
+export class FakeWriters implements ClusterStatusWriter, WorkloadStatusWriter, AdmissionWriter, QueueStatusWriter {
   /** Accepted writes, in order. */
   readonly writes: RecordedWrite[] = [];
   /** Writes that threw (failNext, or a stale version), in order. */
@@ -175,6 +207,27 @@ export class FakeWriters implements ClusterStatusWriter, WorkloadStatusWriter {
         if (stale) throw new ConflictError(describeRef(refOf(workload)), stale, stale);
         return applyPlacementDecision(current.status, { ...decision, observedGeneration: workload.metadata.generation });
       });
+    });
+  }
+
+  /** As the API server does: refused when the admission moved on from `decision.expected`; other owners' fields kept. */
+  async setAdmission(workload: Workload, decision: AdmissionDecision): Promise<void> {
+    const key = refKey(refOf(workload));
+    this.record({ type: 'admission', key, decision }, () => {
+      this.land(key, (current) => {
+        const stale = staleAdmissionDecision(current, decision.expected);
+        if (stale) throw new ConflictError(describeRef(refOf(workload)), stale, stale);
+        const conditions = decision.conditions.map((c) => ({ ...c, lastTransitionTime: c.lastTransitionTime || NOW }));
+        return applyAdmissionDecision(current.status, { ...decision, conditions });
+      });
+    });
+  }
+
+  async updateQueueStatus(name: string, status: QueueStatus): Promise<void> {
+    this.record({ type: 'queueStatus', name, status }, () => {
+      const listers = this.options.listers;
+      const queue = listers?.queues.get(name);
+      if (queue) listers!.apply(this.bumped(queue, status));
     });
   }
 

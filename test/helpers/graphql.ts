@@ -73,6 +73,8 @@ export async function failure(
 const META = 'metadata { name namespace uid labels annotations resourceVersion generation creationTimestamp }';
 const CONDITIONS = 'conditions { type status reason message lastTransitionTime }';
 const RESOURCES = 'cpu memory gpu accelerator';
+const QUOTA = 'cpu memory gpu accelerators { name gpu }';
+const USAGE = 'cpu memory gpu accelerators { name gpu }';
 const WORKLOAD = `kind ${META}
   spec { image run envs { name value } resources { ${RESOURCES} } replicas restartPolicy
          placement { clusterSelector preferences { selector weight } strategy } waitTimeout }
@@ -89,6 +91,11 @@ export const FIELDS = {
   Job: WORKLOAD,
   Deployment: WORKLOAD,
   FilterPolicy: `kind ${META} spec { clusterFilter { include exclude clusterSelector } labelsSelector } status { phase ${CONDITIONS} }`,
+  Queue: `kind ${META}
+    spec { namespaces namespaceSelector quota { ${QUOTA} } cohort borrowingLimit { ${QUOTA} } lendingLimit { ${QUOTA} } weight
+           queueingStrategy starvationTimeout paused preemption { withinQueue reclaimWithinCohort maxPerMinute } }
+    status { phase ${CONDITIONS} usage { ${USAGE} } borrowed { ${USAGE} } pending admitted share }`,
+  PriorityClass: `kind ${META} spec { value preemptionPolicy description globalDefault } status { phase ${CONDITIONS} }`,
 } as const;
 
 export type TestKind = keyof typeof FIELDS;
@@ -99,6 +106,8 @@ const NAMES: Record<TestKind, { singular: string; plural: string; namespaced: bo
   Job: { singular: 'Job', plural: 'Jobs', namespaced: true, status: 'JobStatusUpdateInput' },
   Deployment: { singular: 'Deployment', plural: 'Deployments', namespaced: true, status: 'DeploymentStatusUpdateInput' },
   FilterPolicy: { singular: 'FilterPolicy', plural: 'FilterPolicies', namespaced: true, status: 'FilterPolicyStatusUpdateInput' },
+  Queue: { singular: 'Queue', plural: 'Queues', namespaced: false, status: 'QueueStatusUpdateInput' },
+  PriorityClass: { singular: 'PriorityClass', plural: 'PriorityClasses', namespaced: false, status: 'PriorityClassStatusUpdateInput' },
 };
 
 const lower = (s: string) => s[0].toLowerCase() + s.slice(1);

@@ -4,6 +4,43 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AcceleratorQuotaInput = {
+  gpu: number;
+  name: string;
+};
+
+export type AcceleratorUsageInput = {
+  gpu: number;
+  name: string;
+};
+
+/** The admission controller's decision about one workload. */
+export type AdmissionDecisionInput = {
+  /** The new admission; null withdraws it. */
+  admission?: AdmissionInput | null | undefined;
+  /** The admission controller's conditions (Admitted, Preempted); they replace its earlier ones. */
+  conditions?: Array<ConditionInput> | null | undefined;
+  /** The admission the decision started from (null: it found the workload not admitted); another one now → CONFLICT. */
+  expectedAdmission?: AdmissionInput | null | undefined;
+  name: string;
+  namespace?: string | null | undefined;
+  /** Appended to status.preemptions (the newest 5 are kept). */
+  preemption?: PreemptionInput | null | undefined;
+  /** Where it stands in its queue; null clears it. */
+  queue?: WorkloadQueueStatusInput | null | undefined;
+  /** Applies only to the object with this uid. */
+  uid?: string | null | undefined;
+};
+
+export type AdmissionInput = {
+  admittedAt: string;
+  generation: number;
+  priority: number;
+  queue: string;
+  replicas: number;
+  usage: QuotaUsageInput;
+};
+
 export type ClusterFilterInput = {
   clusterSelector?: string | null | undefined;
   exclude?: Array<string> | null | undefined;
@@ -113,6 +150,7 @@ export type EvictionInput = {
 
 export type EvictionReason =
   | 'ClusterLost'
+  | 'Preempted'
   | 'WaitTimeout';
 
 export type EvictionRequestInput = {
@@ -233,6 +271,113 @@ export type PlacementStrategy =
   | 'PACK'
   | 'SPREAD';
 
+export type PreemptionInput = {
+  at: string;
+  by: string;
+  priority: number;
+  queue: string;
+};
+
+export type PreemptionPolicy =
+  | 'NEVER'
+  | 'PREEMPT_LOWER_PRIORITY';
+
+export type PriorityClassInput = {
+  metadata: ObjectMetaInput;
+  spec: PriorityClassSpecInput;
+};
+
+export type PriorityClassPhase =
+  | 'ACTIVE';
+
+export type PriorityClassSpecInput = {
+  description?: string | null | undefined;
+  globalDefault?: boolean | null | undefined;
+  preemptionPolicy?: PreemptionPolicy | null | undefined;
+  value: number;
+};
+
+export type PriorityClassStatusInput = {
+  conditions?: Array<ConditionInput> | null | undefined;
+  phase: PriorityClassPhase;
+};
+
+export type PriorityClassStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: PriorityClassStatusInput;
+};
+
+export type QueueInput = {
+  metadata: ObjectMetaInput;
+  spec: QueueSpecInput;
+};
+
+export type QueuePhase =
+  | 'ACTIVE'
+  | 'PAUSED';
+
+export type QueuePreemptionInput = {
+  maxPerMinute?: number | null | undefined;
+  reclaimWithinCohort?: ReclaimPreemption | null | undefined;
+  withinQueue?: WithinQueuePreemption | null | undefined;
+};
+
+export type QueueReason =
+  | 'Admitted'
+  | 'ExceedsQuota'
+  | 'NoCapacity'
+  | 'Preempted'
+  | 'PriorityClassNotFound'
+  | 'QueueNotFound'
+  | 'QueuePaused'
+  | 'WaitingForCapacity'
+  | 'WaitingForQuota';
+
+export type QueueSpecInput = {
+  borrowingLimit?: ResourceQuotaInput | null | undefined;
+  cohort?: string | null | undefined;
+  lendingLimit?: ResourceQuotaInput | null | undefined;
+  namespaceSelector?: string | null | undefined;
+  namespaces?: Array<string> | null | undefined;
+  paused?: boolean | null | undefined;
+  preemption?: QueuePreemptionInput | null | undefined;
+  queueingStrategy?: QueueingStrategy | null | undefined;
+  quota?: ResourceQuotaInput | null | undefined;
+  starvationTimeout?: number | null | undefined;
+  weight?: number | null | undefined;
+};
+
+export type QueueStatusInput = {
+  admitted?: number | null | undefined;
+  borrowed?: QuotaUsageInput | null | undefined;
+  conditions?: Array<ConditionInput> | null | undefined;
+  pending?: number | null | undefined;
+  phase: QueuePhase;
+  share?: number | null | undefined;
+  usage?: QuotaUsageInput | null | undefined;
+};
+
+export type QueueStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: QueueStatusInput;
+};
+
+export type QueueingStrategy =
+  | 'BEST_EFFORT_FIFO'
+  | 'STRICT_FIFO';
+
+export type QuotaUsageInput = {
+  accelerators?: Array<AcceleratorUsageInput> | null | undefined;
+  cpu: number;
+  gpu: number;
+  memory: number;
+};
+
+export type ReclaimPreemption =
+  | 'ANY'
+  | 'LOWER_PRIORITY'
+  | 'NEVER';
+
 /** A Skylet's report of the replicas its cluster runs for one workload. */
 export type ReplicaReportInput = {
   cluster: string;
@@ -250,6 +395,13 @@ export type ReplicaReportInput = {
   succeeded?: number | null | undefined;
   /** Applies only to the object with this uid. */
   uid?: string | null | undefined;
+};
+
+export type ResourceQuotaInput = {
+  accelerators?: Array<AcceleratorQuotaInput> | null | undefined;
+  cpu?: number | null | undefined;
+  gpu?: number | null | undefined;
+  memory?: number | null | undefined;
 };
 
 export type ResourcesInput = {
@@ -276,10 +428,23 @@ export type WatchEventType =
   | 'DELETED'
   | 'MODIFIED';
 
+export type WithinQueuePreemption =
+  | 'LOWER_PRIORITY'
+  | 'NEVER';
+
+export type WorkloadQueueStatusInput = {
+  message: string;
+  name: string;
+  position?: number | null | undefined;
+  reason: QueueReason;
+};
+
 export type WorkloadSpecInput = {
   envs?: Array<EnvVarInput> | null | undefined;
   image?: string | null | undefined;
   placement?: PlacementInput | null | undefined;
+  priorityClassName?: string | null | undefined;
+  queue?: string | null | undefined;
   replicas?: number | null | undefined;
   resources?: ResourcesInput | null | undefined;
   restartPolicy?: RestartPolicy | null | undefined;
@@ -288,12 +453,15 @@ export type WorkloadSpecInput = {
 };
 
 export type WorkloadStatusInput = {
+  admission?: AdmissionInput | null | undefined;
   completionTime?: string | null | undefined;
   conditions?: Array<ConditionInput> | null | undefined;
   evictions?: Array<EvictionInput> | null | undefined;
   observedGeneration?: number | null | undefined;
   phase: JobPhase;
   placements?: Array<ClusterPlacementInput> | null | undefined;
+  preemptions?: Array<PreemptionInput> | null | undefined;
+  queue?: WorkloadQueueStatusInput | null | undefined;
   readyReplicas?: number | null | undefined;
   replicaStatus?: Array<ClusterReplicaStatusInput> | null | undefined;
   startTime?: string | null | undefined;
@@ -325,7 +493,7 @@ export type NamespaceStatusFieldsFragment = { phase: NamespacePhase, conditions:
 
 export type JobFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: WorkloadSpecFieldsFragment, status: WorkloadStatusFieldsFragment };
 
-export type WorkloadSpecFieldsFragment = { image: string, run: string, replicas: number, restartPolicy: RestartPolicy, waitTimeout: number | null, envs: Array<EnvVarFieldsFragment>, resources: ResourcesFieldsFragment, placement: PlacementFieldsFragment };
+export type WorkloadSpecFieldsFragment = { image: string, run: string, replicas: number, restartPolicy: RestartPolicy, queue: string | null, priorityClassName: string | null, waitTimeout: number | null, envs: Array<EnvVarFieldsFragment>, resources: ResourcesFieldsFragment, placement: PlacementFieldsFragment };
 
 export type EnvVarFieldsFragment = { name: string, value: string };
 
@@ -333,7 +501,7 @@ export type PlacementFieldsFragment = { clusterSelector: string | null, strategy
 
 export type ClusterPreferenceFieldsFragment = { selector: string, weight: number };
 
-export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment> };
+export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment>, admission: AdmissionFieldsFragment | null, queue: WorkloadQueueStatusFieldsFragment | null, preemptions: Array<PreemptionFieldsFragment> };
 
 export type ClusterPlacementFieldsFragment = { cluster: string, replicas: number };
 
@@ -342,6 +510,16 @@ export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: num
 export type EvictionRequestFieldsFragment = { replicas: number, requestedAt: string, message: string };
 
 export type EvictionFieldsFragment = { cluster: string, replicas: number, at: string, reason: EvictionReason, message: string, requestedAt: string | null };
+
+export type AdmissionFieldsFragment = { queue: string, priority: number, admittedAt: string, generation: number, replicas: number, usage: QuotaUsageFieldsFragment };
+
+export type QuotaUsageFieldsFragment = { cpu: number, memory: number, gpu: number, accelerators: Array<AcceleratorUsageFieldsFragment> };
+
+export type AcceleratorUsageFieldsFragment = { name: string, gpu: number };
+
+export type WorkloadQueueStatusFieldsFragment = { name: string, position: number | null, reason: QueueReason, message: string };
+
+export type PreemptionFieldsFragment = { by: string, queue: string, priority: number, at: string };
 
 export type DeploymentFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: WorkloadSpecFieldsFragment, status: WorkloadStatusFieldsFragment };
 
@@ -352,6 +530,24 @@ export type FilterPolicySpecFieldsFragment = { labelsSelector: Record<string, st
 export type ClusterFilterFieldsFragment = { include: Array<string>, exclude: Array<string>, clusterSelector: string | null };
 
 export type FilterPolicyStatusFieldsFragment = { phase: FilterPolicyPhase, conditions: Array<ConditionFieldsFragment> };
+
+export type QueueFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: QueueSpecFieldsFragment, status: QueueStatusFieldsFragment };
+
+export type QueueSpecFieldsFragment = { namespaces: Array<string>, namespaceSelector: string | null, cohort: string | null, weight: number, queueingStrategy: QueueingStrategy, starvationTimeout: number, paused: boolean, quota: ResourceQuotaFieldsFragment, borrowingLimit: ResourceQuotaFieldsFragment | null, lendingLimit: ResourceQuotaFieldsFragment | null, preemption: QueuePreemptionFieldsFragment };
+
+export type ResourceQuotaFieldsFragment = { cpu: number | null, memory: number | null, gpu: number | null, accelerators: Array<AcceleratorQuotaFieldsFragment> };
+
+export type AcceleratorQuotaFieldsFragment = { name: string, gpu: number };
+
+export type QueuePreemptionFieldsFragment = { withinQueue: WithinQueuePreemption, reclaimWithinCohort: ReclaimPreemption, maxPerMinute: number };
+
+export type QueueStatusFieldsFragment = { phase: QueuePhase, pending: number, admitted: number, share: number, conditions: Array<ConditionFieldsFragment>, usage: QuotaUsageFieldsFragment, borrowed: QuotaUsageFieldsFragment };
+
+export type PriorityClassFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: PriorityClassSpecFieldsFragment, status: PriorityClassStatusFieldsFragment };
+
+export type PriorityClassSpecFieldsFragment = { value: number, preemptionPolicy: PreemptionPolicy, description: string, globalDefault: boolean };
+
+export type PriorityClassStatusFieldsFragment = { phase: PriorityClassPhase, conditions: Array<ConditionFieldsFragment> };
 
 export type ListClustersQueryVariables = Exact<{
   labelSelector?: string | null | undefined;
@@ -625,6 +821,117 @@ export type WatchFilterPoliciesSubscriptionVariables = Exact<{
 
 export type WatchFilterPoliciesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: FilterPolicyFieldsFragment | null } };
 
+export type ListQueuesQueryVariables = Exact<{
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListQueuesQuery = { list: { kind: string, resourceVersion: string, items: Array<QueueFieldsFragment> } };
+
+export type GetQueueQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type GetQueueQuery = { object: QueueFieldsFragment };
+
+export type CreateQueueMutationVariables = Exact<{
+  input: QueueInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateQueueMutation = { object: QueueFieldsFragment };
+
+export type UpdateQueueMutationVariables = Exact<{
+  input: QueueInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateQueueMutation = { object: QueueFieldsFragment };
+
+export type UpdateQueueStatusMutationVariables = Exact<{
+  input: QueueStatusUpdateInput;
+}>;
+
+
+export type UpdateQueueStatusMutation = { object: QueueFieldsFragment };
+
+export type DeleteQueueMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteQueueMutation = { object: QueueFieldsFragment };
+
+export type WatchQueuesSubscriptionVariables = Exact<{
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchQueuesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: QueueFieldsFragment | null } };
+
+export type ListPriorityClassesQueryVariables = Exact<{
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListPriorityClassesQuery = { list: { kind: string, resourceVersion: string, items: Array<PriorityClassFieldsFragment> } };
+
+export type GetPriorityClassQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type GetPriorityClassQuery = { object: PriorityClassFieldsFragment };
+
+export type CreatePriorityClassMutationVariables = Exact<{
+  input: PriorityClassInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreatePriorityClassMutation = { object: PriorityClassFieldsFragment };
+
+export type UpdatePriorityClassMutationVariables = Exact<{
+  input: PriorityClassInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdatePriorityClassMutation = { object: PriorityClassFieldsFragment };
+
+export type UpdatePriorityClassStatusMutationVariables = Exact<{
+  input: PriorityClassStatusUpdateInput;
+}>;
+
+
+export type UpdatePriorityClassStatusMutation = { object: PriorityClassFieldsFragment };
+
+export type DeletePriorityClassMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeletePriorityClassMutation = { object: PriorityClassFieldsFragment };
+
+export type WatchPriorityClassesSubscriptionVariables = Exact<{
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchPriorityClassesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: PriorityClassFieldsFragment | null } };
+
+export type SetJobAdmissionMutationVariables = Exact<{
+  input: AdmissionDecisionInput;
+}>;
+
+
+export type SetJobAdmissionMutation = { object: JobFieldsFragment };
+
 export type SetJobPlacementsMutationVariables = Exact<{
   input: PlacementDecisionInput;
 }>;
@@ -656,6 +963,13 @@ export type FollowJobLogsSubscriptionVariables = Exact<{
 
 
 export type FollowJobLogsSubscription = { line: { cluster: string, replica: number, line: string } };
+
+export type SetDeploymentAdmissionMutationVariables = Exact<{
+  input: AdmissionDecisionInput;
+}>;
+
+
+export type SetDeploymentAdmissionMutation = { object: DeploymentFieldsFragment };
 
 export type SetDeploymentPlacementsMutationVariables = Exact<{
   input: PlacementDecisionInput;
@@ -1020,6 +1334,8 @@ export const WorkloadSpecFieldsFragmentDoc = new TypedDocumentString(`
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
     fragment ResourcesFields on Resources {
@@ -1085,6 +1401,64 @@ export const EvictionFieldsFragmentDoc = new TypedDocumentString(`
   requestedAt
 }
     `, {"fragmentName":"EvictionFields"}) as unknown as TypedDocumentString<EvictionFieldsFragment, unknown>;
+export const AcceleratorUsageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+    `, {"fragmentName":"AcceleratorUsageFields"}) as unknown as TypedDocumentString<AcceleratorUsageFieldsFragment, unknown>;
+export const QuotaUsageFieldsFragmentDoc = new TypedDocumentString(`
+    fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+    fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}`, {"fragmentName":"QuotaUsageFields"}) as unknown as TypedDocumentString<QuotaUsageFieldsFragment, unknown>;
+export const AdmissionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+    fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}`, {"fragmentName":"AdmissionFields"}) as unknown as TypedDocumentString<AdmissionFieldsFragment, unknown>;
+export const WorkloadQueueStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+    `, {"fragmentName":"WorkloadQueueStatusFields"}) as unknown as TypedDocumentString<WorkloadQueueStatusFieldsFragment, unknown>;
+export const PreemptionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
+}
+    `, {"fragmentName":"PreemptionFields"}) as unknown as TypedDocumentString<PreemptionFieldsFragment, unknown>;
 export const WorkloadStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment WorkloadStatusFields on WorkloadStatus {
   phase
@@ -1104,6 +1478,15 @@ export const WorkloadStatusFieldsFragmentDoc = new TypedDocumentString(`
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
     fragment ConditionFields on Condition {
   type
@@ -1141,6 +1524,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`, {"fragmentName":"WorkloadStatusFields"}) as unknown as TypedDocumentString<WorkloadStatusFieldsFragment, unknown>;
 export const JobFieldsFragmentDoc = new TypedDocumentString(`
     fragment JobFields on Job {
@@ -1192,6 +1609,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -1227,6 +1646,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -1257,6 +1685,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`, {"fragmentName":"JobFields"}) as unknown as TypedDocumentString<JobFieldsFragment, unknown>;
 export const DeploymentFieldsFragmentDoc = new TypedDocumentString(`
     fragment DeploymentFields on Deployment {
@@ -1308,6 +1770,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -1343,6 +1807,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -1373,6 +1846,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`, {"fragmentName":"DeploymentFields"}) as unknown as TypedDocumentString<DeploymentFieldsFragment, unknown>;
 export const ClusterFilterFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterFilterFields on ClusterFilter {
@@ -1454,6 +1961,265 @@ fragment FilterPolicyStatusFields on FilterPolicyStatus {
     ...ConditionFields
   }
 }`, {"fragmentName":"FilterPolicyFields"}) as unknown as TypedDocumentString<FilterPolicyFieldsFragment, unknown>;
+export const AcceleratorQuotaFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+    `, {"fragmentName":"AcceleratorQuotaFields"}) as unknown as TypedDocumentString<AcceleratorQuotaFieldsFragment, unknown>;
+export const ResourceQuotaFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+    fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}`, {"fragmentName":"ResourceQuotaFields"}) as unknown as TypedDocumentString<ResourceQuotaFieldsFragment, unknown>;
+export const QueuePreemptionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+    `, {"fragmentName":"QueuePreemptionFields"}) as unknown as TypedDocumentString<QueuePreemptionFieldsFragment, unknown>;
+export const QueueSpecFieldsFragmentDoc = new TypedDocumentString(`
+    fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+    fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}`, {"fragmentName":"QueueSpecFields"}) as unknown as TypedDocumentString<QueueSpecFieldsFragment, unknown>;
+export const QueueStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}
+    fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}`, {"fragmentName":"QueueStatusFields"}) as unknown as TypedDocumentString<QueueStatusFieldsFragment, unknown>;
+export const QueueFieldsFragmentDoc = new TypedDocumentString(`
+    fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`, {"fragmentName":"QueueFields"}) as unknown as TypedDocumentString<QueueFieldsFragment, unknown>;
+export const PriorityClassSpecFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+    `, {"fragmentName":"PriorityClassSpecFields"}) as unknown as TypedDocumentString<PriorityClassSpecFieldsFragment, unknown>;
+export const PriorityClassStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+    fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}`, {"fragmentName":"PriorityClassStatusFields"}) as unknown as TypedDocumentString<PriorityClassStatusFieldsFragment, unknown>;
+export const PriorityClassFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`, {"fragmentName":"PriorityClassFields"}) as unknown as TypedDocumentString<PriorityClassFieldsFragment, unknown>;
 export const ListClustersDocument = new TypedDocumentString(`
     query ListClusters($labelSelector: String) {
   list: clusters(labelSelector: $labelSelector) {
@@ -2473,6 +3239,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2508,6 +3276,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2538,6 +3315,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<ListJobsQuery, ListJobsQueryVariables>;
 export const GetJobDocument = new TypedDocumentString(`
     query GetJob($namespace: String!, $name: String!) {
@@ -2594,6 +3405,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2629,6 +3442,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2659,6 +3481,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<GetJobQuery, GetJobQueryVariables>;
 export const CreateJobDocument = new TypedDocumentString(`
     mutation CreateJob($input: JobInput!, $dryRun: Boolean) {
@@ -2715,6 +3571,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2750,6 +3608,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2780,6 +3647,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<CreateJobMutation, CreateJobMutationVariables>;
 export const UpdateJobDocument = new TypedDocumentString(`
     mutation UpdateJob($input: JobInput!, $dryRun: Boolean) {
@@ -2836,6 +3737,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2871,6 +3774,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2901,6 +3813,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<UpdateJobMutation, UpdateJobMutationVariables>;
 export const UpdateJobStatusDocument = new TypedDocumentString(`
     mutation UpdateJobStatus($input: JobStatusUpdateInput!) {
@@ -2957,6 +3903,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -2992,6 +3940,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3022,6 +3979,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<UpdateJobStatusMutation, UpdateJobStatusMutationVariables>;
 export const DeleteJobDocument = new TypedDocumentString(`
     mutation DeleteJob($namespace: String!, $name: String!) {
@@ -3078,6 +4069,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3113,6 +4106,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3143,6 +4145,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<DeleteJobMutation, DeleteJobMutationVariables>;
 export const WatchJobsDocument = new TypedDocumentString(`
     subscription WatchJobs($namespace: String, $resourceVersion: String, $labelSelector: String) {
@@ -3207,6 +4243,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3242,6 +4280,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3272,6 +4319,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<WatchJobsSubscription, WatchJobsSubscriptionVariables>;
 export const ListDeploymentsDocument = new TypedDocumentString(`
     query ListDeployments($namespace: String, $labelSelector: String) {
@@ -3320,6 +4401,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3355,6 +4438,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3385,6 +4477,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -3441,6 +4567,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3476,6 +4604,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3506,6 +4643,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -3562,6 +4733,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3597,6 +4770,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3627,6 +4809,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -3683,6 +4899,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3718,6 +4936,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3748,6 +4975,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -3804,6 +5065,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3839,6 +5102,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3869,6 +5141,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -3925,6 +5231,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -3960,6 +5268,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -3990,6 +5307,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -4054,6 +5405,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4089,6 +5442,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4119,6 +5481,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -4508,6 +5904,1223 @@ fragment FilterPolicyStatusFields on FilterPolicyStatus {
     ...ConditionFields
   }
 }`) as unknown as TypedDocumentString<WatchFilterPoliciesSubscription, WatchFilterPoliciesSubscriptionVariables>;
+export const ListQueuesDocument = new TypedDocumentString(`
+    query ListQueues($labelSelector: String) {
+  list: queues(labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...QueueFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<ListQueuesQuery, ListQueuesQueryVariables>;
+export const GetQueueDocument = new TypedDocumentString(`
+    query GetQueue($name: String!) {
+  object: queue(name: $name) {
+    ...QueueFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<GetQueueQuery, GetQueueQueryVariables>;
+export const CreateQueueDocument = new TypedDocumentString(`
+    mutation CreateQueue($input: QueueInput!, $dryRun: Boolean) {
+  object: createQueue(input: $input, dryRun: $dryRun) {
+    ...QueueFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<CreateQueueMutation, CreateQueueMutationVariables>;
+export const UpdateQueueDocument = new TypedDocumentString(`
+    mutation UpdateQueue($input: QueueInput!, $dryRun: Boolean) {
+  object: updateQueue(input: $input, dryRun: $dryRun) {
+    ...QueueFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<UpdateQueueMutation, UpdateQueueMutationVariables>;
+export const UpdateQueueStatusDocument = new TypedDocumentString(`
+    mutation UpdateQueueStatus($input: QueueStatusUpdateInput!) {
+  object: updateQueueStatus(input: $input) {
+    ...QueueFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<UpdateQueueStatusMutation, UpdateQueueStatusMutationVariables>;
+export const DeleteQueueDocument = new TypedDocumentString(`
+    mutation DeleteQueue($name: String!) {
+  object: deleteQueue(name: $name) {
+    ...QueueFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<DeleteQueueMutation, DeleteQueueMutationVariables>;
+export const WatchQueuesDocument = new TypedDocumentString(`
+    subscription WatchQueues($resourceVersion: String, $labelSelector: String) {
+  event: watchQueues(
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...QueueFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment QueueFields on Queue {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...QueueSpecFields
+  }
+  status {
+    ...QueueStatusFields
+  }
+}
+fragment QueueSpecFields on QueueSpec {
+  namespaces
+  namespaceSelector
+  quota {
+    ...ResourceQuotaFields
+  }
+  cohort
+  borrowingLimit {
+    ...ResourceQuotaFields
+  }
+  lendingLimit {
+    ...ResourceQuotaFields
+  }
+  weight
+  queueingStrategy
+  starvationTimeout
+  paused
+  preemption {
+    ...QueuePreemptionFields
+  }
+}
+fragment ResourceQuotaFields on ResourceQuota {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorQuotaFields
+  }
+}
+fragment AcceleratorQuotaFields on AcceleratorQuota {
+  name
+  gpu
+}
+fragment QueuePreemptionFields on QueuePreemption {
+  withinQueue
+  reclaimWithinCohort
+  maxPerMinute
+}
+fragment QueueStatusFields on QueueStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  usage {
+    ...QuotaUsageFields
+  }
+  borrowed {
+    ...QuotaUsageFields
+  }
+  pending
+  admitted
+  share
+}`) as unknown as TypedDocumentString<WatchQueuesSubscription, WatchQueuesSubscriptionVariables>;
+export const ListPriorityClassesDocument = new TypedDocumentString(`
+    query ListPriorityClasses($labelSelector: String) {
+  list: priorityClasses(labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...PriorityClassFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<ListPriorityClassesQuery, ListPriorityClassesQueryVariables>;
+export const GetPriorityClassDocument = new TypedDocumentString(`
+    query GetPriorityClass($name: String!) {
+  object: priorityClass(name: $name) {
+    ...PriorityClassFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<GetPriorityClassQuery, GetPriorityClassQueryVariables>;
+export const CreatePriorityClassDocument = new TypedDocumentString(`
+    mutation CreatePriorityClass($input: PriorityClassInput!, $dryRun: Boolean) {
+  object: createPriorityClass(input: $input, dryRun: $dryRun) {
+    ...PriorityClassFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<CreatePriorityClassMutation, CreatePriorityClassMutationVariables>;
+export const UpdatePriorityClassDocument = new TypedDocumentString(`
+    mutation UpdatePriorityClass($input: PriorityClassInput!, $dryRun: Boolean) {
+  object: updatePriorityClass(input: $input, dryRun: $dryRun) {
+    ...PriorityClassFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<UpdatePriorityClassMutation, UpdatePriorityClassMutationVariables>;
+export const UpdatePriorityClassStatusDocument = new TypedDocumentString(`
+    mutation UpdatePriorityClassStatus($input: PriorityClassStatusUpdateInput!) {
+  object: updatePriorityClassStatus(input: $input) {
+    ...PriorityClassFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<UpdatePriorityClassStatusMutation, UpdatePriorityClassStatusMutationVariables>;
+export const DeletePriorityClassDocument = new TypedDocumentString(`
+    mutation DeletePriorityClass($name: String!) {
+  object: deletePriorityClass(name: $name) {
+    ...PriorityClassFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<DeletePriorityClassMutation, DeletePriorityClassMutationVariables>;
+export const WatchPriorityClassesDocument = new TypedDocumentString(`
+    subscription WatchPriorityClasses($resourceVersion: String, $labelSelector: String) {
+  event: watchPriorityClasses(
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...PriorityClassFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment PriorityClassFields on PriorityClass {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...PriorityClassSpecFields
+  }
+  status {
+    ...PriorityClassStatusFields
+  }
+}
+fragment PriorityClassSpecFields on PriorityClassSpec {
+  value
+  preemptionPolicy
+  description
+  globalDefault
+}
+fragment PriorityClassStatusFields on PriorityClassStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<WatchPriorityClassesSubscription, WatchPriorityClassesSubscriptionVariables>;
+export const SetJobAdmissionDocument = new TypedDocumentString(`
+    mutation SetJobAdmission($input: AdmissionDecisionInput!) {
+  object: setJobAdmission(input: $input) {
+    ...JobFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment JobFields on Job {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...WorkloadSpecFields
+  }
+  status {
+    ...WorkloadStatusFields
+  }
+}
+fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
+  envs {
+    ...EnvVarFields
+  }
+  resources {
+    ...ResourcesFields
+  }
+  replicas
+  restartPolicy
+  placement {
+    ...PlacementFields
+  }
+  queue
+  priorityClassName
+  waitTimeout
+}
+fragment EnvVarFields on EnvVar {
+  name
+  value
+}
+fragment PlacementFields on Placement {
+  clusterSelector
+  preferences {
+    ...ClusterPreferenceFields
+  }
+  strategy
+}
+fragment ClusterPreferenceFields on ClusterPreference {
+  selector
+  weight
+}
+fragment WorkloadStatusFields on WorkloadStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
+  }
+  evictions {
+    ...EvictionFields
+  }
+  observedGeneration
+  startTime
+  completionTime
+  readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
+}
+fragment ClusterPlacementFields on ClusterPlacement {
+  cluster
+  replicas
+}
+fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
+  cluster
+  pending
+  running
+  succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
+}
+fragment EvictionRequestFields on EvictionRequest {
+  replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
+  requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
+}`) as unknown as TypedDocumentString<SetJobAdmissionMutation, SetJobAdmissionMutationVariables>;
 export const SetJobPlacementsDocument = new TypedDocumentString(`
     mutation SetJobPlacements($input: PlacementDecisionInput!) {
   object: setJobPlacements(input: $input) {
@@ -4563,6 +7176,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4598,6 +7213,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4628,6 +7252,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<SetJobPlacementsMutation, SetJobPlacementsMutationVariables>;
 export const ReportJobReplicasDocument = new TypedDocumentString(`
     mutation ReportJobReplicas($input: ReplicaReportInput!) {
@@ -4684,6 +7342,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4719,6 +7379,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4749,6 +7418,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }`) as unknown as TypedDocumentString<ReportJobReplicasMutation, ReportJobReplicasMutationVariables>;
 export const JobLogsDocument = new TypedDocumentString(`
     query JobLogs($namespace: String!, $name: String!, $tail: Int) {
@@ -4768,6 +7471,172 @@ export const FollowJobLogsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<FollowJobLogsSubscription, FollowJobLogsSubscriptionVariables>;
+export const SetDeploymentAdmissionDocument = new TypedDocumentString(`
+    mutation SetDeploymentAdmission($input: AdmissionDecisionInput!) {
+  object: setDeploymentAdmission(input: $input) {
+    ...DeploymentFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment ResourcesFields on Resources {
+  cpu
+  memory
+  gpu
+  accelerator
+}
+fragment WorkloadSpecFields on WorkloadSpec {
+  image
+  run
+  envs {
+    ...EnvVarFields
+  }
+  resources {
+    ...ResourcesFields
+  }
+  replicas
+  restartPolicy
+  placement {
+    ...PlacementFields
+  }
+  queue
+  priorityClassName
+  waitTimeout
+}
+fragment EnvVarFields on EnvVar {
+  name
+  value
+}
+fragment PlacementFields on Placement {
+  clusterSelector
+  preferences {
+    ...ClusterPreferenceFields
+  }
+  strategy
+}
+fragment ClusterPreferenceFields on ClusterPreference {
+  selector
+  weight
+}
+fragment WorkloadStatusFields on WorkloadStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+  placements {
+    ...ClusterPlacementFields
+  }
+  replicaStatus {
+    ...ClusterReplicaStatusFields
+  }
+  evictions {
+    ...EvictionFields
+  }
+  observedGeneration
+  startTime
+  completionTime
+  readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
+}
+fragment ClusterPlacementFields on ClusterPlacement {
+  cluster
+  replicas
+}
+fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
+  cluster
+  pending
+  running
+  succeeded
+  failed
+  externalId
+  exitCodes
+  message
+  evictionRequest {
+    ...EvictionRequestFields
+  }
+}
+fragment EvictionRequestFields on EvictionRequest {
+  replicas
+  requestedAt
+  message
+}
+fragment EvictionFields on Eviction {
+  cluster
+  replicas
+  at
+  reason
+  message
+  requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
+}
+fragment DeploymentFields on Deployment {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...WorkloadSpecFields
+  }
+  status {
+    ...WorkloadStatusFields
+  }
+}`) as unknown as TypedDocumentString<SetDeploymentAdmissionMutation, SetDeploymentAdmissionMutationVariables>;
 export const SetDeploymentPlacementsDocument = new TypedDocumentString(`
     mutation SetDeploymentPlacements($input: PlacementDecisionInput!) {
   object: setDeploymentPlacements(input: $input) {
@@ -4811,6 +7680,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4846,6 +7717,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4876,6 +7756,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind
@@ -4932,6 +7846,8 @@ fragment WorkloadSpecFields on WorkloadSpec {
   placement {
     ...PlacementFields
   }
+  queue
+  priorityClassName
   waitTimeout
 }
 fragment EnvVarFields on EnvVar {
@@ -4967,6 +7883,15 @@ fragment WorkloadStatusFields on WorkloadStatus {
   startTime
   completionTime
   readyReplicas
+  admission {
+    ...AdmissionFields
+  }
+  queue {
+    ...WorkloadQueueStatusFields
+  }
+  preemptions {
+    ...PreemptionFields
+  }
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4997,6 +7922,40 @@ fragment EvictionFields on Eviction {
   reason
   message
   requestedAt
+}
+fragment AdmissionFields on Admission {
+  queue
+  priority
+  admittedAt
+  generation
+  replicas
+  usage {
+    ...QuotaUsageFields
+  }
+}
+fragment QuotaUsageFields on QuotaUsage {
+  cpu
+  memory
+  gpu
+  accelerators {
+    ...AcceleratorUsageFields
+  }
+}
+fragment AcceleratorUsageFields on AcceleratorUsage {
+  name
+  gpu
+}
+fragment WorkloadQueueStatusFields on WorkloadQueueStatus {
+  name
+  position
+  reason
+  message
+}
+fragment PreemptionFields on Preemption {
+  by
+  queue
+  priority
+  at
 }
 fragment DeploymentFields on Deployment {
   kind

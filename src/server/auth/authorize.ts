@@ -8,9 +8,11 @@
  *   sky:admins, system:masters  everything (system:masters as in Kubernetes)
  *   sky:controllers             everything: they register discovered clusters and write status
  *   sky:editors                 reads and watches; create/update/delete of Jobs, Deployments and
- *                               FilterPolicies (the things users submit); not Cluster or Namespace
- *                               writes (they change what everyone runs on), not any update*Status
- *                               (status is the controllers' word on what happened)
+ *                               FilterPolicies (the things users submit); not Cluster, Namespace,
+ *                               Queue or PriorityClass writes (they change what everyone runs on,
+ *                               and quotas and priorities are the platform team's), not any
+ *                               update*Status or owner's status write (set*Admission, ...: status is
+ *                               the controllers' word on what happened)
  *   sky:viewers                 reads and watches
  *   anyone else authenticated   only introspection and __typename
  *

@@ -29,6 +29,10 @@ describe('schema.graphql', () => {
         'clusters(labelSelector: String): ClusterList!',
         'namespace(name: String!): Namespace!',
         'namespaces(labelSelector: String): NamespaceList!',
+        'queue(name: String!): Queue!',
+        'queues(labelSelector: String): QueueList!',
+        'priorityClass(name: String!): PriorityClass!',
+        'priorityClasses(labelSelector: String): PriorityClassList!',
         ...namespaced('Job', 'jobs'),
         ...namespaced('Deployment', 'deployments'),
         ...namespaced('FilterPolicy', 'filterPolicies'),
@@ -42,8 +46,12 @@ describe('schema.graphql', () => {
       `update${kind}Status(input: ${kind}StatusUpdateInput!): ${kind}!`,
       `delete${kind}(name: String!${namespacedKind ? ', namespace: String = "default"' : ''}): ${kind}!`,
     ];
-    // The field-scoped status writes of workloads, one per owner (scheduler, Skylet).
-    const ownerWrites = (kind: string) => [`set${kind}Placements(input: PlacementDecisionInput!): ${kind}!`, `report${kind}Replicas(input: ReplicaReportInput!): ${kind}!`];
+    // The field-scoped status writes of workloads, one per owner (admission controller, scheduler, Skylet).
+    const ownerWrites = (kind: string) => [
+      `set${kind}Admission(input: AdmissionDecisionInput!): ${kind}!`,
+      `set${kind}Placements(input: PlacementDecisionInput!): ${kind}!`,
+      `report${kind}Replicas(input: ReplicaReportInput!): ${kind}!`,
+    ];
     expect(fields('Mutation')).toEqual(
       [
         ...mutations('Cluster', false),
@@ -51,6 +59,8 @@ describe('schema.graphql', () => {
         ...mutations('Job', true),
         ...mutations('Deployment', true),
         ...mutations('FilterPolicy', true),
+        ...mutations('Queue', false),
+        ...mutations('PriorityClass', false),
         ...ownerWrites('Job'),
         ...ownerWrites('Deployment'),
       ].sort(),
@@ -64,6 +74,8 @@ describe('schema.graphql', () => {
         watch('Jobs', 'Job', true),
         watch('Deployments', 'Deployment', true),
         watch('FilterPolicies', 'FilterPolicy', true),
+        watch('Queues', 'Queue', false),
+        watch('PriorityClasses', 'PriorityClass', false),
         'followJobLogs(name: String!, namespace: String = "default", tail: Int): LogLine!',
         'followDeploymentLogs(name: String!, namespace: String = "default", tail: Int): LogLine!',
       ].sort(),

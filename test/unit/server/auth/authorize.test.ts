@@ -27,6 +27,17 @@ describe('the authorization table, over every root field of the schema', () => {
     expect(ADMIN_WRITES.filter((m) => /^(create|update|delete)(Job|Deployment|FilterPolicy)$/.test(m))).toEqual([]);
   });
 
+  it('keeps Queue and PriorityClass writes and the admission write to admins and controllers; viewers read them', () => {
+    const quotaWrites = ['Queue', 'PriorityClass'].flatMap((k) => [`create${k}`, `update${k}`, `delete${k}`, `update${k}Status`]);
+    const admissionWrites = ['setJobAdmission', 'setDeploymentAdmission'];
+    expect(MUTATIONS).toEqual(expect.arrayContaining([...quotaWrites, ...admissionWrites]));
+    expect(mayNone(['sky:editors'], 'mutation', [...quotaWrites, ...admissionWrites])).toBe(true);
+    expect(may(['sky:admins'], 'mutation', quotaWrites)).toBe(true);
+    expect(may(['sky:controllers'], 'mutation', [...quotaWrites, ...admissionWrites])).toBe(true);
+    expect(may(['sky:viewers'], 'query', ['queues', 'queue', 'priorityClasses', 'priorityClass'])).toBe(true);
+    expect(may(['sky:viewers'], 'subscription', ['watchQueues', 'watchPriorityClasses'])).toBe(true);
+  });
+
   it.each(['sky:admins', 'system:masters', 'sky:controllers'])('%s may call everything', (group) => {
     expect(may([group], 'query', QUERIES)).toBe(true);
     expect(may([group], 'subscription', SUBSCRIPTIONS)).toBe(true);
