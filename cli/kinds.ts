@@ -10,16 +10,21 @@ import {
   FILTER_POLICY_PHASES,
   JOB_PHASES,
   NAMESPACE_PHASES,
+  PRIORITY_CLASS_PHASES,
+  QUEUE_PHASES,
   type Cluster,
   type ClusterReplicaStatus,
   type FilterPolicy,
   type Namespace,
   type ObjectsByKind,
+  type PriorityClass,
+  type Queue,
   type SkyObject,
   type Workload,
 } from '../src/domain/types.js';
 import type { Column } from './format.js';
 import { clusterResources, clusterResourcesWidth } from './resource-cells.js';
+import { borrowed, usedOverQuota } from './queue-cells.js';
 import { closest } from './suggest.js';
 import { otherSpecColumns, specColumn } from './workload-spec-flags.js';
 
@@ -158,7 +163,10 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
       count('Succeeded', (s) => s.succeeded),
       count('Failed', (s) => s.failed),
       specColumn('image'),
-      ...otherSpecColumns(['resources', 'replicas', 'image']),
+      specColumn('queue'),
+      // The priority it was admitted with; until then the class it names.
+      { header: 'Priority', value: (r) => (r.object.status.admission ? String(r.object.status.admission.priority) : (r.object.spec.priorityClassName ?? '')) },
+      ...otherSpecColumns(['resources', 'replicas', 'image', 'queue', 'priorityClassName']),
       age,
     ],
     // One row per cluster the scheduler placed replicas on; an unplaced workload still gets its
@@ -167,7 +175,8 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
       object.status.placements.length === 0
         ? [{ object, cluster: '', replicas: 0 }]
         : object.status.placements.map((p) => ({ object, cluster: p.cluster, replicas: p.replicas })),
-    describeOmits: ['conditions', 'placements', 'replicaStatus', 'evictions'],
+    // admission, queue and preemptions: the Queue section of cli/describe.ts.
+    describeOmits: ['conditions', 'placements', 'replicaStatus', 'evictions', 'admission', 'queue', 'preemptions'],
     describeTables: (object) => {
       const clusters = [...new Set([...object.status.placements.map((p) => p.cluster), ...object.status.replicaStatus.map((s) => s.cluster)])];
       const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'External ID', 'Message'];
@@ -236,12 +245,55 @@ const filterPolicyView: KindView<FilterPolicy> = {
   describeTables: (policy) => [conditionTable(policy)],
 };
 
+const queueView: KindView<Queue> = {
+  kind: 'Queue',
+  names: ['queue', 'queues', 'q'],
+  namespaced: KIND_INFO.Queue.namespaced,
+  columns: [
+    name,
+    { header: 'Cohort', value: (r) => r.object.spec.cohort ?? '' },
+    { header: 'Weight', value: (r) => String(r.object.spec.weight), align: 'right' },
+    { header: 'Used/Quota', value: (r) => usedOverQuota(r.object) },
+    { header: 'Borrowed', value: (r) => borrowed(r.object) },
+    { header: 'Pending', value: (r) => String(r.object.status.pending), align: 'right' },
+    { header: 'Admitted', value: (r) => String(r.object.status.admitted), align: 'right' },
+    { header: 'Share', value: (r) => r.object.status.share.toFixed(2), align: 'right' },
+  ],
+  wide: [
+    { header: 'Namespaces', value: (r) => [...r.object.spec.namespaces, ...(r.object.spec.namespaceSelector ? [r.object.spec.namespaceSelector] : [])].join(',') },
+    { header: 'Strategy', value: (r) => r.object.spec.queueingStrategy },
+    status(QUEUE_PHASES),
+    age,
+  ],
+  rows: oneRow,
+  describeOmits: ['conditions'],
+  describeTables: (queue) => [conditionTable(queue)],
+};
+
+const priorityClassView: KindView<PriorityClass> = {
+  kind: 'PriorityClass',
+  names: ['priorityclass', 'priorityclasses', 'pc'],
+  namespaced: KIND_INFO.PriorityClass.namespaced,
+  columns: [
+    name,
+    { header: 'Value', value: (r) => String(r.object.spec.value), align: 'right' },
+    { header: 'Global Default', value: (r) => String(r.object.spec.globalDefault) },
+    { header: 'Preemption Policy', value: (r) => r.object.spec.preemptionPolicy },
+  ],
+  wide: [{ header: 'Description', value: (r) => r.object.spec.description }, status(PRIORITY_CLASS_PHASES), age],
+  rows: oneRow,
+  describeOmits: ['conditions'],
+  describeTables: (pc) => [conditionTable(pc)],
+};
+
 export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Cluster: clusterView,
   Namespace: namespaceView,
   Job: workloadView('Job', ['job', 'jobs']),
   Deployment: workloadView('Deployment', ['deployment', 'deployments', 'deploy']),
   FilterPolicy: filterPolicyView,
+  Queue: queueView,
+  PriorityClass: priorityClassView,
 };
 
 /** Every name a user may type for a kind, lower-case, to the kind. */

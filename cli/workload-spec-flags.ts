@@ -28,6 +28,8 @@ export const WORKLOAD_SPEC_FLAGS = {
     description: 'When a failed replica is restarted. Default: never for jobs, always for deployments.',
   })(),
   'wait-timeout': Flags.integer({ min: 1, description: 'Seconds a replica may wait in a cluster before it is evicted and placed elsewhere.', helpValue: 'SECONDS' }),
+  queue: Flags.string({ description: 'The queue that admits it. Default: the queue that takes its namespace (none: admitted without quota).', helpValue: 'QUEUE' }),
+  'priority-class': Flags.string({ description: 'Its priority class (skym get priorityclasses). Default: the global default class, else priority 0.', helpValue: 'CLASS' }),
 };
 
 /** The spec flags as parsed; each may be absent. */
@@ -76,6 +78,12 @@ export const WORKLOAD_SPEC_FIELDS: { [F in keyof WorkloadSpec]-?: SpecFieldEntry
     },
   },
   waitTimeout: { flags: ['wait-timeout'], value: (flags) => flags['wait-timeout'] },
+  queue: {
+    flags: ['queue'],
+    value: (flags) => flags.queue,
+    column: { header: 'Queue', value: (r) => r.object.status.queue?.name ?? r.object.status.admission?.queue ?? r.object.spec.queue ?? '' },
+  },
+  priorityClassName: { flags: ['priority-class'], value: (flags) => flags['priority-class'] },
 };
 
 /** The spec a `skym create job|deployment` command line asks for. */
