@@ -330,6 +330,7 @@ export type QueueReason =
   | 'PriorityClassNotFound'
   | 'QueueNotFound'
   | 'QueuePaused'
+  | 'Queued'
   | 'WaitingForCapacity'
   | 'WaitingForQuota';
 
