@@ -21,7 +21,7 @@ import { resolvePriority, resolveQueue, workloadUsage, type PriorityResolution, 
 import { isFinished, placedReplicas } from '../domain/workload-status.js';
 import type { Admission, Namespace, Preemption, PriorityClass, Queue, QueueStatus, Workload, WorkloadQueueStatus } from '../domain/types.js';
 import type { CapacityModel } from './capacity.js';
-import { PendingHeap, type PendingEntry } from './pending-heap.js';
+import { admissionOrder, PendingHeap, type PendingEntry } from './pending-heap.js';
 import { choosePreemptionVictims } from './preemption.js';
 import type { PreemptionCandidate } from './preemption-types.js';
 import { QuotaBook } from './quota-book.js';
@@ -266,18 +266,22 @@ export class AdmissionState {
     };
   }
 
-  /** The first POSITIONS_SHOWN pending workloads of a queue, in order (O(k log n)). */
+  /**
+   * The first `k` pending workloads of a queue in admission order, parked ones included (they
+   * wait in the same line): O(k log n) for the heap, plus the parked ones, which the look-past
+   * bound keeps few.
+   */
   firstPending(queue: string, k = POSITIONS_SHOWN): Workload[] {
     const heap = this.heaps.get(queue);
-    if (!heap) return [];
     const taken: PendingEntry[] = [];
-    while (taken.length < k) {
+    while (heap && taken.length < k) {
       const e = heap.pop();
       if (!e) break;
       taken.push(e);
     }
-    for (const e of taken) heap.push(e);
-    return taken.map((e) => this.tracked.get(e.key)!.workload);
+    for (const e of taken) heap!.push(e);
+    const all = [...taken, ...(this.parked.get(queue)?.values() ?? [])].sort(admissionOrder).slice(0, k);
+    return all.map((e) => this.tracked.get(e.key)!.workload);
   }
 
   /** Admitted workloads whose replicas are not all placed (their capacity is taken first). */

@@ -1,7 +1,7 @@
 /**
  * The controller manager: a client of the API like any other (it never touches the store), so it
  * runs inside `skym up` or as its own process (`skym controllers --api URL`). It wires the shared
- * caches, the scheduler controller, the Skylet controller and the Skylet endpoint (through which
+ * caches, the admission controller, the scheduler controller, the Skylet controller and the Skylet endpoint (through which
  * the API server reads logs, since only this process can reach the clusters), and starts the
  * controllers only once every cache has synced, so no reconcile acts on a half-listed world.
  */
@@ -10,6 +10,8 @@ import type { ClusterManagerFactory } from '../cluster-managers/registry.js';
 import type { ClusterAPI } from '../client/api.js';
 import { SkyClient } from '../client/connection.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
+import { resolveQueue } from '../domain/queueing.js';
+import { AdmissionController } from './admission-controller.js';
 import { SharedCaches } from './caches.js';
 import { SchedulerController } from './scheduler-controller.js';
 import { SkyletController } from './skylet-controller.js';
@@ -54,7 +56,14 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
   const { apiUrl, stateDir, logger } = options;
   const client = new SkyClient({ url: apiUrl, token: options.apiToken });
   const caches = new SharedCaches(client, logger);
-  const scheduler = new SchedulerController({ listers: caches, writer: caches, logger, failoverGraceMs: options.failoverGraceMs });
+  const scheduler = new SchedulerController({
+    listers: caches,
+    writer: caches,
+    logger,
+    failoverGraceMs: options.failoverGraceMs,
+    queueOf: (workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels),
+  });
+  const admission = new AdmissionController({ listers: caches, writer: caches, logger });
   const endpoint = createSkyletEndpoint({
     host: options.skyletHost,
     port: options.skyletPort,
@@ -84,6 +93,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
         await endpoint.stop();
         throw error;
       }
+      admission.start();
       scheduler.start();
       skylets.start();
     },
@@ -91,6 +101,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
       await endpoint.stop();
       await skylets.stop();
       await scheduler.stop();
+      await admission.stop();
       await caches.stop();
       await client.close();
     },

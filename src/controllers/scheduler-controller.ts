@@ -111,6 +111,9 @@ export class SchedulerController {
       .on('update', (cluster) => this.enqueueWaiting(cluster.status.phase === 'READY' ? undefined : cluster.metadata.name))
       .on('delete', (gone) => this.enqueueWaiting(gone.metadata.name));
     listers.filterPolicies.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
+    // A queue that goes away (or stops taking a namespace) lets its unadmitted work be placed as before queues.
+    listers.queues.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
+    listers.namespaces.on('update', retryWaiting);
   }
 
   start(): void {

@@ -61,7 +61,10 @@ describe('AdmissionState cycle', () => {
     const { decisions, standings } = state.cycle(new CpuPool(100), NOW);
     expect(admittedNames(decisions)).toEqual(['j0', 'j1']);
     expect(standings.map((s) => s.queue.reason)).toEqual(Array(LOOKAHEAD).fill('WaitingForQuota'));
-    expect(state.firstPending('q', 1).map((w) => w.metadata.name)).toEqual([`j${2 + LOOKAHEAD}`]);
+    expect(state.pendingCount('q')).toBe(98);
+    // The next cycle looks at the next ones; those looked at wait (parked) until quota frees.
+    const next = state.cycle(new CpuPool(100), NOW).standings.map((s) => s.workload.metadata.name);
+    expect(next).toEqual(Array.from({ length: LOOKAHEAD }, (_, i) => `j${2 + LOOKAHEAD + i}`));
   });
 
   it('STRICT_FIFO holds the queue behind a head waiting for quota; BEST_EFFORT_FIFO parks it until quota frees', () => {
@@ -117,8 +120,8 @@ describe('AdmissionState cycle', () => {
     expect(admittedNames(after.decisions)).toEqual([]);
     expect(after.standings[0].queue.message).toContain('capacity is held for it');
     // It stays at the head, not parked (the next cycle holds again); the small one waits.
-    expect(starving.firstPending('q').map((w) => w.metadata.name)).toEqual(['big']);
-    expect(starving.pendingCount('q')).toBe(2);
+    expect(starving.firstPending('q').map((w) => w.metadata.name)).toEqual(['big', 'small']);
+    expect(starving.cycle(new CpuPool(4), NOW).standings.map((s) => s.workload.metadata.name)).toEqual(['big']);
   });
 
   it('gives busy queues of a cohort capacity in proportion to their weights (DRF)', () => {
