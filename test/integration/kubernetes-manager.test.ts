@@ -214,6 +214,30 @@ describe('a Job', () => {
     await manager.delete(refOf(second));
   });
 
+  it('runs afresh when submitted again right after a delete (the same Sky Job preempted and placed here again)', async () => {
+    const rerun = workload('Job', 'rerun');
+    await manager.submit(rerun, 1);
+    await until('running', async () => (await report(rerun))?.running === 1);
+    const before = await fixture.batch(CLUSTER).readNamespacedJob({ namespace: NS, name: 'rerun' });
+    await manager.delete(refOf(rerun));
+    await until('submitted again', async () => {
+      await manager.submit(rerun, 1);
+      return true;
+    });
+    const after = await fixture.batch(CLUSTER).readNamespacedJob({ namespace: NS, name: 'rerun' });
+    expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
+    const done = await until('the new run SUCCEEDED', async () => {
+      const r = await report(rerun);
+      return r?.succeeded === 1 && r;
+    });
+    expect(done).toMatchObject({ pending: 0, running: 0, failed: 0, exitCodes: [0] });
+    await until('only pods of the new member Job left', async () => {
+      const pods = await memberPods('rerun');
+      return pods.length > 0 && pods.every((p) => p.metadata?.ownerReferences?.[0]?.uid === after.metadata?.uid);
+    });
+    await manager.delete(refOf(rerun));
+  });
+
   it('leaves alone a Job it did not make', async () => {
     await fixture.batch(CLUSTER).createNamespacedJob({
       namespace: NS,
