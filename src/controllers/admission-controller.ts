@@ -21,7 +21,7 @@ import { ConflictError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, refKey, refOf } from '../domain/object-ref.js';
 import { ADMISSION_CONDITIONS, type Condition, type QueueStatus, type Workload, type WorkloadQueueStatus } from '../domain/types.js';
-import { isFinished, placedReplicas } from '../domain/workload-status.js';
+import { isFinished, placedReplicas, unreportedPlacements } from '../domain/workload-status.js';
 import { Reservations } from '../scheduler/reservations.js';
 import type { AdmissionDecision, AdmissionWriter, Listers, QueueStatusWriter } from './listers.js';
 
@@ -143,7 +143,7 @@ export class AdmissionController {
     } else {
       this.state.upsert(workload);
       if (isFinished(workload)) this.inFlight.forget(key);
-      else this.inFlight.hold(key, workload.spec.resources, outstanding(workload));
+      else this.inFlight.hold(key, workload.spec.resources, unreportedPlacements(workload.status));
       if (workload.status.admission || this.state.standingOf(workload)) this.placementChanged.add(key);
     }
     this.kick();
@@ -358,16 +358,4 @@ function withTransitionTimes(current: QueueStatus | undefined, next: QueueStatus
     return { ...c, lastTransitionTime: was && was.status === c.status ? was.lastTransitionTime : now };
   });
   return { ...next, conditions };
-}
-
-/** Replicas placed on each cluster and not yet reported there (they hold capacity). */
-function outstanding(workload: Workload): { cluster: string; replicas: number }[] {
-  const { status } = workload;
-  return status.placements
-    .map(({ cluster, replicas }) => {
-      const r = status.replicaStatus.find((s) => s.cluster === cluster);
-      const reported = r ? r.pending + r.running + r.succeeded + r.failed : 0;
-      return { cluster, replicas: replicas - reported };
-    })
-    .filter((p) => p.replicas > 0);
 }

@@ -33,7 +33,7 @@ import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, refKey, refOf } from '../domain/object-ref.js';
 import { SCHEDULER_CONDITIONS, type Cluster, type ClusterPlacement, type Condition, type Eviction, type Workload, type WorkloadStatus } from '../domain/types.js';
 import { mayPlace, usageOf, type QueueResolution } from '../domain/queueing.js';
-import { isFinished, placedReplicas } from '../domain/workload-status.js';
+import { isFinished, placedReplicas, unreportedPlacements } from '../domain/workload-status.js';
 import { nextEvictionExpiry, recordEviction } from '../scheduler/eviction.js';
 import { describeRejections, sendingLogLine } from '../scheduler/messages.js';
 import { place } from '../scheduler/place.js';
@@ -179,7 +179,7 @@ export class SchedulerController {
       conditions: this.nextConditions(workload, desired, placements, reasons, division, answered.evicted),
     };
     const status: WorkloadStatus = { ...workload.status, ...decision };
-    this.reservations.hold(key, workload.spec.resources, outstanding(status));
+    this.reservations.hold(key, workload.spec.resources, unreportedPlacements(status));
     const result = this.nextLook(workload, desired, status, byName, now);
     if (!changes(workload, decision)) return result;
     try {
@@ -398,17 +398,6 @@ function trim(placements: ClusterPlacement[], excess: number): ClusterPlacement[
     excess -= take;
   }
   return result.filter((p) => p.replicas > 0);
-}
-
-/** Replicas placed on each cluster that the cluster has not reported yet (they still hold capacity). */
-function outstanding(status: WorkloadStatus): ClusterPlacement[] {
-  return status.placements
-    .map(({ cluster, replicas }) => {
-      const r = status.replicaStatus.find((s) => s.cluster === cluster);
-      const reported = r ? r.pending + r.running + r.succeeded + r.failed : 0;
-      return { cluster, replicas: replicas - reported };
-    })
-    .filter((p) => p.replicas > 0);
 }
 
 function describePlacements(placements: readonly ClusterPlacement[]): string {

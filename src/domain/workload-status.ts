@@ -32,6 +32,17 @@ export function placedReplicas(status: WorkloadStatus): number {
   return status.placements.reduce((sum, p) => sum + p.replicas, 0);
 }
 
+/** Replicas placed on each cluster that the cluster has not reported yet (they still hold capacity there). */
+export function unreportedPlacements(status: WorkloadStatus): ClusterPlacement[] {
+  return status.placements
+    .map(({ cluster, replicas }) => {
+      const r = status.replicaStatus.find((s) => s.cluster === cluster);
+      const reported = r ? r.pending + r.running + r.succeeded + r.failed : 0;
+      return { cluster, replicas: replicas - reported };
+    })
+    .filter((p) => p.replicas > 0);
+}
+
 /** Replica counts summed over the clusters the workload is placed on now. */
 export function replicaTotals(status: WorkloadStatus) {
   const placed = new Set(status.placements.map((p) => p.cluster));
