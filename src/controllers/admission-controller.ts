@@ -20,7 +20,7 @@ import { findCondition, setCondition } from '../domain/conditions.js';
 import { ConflictError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, refKey, refOf } from '../domain/object-ref.js';
-import { ADMISSION_CONDITIONS, type Condition, type QueueStatus, type Workload, type WorkloadQueueStatus } from '../domain/types.js';
+import { ADMISSION_CONDITIONS, type Condition, type Namespace, type Queue, type QueueStatus, type Workload, type WorkloadQueueStatus } from '../domain/types.js';
 import { isFinished, placedReplicas, unreportedPlacements } from '../domain/workload-status.js';
 import { Reservations } from '../scheduler/reservations.js';
 import type { AdmissionDecision, AdmissionWriter, Listers, QueueStatusWriter } from './listers.js';
@@ -93,6 +93,11 @@ export class AdmissionController {
       this.state.setQueues(listers.queues.list());
       this.kick();
     };
+    // This controller's own status writes come back as updates: only a new spec re-resolves
+    // every workload's queue (O(workloads)).
+    const queueUpdated = (queue: Queue, old: Queue) => {
+      if (queue.metadata.generation !== old.metadata.generation) queuesChanged();
+    };
     const classesChanged = () => {
       this.state.setPriorityClasses(listers.priorityClasses.list());
       this.kick();
@@ -101,19 +106,22 @@ export class AdmissionController {
       this.state.setNamespaces(listers.namespaces.list());
       this.kick();
     };
+    const namespaceUpdated = (namespace: Namespace, old: Namespace) => {
+      if (!jsonEqual(namespace.metadata.labels, old.metadata.labels)) namespacesChanged();
+    };
     const capacityChanged = () => {
       this.capacityDirty = true;
       this.kick();
     };
-    listers.queues.on('add', queuesChanged).on('update', queuesChanged).on('delete', queuesChanged);
+    listers.queues.on('add', queuesChanged).on('update', queueUpdated).on('delete', queuesChanged);
     listers.priorityClasses.on('add', classesChanged).on('update', classesChanged).on('delete', classesChanged);
-    listers.namespaces.on('add', namespacesChanged).on('update', namespacesChanged).on('delete', namespacesChanged);
+    listers.namespaces.on('add', namespacesChanged).on('update', namespaceUpdated).on('delete', namespacesChanged);
     listers.clusters.on('add', capacityChanged).on('update', capacityChanged).on('delete', capacityChanged);
     listers.filterPolicies.on('add', capacityChanged).on('update', capacityChanged).on('delete', capacityChanged);
     this.unsubscribe.push(() => {
-      listers.queues.off('add', queuesChanged).off('update', queuesChanged).off('delete', queuesChanged);
+      listers.queues.off('add', queuesChanged).off('update', queueUpdated).off('delete', queuesChanged);
       listers.priorityClasses.off('add', classesChanged).off('update', classesChanged).off('delete', classesChanged);
-      listers.namespaces.off('add', namespacesChanged).off('update', namespacesChanged).off('delete', namespacesChanged);
+      listers.namespaces.off('add', namespacesChanged).off('update', namespaceUpdated).off('delete', namespacesChanged);
       listers.clusters.off('add', capacityChanged).off('update', capacityChanged).off('delete', capacityChanged);
       listers.filterPolicies.off('add', capacityChanged).off('update', capacityChanged).off('delete', capacityChanged);
     });

@@ -112,8 +112,12 @@ export class SchedulerController {
       .on('delete', (gone) => this.enqueueWaiting(gone.metadata.name));
     listers.filterPolicies.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
     // A queue that goes away (or stops taking a namespace) lets its unadmitted work be placed as before queues.
-    listers.queues.on('add', retryWaiting).on('update', retryWaiting).on('delete', retryWaiting);
-    listers.namespaces.on('update', retryWaiting);
+    // (Queue status writes come back as updates too: only a new spec counts.)
+    listers.queues
+      .on('add', retryWaiting)
+      .on('update', (queue, old) => queue.metadata.generation !== old.metadata.generation && retryWaiting())
+      .on('delete', retryWaiting);
+    listers.namespaces.on('update', (namespace, old) => !jsonEqual(namespace.metadata.labels, old.metadata.labels) && retryWaiting());
   }
 
   start(): void {
