@@ -78,7 +78,12 @@ function toManifest(value: unknown, origin: string): Manifest {
 }
 
 /** The blocks of each kind's spec that hold quantities (cores, MiB, GPUs). */
-const QUANTITY_BLOCKS: Partial<Record<Kind, readonly string[]>> = { Job: ['resources'], Deployment: ['resources'], Cluster: ['local'] };
+const QUANTITY_BLOCKS: Partial<Record<Kind, readonly string[]>> = {
+  Job: ['resources'],
+  Deployment: ['resources'],
+  Cluster: ['local'],
+  Queue: ['quota', 'borrowingLimit', 'lendingLimit'],
+};
 
 /** The spec with its quantities as figures; a value that is no quantity is refused in the file's terms. */
 function readQuantities(kind: Kind, spec: Record<string, unknown>, origin: string): Record<string, unknown> {
