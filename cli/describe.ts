@@ -3,9 +3,10 @@
  * lines, spec and status as indented YAML, then the kind's tables (conditions — where the
  * scheduler says why a job is pending — and, for workloads, replicas per cluster).
  */
-import type { SkyObject } from '../src/domain/types.js';
+import type { Queue, SkyObject, Workload } from '../src/domain/types.js';
 import { renderTable, toYamlDocument } from './format.js';
 import { formatAge, formatMap, viewOf } from './kinds.js';
+import { positionPhrase, preemptionLine } from './queue-cells.js';
 
 const indent = (text: string, by: string) =>
   text
@@ -23,7 +24,31 @@ function yamlSection(title: string, value: Record<string, unknown>): string {
   return Object.keys(value).length === 0 ? `${title}: <none>` : `${title}:\n${indent(toYamlDocument(value), '  ')}`;
 }
 
-export function renderDescription(object: SkyObject, now: Date = new Date()): string {
+/**
+ * A workload's place in its queue: which queue, its position (`3rd of 12 in queue team-a`, 12
+ * being the queue's pending count when `queue` could be read), why it waits, its admission and
+ * the preemptions it suffered.
+ */
+function queueSection(workload: Workload, queue: Queue | undefined): string {
+  const { status, spec } = workload;
+  const name = status.queue?.name ?? status.admission?.queue ?? spec.queue;
+  if (name === undefined && !status.preemptions?.length) return 'Queue: <none>';
+  const fields: [string, string][] = [['Name', name ?? '<none>']];
+  if (spec.priorityClassName !== undefined) fields.push(['Priority Class', spec.priorityClassName]);
+  if (status.queue?.position !== undefined) fields.push(['Position', positionPhrase(status.queue.position, status.queue.name, queue?.status.pending)]);
+  if (status.queue) fields.push(['Reason', status.queue.reason], ['Message', status.queue.message || '<none>']);
+  fields.push(['Admitted', status.admission ? `priority ${status.admission.priority} at ${status.admission.admittedAt}` : 'no']);
+  const lines = [`Queue:\n${indent(fieldLines(fields), '  ')}`];
+  if (status.preemptions?.length) lines.push(`Preemptions:\n${indent(status.preemptions.map(preemptionLine).join('\n'), '  ')}`);
+  return lines.join('\n');
+}
+
+export interface DescribeContext {
+  /** The queue of a workload that stands in one (for its pending count). */
+  queue?: Queue;
+}
+
+export function renderDescription(object: SkyObject, now: Date = new Date(), context: DescribeContext = {}): string {
   const view = viewOf(object.kind);
   const meta = object.metadata;
   const fields: [string, string][] = [['Name', meta.name]];
@@ -39,6 +64,7 @@ export function renderDescription(object: SkyObject, now: Date = new Date()): st
   );
   const status = Object.fromEntries(Object.entries(object.status).filter(([key]) => !view.describeOmits.includes(key)));
   const sections = [fieldLines(fields), yamlSection('Spec', object.spec as Record<string, unknown>), yamlSection('Status', status)];
+  if (object.kind === 'Job' || object.kind === 'Deployment') sections.push(queueSection(object, context.queue));
   for (const table of view.describeTables(object as never)) {
     sections.push(table.rows.length === 0 ? `${table.title}: <none>` : `${table.title}:\n${indent(renderTable(table.columns, table.rows).text, '  ')}`);
   }
