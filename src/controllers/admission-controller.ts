@@ -353,8 +353,10 @@ function ownConditions(workload: Workload): Condition[] {
 
 function admittedConditions(workload: Workload, message: string): Condition[] {
   let conditions = setCondition(ownConditions(workload), { type: 'Admitted', status: 'True', reason: 'Admitted', message });
-  if (findCondition(conditions, 'Preempted')?.status === 'True') {
-    conditions = setCondition(conditions, { type: 'Preempted', status: 'False', reason: 'Readmitted', message: 'admitted again after its preemption' });
+  const preempted = findCondition(conditions, 'Preempted');
+  if (preempted?.status === 'True') {
+    // The message keeps who preempted it: `status.preemptions` has the details.
+    conditions = setCondition(conditions, { type: 'Preempted', status: 'False', reason: 'Readmitted', message: `admitted again; it was ${preempted.message ?? 'preempted'}`.replace('was Preempted', 'was preempted') });
   }
   return conditions;
 }
