@@ -61,7 +61,12 @@ export class ReplicaStatus {
     for (const key of this.pendingSince.keys()) if (!placedKeys.has(key)) this.pendingSince.delete(key);
     const now = (this.options.now ?? Date.now)();
     await Promise.all(
-      workloads.map(async (workload) => {
+      workloads.map(async (read) => {
+        // As it is now, not as it was before the cluster answered: taken off this cluster
+        // meanwhile (preempted, moved), its replicas are being deleted, and reporting what they
+        // were would undo the flow's clearing of this entry.
+        const workload = listers.workload(refKey(refOf(read)));
+        if (!workload || placedOn(workload, clusterName) === 0) return;
         const report = reports.get(describeRef(refOf(workload)));
         if (!report) return; // not submitted yet: the flow controller is on it
         const timeout = waitTimeoutSeconds(workload, listers.clusters.get(clusterName));

@@ -34,6 +34,23 @@ function setup(w: Workload, managerOptions: FakeClusterManagerOptions = {}) {
 }
 
 describe('ReplicaStatus.sync', () => {
+  it('reports nothing of a workload taken off the cluster while the cluster was answering', async () => {
+    const { listers, writers, status, manager, report } = setup(placedOnA(1));
+    report({ running: 1, externalId: 'w-abc' });
+    const answer = manager.status.bind(manager);
+    manager.status = async (refs) => {
+      const reports = await answer(refs);
+      // The admission was withdrawn meanwhile: the scheduler removed the placement.
+      const w = listers.workload(KEY)!;
+      listers.apply({ ...w, status: { ...w.status, placements: [] } } as Workload);
+      return reports;
+    };
+
+    await status.sync(manager);
+
+    expect(writers.writes).toEqual([]);
+  });
+
   it("reports the cluster's replica states as its entry, and asks only for what is placed there", async () => {
     const other = { ...workload('elsewhere'), status: { ...workload('elsewhere').status, placements: [{ cluster: 'b', replicas: 1 }] } } as Workload;
     const { listers, writers, status, manager, report } = setup(placedOnA(2));
