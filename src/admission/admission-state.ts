@@ -320,19 +320,17 @@ export class AdmissionState {
       decisions.push(decision);
     }
     const totals = capacity.totals();
-    const groups = new Map<string, string[]>();
-    for (const name of this.book.queueNames()) {
-      const cohort = this.book.queue(name)!.spec.cohort;
-      const group = cohort ? `cohort:${cohort}` : `queue:${name}`;
-      if (!groups.has(group)) groups.set(group, []);
-      groups.get(group)!.push(name);
-    }
     // Heads that wait with capacity held for them go back after the cycle.
     const held: { queue: string; entry: PendingEntry }[] = [];
     const lookedPast = new Map<string, number>();
+    /** Queues whose preemptions hit their rate limit this cycle: not asked again until the next. */
+    const rateLimited = new Set<string>();
     let admitted = 0;
-    for (const members of groups.values()) {
-      const open = new Set(members.filter((q) => (this.heaps.get(q)?.size ?? 0) > 0));
+    // One line over every queue, lowest weighted share first: within a cohort that is DRF; across
+    // cohorts (which share the clusters, not quota) it keeps one cohort from refilling every
+    // freed slot before the next is looked at.
+    {
+      const open = new Set(this.book.queueNames().filter((q) => (this.heaps.get(q)?.size ?? 0) > 0));
       while (open.size > 0 && admitted < limit) {
         const queueName = this.lowestShare(open, totals);
         const queue = this.book.queue(queueName)!;
@@ -372,12 +370,14 @@ export class AdmissionState {
           this.park(queueName, entry);
           continue;
         }
-        const { decisions: preempted, rateLimited } = this.tryPreemption(t, queueName, usage, capacity, now);
-        if (rateLimited) {
+        const { decisions: preempted, rateLimited: limited } = rateLimited.has(queueName) ? { decisions: [], rateLimited: true } : this.tryPreemption(t, queueName, usage, capacity, now);
+        if (limited) {
+          rateLimited.add(queueName);
           // It may preempt, only not yet: it keeps its place and asks again next cycle.
           standing(verdict.fits ? 'WaitingForCapacity' : 'WaitingForQuota', `${verdict.fits ? 'its replicas do not fit on the clusters now' : verdict.message}; queue ${queueName} has made its ${queue.spec.preemption.maxPerMinute} preemptions for this minute`);
           heap.pop();
           held.push({ queue: queueName, entry });
+          if (this.lookPast(lookedPast, queueName)) open.delete(queueName);
           continue;
         }
         if (preempted.length > 0) {
@@ -406,13 +406,18 @@ export class AdmissionState {
           standing(reason, message);
           this.park(queueName, entry);
         }
-        const passed = (lookedPast.get(queueName) ?? 0) + 1;
-        lookedPast.set(queueName, passed);
-        if (passed >= LOOKAHEAD) open.delete(queueName);
+        if (this.lookPast(lookedPast, queueName)) open.delete(queueName);
       }
     }
     for (const { queue, entry } of held) if (this.tracked.get(entry.key)?.pendingIn === queue) this.heap(queue).push(entry);
     return { decisions, standings };
+  }
+
+  /** Counts one more head the cycle looked past in `queue`; true once that is LOOKAHEAD. */
+  private lookPast(lookedPast: Map<string, number>, queue: string): boolean {
+    const passed = (lookedPast.get(queue) ?? 0) + 1;
+    lookedPast.set(queue, passed);
+    return passed >= LOOKAHEAD;
   }
 
   private lowestShare(open: Set<string>, totals: Vector): string {
@@ -455,6 +460,7 @@ export class AdmissionState {
     const queue = this.book.queue(queueName)!;
     const policy = queue.spec.preemption;
     if (policy.maxPerMinute === 0) return none;
+    if (this.preemptionsInLastMinute(queueName, now) >= policy.maxPerMinute) return { decisions: [], rateLimited: true };
     const candidates: PreemptionCandidate[] = [];
     const byKey = new Map<string, Tracked>();
     for (const member of this.book.cohortOf(queueName)) {

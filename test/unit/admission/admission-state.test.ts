@@ -235,4 +235,19 @@ describe('AdmissionState cycle', () => {
     expect(state.cycle(new CpuPool(100), NOW + 1_000).decisions).toEqual([]);
     expect(admittedNames(state.cycle(new CpuPool(100), NOW + 61_000).decisions)).toEqual(['urgent-2']);
   });
+
+  it('shares the clusters across cohorts by share too: the first cohort does not take every slot', () => {
+    const state = new AdmissionState();
+    state.setQueues([
+      queue('first', { namespaces: ['team-a'], cohort: 'one', quota: { cpu: 100 } }),
+      queue('second', { namespaces: ['team-b'], cohort: 'two', quota: { cpu: 100 } }),
+    ]);
+    for (let i = 0; i < 50; i++) {
+      state.upsert(job(`a${i}`, { namespace: 'team-a' }));
+      state.upsert(job(`b${i}`, { namespace: 'team-b' }));
+    }
+    const { decisions } = state.cycle(new CpuPool(20), NOW);
+    const byQueue = (q: string) => decisions.filter((d) => d.kind === 'admit' && d.admission.queue === q).length;
+    expect([byQueue('first'), byQueue('second')]).toEqual([10, 10]);
+  });
 });
