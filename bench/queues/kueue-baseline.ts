@@ -72,6 +72,7 @@ export function kueueBaseline(o: KueueBaselineOptions): void {
   const usedWhilePending = new Map(names.map((n) => [n, { sum: 0, ticks: 0 }]));
   let federationBusy = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   while (sim.admittedAt.size < jobs.length) {
     sim.step();
     for (const name of names) {
@@ -85,6 +86,7 @@ export function kueueBaseline(o: KueueBaselineOptions): void {
     if (sim.tick > 1_000_000) throw new Error('kueue-baseline: not all admitted after 1,000,000 ticks');
   }
   const wallS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const virtualS = (sim.now - EPOCH) / 1000;
   const capacity = o.clusters * o.nodesPerCluster * o.nodeCpu;
 
@@ -93,6 +95,7 @@ export function kueueBaseline(o: KueueBaselineOptions): void {
     [
       {
         'wall s (all admitted)': wallS,
+        'process cpu s': (cpu.user + cpu.system) / 1e6,
         'admission s': (sim.spent.cycle + sim.spent.watch) / 1000,
         'placement s': sim.spent.place / 1000,
         'virtual s': virtualS,

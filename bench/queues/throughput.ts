@@ -63,12 +63,14 @@ export function throughput(o: ThroughputOptions): void {
   const ingestS = (performance.now() - started) / 1000;
   const before = { ...sim.spent };
   started = performance.now();
+  const cpuBefore = process.cpuUsage();
   while (sim.admittedAt.size < o.jobs) {
     const admitted = sim.admittedAt.size;
     sim.step();
     if (sim.admittedAt.size === admitted) throw new Error(`throughput: a cycle admitted nothing with ${o.jobs - admitted} pending`);
   }
   const wallS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const codeS = (sim.spent.watch - before.watch + sim.spent.cycle - before.cycle + sim.spent.place - before.place) / 1000;
   const placed = sim.admissions;
 
@@ -78,6 +80,7 @@ export function throughput(o: ThroughputOptions): void {
   const placeMs: number[] = [];
   let unplaced = 0;
   started = performance.now();
+  const baselineCpuBefore = process.cpuUsage();
   jobs.forEach((job, i) => {
     if (!scheduler.place(job.workload, EPOCH)) unplaced++;
     placeMs.push(scheduler.lastMs);
@@ -87,6 +90,7 @@ export function throughput(o: ThroughputOptions): void {
     }
   });
   const baselineWallS = (performance.now() - started) / 1000;
+  const baselineCpu = process.cpuUsage(baselineCpuBefore);
   const baselineCodeS = placeMs.reduce((s, m) => s + m, 0) / 1000;
 
   const rows: Row[] = [
@@ -94,6 +98,7 @@ export function throughput(o: ThroughputOptions): void {
       path: `admission (${o.queues} queues, one cohort) + placement`,
       decisions: sim.admissions,
       'wall s': wallS,
+      'process cpu s': (cpu.user + cpu.system) / 1e6,
       'code s': codeS,
       'decisions/s (code)': placed / codeS,
       'decisions/s (wall)': placed / wallS,
@@ -108,6 +113,7 @@ export function throughput(o: ThroughputOptions): void {
       path: 'placement only (no queues: today’s scheduler)',
       decisions: o.jobs - unplaced,
       'wall s': baselineWallS,
+      'process cpu s': (baselineCpu.user + baselineCpu.system) / 1e6,
       'code s': baselineCodeS,
       'decisions/s (code)': (o.jobs - unplaced) / baselineCodeS,
       'decisions/s (wall)': (o.jobs - unplaced) / baselineWallS,
