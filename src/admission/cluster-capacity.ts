@@ -27,18 +27,24 @@ export class ClusterCapacity implements CapacityModel {
     return this.cycle.apply(this.clusters);
   }
 
+  /** The last plan `fits` made, which `reserve` takes when asked for the same right after. */
+  private last?: { workload: Workload; replicas: number; placements: { cluster: string; replicas: number }[] };
+
   private plan(workload: Workload, replicas: number, clusters: readonly Cluster[]) {
-    return place({ workload, clusters, filterPolicies: this.filterPolicies, replicas, now: this.now });
+    return place({ workload, clusters, filterPolicies: this.filterPolicies, replicas, now: this.now, explain: false });
   }
 
   fits(workload: Workload, replicas: number): boolean {
     if (replicas <= 0) return true;
-    return this.plan(workload, replicas, this.current()).unplaced === 0;
+    const result = this.plan(workload, replicas, this.current());
+    this.last = { workload, replicas, placements: result.placements };
+    return result.unplaced === 0;
   }
 
   reserve(workload: Workload, replicas: number): void {
     if (replicas <= 0) return;
-    const { placements } = this.plan(workload, replicas, this.current());
+    const last = this.last;
+    const placements = last && last.workload === workload && last.replicas === replicas ? last.placements : this.plan(workload, replicas, this.current()).placements;
     this.take(workload.spec.resources, placements);
   }
 
@@ -75,6 +81,8 @@ export class ClusterCapacity implements CapacityModel {
   }
 
   private take(resources: Resources, placements: readonly { cluster: string; replicas: number }[]): void {
+    // Any plan made before this no longer holds.
+    this.last = undefined;
     if (placements.length > 0) this.cycle.hold(`cycle/${this.holds++}`, resources, placements);
   }
 }

@@ -29,6 +29,12 @@ export interface PlacementInput {
   replicas?: number;
   /** Milliseconds since the epoch; defaults to now (tests pin it). */
   now?: number;
+  /**
+   * false: the placement only, without `division` and without the reasons of clusters that ran
+   * out of room (a yes/no probe, as admission asks: building the strings for a thousand clusters
+   * costs more than the placement). Default true.
+   */
+  explain?: boolean;
 }
 
 export interface PlacementResult {
@@ -81,7 +87,7 @@ function ranks(scorers: readonly Scorer[], clusters: readonly Cluster[], ctx: Sc
 }
 
 export function place(input: PlacementInput): PlacementResult {
-  const { workload } = input;
+  const { workload, explain = true } = input;
   const replicas = input.replicas ?? workload.spec.replicas;
   const stack = genericStack(workload.spec.placement.strategy);
   const ctx = createContext(workload, input.filterPolicies, replicas, input.now);
@@ -105,14 +111,14 @@ export function place(input: PlacementInput): PlacementResult {
     if (open.length === 0) continue;
     const shares = stack.divider.divide(ctx.plan.remaining, open, ctx);
     open.forEach(({ cluster }, i) => ctx.plan.add(cluster, shares[i]));
-    steps.push(describeStep(open, shares));
+    if (explain) steps.push(describeStep(open, shares));
   }
   const strategy = workload.spec.placement.strategy === 'PACK' ? 'PACK onto the fewest clusters' : 'SPREAD by room';
   const ranked = rankList.length > 1 ? ', best preference first' : '';
-  const division = `${strategy}${ranked} (room: replicas a cluster could still take): ${steps.join('; then ')}`;
+  const division = explain ? `${strategy}${ranked} (room: replicas a cluster could still take): ${steps.join('; then ')}` : '';
 
   const unplaced = ctx.plan.remaining;
-  if (unplaced > 0) {
+  if (unplaced > 0 && explain) {
     // Every rank took all it could: each candidate is now full, or never had room.
     for (const cluster of candidates) {
       const reason = rejection(stack.planFilters, cluster, ctx);
