@@ -250,4 +250,24 @@ describe('AdmissionState cycle', () => {
     const byQueue = (q: string) => decisions.filter((d) => d.kind === 'admit' && d.admission.queue === q).length;
     expect([byQueue('first'), byQueue('second')]).toEqual([10, 10]);
   });
+
+  it('admits a grown spec again when the quota covers the difference, and says so when it does not', () => {
+    for (const [quota, readmitted] of [[3, true], [2, false]] as const) {
+      const state = new AdmissionState();
+      state.setQueues([queue('q', { namespaces: ['team-a'], quota: { cpu: quota } })]);
+      const small = job('web', { replicas: 2 });
+      state.upsert(small);
+      const [first] = state.cycle(new CpuPool(100), NOW).decisions;
+      const admitted = first.kind === 'admit' ? first.admission : undefined;
+      const grown = { ...small, metadata: { ...small.metadata, generation: 2 }, spec: { ...small.spec, replicas: 3 }, status: { ...small.status, admission: admitted } } as Workload;
+      state.upsert(grown);
+      const { decisions, standings } = state.cycle(new CpuPool(100), NOW);
+      if (readmitted) {
+        expect(decisions).toEqual([expect.objectContaining({ kind: 'admit', expected: admitted, admission: expect.objectContaining({ generation: 2, replicas: 3, usage: expect.objectContaining({ cpu: 3 }) }) })]);
+      } else {
+        expect(decisions).toEqual([]);
+        expect(standings[0].queue).toMatchObject({ reason: 'WaitingForQuota' });
+      }
+    }
+  });
 });
