@@ -61,12 +61,6 @@ export const LOOKAHEAD = 8;
 /** How many pending workloads of each queue get a position in their status. */
 export const POSITIONS_SHOWN = 10;
 
-const ordinal = (n: number) => {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
-  return `${n}${suffix}`;
-};
-
 export class AdmissionState {
   readonly book = new QuotaBook();
   private readonly tracked = new Map<string, Tracked>();
@@ -282,11 +276,6 @@ export class AdmissionState {
     for (const e of taken) heap!.push(e);
     const all = [...taken, ...(this.parked.get(queue)?.values() ?? [])].sort(admissionOrder).slice(0, k);
     return all.map((e) => this.tracked.get(e.key)!.workload);
-  }
-
-  /** Admitted workloads whose replicas are not all placed (their capacity is taken first). */
-  admittedUnplaced(): Workload[] {
-    return [...this.unplaced].map((k) => this.tracked.get(k)!.workload);
   }
 
   // ------------------------------------------------------------ the cycle
@@ -542,8 +531,8 @@ export class AdmissionState {
     return undefined;
   }
 
-  /** Whether the admitted workload's spec grew past its admission and the quota does not cover the growth. */
-  growthFits(workload: Workload): boolean {
+  /** Whether the quota covers what an admitted workload's spec grew by since its admission (true when it did not grow). */
+  private growthFits(workload: Workload): boolean {
     const admission = workload.status.admission;
     if (!admission) return false;
     const now = usageVector(workloadUsage(workload));
@@ -553,11 +542,6 @@ export class AdmissionState {
     addInto(delta, before, -1);
     for (const [dim, amount] of delta) if (amount < 0) delta.delete(dim);
     return this.book.verdict(admission.queue, delta).fits;
-  }
-
-  /** For the position line: `3rd of 12 in queue team-a`. */
-  static describePosition(position: number, pending: number, queue: string): string {
-    return `${ordinal(position)} of ${pending} in queue ${queue}`;
   }
 }
 

@@ -22,12 +22,3 @@ export interface CapacityModel {
   /** The federation's capacity per dimension, for shares where a cohort's quota is unlimited. */
   totals(): Vector;
 }
-
-/** A model for when nothing is known of the clusters: everything fits (quota alone decides). */
-export const UNLIMITED_CAPACITY: CapacityModel = {
-  fits: () => true,
-  reserve: () => {},
-  hold: () => {},
-  fitsWithout: () => true,
-  totals: () => new Map(),
-};

@@ -55,17 +55,6 @@ export function addInto(target: Vector, v: Vector, sign = 1): void {
   }
 }
 
-export function sumOf(vectors: Iterable<Vector>): Vector {
-  const total: Vector = new Map();
-  for (const v of vectors) addInto(total, v);
-  return total;
-}
-
-export function isZero(v: Vector): boolean {
-  for (const amount of v.values()) if (amount > EPSILON) return false;
-  return true;
-}
-
 /** Whether every figure of `a` is at most `b`'s (dimensions `b` lacks count as 0). */
 export function atMost(a: Vector, b: Vector): boolean {
   for (const [dim, amount] of a) if (amount > (b.get(dim) ?? 0) + EPSILON) return false;

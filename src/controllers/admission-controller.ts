@@ -215,7 +215,7 @@ export class AdmissionController {
     const wanted = new Map<string, { workload: Workload; queue: WorkloadQueueStatus }>();
     for (const s of standings) wanted.set(refKey(refOf(s.workload)), s);
     this.placementStandings(wanted);
-    this.positions(wanted, now);
+    this.positions(wanted);
     for (const [key, s] of wanted) {
       if (decided.has(key)) continue;
       const current = this.listers.workload(key);
@@ -264,8 +264,7 @@ export class AdmissionController {
   }
 
   /** The first pending workloads of each changed queue get their position; those that fell behind lose it. */
-  private positions(wanted: Map<string, { workload: Workload; queue: WorkloadQueueStatus }>, now: number): void {
-    void now;
+  private positions(wanted: Map<string, { workload: Workload; queue: WorkloadQueueStatus }>): void {
     for (const queue of this.state.takeChangedQueues()) {
       const first = this.state.firstPending(queue, POSITIONS_SHOWN);
       const shown = new Set<string>();

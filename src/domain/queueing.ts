@@ -9,8 +9,8 @@
  * - No queue takes it: it is admitted without quota (placed as soon as it fits), as before
  *   queues existed.
  */
-import { parseLabelSelector } from './selector.js';
-import type { Admission, Namespace, PriorityClass, Queue, QuotaUsage, Resources, Workload } from './types.js';
+import { parseLabelSelector, type LabelSelector } from './selector.js';
+import type { PriorityClass, Queue, QuotaUsage, Resources, Workload } from './types.js';
 
 export type QueueResolution =
   /** No queue takes it: placed without admission. */
@@ -19,11 +19,17 @@ export type QueueResolution =
   /** spec.queue names a queue that does not exist or does not take the namespace. */
   | { kind: 'missing'; name: string; message: string };
 
+/** Parsed once per Queue object (the scheduler resolves a queue on every reconcile). */
+const SELECTORS = new WeakMap<Queue, LabelSelector>();
+
 /** Whether `queue` takes workloads of namespace `namespace` (labels `labels`) without being named. */
-export function queueTakesNamespace(queue: Queue, namespace: string, labels: Record<string, string> | undefined): boolean {
+function queueTakesNamespace(queue: Queue, namespace: string, labels: Record<string, string> | undefined): boolean {
   if (queue.spec.namespaces.includes(namespace)) return true;
-  const selector = queue.spec.namespaceSelector;
-  return selector !== undefined && parseLabelSelector(selector, 'spec.namespaceSelector').matches(labels ?? {});
+  const text = queue.spec.namespaceSelector;
+  if (text === undefined) return false;
+  let selector = SELECTORS.get(queue);
+  if (!selector) SELECTORS.set(queue, (selector = parseLabelSelector(text, 'spec.namespaceSelector')));
+  return selector.matches(labels ?? {});
 }
 
 function takesNoNamespace(queue: Queue): boolean {
@@ -53,12 +59,6 @@ export function resolveQueue(
     if (queueTakesNamespace(queue, namespace, namespaceLabels(namespace))) chosen = queue;
   }
   return chosen ? { kind: 'queue', queue: chosen } : { kind: 'none' };
-}
-
-/** Namespace labels from a list of Namespace objects. */
-export function namespaceLabelsOf(namespaces: readonly Namespace[]): (namespace: string) => Record<string, string> | undefined {
-  const byName = new Map(namespaces.map((n) => [n.metadata.name, n.metadata.labels]));
-  return (namespace) => byName.get(namespace);
 }
 
 export type PriorityResolution =
@@ -102,8 +102,4 @@ export function usageOf(perReplica: Resources, replicas: number): QuotaUsage {
 export function mayPlace(workload: Workload, resolution: QueueResolution): boolean {
   if (workload.status.admission) return true;
   return resolution.kind === 'none';
-}
-
-export function isAdmitted(workload: Workload): workload is Workload & { status: { admission: Admission } } {
-  return workload.status.admission !== undefined;
 }
