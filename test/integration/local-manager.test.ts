@@ -144,7 +144,14 @@ beforeEach(async () => {
 
 afterEach(async () => {
   for (const manager of managers) await manager.close();
-  for (const pid of await processesOfThisTest()) process.kill(pid, 'SIGKILL');
+  for (const pid of await processesOfThisTest()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch (error) {
+      // Listed, then exited before the kill: gone already, which is what cleanup wants.
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
   await rm(stateDir, { recursive: true, force: true });
 });
 
