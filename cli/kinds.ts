@@ -15,6 +15,7 @@ import {
   type Cluster,
   type ClusterReplicaStatus,
   type FilterPolicy,
+  type Lease,
   type Namespace,
   type ObjectsByKind,
   type PriorityClass,
@@ -286,6 +287,25 @@ const priorityClassView: KindView<PriorityClass> = {
   describeTables: (pc) => [conditionTable(pc)],
 };
 
+const leaseView: KindView<Lease> = {
+  kind: 'Lease',
+  names: ['lease', 'leases'],
+  namespaced: KIND_INFO.Lease.namespaced,
+  columns: [
+    name,
+    { header: 'Holder', value: (r) => r.object.spec.holderIdentity ?? '' },
+    { header: 'Duration', value: (r) => (r.object.spec.leaseDurationSeconds === undefined ? '' : `${r.object.spec.leaseDurationSeconds}s`), align: 'right' },
+    { header: 'Transitions', value: (r) => String(r.object.spec.leaseTransitions ?? 0), align: 'right' },
+    // Since the holder's own clock said it renewed: a hint for people, not how expiry is judged.
+    { header: 'Renewed', value: (r) => (r.object.spec.renewTime ? formatAge(r.object.spec.renewTime) : ''), reserve: () => 4 },
+    age,
+  ],
+  wide: [{ header: 'Acquired', value: (r) => r.object.spec.acquireTime ?? '' }],
+  rows: oneRow,
+  describeOmits: ['conditions'],
+  describeTables: (lease) => [conditionTable(lease)],
+};
+
 export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Cluster: clusterView,
   Namespace: namespaceView,
@@ -294,6 +314,7 @@ export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   FilterPolicy: filterPolicyView,
   Queue: queueView,
   PriorityClass: priorityClassView,
+  Lease: leaseView,
 };
 
 /** Every name a user may type for a kind, lower-case, to the kind. */

@@ -34,6 +34,7 @@ const LIST_FIELDS: Record<Kind, string> = {
   FilterPolicy: 'filterPolicies',
   Queue: 'queues',
   PriorityClass: 'priorityClasses',
+  Lease: 'leases',
 };
 
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);

@@ -381,3 +381,10 @@ export class PriorityClassAPI extends ResourceAPI<'PriorityClass'> {
     super('PriorityClass', options);
   }
 }
+
+/** Leases: the records of src/controllers/lease-lock.ts's locks (update is compare-and-swap, as for every kind). */
+export class LeaseAPI extends ResourceAPI<'Lease'> {
+  constructor(options: ApiOptions = {}) {
+    super('Lease', options);
+  }
+}

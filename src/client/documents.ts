@@ -98,6 +98,15 @@ export const DOCUMENTS: Record<Kind, KindDocuments> = {
     delete: G.DeletePriorityClassDocument,
     watch: G.WatchPriorityClassesDocument,
   },
+  Lease: {
+    list: G.ListLeasesDocument,
+    get: G.GetLeaseDocument,
+    create: G.CreateLeaseDocument,
+    update: G.UpdateLeaseDocument,
+    updateStatus: G.UpdateLeaseStatusDocument,
+    delete: G.DeleteLeaseDocument,
+    watch: G.WatchLeasesDocument,
+  },
 };
 
 /** The log operations of Jobs and Deployments; root fields aliased `lines` (query) and `line`. */

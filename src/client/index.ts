@@ -9,6 +9,7 @@ export {
   FilterPolicyAPI,
   formatWarning,
   JobAPI,
+  LeaseAPI,
   NamespaceAPI,
   PriorityClassAPI,
   QueueAPI,

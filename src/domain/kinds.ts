@@ -2,7 +2,7 @@
  * The kinds of Sky objects and how each is addressed. Everything that needs to know "is this
  * kind namespaced" or "what is its plural" (store keys, error messages, REST paths) asks here.
  */
-export const KINDS = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass'] as const;
+export const KINDS = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass', 'Lease'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface KindInfo {
@@ -20,6 +20,7 @@ export const KIND_INFO: Record<Kind, KindInfo> = {
   FilterPolicy: { kind: 'FilterPolicy', plural: 'filterpolicies', namespaced: true },
   Queue: { kind: 'Queue', plural: 'queues', namespaced: false },
   PriorityClass: { kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false },
+  Lease: { kind: 'Lease', plural: 'leases', namespaced: false },
 };
 
 export const NAMESPACED_KINDS = KINDS.filter((k) => KIND_INFO[k].namespaced);

@@ -77,3 +77,9 @@ export const MAX_DESCRIPTION_BYTES = 4_096;
 export const MAX_PREEMPTIONS_PER_MINUTE = 10_000;
 /** A queue's fair-share weight. */
 export const MAX_QUEUE_WEIGHT = 1_000_000;
+/** A Lease's holderIdentity, in UTF-8 bytes (a DNS-1123 subdomain's length: a host name with a suffix fits). */
+export const MAX_LEASE_HOLDER_BYTES = 253;
+/** A Lease's leaseDurationSeconds: at most a day. */
+export const MAX_LEASE_DURATION_SECONDS = 86_400;
+/** GraphQL's Int is 32-bit signed: counters stay within it. */
+export const MAX_INT32 = 2_147_483_647;

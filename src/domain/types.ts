@@ -5,6 +5,7 @@
 import type { Kind } from './kinds.js';
 import type { ClusterSpec } from './spec/cluster-spec.js';
 import type { FilterPolicySpec } from './spec/filter-policy-spec.js';
+import type { LeaseSpec } from './spec/lease-spec.js';
 import type { PriorityClassSpec } from './spec/priority-class-spec.js';
 import type { QueueSpec } from './spec/queue-spec.js';
 import type { Resources } from './spec/resources.js';
@@ -311,6 +312,19 @@ export interface PriorityClassStatus {
   conditions: Condition[];
 }
 
+// ---------------------------------------------------------------- Lease
+
+export type { LeaseSpec } from './spec/lease-spec.js';
+
+/** Nothing writes a Lease's status: its holders write the spec. */
+export const LEASE_PHASES = ['ACTIVE'] as const;
+export type LeasePhase = (typeof LEASE_PHASES)[number];
+
+export interface LeaseStatus {
+  phase: LeasePhase;
+  conditions: Condition[];
+}
+
 // ---------------------------------------------------------------- Objects
 
 export interface SkyObjectOf<K extends Kind, Spec, Status> {
@@ -327,8 +341,9 @@ export type Deployment = SkyObjectOf<'Deployment', DeploymentSpec, DeploymentSta
 export type FilterPolicy = SkyObjectOf<'FilterPolicy', FilterPolicySpec, FilterPolicyStatus>;
 export type Queue = SkyObjectOf<'Queue', QueueSpec, QueueStatus>;
 export type PriorityClass = SkyObjectOf<'PriorityClass', PriorityClassSpec, PriorityClassStatus>;
+export type Lease = SkyObjectOf<'Lease', LeaseSpec, LeaseStatus>;
 
-export type SkyObject = Cluster | Namespace | Job | Deployment | FilterPolicy | Queue | PriorityClass;
+export type SkyObject = Cluster | Namespace | Job | Deployment | FilterPolicy | Queue | PriorityClass | Lease;
 export type Workload = Job | Deployment;
 
 export interface ObjectsByKind {
@@ -339,6 +354,7 @@ export interface ObjectsByKind {
   FilterPolicy: FilterPolicy;
   Queue: Queue;
   PriorityClass: PriorityClass;
+  Lease: Lease;
 }
 
 // ---------------------------------------------------------------- Logs

@@ -6,6 +6,7 @@ import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './cluster.js';
 import './filter-policy.js';
+import './lease.js';
 import './logs.js';
 import './namespace.js';
 import './priority-class.js';

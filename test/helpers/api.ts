@@ -64,6 +64,8 @@ export function minimalInput(kind: TestKind, name: string, namespace?: string, l
       return { metadata, spec: { quota: { cpu: 8 } } };
     case 'PriorityClass':
       return { metadata, spec: { value: 100 } };
+    case 'Lease':
+      return { metadata, spec: {} };
   }
 }
 
@@ -82,6 +84,7 @@ export function someStatus(kind: TestKind): Record<string, unknown> {
     case 'Queue':
       return { phase: 'ACTIVE', usage: { cpu: 2, memory: 1024, gpu: 0 }, pending: 3, admitted: 1, share: 0.25 };
     case 'PriorityClass':
+    case 'Lease':
       return { phase: 'ACTIVE', conditions: [{ type: 'Valid', status: 'True' }] };
   }
 }
@@ -103,6 +106,8 @@ export function otherSpec(kind: TestKind): Record<string, unknown> | undefined {
     case 'PriorityClass':
       // value stays: it is immutable.
       return { value: 100, description: 'changed', preemptionPolicy: 'NEVER' };
+    case 'Lease':
+      return { holderIdentity: 'replica-1', leaseDurationSeconds: 15, acquireTime: '2026-12-02T23:00:00.000000Z', renewTime: '2026-12-02T23:00:05.123456Z', leaseTransitions: 1 };
   }
 }
 
@@ -114,8 +119,9 @@ export const NAMESPACED: Record<TestKind, boolean> = {
   FilterPolicy: true,
   Queue: false,
   PriorityClass: false,
+  Lease: false,
 };
-export const KINDS: TestKind[] = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass'];
+export const KINDS: TestKind[] = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass', 'Lease'];
 
 let counter = 0;
 /** A DNS-1123 name unique within this test process. */

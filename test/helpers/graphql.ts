@@ -96,6 +96,7 @@ export const FIELDS = {
            queueingStrategy starvationTimeout paused preemption { withinQueue reclaimWithinCohort maxPerMinute } }
     status { phase ${CONDITIONS} usage { ${USAGE} } borrowed { ${USAGE} } pending admitted share }`,
   PriorityClass: `kind ${META} spec { value preemptionPolicy description globalDefault } status { phase ${CONDITIONS} }`,
+  Lease: `kind ${META} spec { holderIdentity leaseDurationSeconds acquireTime renewTime leaseTransitions } status { phase ${CONDITIONS} }`,
 } as const;
 
 export type TestKind = keyof typeof FIELDS;
@@ -108,6 +109,7 @@ const NAMES: Record<TestKind, { singular: string; plural: string; namespaced: bo
   FilterPolicy: { singular: 'FilterPolicy', plural: 'FilterPolicies', namespaced: true, status: 'FilterPolicyStatusUpdateInput' },
   Queue: { singular: 'Queue', plural: 'Queues', namespaced: false, status: 'QueueStatusUpdateInput' },
   PriorityClass: { singular: 'PriorityClass', plural: 'PriorityClasses', namespaced: false, status: 'PriorityClassStatusUpdateInput' },
+  Lease: { singular: 'Lease', plural: 'Leases', namespaced: false, status: 'LeaseStatusUpdateInput' },
 };
 
 const lower = (s: string) => s[0].toLowerCase() + s.slice(1);

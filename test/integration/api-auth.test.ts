@@ -32,6 +32,7 @@ ${TOKENS.nobody},nora,4
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const jobs = documents('Job');
 const clusters = documents('Cluster');
+const leases = documents('Lease');
 
 let dir: string;
 let server: ServerProcess;
@@ -114,6 +115,31 @@ describe('authentication over HTTP', () => {
 });
 
 describe('authorization by group over HTTP', () => {
+  it('the controllers may create, update and delete a lease; viewers and editors read it and may not write it', async () => {
+    const name = uniqueName('leader');
+    const spec = { holderIdentity: 'replica-a', leaseDurationSeconds: 15, leaseTransitions: 0 };
+    const created = await allowed(TOKENS.controller, leases.create, { input: { metadata: { name }, spec } });
+    const renewed = await allowed(TOKENS.controller, leases.update, {
+      input: { metadata: { name, resourceVersion: created.metadata.resourceVersion }, spec: { ...spec, renewTime: '2026-12-02T23:30:00.000000Z' } },
+    });
+    expect(renewed.spec.renewTime).toBe('2026-12-02T23:30:00.000000Z');
+    for (const [token, user] of [
+      [TOKENS.viewer, 'vic'],
+      [TOKENS.editor, 'erin'],
+    ]) {
+      expect(await allowed(token, leases.get, { name })).toMatchObject({ spec: { holderIdentity: 'replica-a' } });
+      expect(await allowed(token, leases.list)).toMatchObject({ kind: 'LeaseList' });
+      const take = { input: { metadata: { name, resourceVersion: renewed.metadata.resourceVersion }, spec: { ...spec, holderIdentity: user } } };
+      expect(await refused(token, leases.update, take)).toMatchObject({
+        status: 403,
+        code: 'FORBIDDEN',
+        message: `User "${user}" may not call updateLease: it needs group sky:admins or sky:controllers.`,
+      });
+      expect(await refused(token, leases.delete, { name })).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    }
+    expect((await allowed(TOKENS.controller, leases.delete, { name })).metadata.name).toBe(name);
+  });
+
   it('a viewer may list jobs but not create one: FORBIDDEN, HTTP 403, naming user, field and groups', async () => {
     expect(await allowed(TOKENS.viewer, jobs.list)).toMatchObject({ kind: 'JobList' });
     const denied = await refused(TOKENS.viewer, jobs.create, { input: minimalInput('Job', uniqueName('v')) });

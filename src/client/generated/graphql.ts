@@ -204,6 +204,32 @@ export type KubernetesConfigInput = {
   kubeconfigPath?: string | null | undefined;
 };
 
+export type LeaseInput = {
+  metadata: ObjectMetaInput;
+  spec: LeaseSpecInput;
+};
+
+export type LeasePhase =
+  | 'ACTIVE';
+
+export type LeaseSpecInput = {
+  acquireTime?: string | null | undefined;
+  holderIdentity?: string | null | undefined;
+  leaseDurationSeconds?: number | null | undefined;
+  leaseTransitions?: number | null | undefined;
+  renewTime?: string | null | undefined;
+};
+
+export type LeaseStatusInput = {
+  conditions?: Array<ConditionInput> | null | undefined;
+  phase: LeasePhase;
+};
+
+export type LeaseStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: LeaseStatusInput;
+};
+
 export type LocalConfigInput = {
   cpu?: number | null | undefined;
   gpu?: number | null | undefined;
@@ -549,6 +575,12 @@ export type PriorityClassFieldsFragment = { kind: string, metadata: ObjectMetaFi
 export type PriorityClassSpecFieldsFragment = { value: number, preemptionPolicy: PreemptionPolicy, description: string, globalDefault: boolean };
 
 export type PriorityClassStatusFieldsFragment = { phase: PriorityClassPhase, conditions: Array<ConditionFieldsFragment> };
+
+export type LeaseFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: LeaseSpecFieldsFragment, status: LeaseStatusFieldsFragment };
+
+export type LeaseSpecFieldsFragment = { holderIdentity: string | null, leaseDurationSeconds: number | null, acquireTime: string | null, renewTime: string | null, leaseTransitions: number | null };
+
+export type LeaseStatusFieldsFragment = { phase: LeasePhase, conditions: Array<ConditionFieldsFragment> };
 
 export type ListClustersQueryVariables = Exact<{
   labelSelector?: string | null | undefined;
@@ -925,6 +957,58 @@ export type WatchPriorityClassesSubscriptionVariables = Exact<{
 
 
 export type WatchPriorityClassesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: PriorityClassFieldsFragment | null } };
+
+export type ListLeasesQueryVariables = Exact<{
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListLeasesQuery = { list: { kind: string, resourceVersion: string, items: Array<LeaseFieldsFragment> } };
+
+export type GetLeaseQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type GetLeaseQuery = { object: LeaseFieldsFragment };
+
+export type CreateLeaseMutationVariables = Exact<{
+  input: LeaseInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateLeaseMutation = { object: LeaseFieldsFragment };
+
+export type UpdateLeaseMutationVariables = Exact<{
+  input: LeaseInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateLeaseMutation = { object: LeaseFieldsFragment };
+
+export type UpdateLeaseStatusMutationVariables = Exact<{
+  input: LeaseStatusUpdateInput;
+}>;
+
+
+export type UpdateLeaseStatusMutation = { object: LeaseFieldsFragment };
+
+export type DeleteLeaseMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteLeaseMutation = { object: LeaseFieldsFragment };
+
+export type WatchLeasesSubscriptionVariables = Exact<{
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchLeasesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: LeaseFieldsFragment | null } };
 
 export type SetJobAdmissionMutationVariables = Exact<{
   input: AdmissionDecisionInput;
@@ -2221,6 +2305,72 @@ fragment PriorityClassStatusFields on PriorityClassStatus {
     ...ConditionFields
   }
 }`, {"fragmentName":"PriorityClassFields"}) as unknown as TypedDocumentString<PriorityClassFieldsFragment, unknown>;
+export const LeaseSpecFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+    `, {"fragmentName":"LeaseSpecFields"}) as unknown as TypedDocumentString<LeaseSpecFieldsFragment, unknown>;
+export const LeaseStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+    fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}`, {"fragmentName":"LeaseStatusFields"}) as unknown as TypedDocumentString<LeaseStatusFieldsFragment, unknown>;
+export const LeaseFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`, {"fragmentName":"LeaseFields"}) as unknown as TypedDocumentString<LeaseFieldsFragment, unknown>;
 export const ListClustersDocument = new TypedDocumentString(`
     query ListClusters($labelSelector: String) {
   list: clusters(labelSelector: $labelSelector) {
@@ -6956,6 +7106,353 @@ fragment PriorityClassStatusFields on PriorityClassStatus {
     ...ConditionFields
   }
 }`) as unknown as TypedDocumentString<WatchPriorityClassesSubscription, WatchPriorityClassesSubscriptionVariables>;
+export const ListLeasesDocument = new TypedDocumentString(`
+    query ListLeases($labelSelector: String) {
+  list: leases(labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...LeaseFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<ListLeasesQuery, ListLeasesQueryVariables>;
+export const GetLeaseDocument = new TypedDocumentString(`
+    query GetLease($name: String!) {
+  object: lease(name: $name) {
+    ...LeaseFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<GetLeaseQuery, GetLeaseQueryVariables>;
+export const CreateLeaseDocument = new TypedDocumentString(`
+    mutation CreateLease($input: LeaseInput!, $dryRun: Boolean) {
+  object: createLease(input: $input, dryRun: $dryRun) {
+    ...LeaseFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<CreateLeaseMutation, CreateLeaseMutationVariables>;
+export const UpdateLeaseDocument = new TypedDocumentString(`
+    mutation UpdateLease($input: LeaseInput!, $dryRun: Boolean) {
+  object: updateLease(input: $input, dryRun: $dryRun) {
+    ...LeaseFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<UpdateLeaseMutation, UpdateLeaseMutationVariables>;
+export const UpdateLeaseStatusDocument = new TypedDocumentString(`
+    mutation UpdateLeaseStatus($input: LeaseStatusUpdateInput!) {
+  object: updateLeaseStatus(input: $input) {
+    ...LeaseFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<UpdateLeaseStatusMutation, UpdateLeaseStatusMutationVariables>;
+export const DeleteLeaseDocument = new TypedDocumentString(`
+    mutation DeleteLease($name: String!) {
+  object: deleteLease(name: $name) {
+    ...LeaseFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<DeleteLeaseMutation, DeleteLeaseMutationVariables>;
+export const WatchLeasesDocument = new TypedDocumentString(`
+    subscription WatchLeases($resourceVersion: String, $labelSelector: String) {
+  event: watchLeases(
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...LeaseFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment LeaseFields on Lease {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...LeaseSpecFields
+  }
+  status {
+    ...LeaseStatusFields
+  }
+}
+fragment LeaseSpecFields on LeaseSpec {
+  holderIdentity
+  leaseDurationSeconds
+  acquireTime
+  renewTime
+  leaseTransitions
+}
+fragment LeaseStatusFields on LeaseStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<WatchLeasesSubscription, WatchLeasesSubscriptionVariables>;
 export const SetJobAdmissionDocument = new TypedDocumentString(`
     mutation SetJobAdmission($input: AdmissionDecisionInput!) {
   object: setJobAdmission(input: $input) {

@@ -6,11 +6,13 @@
  * subscribers.
  *
  *   sky:admins, system:masters  everything (system:masters as in Kubernetes)
- *   sky:controllers             everything: they register discovered clusters and write status
+ *   sky:controllers             everything: they register discovered clusters, write status and
+ *                               hold Leases (leader election)
  *   sky:editors                 reads and watches; create/update/delete of Jobs, Deployments and
  *                               FilterPolicies (the things users submit); not Cluster, Namespace,
  *                               Queue or PriorityClass writes (they change what everyone runs on,
- *                               and quotas and priorities are the platform team's), not any
+ *                               and quotas and priorities are the platform team's), not Lease
+ *                               writes (a user taking a controller's lease stops it), not any
  *                               update*Status or owner's status write (set*Admission, ...: status is
  *                               the controllers' word on what happened)
  *   sky:viewers                 reads and watches

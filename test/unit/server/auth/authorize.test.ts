@@ -38,6 +38,19 @@ describe('the authorization table, over every root field of the schema', () => {
     expect(may(['sky:viewers'], 'subscription', ['watchQueues', 'watchPriorityClasses'])).toBe(true);
   });
 
+  it('lets controllers and admins write Leases (leader election, cluster leases); editors and viewers only read them', () => {
+    const leaseWrites = ['createLease', 'updateLease', 'deleteLease', 'updateLeaseStatus'];
+    expect(MUTATIONS).toEqual(expect.arrayContaining(leaseWrites));
+    expect(may(['sky:controllers'], 'mutation', leaseWrites)).toBe(true);
+    expect(may(['sky:admins'], 'mutation', leaseWrites)).toBe(true);
+    expect(mayNone(['sky:editors'], 'mutation', leaseWrites)).toBe(true);
+    expect(mayNone(['sky:viewers'], 'mutation', leaseWrites)).toBe(true);
+    for (const group of ['sky:viewers', 'sky:editors']) {
+      expect(may([group], 'query', ['leases', 'lease'])).toBe(true);
+      expect(may([group], 'subscription', ['watchLeases'])).toBe(true);
+    }
+  });
+
   it.each(['sky:admins', 'system:masters', 'sky:controllers'])('%s may call everything', (group) => {
     expect(may([group], 'query', QUERIES)).toBe(true);
     expect(may([group], 'subscription', SUBSCRIPTIONS)).toBe(true);
