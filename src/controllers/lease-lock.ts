@@ -131,6 +131,11 @@ export class LeaseLock {
     return this.renewed;
   }
 
+  /** The holder in the record this lock last read or wrote; undefined after a lost race. */
+  get holder(): string | undefined {
+    return this.current?.spec.holderIdentity;
+  }
+
   /**
    * True while the last successful acquire or renew was sent less than `ms` ago. Timed from the
    * sending, not the answer: others may have seen the write as soon as it was made, so a slow

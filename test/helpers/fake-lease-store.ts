@@ -1,7 +1,7 @@
 /**
  * A LeaseStore in memory with the API's optimistic concurrency (create fails when the lease
  * exists, update when its resourceVersion moved on), for unit tests of locks, electors and
- * shards. `failing` makes every call throw as an unreachable API would.
+ * shards. `failing` makes every call throw as an unreachable API would; `hanging`, never answer.
  */
 import { AlreadyExistsError, ConflictError, NotFoundError } from '../../src/domain/errors.js';
 import type { LeaseRecord, LeaseStore, StoredLease } from '../../src/controllers/lease-lock.js';
@@ -11,21 +11,22 @@ export class FakeLeaseStore implements LeaseStore {
   /** Every successful write, oldest first. */
   readonly writes: StoredLease[] = [];
   failing = false;
+  hanging = false;
   private version = 0;
 
   async get(name: string): Promise<StoredLease | undefined> {
-    this.check();
+    await this.check();
     return this.leases.get(name);
   }
 
   async create(name: string, spec: LeaseRecord): Promise<StoredLease> {
-    this.check();
+    await this.check();
     if (this.leases.has(name)) throw new AlreadyExistsError(name);
     return this.put(name, spec);
   }
 
   async update(name: string, resourceVersion: string, spec: LeaseRecord): Promise<StoredLease> {
-    this.check();
+    await this.check();
     const current = this.leases.get(name);
     if (!current) throw new NotFoundError(name);
     if (current.metadata.resourceVersion !== resourceVersion) throw new ConflictError(name, resourceVersion, current.metadata.resourceVersion);
@@ -43,7 +44,8 @@ export class FakeLeaseStore implements LeaseStore {
     return lease;
   }
 
-  private check(): void {
+  private async check(): Promise<void> {
+    if (this.hanging) await new Promise(() => {});
     if (this.failing) throw new Error('connect ECONNREFUSED 127.0.0.1:50051');
   }
 }
