@@ -4,15 +4,24 @@
  * caches, the admission controller, the scheduler controller, the Skylet controller and the Skylet endpoint (through which
  * the API server reads logs, since only this process can reach the clusters), and starts the
  * controllers only once every cache has synced, so no reconcile acts on a half-listed world.
+ *
+ * With leader election, every replica keeps its caches warm and the controllers run only in the
+ * replica holding the leader lease (leader-elector.ts), each term with fresh ones whose writes are
+ * fenced by that term (leader-fence.ts).
  */
 import pino from 'pino';
+import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import type { ClusterManagerFactory } from '../cluster-managers/registry.js';
-import type { ClusterAPI } from '../client/api.js';
+import { LeaseAPI, type ClusterAPI } from '../client/api.js';
 import { SkyClient } from '../client/connection.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import { resolveQueue } from '../domain/queueing.js';
 import { AdmissionController } from './admission-controller.js';
 import { SharedCaches } from './caches.js';
+import { LEADER_ELECTION_DEFAULTS, LeaderElector, type LeaderElectionTimings } from './leader-elector.js';
+import { fencedWriters, ListenerScope, type Writers } from './leader-fence.js';
+import { LeaseLock } from './lease-lock.js';
+import { leaseStoreOf } from './lease-store.js';
 import { SchedulerController } from './scheduler-controller.js';
 import { SkyletController } from './skylet-controller.js';
 import { createSkyletEndpoint } from './skylet-endpoint.js';
@@ -43,7 +52,21 @@ export interface ControllerManagerOptions {
   createManager?: ClusterManagerFactory;
   /** Where to find clusters to register at start (discovery.ts); none by default. */
   discovery?: readonly DiscoverySource[];
+  /**
+   * Run the controllers only while this replica holds the leader lease, so several replicas may
+   * run for availability and one acts. None: this process is the only one and always acts.
+   */
+  leaderElection?: LeaderElectionOptions;
 }
+
+export interface LeaderElectionOptions extends Partial<LeaderElectionTimings> {
+  /** Unique among the replicas (default in the CLI: hostname and pid). */
+  identity: string;
+  /** Default DEFAULT_LEADER_LEASE. */
+  leaseName?: string;
+}
+
+export const DEFAULT_LEADER_LEASE = CONTROLLER_DEFAULTS.leaderElectLeaseName;
 
 export interface ControllerManager {
   start(): Promise<void>;
@@ -53,34 +76,27 @@ export interface ControllerManager {
 }
 
 export function createControllerManager(options: ControllerManagerOptions): ControllerManager {
-  const { apiUrl, stateDir, logger } = options;
+  const { apiUrl, logger } = options;
   const client = new SkyClient({ url: apiUrl, token: options.apiToken });
   const caches = new SharedCaches(client, logger);
-  const scheduler = new SchedulerController({
-    listers: caches,
-    writer: caches,
-    logger,
-    failoverGraceMs: options.failoverGraceMs,
-    queueOf: (workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels),
-  });
-  const admission = new AdmissionController({ listers: caches, writer: caches, logger });
+  /** The controllers of the term being led (always one without leader election). */
+  let term: Term | undefined;
   const endpoint = createSkyletEndpoint({
     host: options.skyletHost,
     port: options.skyletPort,
     token: options.skyletToken,
-    lookup: (cluster) => skylets.skylet(cluster),
+    lookup: (cluster) => term?.skylets.skylet(cluster),
     logger: logger.child({ component: 'skylet-endpoint' }),
   });
-  const skylets = new SkyletController({
-    listers: caches,
-    writer: caches,
-    stateDir,
-    logger,
-    probeIntervalMs: options.probeIntervalMs,
-    statusIntervalMs: options.statusIntervalMs,
-    endpointFor: (cluster) => endpoint.urlFor(cluster),
-    createManager: options.createManager,
-  });
+  const startTerm = (leads: () => boolean) => {
+    term = startControllers(options, caches, fencedWriters(caches, leads), (cluster) => endpoint.urlFor(cluster));
+  };
+  const stopTerm = async () => {
+    const ending = term;
+    term = undefined;
+    await ending?.stop();
+  };
+  const elector = options.leaderElection && createElector(options.leaderElection, client, logger, startTerm, stopTerm);
   return {
     async start() {
       // Listening before any Skylet starts, so the first status a Skylet writes has its address.
@@ -93,15 +109,14 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
         await endpoint.stop();
         throw error;
       }
-      admission.start();
-      scheduler.start();
-      skylets.start();
+      if (elector) elector.start();
+      else startTerm(() => true);
     },
     async stop() {
       await endpoint.stop();
-      await skylets.stop();
-      await scheduler.stop();
-      await admission.stop();
+      // The elector stops its term before it releases the lease.
+      if (elector) await elector.stop();
+      else await stopTerm();
       await caches.stop();
       await client.close();
     },
@@ -109,6 +124,77 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
       return endpoint.url;
     },
   };
+}
+
+interface Term {
+  readonly skylets: SkyletController;
+  stop(): Promise<void>;
+}
+
+/**
+ * Fresh controllers over the shared caches: a term starts from what the caches hold now, as a
+ * restarted process would, and keeps nothing of an earlier term (its reservations, its Skylets).
+ */
+function startControllers(options: ControllerManagerOptions, caches: SharedCaches, writer: Writers, endpointFor: (cluster: string) => string): Term {
+  const { logger } = options;
+  const scope = new ListenerScope(caches);
+  const listers = scope.scoped();
+  const scheduler = new SchedulerController({
+    listers,
+    writer,
+    logger,
+    failoverGraceMs: options.failoverGraceMs,
+    queueOf: (workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels),
+  });
+  const admission = new AdmissionController({ listers, writer, logger });
+  const skylets = new SkyletController({
+    listers,
+    writer,
+    stateDir: options.stateDir,
+    logger,
+    probeIntervalMs: options.probeIntervalMs,
+    statusIntervalMs: options.statusIntervalMs,
+    endpointFor,
+    createManager: options.createManager,
+  });
+  admission.start();
+  scheduler.start();
+  skylets.start();
+  return {
+    skylets,
+    async stop() {
+      scope.dispose();
+      await skylets.stop();
+      await scheduler.stop();
+      await admission.stop();
+    },
+  };
+}
+
+function createElector(
+  election: LeaderElectionOptions,
+  client: SkyClient,
+  logger: pino.Logger,
+  startTerm: (leads: () => boolean) => void,
+  stopTerm: () => Promise<void>,
+): LeaderElector {
+  const timings = { ...LEADER_ELECTION_DEFAULTS, ...election };
+  const lock = new LeaseLock({
+    name: election.leaseName ?? DEFAULT_LEADER_LEASE,
+    identity: election.identity,
+    store: leaseStoreOf(new LeaseAPI({ client })),
+    leaseDurationMs: timings.leaseDurationMs,
+  });
+  const elector: LeaderElector = new LeaderElector({
+    ...timings,
+    lock,
+    logger: logger.child({ component: 'leader-election' }),
+    callbacks: {
+      onStartedLeading: (led) => startTerm(() => elector.isLeader(led)),
+      onStoppedLeading: stopTerm,
+    },
+  });
+  return elector;
 }
 
 /**

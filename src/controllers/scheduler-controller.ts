@@ -122,6 +122,14 @@ export class SchedulerController {
 
   start(): void {
     this.logger.info('Running Scheduler controller - Manages workload submission over multiple clusters.');
+    // Placements made before this start (by this process before a restart, or by the last leader)
+    // that no Skylet has reported yet hold their capacity before the first new one is decided.
+    for (const workload of this.listers.workloads()) {
+      if (isFinished(workload)) continue;
+      const key = refKey(refOf(workload));
+      this.reservations.hold(key, workload.spec.resources, unreportedPlacements(workload.status));
+      this.controller.enqueue(key);
+    }
     this.controller.start();
   }
 

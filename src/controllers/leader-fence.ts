@@ -1,0 +1,106 @@
+/**
+ * What one term of leadership may touch. Every write its controllers make passes the fence first
+ * (refused with NotLeaderError once the term is over or its lease could have run out), and every
+ * event handler they register on the shared caches goes when the term ends, so the next term's
+ * fresh controllers are the only ones listening.
+ */
+import type { ConditionUpdate } from '../domain/conditions.js';
+import type { ClusterReplicaStatus, ClusterStatus, QueueStatus, SkyObject, Workload } from '../domain/types.js';
+import type {
+  AdmissionDecision,
+  AdmissionWriter,
+  ClusterStatusWriter,
+  Listers,
+  PlacementDecision,
+  QueueStatusWriter,
+  WatchedCache,
+  WorkloadStatusWriter,
+} from './listers.js';
+
+export type Writers = ClusterStatusWriter & WorkloadStatusWriter & AdmissionWriter & QueueStatusWriter;
+
+/** A write of a term that no longer leads: nothing was sent. */
+export class NotLeaderError extends Error {
+  constructor(what: string) {
+    super(`not written: ${what}: this controller manager no longer leads`);
+    this.name = 'NotLeaderError';
+  }
+}
+
+/** `writer`, each write refused unless `leads()` holds when it is sent. */
+export function fencedWriters(writer: Writers, leads: () => boolean): Writers {
+  const check = (what: string) => {
+    if (!leads()) throw new NotLeaderError(what);
+  };
+  return {
+    async updateClusterStatus(name: string, status: ClusterStatus) {
+      check(`status of Cluster ${name}`);
+      await writer.updateClusterStatus(name, status);
+    },
+    async setPlacements(workload: Workload, decision: PlacementDecision) {
+      check(`placements of ${workload.kind} ${workload.metadata.name}`);
+      await writer.setPlacements(workload, decision);
+    },
+    async reportReplicas(workload: Workload, entry: ClusterReplicaStatus, conditions: readonly ConditionUpdate[]) {
+      check(`replicas of ${workload.kind} ${workload.metadata.name} on ${entry.cluster}`);
+      await writer.reportReplicas(workload, entry, conditions);
+    },
+    async setAdmission(workload: Workload, decision: AdmissionDecision) {
+      check(`admission of ${workload.kind} ${workload.metadata.name}`);
+      await writer.setAdmission(workload, decision);
+    },
+    async updateQueueStatus(name: string, status: QueueStatus) {
+      check(`status of Queue ${name}`);
+      await writer.updateQueueStatus(name, status);
+    },
+  };
+}
+
+/** Listers whose handlers all come off the shared caches at `dispose()`. */
+export class ListenerScope {
+  private readonly removals: (() => void)[] = [];
+
+  constructor(private readonly listers: Listers) {}
+
+  /** The listers as one term sees them. */
+  scoped(): Listers {
+    const { listers } = this;
+    return {
+      clusters: this.watched(listers.clusters),
+      filterPolicies: this.watched(listers.filterPolicies),
+      queues: this.watched(listers.queues),
+      priorityClasses: this.watched(listers.priorityClasses),
+      namespaces: this.watched(listers.namespaces),
+      workload: (key) => listers.workload(key),
+      workloads: () => listers.workloads(),
+      onWorkload: (handler) => {
+        const off = listers.onWorkload(handler);
+        this.removals.push(off);
+        return off;
+      },
+    };
+  }
+
+  /** Takes every handler registered through `scoped()` off the caches. */
+  dispose(): void {
+    for (const remove of this.removals.splice(0)) remove();
+  }
+
+  private watched<T extends SkyObject>(cache: WatchedCache<T>): WatchedCache<T> {
+    const removals = this.removals;
+    const view: WatchedCache<T> = {
+      get: (name, namespace) => cache.get(name, namespace),
+      list: (namespace) => cache.list(namespace),
+      on(event, handler) {
+        cache.on(event, handler);
+        removals.push(() => cache.off(event, handler));
+        return view;
+      },
+      off(event, handler) {
+        cache.off(event, handler);
+        return view;
+      },
+    };
+    return view;
+  }
+}
