@@ -134,6 +134,25 @@ export const controllerFlags = {
   }),
   'skylet-token-file': skyletTokenFile,
   ...discoveryFlags,
+  'leader-elect': Flags.boolean({
+    default: true,
+    allowNo: true,
+    description: `Run the controllers only while this replica holds the Lease "${C.leaderElectLeaseName}", so several replicas can run against one API and another takes over within a lease duration when the leader dies. --no-leader-elect: this is the only replica.`,
+  }),
+  'leader-elect-identity': Flags.string({ description: 'This replica\'s name in the Lease; unique among the replicas. Default: HOSTNAME_PID.' }),
+  'leader-elect-lease-name': Flags.string({ description: `The Lease the replicas elect their leader by. Default: ${C.leaderElectLeaseName}.` }),
+  'leader-elect-lease-duration-ms': Flags.integer({
+    min: 1,
+    description: `How long the other replicas wait, after they last saw the leader renew, before one takes over. Default: ${C.leaderElectLeaseDurationMs}.`,
+  }),
+  'leader-elect-renew-deadline-ms': Flags.integer({
+    min: 1,
+    description: `How long the leader keeps acting without a successful renew; less than the lease duration. Default: ${C.leaderElectRenewDeadlineMs}.`,
+  }),
+  'leader-elect-retry-period-ms': Flags.integer({
+    min: 100,
+    description: `How often the leader renews and the others try to take over; the renew deadline must exceed 1.2 of it. Default: ${C.leaderElectRetryPeriodMs}.`,
+  }),
 };
 
 // ---------------------------------------------------------------- up: both, and the local cluster

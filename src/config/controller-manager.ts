@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import { CONTROLLER_DEFAULTS as D } from './defaults.js';
-import { int, LOG_LEVELS, loadConfig, type ConfigValues } from './load.js';
+import { leaderElectionTimingsProblem, type LeaderElectionTimings } from '../controllers/leader-elector.js';
+import { DNS1123_LABEL } from '../domain/kinds.js';
+import { booleanText, ConfigError, int, LOG_LEVELS, loadConfig, type ConfigValues } from './load.js';
 
 const ControllerManagerConfigSchema = z
   .object({
@@ -30,6 +32,14 @@ const ControllerManagerConfigSchema = z
     discover: z.boolean().default(true),
     /** A YAML file of Slurm clusters to register at start (src/cluster-managers/slurm/discovery.ts). */
     slurmClusters: z.string().min(1).optional(),
+    /** Act only while holding the leader lease, so several replicas can run (`skym controllers` turns it on). */
+    leaderElect: booleanText.default(false),
+    /** Unique among the replicas; default hostname_pid. */
+    leaderElectIdentity: z.string().min(1).max(253).optional(),
+    leaderElectLeaseName: z.string().regex(DNS1123_LABEL, 'must be a DNS label: lower-case letters, digits and -').max(63).default(D.leaderElectLeaseName),
+    leaderElectLeaseDurationMs: int(1).default(D.leaderElectLeaseDurationMs),
+    leaderElectRenewDeadlineMs: int(1).default(D.leaderElectRenewDeadlineMs),
+    leaderElectRetryPeriodMs: int(1).default(D.leaderElectRetryPeriodMs),
   })
   .strict();
 
@@ -38,6 +48,7 @@ export type ControllerManagerConfigKey = keyof z.input<typeof ControllerManagerC
 
 /** What `skym up` configures of its controllers: everything but the API, which it starts itself. */
 export const EmbeddedControllersSchema = ControllerManagerConfigSchema.omit({ apiUrl: true, apiToken: true });
+
 export type EmbeddedControllersConfig = Readonly<z.infer<typeof EmbeddedControllersSchema>>;
 
 /** The keys a command's flags set; the API's address and token are the client's settings. */
@@ -46,5 +57,18 @@ export const CONTROLLER_FLAG_KEYS = Object.keys(EmbeddedControllersSchema.shape)
 export const CONTROLLER_MANAGER_ENV_KEYS = ['logLevel', 'skyletTokenFile'] as const;
 
 export function loadControllerManagerConfig(values: ConfigValues<ControllerManagerConfigKey>, env: NodeJS.ProcessEnv = process.env): ControllerManagerConfig {
-  return loadConfig(ControllerManagerConfigSchema, CONTROLLER_MANAGER_ENV_KEYS, values, env);
+  const config = loadConfig(ControllerManagerConfigSchema, CONTROLLER_MANAGER_ENV_KEYS, values, env);
+  const problem = config.leaderElect ? leaderElectionTimingsProblem(leaderElectionTimings(config), TIMING_KEYS) : undefined;
+  if (problem !== undefined) throw new ConfigError(`Invalid configuration:\n  ${problem}`);
+  return config;
+}
+
+const TIMING_KEYS = { lease: 'leaderElectLeaseDurationMs', renew: 'leaderElectRenewDeadlineMs', retry: 'leaderElectRetryPeriodMs' };
+
+export function leaderElectionTimings(config: ControllerManagerConfig): LeaderElectionTimings {
+  return {
+    leaseDurationMs: config.leaderElectLeaseDurationMs,
+    renewDeadlineMs: config.leaderElectRenewDeadlineMs,
+    retryPeriodMs: config.leaderElectRetryPeriodMs,
+  };
 }

@@ -66,6 +66,14 @@ export const CONTROLLER_DEFAULTS = {
   skyletHost: '127.0.0.1',
   /** 0: a free port, published in each Cluster's status. */
   skyletPort: 0,
+  /** The Lease the replicas of a controller manager elect their leader by. */
+  leaderElectLeaseName: 'skym-controller-manager',
+  /** Kubernetes' kube-controller-manager timings: others wait 15 s for a silent leader, */
+  leaderElectLeaseDurationMs: 15_000,
+  /** which stops leading 10 s after its last successful renew, */
+  leaderElectRenewDeadlineMs: 10_000,
+  /** and renews (as candidates knock) every 2 s. */
+  leaderElectRetryPeriodMs: 2_000,
 } as const;
 
 /** A path as help text shows it: the home directory as `~`, so it reads the same on every machine. */

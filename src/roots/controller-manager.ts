@@ -3,7 +3,8 @@
  * reads the Skylet token file, builds the discovery sources and starts the controller manager
  * (src/controllers/manager.ts) against the configured API.
  */
-import type { ControllerManagerConfig } from '../config/controller-manager.js';
+import { hostname } from 'node:os';
+import { leaderElectionTimings, type ControllerManagerConfig } from '../config/controller-manager.js';
 import { createControllerManager } from '../controllers/manager.js';
 import { readSkyletTokenFile } from '../domain/skylet-token.js';
 import { createLogger, type Logger } from '../server/logger.js';
@@ -39,6 +40,9 @@ export async function startControllerManager(config: ControllerManagerConfig, de
     skyletToken,
     failoverGraceMs: config.failoverGraceMs,
     discovery: discoverySources(config),
+    leaderElection: config.leaderElect
+      ? { identity: config.leaderElectIdentity ?? `${hostname()}_${process.pid}`, leaseName: config.leaderElectLeaseName, ...leaderElectionTimings(config) }
+      : undefined,
   });
   try {
     await manager.start();

@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { spawnProcess } from '../../fixtures/process/supervisor.js';
 import { PROJECT_ROOT } from './root.js';
 
@@ -34,6 +34,12 @@ export interface StartControllersOptions {
   probeIntervalMs?: number;
   /** `null`: no flag, so each cluster manager's own default applies (as for users). */
   statusIntervalMs?: number | null;
+  /**
+   * Its name in the leader Lease. Default: one per state directory, so a process started again
+   * on the same state directory after a SIGKILL is the same replica restarted, and takes its
+   * lease back at once instead of waiting out the lease duration.
+   */
+  leaderElectIdentity?: string;
 }
 
 export async function startControllers(apiUrl: string, options: StartControllersOptions = {}): Promise<ControllersProcess> {
@@ -41,7 +47,7 @@ export async function startControllers(apiUrl: string, options: StartControllers
   const child = await spawnProcess({
     name: 'controllers',
     command: process.execPath,
-    args: [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), ...(options.statusIntervalMs === null ? [] : ['--status-interval-ms', String(options.statusIntervalMs ?? 200)]), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
+    args: [join(PROJECT_ROOT, 'bin', 'run.js'), 'controllers', '--api', apiUrl, '--state-dir', stateDir, '--leader-elect-identity', options.leaderElectIdentity ?? `test-${basename(stateDir)}`, '--probe-interval-ms', String(options.probeIntervalMs ?? 200), ...(options.statusIntervalMs === null ? [] : ['--status-interval-ms', String(options.statusIntervalMs ?? 200)]), ...(options.discover ? [] : ['--no-discover']), ...(options.extraArgs ?? [])],
     cwd: PROJECT_ROOT,
     env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env },
     keepChars: 100_000,
