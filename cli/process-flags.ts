@@ -6,6 +6,7 @@
  * then the default. Help text quotes the defaults from src/config/defaults.ts.
  */
 import { Flags } from '@oclif/core';
+import { durationFlag } from './durations.js';
 import { STORE_KINDS } from '../src/config/api-server.js';
 import { API_SERVER_DEFAULTS, CONTROLLER_DEFAULTS, DOCUMENT_LIMIT_DEFAULTS, shownPath } from '../src/config/defaults.js';
 import { envOf, flagOf } from '../src/config/names.js';
@@ -141,17 +142,15 @@ export const controllerFlags = {
   }),
   'leader-elect-identity': Flags.string({ description: 'This replica\'s name in the Lease; unique among the replicas. Default: HOSTNAME_PID.' }),
   'leader-elect-lease-name': Flags.string({ description: `The Lease the replicas elect their leader by. Default: ${C.leaderElectLeaseName}.` }),
-  'leader-elect-lease-duration-ms': Flags.integer({
-    min: 1,
-    description: `How long the other replicas wait, after they last saw the leader renew, before one takes over. Default: ${C.leaderElectLeaseDurationMs}.`,
+  // Kubernetes' names without its leader-elect- prefix, as the issue of the HA work asked.
+  'lease-duration': durationFlag({
+    description: `With --leader-elect: how long the other replicas wait, after they last saw the leader renew, before one takes over. Default: ${C.leaderElectLeaseDurationMs / 1000}s.`,
   }),
-  'leader-elect-renew-deadline-ms': Flags.integer({
-    min: 1,
-    description: `How long the leader keeps acting without a successful renew; less than the lease duration. Default: ${C.leaderElectRenewDeadlineMs}.`,
+  'renew-deadline': durationFlag({
+    description: `With --leader-elect: how long the leader keeps acting without a successful renew; less than --lease-duration. Default: ${C.leaderElectRenewDeadlineMs / 1000}s.`,
   }),
-  'leader-elect-retry-period-ms': Flags.integer({
-    min: 100,
-    description: `How often the leader renews and the others try to take over; the renew deadline must exceed 1.2 of it. Default: ${C.leaderElectRetryPeriodMs}.`,
+  'retry-period': durationFlag({
+    description: `With --leader-elect: how often the leader renews and the others try to take over; --renew-deadline must exceed 1.2 times it. Default: ${C.leaderElectRetryPeriodMs / 1000}s.`,
   }),
 };
 

@@ -1,7 +1,7 @@
 /**
  * The flags of `skym create queue` that need parsing of their own, as pure functions: quotas
- * (`cpu=8,memory=16Gi,gpu=2,gpu.A100=1`, the quantities --resources takes) and durations
- * (`300`, `90s`, `5m`, `1h30m`).
+ * (`cpu=8,memory=16Gi,gpu=2,gpu.A100=1`, the quantities --resources takes); durations are in
+ * ./durations.ts.
  */
 import { Flags } from '@oclif/core';
 import type { AcceleratorQuota } from '../src/domain/types.js';
@@ -36,19 +36,6 @@ export function parseQuota(parts: readonly string[] | undefined, flag: string): 
   }
   if (accelerators.length > 0) quota.accelerators = accelerators;
   return quota;
-}
-
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** Seconds in `300`, `90s`, `5m`, `1h30m` or `2d`; anything else is refused, naming `flag`. */
-export function parseDuration(text: string, flag: string): number {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const parts = [...trimmed.matchAll(/(\d+)([smhd])/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
-    throw new UsageError(`${flag}: "${text}" is not a duration such as 300 (seconds), 90s, 5m or 1h30m`);
-  }
-  return parts.reduce((sum, [, figure, unit]) => sum + Number(figure) * UNITS[unit], 0);
 }
 
 /** A quota flag: figures comma-separated or the flag repeated. */

@@ -6,6 +6,7 @@
  */
 import { ApiCommand } from '../api-command.js';
 import { loadSettings } from '../config.js';
+import { durationMsOf } from '../durations.js';
 import { CONTROLLER_FLAG_KEYS, loadControllerManagerConfig } from '../../src/config/controller-manager.js';
 import { startControllerManager } from '../../src/roots/controller-manager.js';
 import { configValues, controllerFlags } from '../process-flags.js';
@@ -21,6 +22,7 @@ export default class Controllers extends ApiCommand {
     '<%= config.bin %> controllers',
     '<%= config.bin %> controllers --api http://10.0.0.5:50051/graphql --state-dir /var/lib/skym/clusters',
     '<%= config.bin %> controllers --api http://10.0.0.5:50051/graphql --skylet-host 10.0.0.7 --skylet-port 10250',
+    '<%= config.bin %> controllers --api http://10.0.0.5:50051/graphql --leader-elect-identity cm-2 --lease-duration 15s --renew-deadline 10s --retry-period 2s',
   ];
 
   static override flags = controllerFlags;
@@ -33,6 +35,9 @@ export default class Controllers extends ApiCommand {
     const config = this.configure(() =>
       loadControllerManagerConfig({
         ...configValues(flags, CONTROLLER_FLAG_KEYS),
+        leaderElectLeaseDurationMs: durationMsOf(flags, 'lease-duration'),
+        leaderElectRenewDeadlineMs: durationMsOf(flags, 'renew-deadline'),
+        leaderElectRetryPeriodMs: durationMsOf(flags, 'retry-period'),
         apiUrl: settings.api.value,
         apiToken: settings.token.value || undefined,
       }),

@@ -63,7 +63,12 @@ export function loadControllerManagerConfig(values: ConfigValues<ControllerManag
   return config;
 }
 
-const TIMING_KEYS = { lease: 'leaderElectLeaseDurationMs', renew: 'leaderElectRenewDeadlineMs', retry: 'leaderElectRetryPeriodMs' };
+/** The keys, with the flags of `skym controllers` that set them. */
+const TIMING_KEYS = {
+  lease: 'leaderElectLeaseDurationMs (--lease-duration)',
+  renew: 'leaderElectRenewDeadlineMs (--renew-deadline)',
+  retry: 'leaderElectRetryPeriodMs (--retry-period)',
+};
 
 export function leaderElectionTimings(config: ControllerManagerConfig): LeaderElectionTimings {
   return {

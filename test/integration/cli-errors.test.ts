@@ -116,6 +116,14 @@ describe('errors', () => {
     expect(await skym('frobnicate')).toMatchObject({ code: 2, stderr: 'Error: "frobnicate" is not a skym command. See skym --help for the commands.\n' });
   });
 
+  it('leader election timings that could let two controller managers lead at once are refused before anything starts', async () => {
+    const result = await skym('controllers', '--lease-duration', '5s', '--renew-deadline', '5s');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/leaderElectLeaseDurationMs \(--lease-duration\): must be greater than leaderElectRenewDeadlineMs \(--renew-deadline\) \(5000\), got 5000/);
+    expect(await skym('controllers', '--retry-period', '2.5s')).toMatchObject({ code: 1, stderr: expect.stringMatching(/--retry-period: "2.5s" is not a duration/) });
+    noStack(result);
+  });
+
   it('under --json, the error is JSON on stdout', async () => {
     const result = await skym('get', 'job', 'x', '--json');
     expect(result.code).toBe(1);

@@ -19,7 +19,7 @@ import { until } from '../helpers/wait.js';
 const LEASE = 'skym-controller-manager';
 const JOBS = 50;
 // Short timings, so the test waits seconds rather than the default 15 s.
-const TIMINGS = ['--leader-elect-lease-duration-ms', '3000', '--leader-elect-renew-deadline-ms', '2000', '--leader-elect-retry-period-ms', '500'];
+const TIMINGS = ['--lease-duration', '3s', '--renew-deadline', '2s', '--retry-period', '500ms'];
 
 let server: ServerProcess;
 let client: SkyClient;
@@ -79,6 +79,8 @@ describe('two leader-elected controller managers', () => {
     const transitionsBefore = (await leases.get(LEASE)).spec.leaseTransitions ?? 0;
     await a!.kill('SIGKILL');
     a = undefined;
+    const unfinished = (await jobs.list()).items.filter((j) => j.status.phase !== 'COMPLETED').length;
+    expect(unfinished, 'jobs left for the next leader').toBeGreaterThan(JOBS / 2);
     await until('replica-b leads', async () => (await holder()) === 'replica-b', { timeoutMs: 20_000, context: logs });
     expect((await leases.get(LEASE)).spec.leaseTransitions).toBe(transitionsBefore + 1);
     expect(b!.logs()).toMatch(/became leader/);

@@ -4,7 +4,8 @@ import { ApiCommand } from '../../api-command.js';
 import { createAliases, createObject } from '../../create.js';
 import { UsageError } from '../../errors.js';
 import { label, toMap } from '../../flags.js';
-import { parseDuration, parseQuota, quotaFlag } from '../../queue-flags.js';
+import { parseDuration } from '../../durations.js';
+import { parseQuota, quotaFlag } from '../../queue-flags.js';
 
 export default class CreateQueue extends ApiCommand {
   static override summary = 'Create a queue: the share of the federation the workloads of some namespaces are admitted into.';

@@ -1,6 +1,7 @@
 /** The cells of `skym get queues`, the Queue section's phrases, and the quota and duration flags. */
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseQuota } from '../../../cli/queue-flags.js';
+import { parseDuration, parseDurationMs } from '../../../cli/durations.js';
+import { parseQuota } from '../../../cli/queue-flags.js';
 import { borrowed, ordinal, positionPhrase, preemptionLine, shortMemory, usedOverQuota } from '../../../cli/queue-cells.js';
 import { UsageError } from '../../../cli/usage-error.js';
 import type { Queue, QuotaUsage } from '../../../src/domain/types.js';
@@ -67,5 +68,11 @@ describe('quota and duration flags', () => {
   it('parse durations in seconds, s, m, h and d', () => {
     expect(['300', '90s', '5m', '1h30m', '2d'].map((t) => parseDuration(t, '--starvation-timeout'))).toEqual([300, 90, 300, 5400, 172_800]);
     for (const bad of ['', '5 m', '5x', 'm5', '1.5h']) expect(() => parseDuration(bad, '--starvation-timeout')).toThrow(/--starvation-timeout: .* is not a duration/);
+    expect(() => parseDuration('1500ms', '--starvation-timeout')).toThrow(/--starvation-timeout: "1500ms" is not a whole number of seconds/);
+  });
+
+  it('parse durations in milliseconds for the leader election timings', () => {
+    expect(['15s', '500ms', '1m30s', '2', '1s250ms'].map((t) => parseDurationMs(t, '--retry-period'))).toEqual([15_000, 500, 90_000, 2_000, 1_250]);
+    for (const bad of ['', '1.5s', 'ms', '10 s', '5sec']) expect(() => parseDurationMs(bad, '--retry-period')).toThrow(/--retry-period: .* is not a duration/);
   });
 });

@@ -33,6 +33,11 @@ describe('loadControllerManagerConfig', () => {
       failoverGraceMs: CONTROLLER_DEFAULTS.failoverGraceMs,
       logLevel: 'warn',
       discover: true,
+      leaderElect: false,
+      leaderElectLeaseName: CONTROLLER_DEFAULTS.leaderElectLeaseName,
+      leaderElectLeaseDurationMs: 15_000,
+      leaderElectRenewDeadlineMs: 10_000,
+      leaderElectRetryPeriodMs: 2_000,
     });
     expect(loadControllerManagerConfig({ apiUrl: 'x' }, { SKYM_SKYLET_TOKEN_FILE: '/t' }).skyletTokenFile).toBe('/t');
   });
@@ -40,6 +45,16 @@ describe('loadControllerManagerConfig', () => {
   it('names a bad value', () => {
     expect(() => loadControllerManagerConfig({ apiUrl: 'x', probeIntervalMs: 10 }, {})).toThrow(ConfigError);
     expect(() => loadControllerManagerConfig({ apiUrl: 'x', probeIntervalMs: 10 }, {})).toThrow('probeIntervalMs:');
+  });
+
+  it('refuses leader election timings that could let two replicas lead at once, naming the setting', () => {
+    const timings = { leaderElectLeaseDurationMs: 5_000, leaderElectRenewDeadlineMs: 5_000 };
+    expect(() => loadControllerManagerConfig({ apiUrl: 'x', leaderElect: true, ...timings }, {})).toThrow(
+      /leaderElectLeaseDurationMs \(--lease-duration\): must be greater than leaderElectRenewDeadlineMs \(--renew-deadline\) \(5000\), got 5000/,
+    );
+    // Not leader-elected: the timings are not used, so not judged.
+    expect(loadControllerManagerConfig({ apiUrl: 'x', leaderElect: false, ...timings }, {}).leaderElect).toBe(false);
+    expect(() => loadControllerManagerConfig({ apiUrl: 'x', leaderElectLeaseName: 'Not_A_Label' }, {})).toThrow(/leaderElectLeaseName: must be a DNS label/);
   });
 });
 
