@@ -1,9 +1,11 @@
 /**
- * What one term of leadership may touch. Every write its controllers make passes the fence first
- * (refused with NotLeaderError once the term is over or its lease could have run out), and every
+ * What one term of leadership may touch. Every write its controllers make, to the API or to a
+ * member cluster, passes the fence first (refused with NotLeaderError once the term is over or its
+ * lease could have run out), and every
  * event handler they register on the shared caches goes when the term ends, so the next term's
  * fresh controllers are the only ones listening.
  */
+import type { ClusterManager } from '../cluster-managers/types.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
 import type { ClusterReplicaStatus, ClusterStatus, QueueStatus, SkyObject, Workload } from '../domain/types.js';
 import type {
@@ -53,6 +55,38 @@ export function fencedWriters(writer: Writers, leads: () => boolean): Writers {
       check(`status of Queue ${name}`);
       await writer.updateQueueStatus(name, status);
     },
+  };
+}
+
+/**
+ * `manager`, its changes to the member cluster (submit, delete, a new namespace) refused unless
+ * `leads()` holds when they are made; reads, logs and close pass. Managers' submits are idempotent
+ * besides, so even two holders for a moment start no replica twice.
+ */
+export function fencedManager(manager: ClusterManager, cluster: string, leads: () => boolean): ClusterManager {
+  const check = (what: string) => {
+    if (!leads()) throw new NotLeaderError(`${what} on cluster ${cluster}`);
+  };
+  return {
+    capabilities: manager.capabilities,
+    capacity: () => manager.capacity(),
+    async submit(workload, replicas, options) {
+      check(`submit of ${workload.kind} ${workload.metadata.name}`);
+      await manager.submit(workload, replicas, options);
+    },
+    status: (workloads) => manager.status(workloads),
+    ...(manager.onStatusChange ? { onStatusChange: (listener: () => void) => manager.onStatusChange!(listener) } : {}),
+    list: () => manager.list(),
+    async delete(workload) {
+      check(`delete of ${workload.kind} ${workload.name}`);
+      await manager.delete(workload);
+    },
+    logs: (workload, options) => manager.logs(workload, options),
+    async ensureNamespace(namespace) {
+      check(`namespace ${namespace}`);
+      await manager.ensureNamespace(namespace);
+    },
+    close: () => manager.close(),
   };
 }
 

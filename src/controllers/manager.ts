@@ -11,7 +11,7 @@
  */
 import pino from 'pino';
 import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
-import type { ClusterManagerFactory } from '../cluster-managers/registry.js';
+import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
 import { LeaseAPI, type ClusterAPI } from '../client/api.js';
 import { SkyClient } from '../client/connection.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
@@ -19,7 +19,7 @@ import { resolveQueue } from '../domain/queueing.js';
 import { AdmissionController } from './admission-controller.js';
 import { SharedCaches } from './caches.js';
 import { LEADER_ELECTION_DEFAULTS, LeaderElector, type LeaderElectionTimings } from './leader-elector.js';
-import { fencedWriters, ListenerScope, type Writers } from './leader-fence.js';
+import { fencedManager, fencedWriters, ListenerScope } from './leader-fence.js';
 import { LeaseLock } from './lease-lock.js';
 import { leaseStoreOf } from './lease-store.js';
 import { SchedulerController } from './scheduler-controller.js';
@@ -89,7 +89,7 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
     logger: logger.child({ component: 'skylet-endpoint' }),
   });
   const startTerm = (leads: () => boolean) => {
-    term = startControllers(options, caches, fencedWriters(caches, leads), (cluster) => endpoint.urlFor(cluster));
+    term = startControllers(options, caches, leads, (cluster) => endpoint.urlFor(cluster));
   };
   const stopTerm = async () => {
     const ending = term;
@@ -135,7 +135,8 @@ interface Term {
  * Fresh controllers over the shared caches: a term starts from what the caches hold now, as a
  * restarted process would, and keeps nothing of an earlier term (its reservations, its Skylets).
  */
-function startControllers(options: ControllerManagerOptions, caches: SharedCaches, writer: Writers, endpointFor: (cluster: string) => string): Term {
+function startControllers(options: ControllerManagerOptions, caches: SharedCaches, leads: () => boolean, endpointFor: (cluster: string) => string): Term {
+  const writer = fencedWriters(caches, leads);
   const { logger } = options;
   const scope = new ListenerScope(caches);
   const listers = scope.scoped();
@@ -155,7 +156,7 @@ function startControllers(options: ControllerManagerOptions, caches: SharedCache
     probeIntervalMs: options.probeIntervalMs,
     statusIntervalMs: options.statusIntervalMs,
     endpointFor,
-    createManager: options.createManager,
+    createManager: (cluster, managerOptions) => fencedManager((options.createManager ?? createClusterManager)(cluster, managerOptions), cluster.metadata.name, leads),
   });
   admission.start();
   scheduler.start();

@@ -3,7 +3,7 @@
  * placement writes (FakeWriters applies them with the API's preconditions and derived phase).
  */
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SchedulerController } from '../../../src/controllers/scheduler-controller.js';
 import { ConflictError } from '../../../src/domain/errors.js';
 import type { Cluster, Workload, WorkloadStatus } from '../../../src/domain/types.js';
@@ -181,5 +181,23 @@ describe('SchedulerController.reconcile', () => {
     expect(byKey.get('Job/default/w1')!.placements).toEqual([{ cluster: 'a', replicas: 1 }]);
     expect(byKey.get('Job/default/w2')!.placements).toEqual([]);
     expect(byKey.get('Job/default/w2')!.conditions[0]).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+  });
+});
+
+describe('SchedulerController.start', () => {
+  it('holds what was placed before it started and is not reported yet, before its first decision (a new leader, a restart)', async () => {
+    // `a-new` sorts first and is reconciled first: placed against the bare cluster it would take
+    // the room that `z-placed`'s unreported replicas already use.
+    const placed = withStatus(workload('z-placed', { replicas: 4 }), { placements: [{ cluster: 'a', replicas: 4 }] });
+    const { writers, scheduler } = setup(cluster('a', { nodes: [{ cpu: 4 }] }), workload('a-new'), placed);
+    scheduler.start();
+    try {
+      await vi.waitFor(() => expect(writers.writesOf('placements').some((w) => w.key === 'Job/default/a-new')).toBe(true));
+    } finally {
+      await scheduler.stop();
+    }
+    const decision = writers.writesOf('placements').find((w) => w.key === 'Job/default/a-new')!.decision;
+    expect(decision.placements).toEqual([]);
+    expect(decision.conditions[0]).toMatchObject({ status: 'False', reason: 'Unschedulable' });
   });
 });
