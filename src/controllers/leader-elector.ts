@@ -56,7 +56,7 @@ export interface ElectorClock {
   sleep(ms: number, signal: AbortSignal): Promise<void>;
 }
 
-const realClock: ElectorClock = {
+export const realClock: ElectorClock = {
   now: () => performance.now(),
   sleep: (ms, signal) => sleepFor(ms, undefined, { signal }).catch(() => undefined),
 };

@@ -48,5 +48,5 @@ export class FakeClock {
 
 /** Lets every promise chain already started run as far as it can. */
 export async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await turn();
+  for (let i = 0; i < 50; i++) await turn();
 }

@@ -12,7 +12,7 @@
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, NamespaceAPI, SkyClient } from '../../src/client/index.js';
+import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, LeaseAPI, NamespaceAPI, SkyClient } from '../../src/client/index.js';
 import type { Job, Workload } from '../../src/domain/types.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { KUBE_FIXTURE_TIMEOUT_MS, startKubeFixture, type KubeFixture } from '../helpers/kubernetes.js';
@@ -289,56 +289,81 @@ describe('deleting', () => {
   }, LONG);
 });
 
+/**
+ * A burst of 50 one-replica Jobs in a namespace of its own, with `interrupt` run once 15 are
+ * created (it must leave a controller manager acting); then every Job must complete with exactly
+ * one member Job per placement, one pod per replica, and nothing anywhere else.
+ */
+async function burstSurvives(namespace: string, interrupt: () => Promise<void>): Promise<void> {
+  await new NamespaceAPI({ client }).create({ metadata: { name: namespace } });
+  const burst = new JobAPI({ client, namespace });
+  const names = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
+  let created = 0;
+  const creating = (async () => {
+    for (const name of names) {
+      await burst.create({ metadata: { name }, spec: { resources: { cpu: 0.1, memory: 64 }, run: 'echo burst' } });
+      created++;
+    }
+  })();
+  await until('the burst under way', async () => created >= 15, 60_000);
+  await interrupt();
+  await creating;
+
+  const all = await until('all 50 COMPLETED', async () => {
+    const list = (await burst.list()).items;
+    return list.length === 50 && list.every((j) => j.status.phase === 'COMPLETED') && list;
+  }, 240_000);
+
+  // Member clusters, as their own API sees them: one Job per placement and nowhere else.
+  const membersByCluster = Object.fromEntries(
+    await Promise.all(CLUSTERS.map(async (c) => [c, (await fixture.batch(c).listNamespacedJob({ namespace, labelSelector: SKY })).items] as const)),
+  );
+  const podsByCluster = Object.fromEntries(
+    await Promise.all(CLUSTERS.map(async (c) => [c, (await fixture.core(c).listNamespacedPod({ namespace, labelSelector: SKY })).items] as const)),
+  );
+  let placements = 0;
+  for (const job of all) {
+    for (const { cluster, replicas } of job.status.placements) {
+      placements++;
+      const copies = membersByCluster[cluster].filter((m) => m.metadata?.name === job.metadata.name);
+      expect(copies, `${job.metadata.name} on ${cluster}`).toHaveLength(1);
+      expect(copies[0].spec?.completions).toBe(replicas);
+      expect(copies[0].metadata?.labels?.['sky.dev/uid']).toBe(job.metadata.uid);
+      // Never started twice: one pod per replica.
+      const pods = podsByCluster[cluster].filter((p) => p.metadata?.labels?.['sky.dev/name'] === job.metadata.name);
+      expect(pods, `pods of ${job.metadata.name} on ${cluster}`).toHaveLength(replicas);
+    }
+  }
+  expect(placements).toBe(50);
+  expect(sum(Object.values(membersByCluster).map((items) => items.length))).toBe(50);
+}
+
 describe('when the controller manager dies', () => {
   it('SIGKILLed during a burst of 50 submissions and restarted: exactly one member Job per placement, none lost', async () => {
-    const namespaces = new NamespaceAPI({ client });
-    await namespaces.create({ metadata: { name: 'burst' } });
-    const burst = new JobAPI({ client, namespace: 'burst' });
-    const names = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
-    let created = 0;
-    const creating = (async () => {
-      for (const name of names) {
-        await burst.create({ metadata: { name }, spec: { resources: { cpu: 0.1, memory: 64 }, run: 'echo burst' } });
-        created++;
-      }
-    })();
-    await until('the burst under way', async () => created >= 15, 60_000);
-    const { stateDir } = controllers;
-    await controllers.kill('SIGKILL');
-    await creating;
-    controllers = await startControllers(server.url, { stateDir, extraArgs: CONTROLLER_ARGS, statusIntervalMs: STATUS_INTERVAL_MS });
+    await burstSurvives('burst', async () => {
+      const { stateDir } = controllers;
+      await controllers.kill('SIGKILL');
+      controllers = await startControllers(server.url, { stateDir, extraArgs: CONTROLLER_ARGS, statusIntervalMs: STATUS_INTERVAL_MS });
+    });
+  }, 400_000);
 
-    const all = await until('all 50 COMPLETED', async () => {
-      const list = (await burst.list()).items;
-      return list.length === 50 && list.every((j) => j.status.phase === 'COMPLETED') && list;
-    }, 240_000);
-
-    // Member clusters, as their own API sees them: one Job per placement and nowhere else.
-    const membersByCluster = Object.fromEntries(
-      await Promise.all(
-        CLUSTERS.map(async (c) => [c, (await fixture.batch(c).listNamespacedJob({ namespace: 'burst', labelSelector: SKY })).items] as const),
-      ),
-    );
-    const podsByCluster = Object.fromEntries(
-      await Promise.all(
-        CLUSTERS.map(async (c) => [c, (await fixture.core(c).listNamespacedPod({ namespace: 'burst', labelSelector: SKY })).items] as const),
-      ),
-    );
-    let placements = 0;
-    for (const job of all) {
-      for (const { cluster, replicas } of job.status.placements) {
-        placements++;
-        const copies = membersByCluster[cluster].filter((m) => m.metadata?.name === job.metadata.name);
-        expect(copies, `${job.metadata.name} on ${cluster}`).toHaveLength(1);
-        expect(copies[0].spec?.completions).toBe(replicas);
-        expect(copies[0].metadata?.labels?.['sky.dev/uid']).toBe(job.metadata.uid);
-        // Never started twice: one pod per replica.
-        const pods = podsByCluster[cluster].filter((p) => p.metadata?.labels?.['sky.dev/name'] === job.metadata.name);
-        expect(pods, `pods of ${job.metadata.name} on ${cluster}`).toHaveLength(replicas);
-      }
+  it('the leader SIGKILLed during a burst with a standby running: the standby takes over, exactly one member Job per placement', async () => {
+    const leases = new LeaseAPI({ client });
+    const leader = (await leases.get('skym-controller-manager')).spec.holderIdentity;
+    const standby = await startControllers(server.url, { leaderElectIdentity: 'standby', extraArgs: CONTROLLER_ARGS, statusIntervalMs: STATUS_INTERVAL_MS });
+    try {
+      await burstSurvives('burst-ha', async () => {
+        expect(standby.logs()).not.toMatch(/became leader/);
+        await controllers.kill('SIGKILL');
+        // The standby's own state directory: Kubernetes members keep their state in the member clusters.
+        await until('the standby leads', async () => (await leases.get('skym-controller-manager')).spec.holderIdentity === 'standby', 60_000);
+      });
+      expect(leader).not.toBe('standby');
+      controllers = standby;
+    } catch (error) {
+      await standby.stop();
+      throw error;
     }
-    expect(placements).toBe(50);
-    expect(sum(Object.values(membersByCluster).map((items) => items.length))).toBe(50);
   }, 400_000);
 });
 

@@ -4,8 +4,7 @@
  * what make submit idempotent (a retried create meets the first one's object); the uid label tells
  * the object of a deleted Sky workload from that of its same-named successor.
  */
-import { createHash } from 'node:crypto';
-import { isValidName } from '../../domain/kinds.js';
+import { dnsLabel, shortHash } from '../../domain/dns-label.js';
 import type { WorkloadKind, WorkloadRef } from '../../domain/object-ref.js';
 
 export const MANAGED_BY = 'sky.dev/managed-by';
@@ -21,26 +20,7 @@ export const MANAGED_SELECTOR = `${MANAGED_BY}=${MANAGER}`;
 
 const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Job', 'Deployment'];
 
-export function shortHash(value: string): string {
-  return createHash('sha256').update(value).digest('hex').slice(0, 8);
-}
-
-/**
- * A DNS-1123 label derived from `name`: the name itself when it is one (Sky names are), else its
- * lower-cased [a-z0-9-] form cut to fit, with a hash of the original so two names that clean up
- * alike stay apart.
- */
-export function dnsLabel(name: string, maxLength = 63): string {
-  if (name.length <= maxLength && isValidName(name)) return name;
-  const suffix = `-${shortHash(name)}`;
-  const cleaned = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, maxLength - suffix.length)
-    .replace(/-+$/, '');
-  return (cleaned || 'sky') + suffix;
-}
+export { dnsLabel, shortHash };
 
 /** The member object's name for a Sky workload: the same name, which Sky already keeps DNS-1123. */
 export function memberName(skyName: string): string {
