@@ -23,8 +23,12 @@ export class ClusterCapacity implements CapacityModel {
     private readonly now: number,
   ) {}
 
+  /** The clusters minus this cycle's holds, made again only after a hold (probes outnumber holds). */
+  private view?: Cluster[];
+
   private current(): Cluster[] {
-    return this.cycle.apply(this.clusters);
+    this.view ??= this.cycle.apply(this.clusters);
+    return this.view;
   }
 
   /** The last plan `fits` made, which `reserve` takes when asked for the same right after. */
@@ -81,8 +85,9 @@ export class ClusterCapacity implements CapacityModel {
   }
 
   private take(resources: Resources, placements: readonly { cluster: string; replicas: number }[]): void {
-    // Any plan made before this no longer holds.
+    // Any plan or view made before this no longer holds.
     this.last = undefined;
+    this.view = undefined;
     if (placements.length > 0) this.cycle.hold(`cycle/${this.holds++}`, resources, placements);
   }
 }
