@@ -52,10 +52,13 @@ export class ClusterCapacity implements CapacityModel {
     this.take(workload.spec.resources, placements);
   }
 
+  /** The clusters with nothing running, made once: every starving head a cycle holds for asks. */
+  private empty?: Cluster[];
+
   hold(workload: Workload, replicas: number): void {
     // Where it would go on empty clusters; there, hold what is free now, up to its share.
-    const empty = this.clusters.map((c) => ({ ...c, status: { ...c.status, allocatable: c.status.capacity, nodes: c.status.nodes.map((n) => ({ ...n, allocatable: n.capacity })) } }));
-    const { placements } = this.plan(workload, replicas, empty);
+    this.empty ??= this.clusters.map((c) => ({ ...c, status: { ...c.status, allocatable: c.status.capacity, nodes: c.status.nodes.map((n) => ({ ...n, allocatable: n.capacity })) } }));
+    const { placements } = this.plan(workload, replicas, this.empty);
     const now = new Map(this.current().map((c) => [c.metadata.name, c]));
     const held = placements
       .map((p) => ({ cluster: p.cluster, replicas: Math.min(p.replicas, replicaRoom(now.get(p.cluster)!, workload.spec.resources)) }))
