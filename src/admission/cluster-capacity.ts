@@ -23,8 +23,12 @@ export class ClusterCapacity implements CapacityModel {
     private readonly now: number,
   ) {}
 
+  /** The clusters minus this cycle's holds, made again only after a hold (probes outnumber holds). */
+  private view?: Cluster[];
+
   private current(): Cluster[] {
-    return this.cycle.apply(this.clusters);
+    this.view ??= this.cycle.apply(this.clusters);
+    return this.view;
   }
 
   /** The last plan `fits` made, which `reserve` takes when asked for the same right after. */
@@ -48,10 +52,13 @@ export class ClusterCapacity implements CapacityModel {
     this.take(workload.spec.resources, placements);
   }
 
+  /** The clusters with nothing running, made once: every starving head a cycle holds for asks. */
+  private empty?: Cluster[];
+
   hold(workload: Workload, replicas: number): void {
     // Where it would go on empty clusters; there, hold what is free now, up to its share.
-    const empty = this.clusters.map((c) => ({ ...c, status: { ...c.status, allocatable: c.status.capacity, nodes: c.status.nodes.map((n) => ({ ...n, allocatable: n.capacity })) } }));
-    const { placements } = this.plan(workload, replicas, empty);
+    this.empty ??= this.clusters.map((c) => ({ ...c, status: { ...c.status, allocatable: c.status.capacity, nodes: c.status.nodes.map((n) => ({ ...n, allocatable: n.capacity })) } }));
+    const { placements } = this.plan(workload, replicas, this.empty);
     const now = new Map(this.current().map((c) => [c.metadata.name, c]));
     const held = placements
       .map((p) => ({ cluster: p.cluster, replicas: Math.min(p.replicas, replicaRoom(now.get(p.cluster)!, workload.spec.resources)) }))
@@ -81,8 +88,9 @@ export class ClusterCapacity implements CapacityModel {
   }
 
   private take(resources: Resources, placements: readonly { cluster: string; replicas: number }[]): void {
-    // Any plan made before this no longer holds.
+    // Any plan or view made before this no longer holds.
     this.last = undefined;
+    this.view = undefined;
     if (placements.length > 0) this.cycle.hold(`cycle/${this.holds++}`, resources, placements);
   }
 }

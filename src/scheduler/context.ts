@@ -33,6 +33,8 @@ export class Plan {
 
   /** Replicas this plan has given the cluster. */
   placedOn(cluster: Cluster): number {
+    // Asked of every cluster before anything is placed (a lone replica's one pass).
+    if (this.placedTotal === 0) return 0;
     return this.counts.get(cluster) ?? 0;
   }
 
@@ -71,8 +73,19 @@ export interface SchedulingContext {
   readonly plan: Plan;
   /** Milliseconds since the epoch at which this placement is decided (eviction backoffs). */
   readonly now: number;
-  /** Replicas the cluster could take before this plan (per node, summed); computed once per cluster. */
+  /** Replicas the cluster could take before this plan (per node, summed); computed once per cluster object and size. */
   room(cluster: Cluster): number;
+}
+
+/**
+ * Replicas of each request size a cluster object can take, shared by every placement: a cluster
+ * object is a snapshot that is never changed in place (a report or a charge makes a new one), and
+ * a probe by admission, the placement after it and the next workload of the same size all ask.
+ */
+const ROOMS = new WeakMap<Cluster, Map<string, number>>();
+
+function sizeKey({ cpu, memory, gpu, accelerator }: Resources): string {
+  return `${cpu}/${memory}/${gpu}/${accelerator ?? ''}`;
 }
 
 function governingPolicies(workload: Workload, policies: readonly FilterPolicy[]): GoverningPolicy[] {
@@ -94,7 +107,7 @@ export function createContext(
   now: number = Date.now(),
 ): SchedulingContext {
   const { resources, placement } = workload.spec;
-  const rooms = new Map<Cluster, number>();
+  const size = sizeKey(resources);
   return {
     workload,
     request: resources,
@@ -107,11 +120,10 @@ export function createContext(
     plan: new Plan(replicas),
     now,
     room(cluster) {
-      let room = rooms.get(cluster);
-      if (room === undefined) {
-        room = replicaRoom(cluster, resources);
-        rooms.set(cluster, room);
-      }
+      let bySize = ROOMS.get(cluster);
+      if (bySize === undefined) ROOMS.set(cluster, (bySize = new Map()));
+      let room = bySize.get(size);
+      if (room === undefined) bySize.set(size, (room = replicaRoom(cluster, resources)));
       return room;
     },
   };

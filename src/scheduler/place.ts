@@ -11,13 +11,16 @@
  *
  * A Job is gang-placed: all replicas or none, because its replicas usually work together. A
  * Deployment places what fits; the controller asks again for the rest when capacity changes.
+ *
+ * A lone replica, the most common decision and the one admission probes for every Job, is the
+ * cluster the ranks and the divider would give it, found in one pass: no sort, no apportioning.
  */
 import type { Cluster, ClusterPlacement, FilterPolicy, Workload } from '../domain/types.js';
 import { createContext, type SchedulingContext } from './context.js';
-import type { OpenCluster } from './dividers/divider.js';
+import type { Divider, OpenCluster } from './dividers/divider.js';
 import type { FeasibilityChecker, PlanFilter } from './filters/feasibility.js';
 import { normalizedScore, type Scorer } from './scorers/scorer.js';
-import { genericStack } from './stack.js';
+import { genericStack, type Stack } from './stack.js';
 
 export interface PlacementInput {
   workload: Workload;
@@ -91,10 +94,14 @@ export function place(input: PlacementInput): PlacementResult {
   const replicas = input.replicas ?? workload.spec.replicas;
   const stack = genericStack(workload.spec.placement.strategy);
   const ctx = createContext(workload, input.filterPolicies, replicas, input.now);
+  const clusterFilters = stack.clusterFilters.filter((checker) => checker.appliesTo?.(ctx) ?? true);
+  // A short list of clusters is described whole; over a long one, a lone replica's home is found
+  // in one pass (the common one-replica Job, probed by admission for each decision).
+  if (replicas === 1 && (!explain || input.clusters.length > DESCRIBED_WHOLE)) return placeOne(input.clusters, stack, clusterFilters, ctx, explain);
 
   const reasons: Record<string, string> = {};
   const candidates = input.clusters.filter((cluster) => {
-    const reason = rejection(stack.clusterFilters, cluster, ctx);
+    const reason = rejection(clusterFilters, cluster, ctx);
     if (reason !== undefined) reasons[cluster.metadata.name] = reason;
     return reason === undefined;
   });
@@ -113,10 +120,83 @@ export function place(input: PlacementInput): PlacementResult {
     open.forEach(({ cluster }, i) => ctx.plan.add(cluster, shares[i]));
     if (explain) steps.push(describeStep(open, shares));
   }
-  const strategy = workload.spec.placement.strategy === 'PACK' ? 'PACK onto the fewest clusters' : 'SPREAD by room';
-  const ranked = rankList.length > 1 ? ', best preference first' : '';
-  const division = explain ? `${strategy}${ranked} (room: replicas a cluster could still take): ${steps.join('; then ')}` : '';
+  const division = explain ? `${strategyText(workload)}${rankList.length > 1 ? RANKED : ''}${ROOM}: ${steps.join('; then ')}` : '';
+  return finish(ctx, candidates, stack, reasons, division, explain);
+}
 
+/** Clusters up to which a lone replica's division lists every open cluster's room. */
+const DESCRIBED_WHOLE = 8;
+const RANKED = ', best preference first';
+const ROOM = ' (room: replicas a cluster could still take)';
+
+function strategyText(workload: Workload): string {
+  return workload.spec.placement.strategy === 'PACK' ? 'PACK onto the fewest clusters' : 'SPREAD by room';
+}
+
+/**
+ * One replica: the best-ranked open cluster the divider prefers, ties to the first name; the
+ * cluster `divide` would pick after ranking, found without sorting or apportioning.
+ */
+function placeOne(
+  clusters: readonly Cluster[],
+  stack: Stack,
+  clusterFilters: readonly FeasibilityChecker[],
+  ctx: SchedulingContext,
+  explain: boolean,
+): PlacementResult {
+  const reasons: Record<string, string> = {};
+  const candidates: Cluster[] = [];
+  let best: Cluster | undefined;
+  let bestScore = 0;
+  let bestRoom = 0;
+  let open = 0;
+  let firstScore: number | undefined;
+  let ranked = false;
+  for (const cluster of clusters) {
+    const reason = rejection(clusterFilters, cluster, ctx);
+    if (reason !== undefined) {
+      reasons[cluster.metadata.name] = reason;
+      continue;
+    }
+    if (explain) candidates.push(cluster);
+    const score = normalizedScore(stack.scorers, cluster, ctx);
+    firstScore ??= score;
+    if (score !== firstScore) ranked = true;
+    const room = headroom(stack.planFilters, cluster, ctx);
+    if (room <= 0) continue;
+    open++;
+    if (best === undefined || score > bestScore || (score === bestScore && prefers(stack.divider, cluster, room, best, bestRoom))) {
+      best = cluster;
+      bestScore = score;
+      bestRoom = room;
+    }
+  }
+  if (best !== undefined) ctx.plan.add(best, 1);
+  let division = '';
+  if (explain && best !== undefined) {
+    const name = best.metadata.name;
+    const which = ctx.workload.spec.placement.strategy === 'PACK' ? 'tightest' : 'roomiest';
+    division = `${strategyText(ctx.workload)}${ranked ? RANKED : ''}${ROOM}: ${name} ${bestRoom === Infinity ? 'any' : bestRoom} → ${name} 1, the ${which} of ${open.toLocaleString('en-US')} open`;
+  }
+  return finish(ctx, candidates, stack, reasons, division, explain);
+}
+
+/** Whether `cluster` (room `room`) is a better home than `best` at the same rank. */
+function prefers(divider: Divider, cluster: Cluster, room: number, best: Cluster, bestRoom: number): boolean {
+  if (divider.better(room, bestRoom)) return true;
+  if (divider.better(bestRoom, room)) return false;
+  return cluster.metadata.name < best.metadata.name;
+}
+
+/** The result, with the reasons of candidates that ran out of room when replicas are left over. */
+function finish(
+  ctx: SchedulingContext,
+  candidates: readonly Cluster[],
+  stack: Stack,
+  reasons: Record<string, string>,
+  division: string,
+  explain: boolean,
+): PlacementResult {
   const unplaced = ctx.plan.remaining;
   if (unplaced > 0 && explain) {
     // Every rank took all it could: each candidate is now full, or never had room.
@@ -125,7 +205,7 @@ export function place(input: PlacementInput): PlacementResult {
       if (reason !== undefined) reasons[cluster.metadata.name] = reason;
     }
   }
-  if (unplaced > 0 && workload.kind === 'Job') return { placements: [], unplaced: replicas, reasons, division: '' };
+  if (unplaced > 0 && ctx.workload.kind === 'Job') return { placements: [], unplaced: ctx.plan.replicas, reasons, division: '' };
   return { placements: ctx.plan.placements(), unplaced, reasons, division };
 }
 

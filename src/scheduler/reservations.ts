@@ -92,6 +92,12 @@ export class Reservations {
   private readonly clustersOf = new Map<string, Set<string>>();
   /** cluster name → the last charged copy, and the reported object it was made from. */
   private readonly charged = new Map<string, { reported: Cluster; result: Cluster }>();
+  /**
+   * The last apply's input and answer: admission asks again over the same array after every hold,
+   * and then only the clusters whose holds changed since (`dirty`) are looked at.
+   */
+  private last?: { input: readonly Cluster[]; output: Cluster[]; index?: Map<string, number> };
+  private readonly dirty = new Set<string>();
 
   hold(workloadKey: string, resources: Resources, placements: readonly ClusterPlacement[]): void {
     this.forget(workloadKey);
@@ -99,6 +105,7 @@ export class Reservations {
       if (!this.byCluster.has(cluster)) this.byCluster.set(cluster, new Map());
       this.byCluster.get(cluster)!.set(workloadKey, { resources, replicas });
       this.charged.delete(cluster);
+      this.dirty.add(cluster);
     }
     this.clustersOf.set(workloadKey, new Set(placements.map((p) => p.cluster)));
   }
@@ -109,6 +116,7 @@ export class Reservations {
     if (!held?.delete(workloadKey)) return;
     if (held.size === 0) this.byCluster.delete(cluster);
     this.charged.delete(cluster);
+    this.dirty.add(cluster);
     const clusters = this.clustersOf.get(workloadKey)!;
     clusters.delete(cluster);
     if (clusters.size === 0) this.clustersOf.delete(workloadKey);
@@ -125,15 +133,34 @@ export class Reservations {
 
   /** The clusters as the scheduler should see them: reported figures minus what is in flight. */
   apply(clusters: readonly Cluster[]): Cluster[] {
-    return clusters.map((cluster) => {
-      const name = cluster.metadata.name;
-      const held = this.byCluster.get(name);
-      if (!held) return cluster;
-      const cached = this.charged.get(name);
-      if (cached?.reported === cluster) return cached.result;
-      const result = charge(cluster, held.values());
-      this.charged.set(name, { reported: cluster, result });
-      return result;
-    });
+    const last = this.last;
+    let output: Cluster[];
+    if (last?.input === clusters) {
+      // The same clusters as last time: copy that answer, recharge what changed. (A new array each
+      // time, so an answer handed out earlier never changes under its holder.)
+      last.index ??= new Map(clusters.map((c, i) => [c.metadata.name, i]));
+      output = this.dirty.size === 0 ? last.output : last.output.slice();
+      for (const name of this.dirty) {
+        const i = last.index.get(name);
+        if (i !== undefined) output[i] = this.chargedCopy(clusters[i]);
+      }
+      last.output = output;
+    } else {
+      output = clusters.map((cluster) => this.chargedCopy(cluster));
+      this.last = { input: clusters, output };
+    }
+    this.dirty.clear();
+    return output;
+  }
+
+  private chargedCopy(cluster: Cluster): Cluster {
+    const name = cluster.metadata.name;
+    const held = this.byCluster.get(name);
+    if (!held) return cluster;
+    const cached = this.charged.get(name);
+    if (cached?.reported === cluster) return cached.result;
+    const result = charge(cluster, held.values());
+    this.charged.set(name, { reported: cluster, result });
+    return result;
   }
 }

@@ -19,4 +19,10 @@ export interface Divider {
    * adding up to `replicas` or to all the headroom there is, whichever is less.
    */
   divide(replicas: number, open: readonly OpenCluster[], ctx: SchedulingContext): number[];
+  /**
+   * For a lone replica: whether a cluster with headroom `room` is a better home than one with
+   * `than` (equal rooms tie, and the first name wins). Exactly the cluster `divide(1, …)` would
+   * pick, found in one pass over the clusters instead of ranking and dividing all of them.
+   */
+  better(room: number, than: number): boolean;
 }

@@ -21,4 +21,6 @@ export const spreadByRoom: Divider = {
     if (replicas >= total) return open.map((o) => o.headroom);
     return largestRemainder(replicas, open.map((o) => o.headroom));
   },
+  // The largest remainder of one seat is the largest room.
+  better: (room, than) => room > than,
 };

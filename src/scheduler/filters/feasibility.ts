@@ -18,6 +18,11 @@ export interface FeasibilityChecker {
   /** Names the checker in tests and debugging. */
   readonly name: string;
   feasible(cluster: Cluster, ctx: SchedulingContext): Feasibility;
+  /**
+   * False when the check cannot reject any cluster for this workload (no policy governs it, an
+   * empty selector), so a placement skips it for all of them. Absent: always asked.
+   */
+  appliesTo?(ctx: SchedulingContext): boolean;
 }
 
 /**

@@ -7,6 +7,7 @@ import { FEASIBLE, infeasible, type FeasibilityChecker } from './feasibility.js'
 
 export const filterPolicies: FeasibilityChecker = {
   name: 'filter-policies',
+  appliesTo: (ctx) => ctx.policies.length > 0,
   feasible(cluster, ctx) {
     const { name, labels } = cluster.metadata;
     for (const policy of ctx.policies) {

@@ -7,6 +7,7 @@ import { FEASIBLE, infeasible, type FeasibilityChecker } from './feasibility.js'
 
 export const notRecentlyEvicted: FeasibilityChecker = {
   name: 'not-recently-evicted',
+  appliesTo: (ctx) => (ctx.workload.status.evictions?.length ?? 0) > 0,
   feasible(cluster, ctx) {
     const until = evictedUntil(ctx.workload, cluster, ctx.now);
     if (until === undefined) return FEASIBLE;

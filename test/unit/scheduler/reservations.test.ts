@@ -19,6 +19,27 @@ describe('Reservations.apply', () => {
     expect(c.status.allocatable.cpu).toBe(5);
   });
 
+  it('asked again over the same clusters, recharges those whose holds changed and leaves earlier answers as they were', () => {
+    const clusters = [cluster('a'), cluster('b'), cluster('c')];
+    const ledger = new Reservations();
+    const first = ledger.apply(clusters);
+    expect(first).toEqual(clusters);
+    ledger.hold('jobs/default/one', twoCpu, [{ cluster: 'b', replicas: 1 }]);
+    const second = ledger.apply(clusters);
+    expect(second.map((c) => c.status.allocatable.cpu)).toEqual([4, 2, 4]);
+    expect(first[1]).toBe(clusters[1]);
+    ledger.hold('jobs/default/two', twoCpu, [{ cluster: 'c', replicas: 2 }]);
+    ledger.forget('jobs/default/one');
+    const third = ledger.apply(clusters);
+    expect(third.map((c) => c.status.allocatable.cpu)).toEqual([4, 4, 0]);
+    expect(second.map((c) => c.status.allocatable.cpu)).toEqual([4, 2, 4]);
+    // Other clusters (a new report) are charged whole, then followed the same way.
+    const reported = [cluster('a', { nodes: [{ cpu: 8 }] }), ...clusters.slice(1)];
+    expect(ledger.apply(reported).map((c) => c.status.allocatable.cpu)).toEqual([8, 4, 0]);
+    ledger.hold('jobs/default/three', twoCpu, [{ cluster: 'a', replicas: 3 }]);
+    expect(ledger.apply(reported).map((c) => c.status.allocatable.cpu)).toEqual([2, 4, 0]);
+  });
+
   it('leaves other clusters untouched and does not modify its input', () => {
     const a = cluster('a');
     const b = cluster('b');
