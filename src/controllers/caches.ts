@@ -3,7 +3,7 @@
  * scheduler and every Skylet (Skylets do not open watches of their own), plus the write side.
  */
 import pino from 'pino';
-import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, NamespaceAPI, PriorityClassAPI, QueueAPI } from '../client/api.js';
+import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, LeaseAPI, NamespaceAPI, PriorityClassAPI, QueueAPI } from '../client/api.js';
 import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
 import type {
@@ -13,6 +13,7 @@ import type {
   Deployment,
   FilterPolicy,
   Job,
+  Lease,
   Namespace,
   PriorityClass,
   Queue,
@@ -43,8 +44,11 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
   readonly queues: Informer<Queue>;
   readonly priorityClasses: Informer<PriorityClass>;
   readonly namespaces: Informer<Namespace>;
+  readonly leaseApi: LeaseAPI;
+  /** Only when asked for: replicas that share clusters find each other's leases here. */
+  readonly leases?: Informer<Lease>;
 
-  constructor(client: SkyClient, logger: pino.Logger) {
+  constructor(client: SkyClient, logger: pino.Logger, options: { leases?: boolean } = {}) {
     super();
     this.clusterApi = new ClusterAPI({ client });
     this.jobApi = new JobAPI({ client });
@@ -57,6 +61,8 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
     this.queues = new Informer(this.queueApi);
     this.priorityClasses = new Informer(new PriorityClassAPI({ client }));
     this.namespaces = new Informer(new NamespaceAPI({ client }));
+    this.leaseApi = new LeaseAPI({ client });
+    if (options.leases) this.leases = new Informer(this.leaseApi);
     for (const informer of this.informers()) {
       informer.on('error', (err) => logger.warn({ err: String(err) }, 'watch failed; retrying'));
     }
@@ -99,6 +105,7 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
   }
 
   private informers(): Informer<any>[] {
-    return [this.clusters, this.jobs, this.deployments, this.filterPolicies, this.queues, this.priorityClasses, this.namespaces];
+    const all: Informer<any>[] = [this.clusters, this.jobs, this.deployments, this.filterPolicies, this.queues, this.priorityClasses, this.namespaces];
+    return this.leases ? [...all, this.leases] : all;
   }
 }

@@ -21,18 +21,20 @@ import type {
 
 export type Writers = ClusterStatusWriter & WorkloadStatusWriter & AdmissionWriter & QueueStatusWriter;
 
-/** A write of a term that no longer leads: nothing was sent. */
+const NOT_LEADING = 'this controller manager no longer leads';
+
+/** A write of a term that no longer leads (or of a Skylet whose cluster lease is gone): nothing was sent. */
 export class NotLeaderError extends Error {
-  constructor(what: string) {
-    super(`not written: ${what}: this controller manager no longer leads`);
+  constructor(what: string, why = NOT_LEADING) {
+    super(`not written: ${what}: ${why}`);
     this.name = 'NotLeaderError';
   }
 }
 
 /** `writer`, each write refused unless `leads()` holds when it is sent. */
-export function fencedWriters(writer: Writers, leads: () => boolean): Writers {
+export function fencedWriters(writer: Writers, leads: () => boolean, why = NOT_LEADING): Writers {
   const check = (what: string) => {
-    if (!leads()) throw new NotLeaderError(what);
+    if (!leads()) throw new NotLeaderError(what, why);
   };
   return {
     async updateClusterStatus(name: string, status: ClusterStatus) {
@@ -63,9 +65,9 @@ export function fencedWriters(writer: Writers, leads: () => boolean): Writers {
  * `leads()` holds when they are made; reads, logs and close pass. Managers' submits are idempotent
  * besides, so even two holders for a moment start no replica twice.
  */
-export function fencedManager(manager: ClusterManager, cluster: string, leads: () => boolean): ClusterManager {
+export function fencedManager(manager: ClusterManager, cluster: string, leads: () => boolean, why = NOT_LEADING): ClusterManager {
   const check = (what: string) => {
-    if (!leads()) throw new NotLeaderError(`${what} on cluster ${cluster}`);
+    if (!leads()) throw new NotLeaderError(`${what} on cluster ${cluster}`, why);
   };
   return {
     capabilities: manager.capabilities,

@@ -5,14 +5,15 @@
  * the API server reads logs, since only this process can reach the clusters), and starts the
  * controllers only once every cache has synced, so no reconcile acts on a half-listed world.
  *
- * With leader election, every replica keeps its caches warm and the controllers run only in the
- * replica holding the leader lease (leader-elector.ts), each term with fresh ones whose writes are
- * fenced by that term (leader-fence.ts).
+ * With leader election, every replica keeps its caches warm; admission and the scheduler run only
+ * in the replica holding the leader lease (leader-elector.ts), each term with fresh ones whose
+ * writes are fenced by that term (leader-fence.ts); the Skylets are shared out over the replicas,
+ * each cluster's on the one holding its cluster lease (skylet-shards.ts).
  */
 import pino from 'pino';
 import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import { createClusterManager, type ClusterManagerFactory } from '../cluster-managers/registry.js';
-import { LeaseAPI, type ClusterAPI } from '../client/api.js';
+import type { ClusterAPI } from '../client/api.js';
 import { SkyClient } from '../client/connection.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import { resolveQueue } from '../domain/queueing.js';
@@ -24,6 +25,8 @@ import { LeaseLock } from './lease-lock.js';
 import { leaseStoreOf } from './lease-store.js';
 import { SchedulerController } from './scheduler-controller.js';
 import { SkyletController } from './skylet-controller.js';
+import { Skylet } from './skylet.js';
+import { SkyletShards } from './skylet-shards.js';
 import { createSkyletEndpoint } from './skylet-endpoint.js';
 import { registerDiscoveredClusters, type DiscoverySource } from './discovery.js';
 
@@ -77,26 +80,30 @@ export interface ControllerManager {
 
 export function createControllerManager(options: ControllerManagerOptions): ControllerManager {
   const { apiUrl, logger } = options;
+  const election = options.leaderElection && { ...LEADER_ELECTION_DEFAULTS, ...options.leaderElection };
   const client = new SkyClient({ url: apiUrl, token: options.apiToken });
-  const caches = new SharedCaches(client, logger);
-  /** The controllers of the term being led (always one without leader election). */
+  const caches = new SharedCaches(client, logger, { leases: election !== undefined });
+  /** The admission controller and the scheduler of the term being led (always one without leader election). */
   let term: Term | undefined;
   const endpoint = createSkyletEndpoint({
     host: options.skyletHost,
     port: options.skyletPort,
     token: options.skyletToken,
-    lookup: (cluster) => term?.skylets.skylet(cluster),
+    lookup: (cluster) => skylets.skylet(cluster),
     logger: logger.child({ component: 'skylet-endpoint' }),
   });
+  // Several replicas share the clusters (skylet-shards.ts); one alone runs every Skylet.
+  const shards = election && createShards(election, caches, logger, () => skylets);
+  const skylets = createSkylets(options, caches, shards, (cluster) => endpoint.urlFor(cluster));
   const startTerm = (leads: () => boolean) => {
-    term = startControllers(options, caches, leads, (cluster) => endpoint.urlFor(cluster));
+    term = startTermControllers(options, caches, leads);
   };
   const stopTerm = async () => {
     const ending = term;
     term = undefined;
     await ending?.stop();
   };
-  const elector = options.leaderElection && createElector(options.leaderElection, client, logger, startTerm, stopTerm);
+  const elector = election && createElector(election, caches, logger, startTerm, stopTerm);
   return {
     async start() {
       // Listening before any Skylet starts, so the first status a Skylet writes has its address.
@@ -111,12 +118,16 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
       }
       if (elector) elector.start();
       else startTerm(() => true);
+      skylets.start();
+      shards?.start();
     },
     async stop() {
       await endpoint.stop();
-      // The elector stops its term before it releases the lease.
+      // The elector stops its term before it releases the lease; the Skylets stop before their cluster leases go.
       if (elector) await elector.stop();
       else await stopTerm();
+      await skylets.stop();
+      await shards?.stop();
       await caches.stop();
       await client.close();
     },
@@ -127,15 +138,14 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
 }
 
 interface Term {
-  readonly skylets: SkyletController;
   stop(): Promise<void>;
 }
 
 /**
- * Fresh controllers over the shared caches: a term starts from what the caches hold now, as a
- * restarted process would, and keeps nothing of an earlier term (its reservations, its Skylets).
+ * The leader's controllers, fresh over the shared caches: a term starts from what the caches hold
+ * now, as a restarted process would, and keeps nothing of an earlier term (its reservations).
  */
-function startControllers(options: ControllerManagerOptions, caches: SharedCaches, leads: () => boolean, endpointFor: (cluster: string) => string): Term {
+function startTermControllers(options: ControllerManagerOptions, caches: SharedCaches, leads: () => boolean): Term {
   const writer = fencedWriters(caches, leads);
   const { logger } = options;
   const scope = new ListenerScope(caches);
@@ -148,46 +158,81 @@ function startControllers(options: ControllerManagerOptions, caches: SharedCache
     queueOf: (workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels),
   });
   const admission = new AdmissionController({ listers, writer, logger });
-  const skylets = new SkyletController({
-    listers,
-    writer,
-    stateDir: options.stateDir,
-    logger,
-    probeIntervalMs: options.probeIntervalMs,
-    statusIntervalMs: options.statusIntervalMs,
-    endpointFor,
-    createManager: (cluster, managerOptions) => fencedManager((options.createManager ?? createClusterManager)(cluster, managerOptions), cluster.metadata.name, leads),
-  });
   admission.start();
   scheduler.start();
-  skylets.start();
   return {
-    skylets,
     async stop() {
       scope.dispose();
-      await skylets.stop();
       await scheduler.stop();
       await admission.stop();
     },
   };
 }
 
+/**
+ * The Skylets of this replica: of every cluster when it is the only one, else of the clusters its
+ * shards hold, each fenced by its cluster's lease (writes to the API and changes to the cluster).
+ */
+function createSkylets(options: ControllerManagerOptions, caches: SharedCaches, shards: SkyletShards | undefined, endpointFor: (cluster: string) => string): SkyletController {
+  const factory = options.createManager ?? createClusterManager;
+  const owns = (cluster: string) => shards?.owns(cluster) ?? true;
+  return new SkyletController({
+    listers: caches,
+    writer: caches,
+    stateDir: options.stateDir,
+    logger: options.logger,
+    probeIntervalMs: options.probeIntervalMs,
+    statusIntervalMs: options.statusIntervalMs,
+    endpointFor,
+    owns: shards && owns,
+    createSkylet: (cluster, skyletOptions) => {
+      const name = cluster.metadata.name;
+      const acts = () => owns(name);
+      const why = `this replica does not hold cluster ${name}'s lease`;
+      return new Skylet(cluster, {
+        ...skyletOptions,
+        writer: shards ? fencedWriters(caches, acts, why) : caches,
+        createManager: (c, managerOptions) => (shards ? fencedManager(factory(c, managerOptions), name, acts, why) : factory(c, managerOptions)),
+      });
+    },
+  });
+}
+
+/** Cluster leases renewed a few times per lease duration, and always within the renew deadline. */
+function createShards(election: LeaderElectionOptions & LeaderElectionTimings, caches: SharedCaches, logger: pino.Logger, skylets: () => SkyletController): SkyletShards {
+  const renewPeriodMs = Math.max(election.retryPeriodMs, Math.min(election.leaseDurationMs / 3, election.renewDeadlineMs / 2));
+  return new SkyletShards({
+    identity: election.identity,
+    store: leaseStoreOf(caches.leaseApi, caches.leases),
+    leases: caches.leases!,
+    clusters: () => caches.clusters.list().map((c) => c.metadata.name),
+    leaseDurationMs: election.leaseDurationMs,
+    renewDeadlineMs: election.renewDeadlineMs,
+    renewPeriodMs,
+    running: (cluster) => skylets().runs(cluster),
+    onChange: (cluster) => skylets().enqueue(cluster),
+    logger: logger.child({ component: 'skylet-shards' }),
+  });
+}
+
 function createElector(
-  election: LeaderElectionOptions,
-  client: SkyClient,
+  election: LeaderElectionOptions & LeaderElectionTimings,
+  caches: SharedCaches,
   logger: pino.Logger,
   startTerm: (leads: () => boolean) => void,
   stopTerm: () => Promise<void>,
 ): LeaderElector {
-  const timings = { ...LEADER_ELECTION_DEFAULTS, ...election };
   const lock = new LeaseLock({
     name: election.leaseName ?? DEFAULT_LEADER_LEASE,
     identity: election.identity,
-    store: leaseStoreOf(new LeaseAPI({ client })),
-    leaseDurationMs: timings.leaseDurationMs,
+    store: leaseStoreOf(caches.leaseApi),
+    leaseDurationMs: election.leaseDurationMs,
   });
+  const { leaseDurationMs, renewDeadlineMs, retryPeriodMs } = election;
   const elector: LeaderElector = new LeaderElector({
-    ...timings,
+    leaseDurationMs,
+    renewDeadlineMs,
+    retryPeriodMs,
     lock,
     logger: logger.child({ component: 'leader-election' }),
     callbacks: {

@@ -1,7 +1,7 @@
 /**
  * The Skylet controller: one Skylet per Cluster object, started when the cluster appears,
  * restarted when its spec changes (a new generation: another kubeconfig context, other local
- * slots), stopped when the cluster is deleted.
+ * slots), stopped when the cluster is deleted or (sharded over replicas) is no longer this one's.
  */
 import type pino from 'pino';
 import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
@@ -15,10 +15,17 @@ export type SkyletLike = Pick<Skylet, 'name' | 'start' | 'stop' | 'logs'>;
 export interface SkyletControllerOptions extends SkyletOptions {
   /** Makes the Skylet of a cluster; default a real one. */
   createSkylet?: (cluster: Cluster, options: SkyletOptions) => SkyletLike;
+  /**
+   * Whether this replica runs the cluster's Skylet (skylet-shards.ts); default every cluster. Call
+   * enqueue(cluster) when the answer changes.
+   */
+  owns?: (cluster: string) => boolean;
 }
 
 export class SkyletController {
   private readonly skylets = new Map<string, { skylet: SkyletLike; generation: number }>();
+  /** Clusters whose Skylet is being stopped. */
+  private readonly stopping = new Set<string>();
   private readonly controller: Controller;
   private readonly logger: pino.Logger;
 
@@ -43,6 +50,16 @@ export class SkyletController {
     this.controller.start();
   }
 
+  /** Looks at the cluster again (its owner may have changed). */
+  enqueue(cluster: string): void {
+    this.controller.enqueue(cluster);
+  }
+
+  /** Whether a Skylet of the cluster runs here, stopping included. */
+  runs(cluster: string): boolean {
+    return this.skylets.has(cluster) || this.stopping.has(cluster);
+  }
+
   /** The running Skylet of a cluster, if any. */
   skylet(cluster: string): SkyletLike | undefined {
     return this.skylets.get(cluster)?.skylet;
@@ -55,12 +72,18 @@ export class SkyletController {
   }
 
   private async reconcile(name: string): Promise<void> {
-    const cluster = this.options.listers.clusters.get(name);
+    const found = this.options.listers.clusters.get(name);
+    const cluster = found && (this.options.owns?.(name) ?? true) ? found : undefined;
     const running = this.skylets.get(name);
     if (running && cluster && running.generation === cluster.metadata.generation) return;
     if (running) {
       this.skylets.delete(name);
-      await running.skylet.stop();
+      this.stopping.add(name);
+      try {
+        await running.skylet.stop();
+      } finally {
+        this.stopping.delete(name);
+      }
     }
     if (!cluster) return;
     const { createSkylet = (c, options) => new Skylet(c, options) } = this.options;

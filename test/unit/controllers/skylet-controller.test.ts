@@ -9,9 +9,14 @@ import { cluster } from '../scheduler/fixtures.js';
 const logger = pino({ level: 'silent' });
 
 function setup(...clusters: Cluster[]) {
+  return setupOwning(undefined, ...clusters);
+}
+
+function setupOwning(owns: ((cluster: string) => boolean) | undefined, ...clusters: Cluster[]) {
   const listers = new FakeListers().seed(...clusters);
   const events: string[] = [];
   const controller = new SkyletController({
+    owns,
     listers,
     writer: new FakeWriters({ listers }),
     stateDir: '/nonexistent',
@@ -69,5 +74,20 @@ describe('SkyletController', () => {
     await controller.stop();
     expect(events.slice(2).sort()).toEqual(['stop a@1', 'stop b@1']);
     expect(controller.skylet('a')).toBeUndefined();
+  });
+
+  it('runs only the Skylets of the clusters this replica owns, and follows changes of ownership', async () => {
+    const mine = new Set(['a']);
+    const { events, controller } = setupOwning((c) => mine.has(c), cluster('a'), cluster('b'));
+    controller.start();
+    await vi.waitFor(() => expect(events).toEqual(['start a@1']));
+    expect(controller.runs('b')).toBe(false);
+    mine.add('b');
+    mine.delete('a');
+    controller.enqueue('a');
+    controller.enqueue('b');
+    await vi.waitFor(() => expect(events).toEqual(['start a@1', 'stop a@1', 'start b@1']));
+    expect(controller.runs('a')).toBe(false);
+    expect(controller.runs('b')).toBe(true);
   });
 });
