@@ -1,12 +1,17 @@
 /**
  * SkyClient's choice of server, against small HTTP servers in this process that answer, refuse
- * (a closed port) or read the request and drop the connection. The real thing (API servers on
- * etcd, one SIGKILLed under load) is test/integration/api-ha.test.ts.
+ * (a closed port) or read the request and drop the connection, and for watches two API apps in
+ * this process sharing one store. The real thing (API servers on etcd, one SIGKILLed under load)
+ * is test/integration/api-ha.test.ts.
  */
 import http from 'node:http';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, SkyClient } from '../../../src/client/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ConnectionError, JobAPI, SkyClient, type WatchEvent } from '../../../src/client/index.js';
+import { loadApiServerConfig } from '../../../src/config/api-server.js';
+import { buildApp, type App } from '../../../src/server/app.js';
+import { createLogger } from '../../../src/server/logger.js';
+import { MemoryStore } from '../../../src/storage/memory-store.js';
 
 const QUERY = '{ __typename }';
 const MUTATION = 'mutation { deleteJob(name: "x") { kind } }';
@@ -122,5 +127,64 @@ describe('SkyClient with several servers', () => {
       held.forEach((socket) => socket.destroy());
       await new Promise((resolve) => silent.close(resolve));
     }
+  });
+});
+
+describe('SkyClient watches with several servers', () => {
+  // Two API apps on one store: what two servers on one etcd look like to a client.
+  const store = new MemoryStore();
+  const apps: App[] = [];
+  const startApp = async () => {
+    const app = buildApp({ config: loadApiServerConfig({ port: 0, store: 'memory', logLevel: 'silent' }, {}), store, logger: createLogger('silent') });
+    await app.start();
+    apps.push(app);
+    return app;
+  };
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+    await store.close();
+  });
+
+  const line = (e: WatchEvent) => `${e.type} ${e.object?.metadata.name} ${e.resourceVersion}`;
+
+  it('starts on the next server at once when the first refuses, and resumes on the other when its server goes', async () => {
+    const [one, two] = [await startApp(), await startApp()];
+    const writer = new JobAPI({ client: new SkyClient({ url: two.url }) });
+    const from = (await writer.list()).resourceVersion;
+    const watcher = new SkyClient({ urls: [refused, one.url, two.url] });
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const event of new JobAPI({ client: watcher }).watch({ resourceVersion: from, signal: stop.signal })) if (event.type !== 'BOOKMARK') seen.push(line(event));
+    })();
+    const expected: string[] = [];
+    const write = async (name: string) => {
+      const job = await writer.create({ metadata: { name }, spec: { run: 'true' } });
+      expected.push(`ADDED ${name} ${job.metadata.resourceVersion}`);
+    };
+    try {
+      for (const name of ['a', 'b']) await write(name);
+      await vi.waitFor(() => expect(seen).toEqual(expected));
+      expect(watcher.url).toBe(one.url);
+
+      apps.splice(apps.indexOf(one), 1);
+      await one.stop();
+      for (const name of ['c', 'd']) await write(name);
+      await vi.waitFor(() => expect(seen).toEqual(expected));
+      expect(watcher.url).toBe(two.url);
+    } finally {
+      stop.abort();
+      await done;
+      await watcher.close();
+    }
+  });
+
+  it('fails at once when no server answers, having tried each', async () => {
+    const other = await refusedUrl();
+    const watcher = new SkyClient({ urls: [refused, other] });
+    const events = new JobAPI({ client: watcher }).watch({ resourceVersion: '1' });
+    await expect(events.next()).rejects.toBeInstanceOf(ConnectionError);
+    expect(watcher.url).toBe(refused); // tried both, back to the first
+    await watcher.close();
   });
 });
