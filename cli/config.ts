@@ -7,6 +7,9 @@
  * never shows in `ps` or shell history, and no default: without it no Authorization header is
  * sent. The file is written with mode 0600 because it may hold it; `config view` masks it.
  *
+ * `api` may name several API servers of one installation, separated by commas
+ * (`http://a:50051,http://b:50051`): the client uses the first that answers (src/client/connection.ts).
+ *
  * The file is YAML (`api: http://host:50051/graphql`), validated with zod when read and when
  * `skym config set` writes it, so a typo names the key and the file. SKYM_CONFIG points at another
  * file (tests use it to keep away from the real home directory).
@@ -16,7 +19,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ApiAddressError, CLIENT_ENV, DEFAULT_API_URL, graphqlEndpoint, resolveSetting, type ResolvedSetting } from '../src/client/endpoint.js';
+import { ApiAddressError, apiEndpoints, CLIENT_ENV, DEFAULT_API_URL, resolveSetting, type ResolvedSetting } from '../src/client/endpoint.js';
 import { DEFAULT_NAMESPACE } from '../src/domain/kinds.js';
 import { toYamlDocument } from './format.js';
 
@@ -26,7 +29,7 @@ const SettingsSchema = z
   .object({
     api: z.string().superRefine((address, ctx) => {
       try {
-        graphqlEndpoint(address);
+        apiEndpoints(address);
       } catch (error) {
         if (!(error instanceof ApiAddressError)) throw error;
         ctx.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
@@ -44,7 +47,7 @@ export type SettingKey = keyof Settings;
 export const SETTING_KEYS = Object.keys(SettingsSchema.shape) as SettingKey[];
 
 export const SETTING_DESCRIPTIONS: Record<SettingKey, string> = {
-  api: 'URL of the Sky Manager API (its base URL, or its GraphQL endpoint .../graphql)',
+  api: 'URL of the Sky Manager API (its base URL, or its GraphQL endpoint .../graphql); several servers separated by commas',
   namespace: 'namespace of commands run without -n',
   token: 'bearer token for an API server that requires one (--token-auth-file)',
 };

@@ -115,6 +115,14 @@ export function explainError(error: unknown): ErrorReport {
   if (error instanceof DomainError) return { message: error.message, code: error.code, exitCode: 1 };
   if (error instanceof ConnectionError) {
     const reason = networkReason(error.cause ?? error);
+    if (error.mayHaveBeenApplied) {
+      const message = `the connection to the Sky Manager API server at ${error.url} was lost after the request was sent (${reason}): the change may or may not have been made; look with \`skym get\` before trying again.`;
+      return { message, code: 'CONNECTION', exitCode: 1 };
+    }
+    if (error.unreachable.length > 1) {
+      const servers = error.unreachable.map(({ url, reason: why }) => `${url} (${why})`).join(', ');
+      return { message: `none of the Sky Manager API servers is running or reachable: ${servers}.\n${START_HINT}`, code: 'CONNECTION', exitCode: 1 };
+    }
     return {
       message: `the Sky Manager API server at ${error.url} is not running or not reachable (${reason}).\n${START_HINT}`,
       code: 'CONNECTION',

@@ -98,8 +98,10 @@ const keyValue = Flags.custom<KeyValue>({
 
 /** Where the API is; the strongest of the sources cli/config.ts weighs. */
 export const api = Flags.string({
-  description: 'URL of the Sky Manager API. Default: $SKYM_API, else `api` in ~/.skym/config.yaml, else http://127.0.0.1:50051/graphql.',
-  helpValue: 'URL',
+  description:
+    'URL of the Sky Manager API; several servers of one installation separated by commas (URL,URL), tried in turn when one is down. ' +
+    'Default: $SKYM_API, else `api` in ~/.skym/config.yaml, else http://127.0.0.1:50051/graphql.',
+  helpValue: 'URL[,URL...]',
   helpGroup: 'GLOBAL',
 });
 

@@ -22,6 +22,7 @@ export default class Controllers extends ApiCommand {
     '<%= config.bin %> controllers',
     '<%= config.bin %> controllers --api http://10.0.0.5:50051/graphql --state-dir /var/lib/skym/clusters',
     '<%= config.bin %> controllers --api http://10.0.0.5:50051/graphql --skylet-host 10.0.0.7 --skylet-port 10250',
+    '<%= config.bin %> controllers --api http://10.0.0.5:50051,http://10.0.0.6:50051',
     '<%= config.bin %> controllers --api http://10.0.0.5:50051/graphql --leader-elect-identity cm-2 --lease-duration 15s --renew-deadline 10s --retry-period 2s',
   ];
 
@@ -38,12 +39,12 @@ export default class Controllers extends ApiCommand {
         leaderElectLeaseDurationMs: durationMsOf(flags, 'lease-duration'),
         leaderElectRenewDeadlineMs: durationMsOf(flags, 'renew-deadline'),
         leaderElectRetryPeriodMs: durationMsOf(flags, 'retry-period'),
-        apiUrl: settings.api.value,
+        apiUrls: settings.api.value,
         apiToken: settings.token.value || undefined,
       }),
     );
     const manager = await startControllerManager(config);
-    this.log(`Sky Manager controllers running against ${config.apiUrl}; Skylet endpoint ${manager.skyletEndpoint}`);
+    this.log(`Sky Manager controllers running against ${config.apiUrls.join(', ')}; Skylet endpoint ${manager.skyletEndpoint}`);
     await manager.stop(await stopSignal());
   }
 }

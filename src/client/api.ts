@@ -16,7 +16,7 @@ import { cacheKey } from '../domain/object-ref.js';
 import { withoutKeys } from '../domain/without-keys.js';
 
 export interface ApiOptions extends SkyClientOptions {
-  /** A connection to share with other API objects; `url` and `headers` are then ignored. */
+  /** A connection to share with other API objects; `url`, `urls` and `headers` are then ignored. */
   client?: SkyClient;
 }
 

@@ -34,9 +34,12 @@ export function resolveSetting(layers: { given?: string; env?: string; file?: st
   return { value: layers.fallback, source: 'default' };
 }
 
-/** The GraphQL endpoint of `given`, else of $SKYM_API, else of the default address. */
-export function resolveApiUrl(given?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return graphqlEndpoint(resolveSetting({ given, env: env[CLIENT_ENV.api], fallback: DEFAULT_API_URL }).value);
+/**
+ * The GraphQL endpoints of `given`, else of $SKYM_API, else of the default address; each a list
+ * as apiEndpoints() reads it (`http://a:50051,http://b:50051`).
+ */
+export function resolveApiUrls(given?: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  return apiEndpoints(resolveSetting({ given, env: env[CLIENT_ENV.api], fallback: DEFAULT_API_URL }).value);
 }
 
 /** `given`, else $SKYM_TOKEN; none (no Authorization header) when neither is set. */
@@ -48,6 +51,32 @@ export class ApiAddressError extends Error {}
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
 const WS_SCHEMES: Record<string, string> = { 'ws:': 'http:', 'wss:': 'https:' };
+
+/**
+ * Several API servers of one installation (they share an etcd), as one text: addresses separated
+ * by commas, each normalised by graphqlEndpoint(), in the order the client tries them. An empty
+ * entry or one given twice is a mistake worth naming rather than skipping; so is a bad one, named
+ * by its place in the list.
+ */
+export function apiEndpoints(text: string): string[] {
+  const entries = text.split(',');
+  if (entries.length === 1) return [graphqlEndpoint(text)];
+  const endpoints: string[] = [];
+  entries.forEach((entry, at) => {
+    const which = `API server ${at + 1} of ${entries.length} in "${text}"`;
+    if (entry.trim() === '') throw new ApiAddressError(`${which} is empty; separate the addresses with single commas`);
+    let endpoint: string;
+    try {
+      endpoint = graphqlEndpoint(entry);
+    } catch (error) {
+      if (error instanceof ApiAddressError) throw new ApiAddressError(`${which}: ${error.message}`);
+      throw error;
+    }
+    if (endpoints.includes(endpoint)) throw new ApiAddressError(`${which}: ${endpoint} is given twice`);
+    endpoints.push(endpoint);
+  });
+  return endpoints;
+}
 
 /** `address` as the GraphQL endpoint's http(s) URL; ApiAddressError when it cannot be one. */
 export function graphqlEndpoint(address: string): string {

@@ -20,20 +20,52 @@ import {
   type ErrorCode,
 } from '../domain/errors.js';
 
-/** The API server could not be reached (refused, DNS failure, socket dropped and not back). */
+/** One API server that could not be reached, and why ("ECONNREFUSED"). */
+export interface Unreachable {
+  url: string;
+  reason: string;
+}
+
+const startHint = (which: 'it' | 'one') =>
+  `Start ${which} with \`skym up\` (API server and controllers) or \`skym server\` (API server only), ` +
+  'or set SKYM_API to the URL of a running server.';
+
+/**
+ * The API server could not be reached (refused, DNS failure, socket dropped and not back). A
+ * client of several servers throws it when none could be reached (`unreachable` then names each),
+ * or when a mutation's connection failed after it may have reached its server
+ * (`mayHaveBeenApplied`; src/client/failover.ts says why it is not resent).
+ */
 export class ConnectionError extends Error {
+  /** Every server tried, in order, with its reason; one entry for a client of one server. */
+  readonly unreachable: readonly Unreachable[];
+  /** A mutation's request may have reached the server, which may have applied it: read before retrying. */
+  readonly mayHaveBeenApplied: boolean;
+
   constructor(
+    /** The server (the last one tried, when several were). */
     readonly url: string,
     reason: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; mayHaveBeenApplied?: boolean },
   ) {
-    super(
-      `The Sky Manager API server at ${url} is not reachable (${reason}). ` +
-        'Start it with `skym up` (API server and controllers) or `skym server` (API server only), ' +
-        'or set SKYM_API to the URL of a running server.',
-      options,
-    );
+    const applied = options?.mayHaveBeenApplied
+      ? `The Sky Manager API server at ${url} was lost after the request was sent (${reason}): the change may or may not have been made; read the object again before retrying.`
+      : `The Sky Manager API server at ${url} is not reachable (${reason}). ${startHint('it')}`;
+    super(applied, options);
     this.name = 'ConnectionError';
+    this.unreachable = [{ url, reason }];
+    this.mayHaveBeenApplied = options?.mayHaveBeenApplied ?? false;
+  }
+
+  /** One error for a request every server failed, each with its own reason; `cause` is the last one's. */
+  static ofAll(errors: readonly ConnectionError[]): ConnectionError {
+    const last = errors[errors.length - 1];
+    if (errors.length === 1) return last;
+    const unreachable = errors.flatMap((error) => error.unreachable);
+    const error = new ConnectionError(last.url, last.unreachable[0].reason, { cause: last.cause });
+    error.message = `None of the Sky Manager API servers is reachable: ${unreachable.map(({ url, reason }) => `${url} (${reason})`).join(', ')}. ${startHint('one')}`;
+    Object.assign(error, { unreachable });
+    return error;
   }
 }
 

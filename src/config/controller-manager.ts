@@ -5,15 +5,35 @@
  * SKYM_* variables, as the API server reads them.
  */
 import { z } from 'zod';
+import { ApiAddressError, apiEndpoints } from '../client/endpoint.js';
 import { CONTROLLER_DEFAULTS as D } from './defaults.js';
 import { leaderElectionTimingsProblem, type LeaderElectionTimings } from '../controllers/leader-elector.js';
 import { DNS1123_LABEL } from '../domain/kinds.js';
 import { booleanText, ConfigError, int, LOG_LEVELS, loadConfig, type ConfigValues } from './load.js';
 
+/**
+ * The API servers as GraphQL endpoints, from a list or its text (`http://a:50051,http://b:50051`,
+ * as `--api` and SKYM_API give it), each normalised as every client does; a bad entry is named.
+ */
+const apiServers = z.preprocess(
+  (value, ctx) => {
+    const text = Array.isArray(value) ? value.join(',') : value;
+    if (typeof text !== 'string') return value;
+    try {
+      return apiEndpoints(text);
+    } catch (error) {
+      if (!(error instanceof ApiAddressError)) throw error;
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: error.message });
+      return z.NEVER;
+    }
+  },
+  z.array(z.string()).min(1),
+);
+
 const ControllerManagerConfigSchema = z
   .object({
-    /** The API server's GraphQL endpoint (or its base URL). */
-    apiUrl: z.string().min(1),
+    /** The API servers (several of one installation: the client uses one and fails over). */
+    apiUrls: apiServers,
     /** Bearer token for an API server with a token file; its user needs group sky:controllers. */
     apiToken: z.string().min(1).optional(),
     /** Where cluster managers keep their files (local replicas' state and logs). */
@@ -47,7 +67,7 @@ export type ControllerManagerConfig = Readonly<z.infer<typeof ControllerManagerC
 export type ControllerManagerConfigKey = keyof z.input<typeof ControllerManagerConfigSchema>;
 
 /** What `skym up` configures of its controllers: everything but the API, which it starts itself. */
-export const EmbeddedControllersSchema = ControllerManagerConfigSchema.omit({ apiUrl: true, apiToken: true });
+export const EmbeddedControllersSchema = ControllerManagerConfigSchema.omit({ apiUrls: true, apiToken: true });
 
 export type EmbeddedControllersConfig = Readonly<z.infer<typeof EmbeddedControllersSchema>>;
 

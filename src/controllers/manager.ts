@@ -1,6 +1,6 @@
 /**
  * The controller manager: a client of the API like any other (it never touches the store), so it
- * runs inside `skym up` or as its own process (`skym controllers --api URL`). It wires the shared
+ * runs inside `skym up` or as its own process (`skym controllers --api URL[,URL…]`). It wires the shared
  * caches, the admission controller, the scheduler controller, the Skylet controller and the Skylet endpoint (through which
  * the API server reads logs, since only this process can reach the clusters), and starts the
  * controllers only once every cache has synced, so no reconcile acts on a half-listed world.
@@ -31,7 +31,11 @@ import { createSkyletEndpoint } from './skylet-endpoint.js';
 import { registerDiscoveredClusters, type DiscoverySource } from './discovery.js';
 
 export interface ControllerManagerOptions {
-  apiUrl: string;
+  /**
+   * The API servers' GraphQL endpoints: one, or several of one installation (sharing an etcd),
+   * which its client fails over between (src/client/connection.ts).
+   */
+  apiUrls: readonly string[];
   /**
    * Bearer token for an API server started with --token-auth-file; its user needs group
    * sky:controllers (or sky:admins): the controllers register clusters and write status.
@@ -79,9 +83,9 @@ export interface ControllerManager {
 }
 
 export function createControllerManager(options: ControllerManagerOptions): ControllerManager {
-  const { apiUrl, logger } = options;
+  const { apiUrls, logger } = options;
   const election = options.leaderElection && { ...LEADER_ELECTION_DEFAULTS, ...options.leaderElection };
-  const client = new SkyClient({ url: apiUrl, token: options.apiToken });
+  const client = new SkyClient({ urls: apiUrls, token: options.apiToken });
   const caches = new SharedCaches(client, logger, { leases: election !== undefined });
   /** The admission controller and the scheduler of the term being led (always one without leader election). */
   let term: Term | undefined;

@@ -29,7 +29,7 @@ export async function startControllerManager(config: ControllerManagerConfig, de
   const logger = deps.logger ?? createLogger(config.logLevel);
   const skyletToken = deps.skyletToken ?? (config.skyletTokenFile === undefined ? undefined : await readSkyletTokenFile(config.skyletTokenFile));
   const manager = createControllerManager({
-    apiUrl: config.apiUrl,
+    apiUrls: config.apiUrls,
     apiToken: config.apiToken,
     stateDir: config.stateDir,
     logger,

@@ -48,7 +48,7 @@ export async function startUp(config: UpConfig, { step = unannounced }: { step?:
   let controllers;
   try {
     controllers = await step('Starting the controller manager', () =>
-      startControllerManager({ ...config.controllers, apiUrl: api.url, apiToken }, { logger, skyletToken }),
+      startControllerManager({ ...config.controllers, apiUrls: [api.url], apiToken }, { logger, skyletToken }),
     );
   } catch (error) {
     await api.stop().catch(() => undefined);

@@ -24,6 +24,8 @@ export interface ServerOptions {
   store?: StoreKind;
   /** For store etcd: "http://127.0.0.1:port" (fixtures/etcd.ts). */
   etcdEndpoint?: string;
+  /** For store etcd, instead: every member of a cluster (fixtures/etcd-cluster.ts), passed as one --etcd-endpoints list. */
+  etcdEndpoints?: readonly string[];
   /** For store lowdb; a fresh temporary directory when omitted (removed by stop()). */
   dataDir?: string;
   /** Passed as --token-auth-file: the server then requires bearer tokens from it. */
@@ -60,8 +62,9 @@ export async function startServer(options: ServerOptions = {}): Promise<ServerPr
   const args = ['server', '--host', '127.0.0.1', '--port', '0', '--store', store];
   if (store === 'lowdb') args.push('--data-dir', dataDir!);
   if (store === 'etcd') {
-    if (!options.etcdEndpoint) throw new Error('store etcd needs etcdEndpoint (see fixtures/etcd.ts)');
-    args.push('--etcd-endpoints', options.etcdEndpoint);
+    const endpoints = options.etcdEndpoints ?? (options.etcdEndpoint ? [options.etcdEndpoint] : []);
+    if (endpoints.length === 0) throw new Error('store etcd needs etcdEndpoint (see fixtures/etcd.ts) or etcdEndpoints (fixtures/etcd-cluster.ts)');
+    args.push('--etcd-endpoints', endpoints.join(','));
   }
   if (options.tokenAuthFile !== undefined) args.push('--token-auth-file', options.tokenAuthFile);
   args.push(...(options.extraArgs ?? []));

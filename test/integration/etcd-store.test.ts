@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startEtcd, type EtcdProcess } from '../../fixtures/etcd.js';
+import { startEtcdCluster, type EtcdCluster } from '../../fixtures/etcd-cluster.js';
 import { AlreadyExistsError, DomainError } from '../../src/domain/errors.js';
 import { EtcdStore } from '../../src/storage/etcd-store.js';
 import { makeCluster, makeJob } from '../fixtures/store-objects.js';
@@ -77,6 +78,47 @@ describe('etcd store shared by several API servers', () => {
     expect(new Set(listed).size).toBe(total + 1);
     expect(listed).toEqual([...listed].sort());
     expect(list.resourceVersion).toBe(after.metadata.resourceVersion);
+  });
+});
+
+describe('etcd store on a 3-member etcd cluster', () => {
+  let cluster: EtcdCluster;
+  beforeAll(async () => {
+    cluster = await startEtcdCluster();
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('keeps its writes and its watch when the leader is SIGKILLed, and the member rejoins', async () => {
+    const store = await EtcdStore.open({ endpoints: cluster.endpoints, prefix: '/members' });
+    try {
+      const from = await store.currentResourceVersion();
+      const events = watch(store, { kind: 'Cluster', fromResourceVersion: from });
+      const written = [];
+      for (let i = 0; i < 5; i++) written.push(await store.create(makeCluster(`before-${i}`)));
+
+      const leader = await cluster.leader();
+      await cluster.kill(leader);
+      expect(leader.running).toBe(false);
+      for (let i = 0; i < 5; i++) written.push(await retryWhileUnavailable(() => store.create(makeCluster(`after-${i}`))));
+      expect((await cluster.leader()).name).not.toBe(leader.name);
+
+      await cluster.restart(leader);
+      written.push(await retryWhileUnavailable(() => store.create(makeCluster('rejoined'))));
+      const seen = await take(events, written.length);
+      expectOrdered(seen);
+      expect(seen.map((e) => e.object)).toEqual(written);
+      // The restarted member has caught up: it serves the whole history on its own.
+      const alone = await EtcdStore.open({ endpoints: [leader.endpoint], prefix: '/members' });
+      try {
+        expect(names((await alone.list({ kind: 'Cluster' })).items)).toEqual(names(written).sort());
+      } finally {
+        await alone.close();
+      }
+    } finally {
+      await store.close();
+    }
   });
 });
 

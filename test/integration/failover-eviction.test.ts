@@ -98,7 +98,7 @@ beforeAll(async () => {
   stateDir = await mkdtemp(join(tmpdir(), 'sky-failover-'));
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line).msg) });
   controllers = createControllerManager({
-    apiUrl: server.url,
+    apiUrls: [server.url],
     stateDir,
     logger,
     probeIntervalMs: 100,

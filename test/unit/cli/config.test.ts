@@ -39,8 +39,18 @@ describe('resolveSettings: flag > environment > file > default', () => {
     });
   });
 
+  it('takes several API servers, separated by commas, from a flag, the variable or the file', () => {
+    const list = 'http://a:50051,http://b:50051';
+    expect(resolveSettings({ api: list }, {}, {}).api).toEqual({ value: list, source: 'flag' });
+    expect(resolveSettings({}, { SKYM_API: list }, {}).api).toEqual({ value: list, source: 'env' });
+    expect(parseSettings({ api: list }, 'config.yaml')).toEqual({ api: list });
+    expect(() => parseSettings({ api: 'http://a:1,http://a:1' }, 'config.yaml')).toThrow('config.yaml: api: API server 2 of 2 in "http://a:1,http://a:1": http://a:1/graphql is given twice');
+  });
+
   it('refuses a bad flag or variable, naming it', () => {
     expect(() => resolveSettings({ api: 'http://' }, {}, {})).toThrow(/^--api: api: "http:\/\/" is not a URL such as http:\/\/127\.0\.0\.1:50051/);
+    expect(() => resolveSettings({ api: 'http://a:1,ftp://b' }, {}, {})).toThrow('--api: api: API server 2 of 2 in "http://a:1,ftp://b": "ftp://b" must be an http:// or https:// URL, not ftp:');
+    expect(() => resolveSettings({}, { SKYM_API: 'http://a:1,,http://b:1' }, {})).toThrow('SKYM_API: api: API server 2 of 3 in "http://a:1,,http://b:1" is empty');
     expect(() => resolveSettings({}, { SKYM_API: 'ftp://x/graphql' }, {})).toThrow('SKYM_API: api: "ftp://x/graphql" must be an http:// or https:// URL, not ftp:');
     expect(() => resolveSettings({}, { SKYM_NAMESPACE: 'Team_A' }, {})).toThrow(/^SKYM_NAMESPACE: namespace: must be a namespace name/);
     expect(() => resolveSettings({}, { SKYM_TOKEN: 'a b' }, {})).toThrow('SKYM_TOKEN: token: must not contain whitespace');

@@ -70,6 +70,24 @@ describe('explainError', () => {
     expect([code, exitCode]).toEqual(['CONNECTION', 1]);
   });
 
+  it('names every server when several are down, and says when a change may have been made', () => {
+    const none = ConnectionError.ofAll([new ConnectionError('http://a:1/graphql', 'ECONNREFUSED'), new ConnectionError('http://b:1/graphql', 'ECONNREFUSED')]);
+    expect(explainError(none).message).toBe(
+      'none of the Sky Manager API servers is running or reachable: http://a:1/graphql (ECONNREFUSED), http://b:1/graphql (ECONNREFUSED).\n' +
+        'Start one with `skym up` (API server and controllers) or `skym server` (API server only), ' +
+        'or point skym at a running one with --api URL, SKYM_API or `skym config set api URL`.',
+    );
+    const cause = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const lost = new ConnectionError('http://a:1/graphql', 'UND_ERR_SOCKET', { cause, mayHaveBeenApplied: true });
+    expect(explainError(lost)).toEqual({
+      message:
+        'the connection to the Sky Manager API server at http://a:1/graphql was lost after the request was sent (UND_ERR_SOCKET): ' +
+        'the change may or may not have been made; look with `skym get` before trying again.',
+      code: 'CONNECTION',
+      exitCode: 1,
+    });
+  });
+
   it('passes other messages through, keeping oclif\'s usage exit status', () => {
     expect(explainError(new ApiError('Unexpected error.')).message).toBe('the API server could not do that: Unexpected error.');
     expect(explainError(new UsageError('give NAMEs or --selector, not both'))).toEqual({ message: 'give NAMEs or --selector, not both', exitCode: 1 });

@@ -55,6 +55,26 @@ describe('ConnectionError', () => {
     expect(error.cause).toBe(cause);
   });
 
+  it('names every server of a client that reached none', () => {
+    const refused = (port: number) => new ConnectionError(`http://127.0.0.1:${port}/graphql`, 'ECONNREFUSED');
+    const error = ConnectionError.ofAll([refused(1), new ConnectionError('http://b:2/graphql', 'ENOTFOUND')]);
+    expect(error.message).toBe(
+      'None of the Sky Manager API servers is reachable: http://127.0.0.1:1/graphql (ECONNREFUSED), http://b:2/graphql (ENOTFOUND). ' +
+        'Start one with `skym up` (API server and controllers) or `skym server` (API server only), or set SKYM_API to the URL of a running server.',
+    );
+    expect(error).toMatchObject({ url: 'http://b:2/graphql', mayHaveBeenApplied: false, unreachable: [{ url: 'http://127.0.0.1:1/graphql', reason: 'ECONNREFUSED' }, { url: 'http://b:2/graphql', reason: 'ENOTFOUND' }] });
+    const one = refused(3);
+    expect(ConnectionError.ofAll([one])).toBe(one);
+  });
+
+  it('says when a change may have been made', () => {
+    const error = new ConnectionError('http://a:1/graphql', 'UND_ERR_SOCKET', { mayHaveBeenApplied: true });
+    expect(error.message).toBe(
+      'The Sky Manager API server at http://a:1/graphql was lost after the request was sent (UND_ERR_SOCKET): the change may or may not have been made; read the object again before retrying.',
+    );
+    expect(error.mayHaveBeenApplied).toBe(true);
+  });
+
   it('describes a closed WebSocket by its close code', () => {
     expect(networkReason({ code: 1006, reason: '', wasClean: false })).toBe('WebSocket closed with code 1006');
   });

@@ -23,9 +23,9 @@ describe('config key names', () => {
 
 describe('loadControllerManagerConfig', () => {
   it('fills the defaults, and reads only the log level and the Skylet token file from the environment', () => {
-    const config = loadControllerManagerConfig({ apiUrl: 'http://a:1/graphql' }, { SKYM_LOG_LEVEL: 'warn', SKYM_PORT: 'not a port' });
+    const config = loadControllerManagerConfig({ apiUrls: 'http://a:1/graphql' }, { SKYM_LOG_LEVEL: 'warn', SKYM_PORT: 'not a port' });
     expect(config).toEqual({
-      apiUrl: 'http://a:1/graphql',
+      apiUrls: ['http://a:1/graphql'],
       stateDir: CONTROLLER_DEFAULTS.stateDir,
       probeIntervalMs: CONTROLLER_DEFAULTS.probeIntervalMs,
       skyletHost: CONTROLLER_DEFAULTS.skyletHost,
@@ -39,22 +39,29 @@ describe('loadControllerManagerConfig', () => {
       leaderElectRenewDeadlineMs: 10_000,
       leaderElectRetryPeriodMs: 2_000,
     });
-    expect(loadControllerManagerConfig({ apiUrl: 'x' }, { SKYM_SKYLET_TOKEN_FILE: '/t' }).skyletTokenFile).toBe('/t');
+    expect(loadControllerManagerConfig({ apiUrls: 'x' }, { SKYM_SKYLET_TOKEN_FILE: '/t' }).skyletTokenFile).toBe('/t');
+  });
+
+  it('takes several API servers as the client does, naming a bad one', () => {
+    expect(loadControllerManagerConfig({ apiUrls: 'a:1, http://b:2' }, {}).apiUrls).toEqual(['http://a:1/graphql', 'http://b:2/graphql']);
+    expect(loadControllerManagerConfig({ apiUrls: ['a:1', 'b:2'] }, {}).apiUrls).toEqual(['http://a:1/graphql', 'http://b:2/graphql']);
+    expect(() => loadControllerManagerConfig({ apiUrls: 'a:1,ftp://b' }, {})).toThrow('apiUrls: API server 2 of 2 in "a:1,ftp://b": "ftp://b" must be an http:// or https:// URL, not ftp:');
+    expect(() => loadControllerManagerConfig({}, {})).toThrow(/apiUrls: Required/);
   });
 
   it('names a bad value', () => {
-    expect(() => loadControllerManagerConfig({ apiUrl: 'x', probeIntervalMs: 10 }, {})).toThrow(ConfigError);
-    expect(() => loadControllerManagerConfig({ apiUrl: 'x', probeIntervalMs: 10 }, {})).toThrow('probeIntervalMs:');
+    expect(() => loadControllerManagerConfig({ apiUrls: 'x', probeIntervalMs: 10 }, {})).toThrow(ConfigError);
+    expect(() => loadControllerManagerConfig({ apiUrls: 'x', probeIntervalMs: 10 }, {})).toThrow('probeIntervalMs:');
   });
 
   it('refuses leader election timings that could let two replicas lead at once, naming the setting', () => {
     const timings = { leaderElectLeaseDurationMs: 5_000, leaderElectRenewDeadlineMs: 5_000 };
-    expect(() => loadControllerManagerConfig({ apiUrl: 'x', leaderElect: true, ...timings }, {})).toThrow(
+    expect(() => loadControllerManagerConfig({ apiUrls: 'x', leaderElect: true, ...timings }, {})).toThrow(
       /leaderElectLeaseDurationMs \(--lease-duration\): must be greater than leaderElectRenewDeadlineMs \(--renew-deadline\) \(5000\), got 5000/,
     );
     // Not leader-elected: the timings are not used, so not judged.
-    expect(loadControllerManagerConfig({ apiUrl: 'x', leaderElect: false, ...timings }, {}).leaderElect).toBe(false);
-    expect(() => loadControllerManagerConfig({ apiUrl: 'x', leaderElectLeaseName: 'Not_A_Label' }, {})).toThrow(/leaderElectLeaseName: must be a DNS label/);
+    expect(loadControllerManagerConfig({ apiUrls: 'x', leaderElect: false, ...timings }, {}).leaderElect).toBe(false);
+    expect(() => loadControllerManagerConfig({ apiUrls: 'x', leaderElectLeaseName: 'Not_A_Label' }, {})).toThrow(/leaderElectLeaseName: must be a DNS label/);
   });
 });
 
