@@ -123,10 +123,12 @@ export class SkyletShards {
     const clusters = new Set(this.options.clusters());
     const work: (() => Promise<void>)[] = [];
     for (const cluster of clusters) {
-      const mine = rendezvousOwner(cluster, members) === this.identity;
-      if (mine) this.leaving.delete(cluster);
-      else if (this.locks.get(cluster)?.renewedAt !== undefined) this.leaving.add(cluster);
-      if (mine) work.push(() => this.attempt(this.clusterLock(cluster)));
+      if (rendezvousOwner(cluster, members) === this.identity) {
+        this.leaving.delete(cluster);
+        work.push(() => this.attempt(this.clusterLock(cluster)));
+      } else if (this.locks.get(cluster)?.renewedAt !== undefined) {
+        this.leaving.add(cluster);
+      }
     }
     for (const cluster of [...this.leaving, ...[...this.locks.keys()].filter((c) => !clusters.has(c))]) {
       if (this.options.running(cluster)) continue;
