@@ -180,7 +180,7 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
     describeOmits: ['conditions', 'placements', 'replicaStatus', 'evictions', 'admission', 'queue', 'preemptions'],
     describeTables: (object) => {
       const clusters = [...new Set([...object.status.placements.map((p) => p.cluster), ...object.status.replicaStatus.map((s) => s.cluster)])];
-      const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'External ID', 'Message'];
+      const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'Waiting Since', 'External ID', 'Message'];
       return [
         {
           title: 'Clusters',
@@ -195,6 +195,8 @@ function workloadView<T extends Workload>(kind: T['kind'], names: KindView['name
               Running: String(s?.running ?? 0),
               Succeeded: String(s?.succeeded ?? 0),
               Failed: String(s?.failed ?? 0),
+              // The wait timeout's clock: evicted once it is older than the timeout.
+              'Waiting Since': s?.pendingSince ?? '',
               'External ID': s?.externalId ?? '',
               Message: s?.message ?? '',
             };

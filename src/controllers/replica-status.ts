@@ -6,8 +6,8 @@
  * Replicas the cluster has kept waiting (pending) longer than the wait timeout (the workload's,
  * else the cluster's) are not this controller's to move: it adds an eviction request to its
  * report, and the scheduler takes them off this cluster and records the eviction. "Waiting since"
- * is kept in memory: after a restart the clock starts again, which delays an eviction but never
- * hastens it.
+ * is part of the entry (pendingSince), so the Skylet that takes the cluster over on another
+ * replica, or after a restart, goes on with the same clock.
  */
 import type pino from 'pino';
 import type { ClusterManager, WorkloadReport } from '../cluster-managers/types.js';
@@ -42,9 +42,6 @@ function settled(workload: Workload): boolean {
 }
 
 export class ReplicaStatus {
-  /** Workload key → since when (ms) the cluster has reported replicas of it pending. */
-  private readonly pendingSince = new Map<string, number>();
-
   constructor(private readonly options: ReplicaStatusOptions) {}
 
   /**
@@ -57,8 +54,6 @@ export class ReplicaStatus {
     if (workloads.length === 0) return undefined;
     let nextDueMs: number | undefined;
     const reports = await manager.status(workloads.map(refOf));
-    const placedKeys = new Set(workloads.map((w) => refKey(refOf(w))));
-    for (const key of this.pendingSince.keys()) if (!placedKeys.has(key)) this.pendingSince.delete(key);
     const now = (this.options.now ?? Date.now)();
     await Promise.all(
       workloads.map(async (read) => {
@@ -70,10 +65,13 @@ export class ReplicaStatus {
         const report = reports.get(describeRef(refOf(workload)));
         if (!report) return; // not submitted yet: the flow controller is on it
         const timeout = waitTimeoutSeconds(workload, listers.clusters.get(clusterName));
-        const request = this.evictionRequest(workload, report, timeout, now);
-        const dueMs = request ? undefined : this.dueInMs(workload, timeout, now);
-        if (dueMs !== undefined) nextDueMs = Math.min(nextDueMs ?? dueMs, dueMs);
-        const entry = this.entry(report, request);
+        const since = this.pendingSince(workload, report, now);
+        const request = this.evictionRequest(workload, report, since, timeout, now);
+        if (!request && since !== undefined && timeout !== undefined) {
+          const dueMs = Math.max(0, since + timeout * 1000 - now);
+          nextDueMs = Math.min(nextDueMs ?? dueMs, dueMs);
+        }
+        const entry = this.entry(report, since, request);
         const conditions = this.conditions(workload, manager.capabilities.usesImage);
         if (!this.changes(workload, entry, conditions)) return;
         await this.options.writer.reportReplicas(workload, entry, conditions);
@@ -85,33 +83,29 @@ export class ReplicaStatus {
     return nextDueMs;
   }
 
-  /** How long until this workload's waiting replicas are overdue; undefined when none wait. */
-  private dueInMs(workload: Workload, timeout: number | undefined, now: number): number | undefined {
-    const since = this.pendingSince.get(refKey(refOf(workload)));
-    if (since === undefined || timeout === undefined) return undefined;
-    return Math.max(0, since + timeout * 1000 - now);
+  /**
+   * Since when (ms) replicas of the workload have waited here: from the entry last reported, so
+   * the clock survives a restart or a move of this Skylet; now when they start to wait, and again
+   * once the scheduler has answered an eviction request. Undefined when none waits.
+   */
+  private pendingSince(workload: Workload, report: WorkloadReport, now: number): number | undefined {
+    if (report.pending === 0) return undefined;
+    const own = ownEntry(workload, this.options.clusterName);
+    if (own?.evictionRequest && answered(workload, this.options.clusterName, own.evictionRequest)) return now;
+    const reported = own && own.pending > 0 && own.pendingSince !== undefined ? Date.parse(own.pendingSince) : NaN;
+    // A clock from the future (another machine's) would only postpone: never later than now.
+    return Number.isNaN(reported) ? now : Math.min(reported, now);
   }
 
   /**
    * The eviction request to report: the one already reported until the scheduler has answered
    * it, else a new one for the pending replicas once they have waited past the timeout.
    */
-  private evictionRequest(workload: Workload, report: WorkloadReport, timeout: number | undefined, now: number): EvictionRequest | undefined {
+  private evictionRequest(workload: Workload, report: WorkloadReport, since: number | undefined, timeout: number | undefined, now: number): EvictionRequest | undefined {
     const { clusterName } = this.options;
-    const key = refKey(refOf(workload));
     const asked = ownEntry(workload, clusterName)?.evictionRequest;
-    if (asked) {
-      const answered = workload.status.evictions?.some((e) => e.cluster === clusterName && e.requestedAt === asked.requestedAt);
-      if (!answered) return asked;
-      this.pendingSince.delete(key); // the clock starts again for what waits now
-    }
-    if (report.pending === 0 || timeout === undefined) {
-      this.pendingSince.delete(key);
-      return undefined;
-    }
-    const since = this.pendingSince.get(key) ?? now;
-    this.pendingSince.set(key, since);
-    if (now - since < timeout * 1000) return undefined;
+    if (asked && !answered(workload, clusterName, asked)) return asked;
+    if (since === undefined || timeout === undefined || now - since < timeout * 1000) return undefined;
     const replicas = Math.min(report.pending, placedOn(workload, clusterName));
     return {
       replicas,
@@ -120,7 +114,7 @@ export class ReplicaStatus {
     };
   }
 
-  private entry(report: WorkloadReport, evictionRequest: EvictionRequest | undefined): ClusterReplicaStatus {
+  private entry(report: WorkloadReport, pendingSince: number | undefined, evictionRequest: EvictionRequest | undefined): ClusterReplicaStatus {
     const entry: ClusterReplicaStatus = {
       cluster: this.options.clusterName,
       pending: report.pending,
@@ -131,6 +125,7 @@ export class ReplicaStatus {
     if (report.externalId !== undefined) entry.externalId = report.externalId;
     if (report.exitCodes !== undefined) entry.exitCodes = report.exitCodes;
     if (report.message !== undefined) entry.message = report.message;
+    if (pendingSince !== undefined) entry.pendingSince = new Date(pendingSince).toISOString();
     if (evictionRequest) entry.evictionRequest = evictionRequest;
     return entry;
   }
@@ -158,6 +153,11 @@ export class ReplicaStatus {
       return !held || held.status !== c.status || held.reason !== c.reason || held.message !== c.message;
     });
   }
+}
+
+/** Whether the scheduler has recorded the eviction this request asked for. */
+function answered(workload: Workload, cluster: string, request: EvictionRequest): boolean {
+  return workload.status.evictions?.some((e) => e.cluster === cluster && e.requestedAt === request.requestedAt) ?? false;
 }
 
 function ownEntry(workload: Workload, cluster: string): ClusterReplicaStatus | undefined {

@@ -142,6 +142,11 @@ export interface ClusterReplicaStatus {
   externalId?: string;
   exitCodes?: number[];
   message?: string;
+  /**
+   * Since when (ISO 8601) the cluster has reported replicas waiting, without a break: the clock
+   * of the wait timeout, kept here so that a Skylet started elsewhere goes on with it.
+   */
+  pendingSince?: string;
   evictionRequest?: EvictionRequest;
 }
 

@@ -83,6 +83,7 @@ export interface ClusterReplicaStatusInput {
   externalId?: Maybe<string>;
   exitCodes?: Maybe<number[]>;
   message?: Maybe<string>;
+  pendingSince?: Maybe<string>;
   evictionRequest?: Maybe<EvictionRequestInput>;
 }
 
@@ -246,6 +247,7 @@ export function checkReplicaEntry(input: ClusterReplicaStatusInput, field: strin
   if (input.externalId != null) entry.externalId = checkText(input.externalId, at('externalId'), { maxBytes: MAX_MESSAGE_BYTES });
   if (input.exitCodes != null) entry.exitCodes = checkCount(input.exitCodes, at('exitCodes'), MAX_ENTRIES).map((c, i) => checkNumber(c, `${at('exitCodes')}[${i}]`, { integer: true, min: -Infinity }));
   if (input.message != null) entry.message = checkText(input.message, at('message'), { maxBytes: MAX_MESSAGE_BYTES });
+  if (input.pendingSince != null) entry.pendingSince = checkTimestamp(input.pendingSince, at('pendingSince'));
   if (input.evictionRequest != null) entry.evictionRequest = checkEvictionRequest(input.evictionRequest, at('evictionRequest'));
   return entry;
 }

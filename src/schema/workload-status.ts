@@ -101,6 +101,10 @@ const ClusterReplicaStatusRef = builder.objectRef<ClusterReplicaStatus>('Cluster
     externalId: t.exposeString('externalId', { nullable: true }),
     exitCodes: t.exposeIntList('exitCodes', { nullable: true }),
     message: t.exposeString('message', { nullable: true }),
+    pendingSince: t.exposeString('pendingSince', {
+      nullable: true,
+      description: 'Since when the cluster has reported replicas waiting, without a break; the wait timeout counts from it.',
+    }),
     evictionRequest: t.expose('evictionRequest', { type: EvictionRequestRef, nullable: true }),
   }),
 });
@@ -203,6 +207,7 @@ const replicaEntryFields = (t: InputFields) => ({
   externalId: t.string(),
   exitCodes: t.intList(),
   message: t.string(),
+  pendingSince: t.string(),
   evictionRequest: t.field({ type: EvictionRequestInputRef }),
 });
 

@@ -82,6 +82,7 @@ export type ClusterReplicaStatusInput = {
   failed?: number | null | undefined;
   message?: string | null | undefined;
   pending?: number | null | undefined;
+  pendingSince?: string | null | undefined;
   running?: number | null | undefined;
   succeeded?: number | null | undefined;
 };
@@ -418,6 +419,7 @@ export type ReplicaReportInput = {
   name: string;
   namespace?: string | null | undefined;
   pending?: number | null | undefined;
+  pendingSince?: string | null | undefined;
   running?: number | null | undefined;
   succeeded?: number | null | undefined;
   /** Applies only to the object with this uid. */
@@ -532,7 +534,7 @@ export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration
 
 export type ClusterPlacementFieldsFragment = { cluster: string, replicas: number };
 
-export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, evictionRequest: EvictionRequestFieldsFragment | null };
+export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, pendingSince: string | null, evictionRequest: EvictionRequestFieldsFragment | null };
 
 export type EvictionRequestFieldsFragment = { replicas: number, requestedAt: string, message: string };
 
@@ -1467,6 +1469,7 @@ export const ClusterReplicaStatusFieldsFragmentDoc = new TypedDocumentString(`
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -1593,6 +1596,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -1754,6 +1758,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -1915,6 +1920,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -3450,6 +3456,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -3616,6 +3623,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -3782,6 +3790,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -3948,6 +3957,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -4114,6 +4124,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -4280,6 +4291,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -4454,6 +4466,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -4612,6 +4625,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -4778,6 +4792,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -4944,6 +4959,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -5110,6 +5126,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -5276,6 +5293,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -5442,6 +5460,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -5616,6 +5635,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -7568,6 +7588,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -7734,6 +7755,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -7900,6 +7922,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -8072,6 +8095,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -8238,6 +8262,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }
@@ -8404,6 +8429,7 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   externalId
   exitCodes
   message
+  pendingSince
   evictionRequest {
     ...EvictionRequestFields
   }

@@ -116,7 +116,55 @@ describe('ReplicaStatus.sync', () => {
     } as Workload);
     report({ pending: 1 });
     await expect(status.sync(manager)).resolves.toBe(5_000);
-    expect(writers.writesOf('replicaReport')[2].entry).toEqual({ cluster: 'a', pending: 1, running: 0, succeeded: 0, failed: 0 });
+    expect(writers.writesOf('replicaReport')[2].entry).toEqual({
+      cluster: 'a',
+      pending: 1,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      pendingSince: new Date(clock.now).toISOString(),
+    });
+  });
+
+  it('goes on with the clock of the entry when another Skylet takes the cluster over: the deadline is neither forgotten nor moved', async () => {
+    const { listers, writers, clock, status, manager, report } = setup(placedOnA(1, { waitTimeout: 60 }));
+    report({ pending: 1 });
+    await expect(status.sync(manager)).resolves.toBe(60_000);
+    expect(writers.writesOf('replicaReport')[0].entry.pendingSince).toBe(new Date(START).toISOString());
+
+    // 50 s later this replica dies; the cluster's Skylet starts on another one, with nothing in
+    // memory but what the API holds.
+    clock.now += 50_000;
+    const successor = new ReplicaStatus({ clusterName: 'a', listers, writer: writers, logger, now: () => clock.now });
+    await expect(successor.sync(manager)).resolves.toBe(10_000);
+    expect(writers.writes).toHaveLength(1); // the same entry: nothing to write
+
+    clock.now += 10_000;
+    await expect(successor.sync(manager)).resolves.toBeUndefined();
+    expect(writers.writesOf('replicaReport')[1].entry).toMatchObject({
+      pendingSince: new Date(START).toISOString(),
+      evictionRequest: { replicas: 1, requestedAt: new Date(START + 60_000).toISOString() },
+    });
+  });
+
+  it('starts the clock again when the replicas stopped waiting in between, and never trusts one from the future', async () => {
+    const { listers, writers, clock, status, manager, report } = setup(placedOnA(1, { waitTimeout: 60 }));
+    report({ pending: 1 });
+    await status.sync(manager);
+    report({ running: 1 });
+    clock.now += 30_000;
+    await expect(status.sync(manager)).resolves.toBeUndefined();
+    expect(writers.writesOf('replicaReport')[1].entry.pendingSince).toBeUndefined();
+
+    report({ pending: 1 });
+    clock.now += 1_000;
+    await expect(status.sync(manager)).resolves.toBe(60_000);
+    expect(writers.writesOf('replicaReport')[2].entry.pendingSince).toBe(new Date(clock.now).toISOString());
+
+    // An entry written by a machine whose clock runs ahead: counted from now, never earlier.
+    const w = listers.workload(KEY)!;
+    listers.apply({ ...w, status: { ...w.status, replicaStatus: [{ ...w.status.replicaStatus[0], pendingSince: new Date(clock.now + 3_600_000).toISOString() }] } } as Workload);
+    await expect(status.sync(manager)).resolves.toBe(60_000);
   });
 
   it('sets ImageIgnored for a manager that runs `run` without the image', async () => {

@@ -200,4 +200,19 @@ describe('SchedulerController.start', () => {
     expect(decision.placements).toEqual([]);
     expect(decision.conditions[0]).toMatchObject({ status: 'False', reason: 'Unschedulable' });
   });
+
+  it("goes on with the failover grace the old leader was counting: from the cluster's Ready condition, not from its own start", async () => {
+    // 59.7 s of the 60 s grace have passed under the old leader; this one has never seen b before.
+    const placed = withStatus(workload('w'), { placements: [{ cluster: 'b', replicas: 1 }], observedGeneration: 1 });
+    const { writers, scheduler } = setup(cluster('a'), erroredCluster('b', 59_700), placed);
+    scheduler.start();
+    try {
+      // A fresh 60 s grace would not end within the 5 s given here.
+      await vi.waitFor(() => expect(writers.writesOf('placements').some((w) => w.decision.placements.some((p) => p.cluster === 'a'))).toBe(true), { timeout: 5_000 });
+    } finally {
+      await scheduler.stop();
+    }
+    const moved = writers.writesOf('placements').find((w) => w.decision.placements.some((p) => p.cluster === 'a'))!.decision;
+    expect(moved.evictions).toEqual([expect.objectContaining({ cluster: 'b', reason: 'ClusterLost' })]);
+  });
 });
