@@ -119,6 +119,7 @@ export class SkyletShards {
   /** One look: renew the member lease, then take, keep or give back each cluster's. */
   async tick(): Promise<void> {
     await this.attempt(this.member);
+    this.observeClusterLeases();
     const members = this.members();
     const clusters = new Set(this.options.clusters());
     const work: (() => Promise<void>)[] = [];
@@ -140,6 +141,17 @@ export class SkyletShards {
     }
     await inBatches(work, this.options.concurrency ?? 16);
     this.announceChanges(clusters);
+  }
+
+  /**
+   * Every cluster lease as it is now, whoever holds it: the clock of a dead holder's lease then
+   * starts at its last renew, not when this replica becomes the cluster's owner (which would
+   * add a second lease duration to every move).
+   */
+  private observeClusterLeases(): void {
+    for (const lease of this.options.leases.list()) {
+      if (lease.metadata.name.startsWith(SKYLET_LEASE_PREFIX)) this.observations.observe({ metadata: lease.metadata, spec: lease.spec });
+    }
   }
 
   private announceChanges(clusters: ReadonlySet<string>): void {

@@ -87,7 +87,7 @@ function controllersToken(tokens: TokenTable, path: string): string {
 }
 
 /** Creates the `local` cluster unless it exists; true when it was created now. */
-async function ensureLocalCluster(url: string, token: string | undefined): Promise<boolean> {
+export async function ensureLocalCluster(url: string, token: string | undefined): Promise<boolean> {
   const client = new SkyClient({ url, token });
   try {
     await new ClusterAPI({ client }).create({ metadata: { name: UP_LOCAL_CLUSTER }, spec: { manager: 'LOCAL' } });
