@@ -14,6 +14,11 @@ import {
   QUEUE_PHASES,
   type Cluster,
   type ClusterReplicaStatus,
+  type ClusterRole,
+  type ClusterRoleBinding,
+  type PolicyRule,
+  type Role,
+  type RoleBinding,
   type FilterPolicy,
   type Lease,
   type Namespace,
@@ -308,6 +313,49 @@ const leaseView: KindView<Lease> = {
   describeTables: (lease) => [conditionTable(lease)],
 };
 
+/** "get,list jobs,deployments", "use clusters [cloud]": a rule on one line. */
+function formatRule(rule: PolicyRule): string {
+  const names = rule.resourceNames.length ? ` [${rule.resourceNames.join(',')}]` : '';
+  return `${rule.verbs.join(',')} ${rule.resources.join(',')}${names}`;
+}
+
+function roleView<T extends Role | ClusterRole>(kind: T['kind'], names: KindView['names']): KindView<T> {
+  return {
+    kind,
+    names,
+    namespaced: KIND_INFO[kind].namespaced,
+    columns: [
+      name,
+      ...(KIND_INFO[kind].namespaced ? [namespace] : []),
+      { header: 'Rules', value: (r) => r.object.spec.rules.map(formatRule).join('; ') },
+      age,
+    ],
+    wide: [labels],
+    rows: oneRow,
+    describeOmits: ['conditions'],
+    describeTables: (role) => [conditionTable(role)],
+  } as KindView<T>;
+}
+
+function bindingView<T extends RoleBinding | ClusterRoleBinding>(kind: T['kind'], names: KindView['names']): KindView<T> {
+  return {
+    kind,
+    names,
+    namespaced: KIND_INFO[kind].namespaced,
+    columns: [
+      name,
+      ...(KIND_INFO[kind].namespaced ? [namespace] : []),
+      { header: 'Role', value: (r) => `${r.object.spec.roleRef.kind}/${r.object.spec.roleRef.name}` },
+      { header: 'Subjects', value: (r) => r.object.spec.subjects.map((s) => `${s.kind}:${s.name}`).join(',') },
+      age,
+    ],
+    wide: [labels],
+    rows: oneRow,
+    describeOmits: ['conditions'],
+    describeTables: (binding) => [conditionTable(binding)],
+  } as KindView<T>;
+}
+
 export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Cluster: clusterView,
   Namespace: namespaceView,
@@ -317,6 +365,10 @@ export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Queue: queueView,
   PriorityClass: priorityClassView,
   Lease: leaseView,
+  Role: roleView('Role', ['role', 'roles']),
+  ClusterRole: roleView('ClusterRole', ['clusterrole', 'clusterroles']),
+  RoleBinding: bindingView('RoleBinding', ['rolebinding', 'rolebindings']),
+  ClusterRoleBinding: bindingView('ClusterRoleBinding', ['clusterrolebinding', 'clusterrolebindings']),
 };
 
 /** Every name a user may type for a kind, lower-case, to the kind. */

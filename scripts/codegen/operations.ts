@@ -35,6 +35,10 @@ const LIST_FIELDS: Record<Kind, string> = {
   Queue: 'queues',
   PriorityClass: 'priorityClasses',
   Lease: 'leases',
+  Role: 'roles',
+  ClusterRole: 'clusterRoles',
+  RoleBinding: 'roleBindings',
+  ClusterRoleBinding: 'clusterRoleBindings',
 };
 
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);

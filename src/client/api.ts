@@ -382,6 +382,32 @@ export class PriorityClassAPI extends ResourceAPI<'PriorityClass'> {
   }
 }
 
+/** Roles and ClusterRoles: verbs allowed on resources (src/domain/spec/rbac-spec.ts). */
+export class RoleAPI extends ResourceAPI<'Role'> {
+  constructor(options: ApiOptions = {}) {
+    super('Role', options);
+  }
+}
+
+export class ClusterRoleAPI extends ResourceAPI<'ClusterRole'> {
+  constructor(options: ApiOptions = {}) {
+    super('ClusterRole', options);
+  }
+}
+
+/** RoleBindings and ClusterRoleBindings: who gets a role (its roleRef cannot change). */
+export class RoleBindingAPI extends ResourceAPI<'RoleBinding'> {
+  constructor(options: ApiOptions = {}) {
+    super('RoleBinding', options);
+  }
+}
+
+export class ClusterRoleBindingAPI extends ResourceAPI<'ClusterRoleBinding'> {
+  constructor(options: ApiOptions = {}) {
+    super('ClusterRoleBinding', options);
+  }
+}
+
 /** Leases: the records of src/controllers/lease-lock.ts's locks (update is compare-and-swap, as for every kind). */
 export class LeaseAPI extends ResourceAPI<'Lease'> {
   constructor(options: ApiOptions = {}) {

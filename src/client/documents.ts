@@ -107,6 +107,42 @@ export const DOCUMENTS: Record<Kind, KindDocuments> = {
     delete: G.DeleteLeaseDocument,
     watch: G.WatchLeasesDocument,
   },
+  Role: {
+    list: G.ListRolesDocument,
+    get: G.GetRoleDocument,
+    create: G.CreateRoleDocument,
+    update: G.UpdateRoleDocument,
+    updateStatus: G.UpdateRoleStatusDocument,
+    delete: G.DeleteRoleDocument,
+    watch: G.WatchRolesDocument,
+  },
+  ClusterRole: {
+    list: G.ListClusterRolesDocument,
+    get: G.GetClusterRoleDocument,
+    create: G.CreateClusterRoleDocument,
+    update: G.UpdateClusterRoleDocument,
+    updateStatus: G.UpdateClusterRoleStatusDocument,
+    delete: G.DeleteClusterRoleDocument,
+    watch: G.WatchClusterRolesDocument,
+  },
+  RoleBinding: {
+    list: G.ListRoleBindingsDocument,
+    get: G.GetRoleBindingDocument,
+    create: G.CreateRoleBindingDocument,
+    update: G.UpdateRoleBindingDocument,
+    updateStatus: G.UpdateRoleBindingStatusDocument,
+    delete: G.DeleteRoleBindingDocument,
+    watch: G.WatchRoleBindingsDocument,
+  },
+  ClusterRoleBinding: {
+    list: G.ListClusterRoleBindingsDocument,
+    get: G.GetClusterRoleBindingDocument,
+    create: G.CreateClusterRoleBindingDocument,
+    update: G.UpdateClusterRoleBindingDocument,
+    updateStatus: G.UpdateClusterRoleBindingStatusDocument,
+    delete: G.DeleteClusterRoleBindingDocument,
+    watch: G.WatchClusterRoleBindingsDocument,
+  },
 };
 
 /** The log operations of Jobs and Deployments; root fields aliased `lines` (query) and `line`. */

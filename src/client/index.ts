@@ -5,6 +5,8 @@
  */
 export {
   ClusterAPI,
+  ClusterRoleAPI,
+  ClusterRoleBindingAPI,
   DeploymentAPI,
   FilterPolicyAPI,
   formatWarning,
@@ -14,6 +16,8 @@ export {
   PriorityClassAPI,
   QueueAPI,
   ResourceAPI,
+  RoleAPI,
+  RoleBindingAPI,
   WorkloadAPI,
   type AdmissionDecisionInput,
   type ApiOptions,

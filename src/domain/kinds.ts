@@ -2,7 +2,20 @@
  * The kinds of Sky objects and how each is addressed. Everything that needs to know "is this
  * kind namespaced" or "what is its plural" (store keys, error messages, REST paths) asks here.
  */
-export const KINDS = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass', 'Lease'] as const;
+export const KINDS = [
+  'Cluster',
+  'Namespace',
+  'Job',
+  'Deployment',
+  'FilterPolicy',
+  'Queue',
+  'PriorityClass',
+  'Lease',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+] as const;
 export type Kind = (typeof KINDS)[number];
 
 export interface KindInfo {
@@ -21,6 +34,10 @@ export const KIND_INFO: Record<Kind, KindInfo> = {
   Queue: { kind: 'Queue', plural: 'queues', namespaced: false },
   PriorityClass: { kind: 'PriorityClass', plural: 'priorityclasses', namespaced: false },
   Lease: { kind: 'Lease', plural: 'leases', namespaced: false },
+  Role: { kind: 'Role', plural: 'roles', namespaced: true },
+  ClusterRole: { kind: 'ClusterRole', plural: 'clusterroles', namespaced: false },
+  RoleBinding: { kind: 'RoleBinding', plural: 'rolebindings', namespaced: true },
+  ClusterRoleBinding: { kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false },
 };
 
 export const NAMESPACED_KINDS = KINDS.filter((k) => KIND_INFO[k].namespaced);

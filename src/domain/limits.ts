@@ -83,3 +83,11 @@ export const MAX_LEASE_HOLDER_BYTES = 253;
 export const MAX_LEASE_DURATION_SECONDS = 86_400;
 /** GraphQL's Int is 32-bit signed: counters stay within it. */
 export const MAX_INT32 = 2_147_483_647;
+/** Rules of one Role or ClusterRole. */
+export const MAX_RBAC_RULES = 100;
+/** Verbs, resources or names in one rule. */
+export const MAX_RBAC_RULE_ENTRIES = 100;
+/** Subjects of one binding. */
+export const MAX_RBAC_SUBJECTS = 1_000;
+/** A user or group name in a binding, in UTF-8 bytes. */
+export const MAX_SUBJECT_NAME_BYTES = 1_024;

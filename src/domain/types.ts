@@ -6,6 +6,7 @@ import type { Kind } from './kinds.js';
 import type { ClusterSpec } from './spec/cluster-spec.js';
 import type { FilterPolicySpec } from './spec/filter-policy-spec.js';
 import type { LeaseSpec } from './spec/lease-spec.js';
+import type { RoleBindingSpec, RoleSpec } from './spec/rbac-spec.js';
 import type { PriorityClassSpec } from './spec/priority-class-spec.js';
 import type { QueueSpec } from './spec/queue-spec.js';
 import type { Resources } from './spec/resources.js';
@@ -330,6 +331,19 @@ export interface LeaseStatus {
   conditions: Condition[];
 }
 
+// ---------------------------------------------------------------- Roles and bindings
+
+export type { PolicyRule, RoleBindingSpec, RoleRef, RoleSpec, Subject } from './spec/rbac-spec.js';
+
+/** Nothing writes the status of a Role, ClusterRole or binding: they take effect as written. */
+export const RBAC_PHASES = ['ACTIVE'] as const;
+export type RbacPhase = (typeof RBAC_PHASES)[number];
+
+export interface RbacStatus {
+  phase: RbacPhase;
+  conditions: Condition[];
+}
+
 // ---------------------------------------------------------------- Objects
 
 export interface SkyObjectOf<K extends Kind, Spec, Status> {
@@ -347,8 +361,24 @@ export type FilterPolicy = SkyObjectOf<'FilterPolicy', FilterPolicySpec, FilterP
 export type Queue = SkyObjectOf<'Queue', QueueSpec, QueueStatus>;
 export type PriorityClass = SkyObjectOf<'PriorityClass', PriorityClassSpec, PriorityClassStatus>;
 export type Lease = SkyObjectOf<'Lease', LeaseSpec, LeaseStatus>;
+export type Role = SkyObjectOf<'Role', RoleSpec, RbacStatus>;
+export type ClusterRole = SkyObjectOf<'ClusterRole', RoleSpec, RbacStatus>;
+export type RoleBinding = SkyObjectOf<'RoleBinding', RoleBindingSpec, RbacStatus>;
+export type ClusterRoleBinding = SkyObjectOf<'ClusterRoleBinding', RoleBindingSpec, RbacStatus>;
 
-export type SkyObject = Cluster | Namespace | Job | Deployment | FilterPolicy | Queue | PriorityClass | Lease;
+export type SkyObject =
+  | Cluster
+  | Namespace
+  | Job
+  | Deployment
+  | FilterPolicy
+  | Queue
+  | PriorityClass
+  | Lease
+  | Role
+  | ClusterRole
+  | RoleBinding
+  | ClusterRoleBinding;
 export type Workload = Job | Deployment;
 
 export interface ObjectsByKind {
@@ -360,6 +390,10 @@ export interface ObjectsByKind {
   Queue: Queue;
   PriorityClass: PriorityClass;
   Lease: Lease;
+  Role: Role;
+  ClusterRole: ClusterRole;
+  RoleBinding: RoleBinding;
+  ClusterRoleBinding: ClusterRoleBinding;
 }
 
 // ---------------------------------------------------------------- Logs

@@ -11,6 +11,7 @@ import './logs.js';
 import './namespace.js';
 import './priority-class.js';
 import './queue.js';
+import './rbac.js';
 import './workload-kind.js';
 
 let schema: GraphQLSchema | undefined;

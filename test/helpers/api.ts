@@ -65,7 +65,13 @@ export function minimalInput(kind: TestKind, name: string, namespace?: string, l
     case 'PriorityClass':
       return { metadata, spec: { value: 100 } };
     case 'Lease':
+    case 'Role':
+    case 'ClusterRole':
       return { metadata, spec: {} };
+    case 'RoleBinding':
+      return { metadata, spec: { roleRef: { kind: 'Role', name: 'editor' } } };
+    case 'ClusterRoleBinding':
+      return { metadata, spec: { roleRef: { kind: 'ClusterRole', name: 'view' } } };
   }
 }
 
@@ -85,6 +91,10 @@ export function someStatus(kind: TestKind): Record<string, unknown> {
       return { phase: 'ACTIVE', usage: { cpu: 2, memory: 1024, gpu: 0 }, pending: 3, admitted: 1, share: 0.25 };
     case 'PriorityClass':
     case 'Lease':
+    case 'Role':
+    case 'ClusterRole':
+    case 'RoleBinding':
+    case 'ClusterRoleBinding':
       return { phase: 'ACTIVE', conditions: [{ type: 'Valid', status: 'True' }] };
   }
 }
@@ -108,6 +118,14 @@ export function otherSpec(kind: TestKind): Record<string, unknown> | undefined {
       return { value: 100, description: 'changed', preemptionPolicy: 'NEVER' };
     case 'Lease':
       return { holderIdentity: 'replica-1', leaseDurationSeconds: 15, acquireTime: '2026-12-02T23:00:00.000000Z', renewTime: '2026-12-02T23:00:05.123456Z', leaseTransitions: 1 };
+    case 'Role':
+    case 'ClusterRole':
+      return { rules: [{ verbs: ['get', 'list'], resources: ['jobs', 'jobs/log'], resourceNames: [] }] };
+    case 'RoleBinding':
+      // roleRef stays: it is immutable.
+      return { subjects: [{ kind: 'Group', name: 'team-a' }], roleRef: { kind: 'Role', name: 'editor' } };
+    case 'ClusterRoleBinding':
+      return { subjects: [{ kind: 'User', name: 'alice@example.com' }], roleRef: { kind: 'ClusterRole', name: 'view' } };
   }
 }
 
@@ -120,8 +138,12 @@ export const NAMESPACED: Record<TestKind, boolean> = {
   Queue: false,
   PriorityClass: false,
   Lease: false,
+  Role: true,
+  ClusterRole: false,
+  RoleBinding: true,
+  ClusterRoleBinding: false,
 };
-export const KINDS: TestKind[] = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass', 'Lease'];
+export const KINDS: TestKind[] = ['Cluster', 'Namespace', 'Job', 'Deployment', 'FilterPolicy', 'Queue', 'PriorityClass', 'Lease', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 
 let counter = 0;
 /** A DNS-1123 name unique within this test process. */

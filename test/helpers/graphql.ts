@@ -97,6 +97,10 @@ export const FIELDS = {
     status { phase ${CONDITIONS} usage { ${USAGE} } borrowed { ${USAGE} } pending admitted share }`,
   PriorityClass: `kind ${META} spec { value preemptionPolicy description globalDefault } status { phase ${CONDITIONS} }`,
   Lease: `kind ${META} spec { holderIdentity leaseDurationSeconds acquireTime renewTime leaseTransitions } status { phase ${CONDITIONS} }`,
+  Role: `kind ${META} spec { rules { verbs resources resourceNames } } status { phase ${CONDITIONS} }`,
+  ClusterRole: `kind ${META} spec { rules { verbs resources resourceNames } } status { phase ${CONDITIONS} }`,
+  RoleBinding: `kind ${META} spec { subjects { kind name } roleRef { kind name } } status { phase ${CONDITIONS} }`,
+  ClusterRoleBinding: `kind ${META} spec { subjects { kind name } roleRef { kind name } } status { phase ${CONDITIONS} }`,
 } as const;
 
 export type TestKind = keyof typeof FIELDS;
@@ -110,6 +114,10 @@ const NAMES: Record<TestKind, { singular: string; plural: string; namespaced: bo
   Queue: { singular: 'Queue', plural: 'Queues', namespaced: false, status: 'QueueStatusUpdateInput' },
   PriorityClass: { singular: 'PriorityClass', plural: 'PriorityClasses', namespaced: false, status: 'PriorityClassStatusUpdateInput' },
   Lease: { singular: 'Lease', plural: 'Leases', namespaced: false, status: 'LeaseStatusUpdateInput' },
+  Role: { singular: 'Role', plural: 'Roles', namespaced: true, status: 'RoleStatusUpdateInput' },
+  ClusterRole: { singular: 'ClusterRole', plural: 'ClusterRoles', namespaced: false, status: 'ClusterRoleStatusUpdateInput' },
+  RoleBinding: { singular: 'RoleBinding', plural: 'RoleBindings', namespaced: true, status: 'RoleBindingStatusUpdateInput' },
+  ClusterRoleBinding: { singular: 'ClusterRoleBinding', plural: 'ClusterRoleBindings', namespaced: false, status: 'ClusterRoleBindingStatusUpdateInput' },
 };
 
 const lower = (s: string) => s[0].toLowerCase() + s.slice(1);

@@ -97,7 +97,7 @@ describe('errors', () => {
   it('an unknown kind lists the known ones', async () => {
     expect(await skym('get', 'pods')).toMatchObject({
       code: 1,
-      stderr: 'Error: unknown kind "pods"; use one of clusters, namespaces, jobs, deployments, filterpolicies, queues, priorityclasses, leases (or their singular or short names)\n',
+      stderr: 'Error: unknown kind "pods"; use one of clusters, namespaces, jobs, deployments, filterpolicies, queues, priorityclasses, leases, roles, clusterroles, rolebindings, clusterrolebindings (or their singular or short names)\n',
     });
   });
 

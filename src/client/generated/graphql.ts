@@ -87,6 +87,26 @@ export type ClusterReplicaStatusInput = {
   succeeded?: number | null | undefined;
 };
 
+export type ClusterRoleBindingInput = {
+  metadata: ObjectMetaInput;
+  spec: RoleBindingSpecInput;
+};
+
+export type ClusterRoleBindingStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: RbacStatusInput;
+};
+
+export type ClusterRoleInput = {
+  metadata: ObjectMetaInput;
+  spec: RoleSpecInput;
+};
+
+export type ClusterRoleStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: RbacStatusInput;
+};
+
 export type ClusterSpecInput = {
   /** Only with manager KUBERNETES. */
   kubernetes?: KubernetesConfigInput | null | undefined;
@@ -298,6 +318,12 @@ export type PlacementStrategy =
   | 'PACK'
   | 'SPREAD';
 
+export type PolicyRuleInput = {
+  resourceNames?: Array<string> | null | undefined;
+  resources: Array<string>;
+  verbs: Array<string>;
+};
+
 export type PreemptionInput = {
   at: string;
   by: string;
@@ -401,6 +427,14 @@ export type QuotaUsageInput = {
   memory: number;
 };
 
+export type RbacPhase =
+  | 'ACTIVE';
+
+export type RbacStatusInput = {
+  conditions?: Array<ConditionInput> | null | undefined;
+  phase: RbacPhase;
+};
+
 export type ReclaimPreemption =
   | 'ANY'
   | 'LOWER_PRIORITY'
@@ -445,11 +479,58 @@ export type RestartPolicy =
   | 'NEVER'
   | 'ON_FAILURE';
 
+export type RoleBindingInput = {
+  metadata: ObjectMetaInput;
+  spec: RoleBindingSpecInput;
+};
+
+export type RoleBindingSpecInput = {
+  roleRef: RoleRefInput;
+  subjects?: Array<SubjectInput> | null | undefined;
+};
+
+export type RoleBindingStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: RbacStatusInput;
+};
+
+export type RoleInput = {
+  metadata: ObjectMetaInput;
+  spec: RoleSpecInput;
+};
+
+export type RoleRefInput = {
+  kind: RoleRefKind;
+  name: string;
+};
+
+export type RoleRefKind =
+  | 'ClusterRole'
+  | 'Role';
+
+export type RoleSpecInput = {
+  rules?: Array<PolicyRuleInput> | null | undefined;
+};
+
+export type RoleStatusUpdateInput = {
+  metadata: ObjectMetaInput;
+  status: RbacStatusInput;
+};
+
 export type SlurmConfigInput = {
   partition?: string | null | undefined;
   slurmConf?: string | null | undefined;
   sshHost?: string | null | undefined;
 };
+
+export type SubjectInput = {
+  kind: SubjectKind;
+  name: string;
+};
+
+export type SubjectKind =
+  | 'Group'
+  | 'User';
 
 export type WatchEventType =
   | 'ADDED'
@@ -583,6 +664,26 @@ export type LeaseFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFrag
 export type LeaseSpecFieldsFragment = { holderIdentity: string | null, leaseDurationSeconds: number | null, acquireTime: string | null, renewTime: string | null, leaseTransitions: number | null };
 
 export type LeaseStatusFieldsFragment = { phase: LeasePhase, conditions: Array<ConditionFieldsFragment> };
+
+export type RoleFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: RoleSpecFieldsFragment, status: RbacStatusFieldsFragment };
+
+export type RoleSpecFieldsFragment = { rules: Array<PolicyRuleFieldsFragment> };
+
+export type PolicyRuleFieldsFragment = { verbs: Array<string>, resources: Array<string>, resourceNames: Array<string> };
+
+export type RbacStatusFieldsFragment = { phase: RbacPhase, conditions: Array<ConditionFieldsFragment> };
+
+export type ClusterRoleFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: RoleSpecFieldsFragment, status: RbacStatusFieldsFragment };
+
+export type RoleBindingFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: RoleBindingSpecFieldsFragment, status: RbacStatusFieldsFragment };
+
+export type RoleBindingSpecFieldsFragment = { subjects: Array<SubjectFieldsFragment>, roleRef: RoleRefFieldsFragment };
+
+export type SubjectFieldsFragment = { kind: SubjectKind, name: string };
+
+export type RoleRefFieldsFragment = { kind: RoleRefKind, name: string };
+
+export type ClusterRoleBindingFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: RoleBindingSpecFieldsFragment, status: RbacStatusFieldsFragment };
 
 export type ListClustersQueryVariables = Exact<{
   labelSelector?: string | null | undefined;
@@ -1011,6 +1112,222 @@ export type WatchLeasesSubscriptionVariables = Exact<{
 
 
 export type WatchLeasesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: LeaseFieldsFragment | null } };
+
+export type ListRolesQueryVariables = Exact<{
+  namespace?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListRolesQuery = { list: { kind: string, resourceVersion: string, items: Array<RoleFieldsFragment> } };
+
+export type GetRoleQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type GetRoleQuery = { object: RoleFieldsFragment };
+
+export type CreateRoleMutationVariables = Exact<{
+  input: RoleInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateRoleMutation = { object: RoleFieldsFragment };
+
+export type UpdateRoleMutationVariables = Exact<{
+  input: RoleInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateRoleMutation = { object: RoleFieldsFragment };
+
+export type UpdateRoleStatusMutationVariables = Exact<{
+  input: RoleStatusUpdateInput;
+}>;
+
+
+export type UpdateRoleStatusMutation = { object: RoleFieldsFragment };
+
+export type DeleteRoleMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type DeleteRoleMutation = { object: RoleFieldsFragment };
+
+export type WatchRolesSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchRolesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: RoleFieldsFragment | null } };
+
+export type ListClusterRolesQueryVariables = Exact<{
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListClusterRolesQuery = { list: { kind: string, resourceVersion: string, items: Array<ClusterRoleFieldsFragment> } };
+
+export type GetClusterRoleQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type GetClusterRoleQuery = { object: ClusterRoleFieldsFragment };
+
+export type CreateClusterRoleMutationVariables = Exact<{
+  input: ClusterRoleInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateClusterRoleMutation = { object: ClusterRoleFieldsFragment };
+
+export type UpdateClusterRoleMutationVariables = Exact<{
+  input: ClusterRoleInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateClusterRoleMutation = { object: ClusterRoleFieldsFragment };
+
+export type UpdateClusterRoleStatusMutationVariables = Exact<{
+  input: ClusterRoleStatusUpdateInput;
+}>;
+
+
+export type UpdateClusterRoleStatusMutation = { object: ClusterRoleFieldsFragment };
+
+export type DeleteClusterRoleMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteClusterRoleMutation = { object: ClusterRoleFieldsFragment };
+
+export type WatchClusterRolesSubscriptionVariables = Exact<{
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchClusterRolesSubscription = { event: { type: WatchEventType, resourceVersion: string, object: ClusterRoleFieldsFragment | null } };
+
+export type ListRoleBindingsQueryVariables = Exact<{
+  namespace?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListRoleBindingsQuery = { list: { kind: string, resourceVersion: string, items: Array<RoleBindingFieldsFragment> } };
+
+export type GetRoleBindingQueryVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type GetRoleBindingQuery = { object: RoleBindingFieldsFragment };
+
+export type CreateRoleBindingMutationVariables = Exact<{
+  input: RoleBindingInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateRoleBindingMutation = { object: RoleBindingFieldsFragment };
+
+export type UpdateRoleBindingMutationVariables = Exact<{
+  input: RoleBindingInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateRoleBindingMutation = { object: RoleBindingFieldsFragment };
+
+export type UpdateRoleBindingStatusMutationVariables = Exact<{
+  input: RoleBindingStatusUpdateInput;
+}>;
+
+
+export type UpdateRoleBindingStatusMutation = { object: RoleBindingFieldsFragment };
+
+export type DeleteRoleBindingMutationVariables = Exact<{
+  namespace: string;
+  name: string;
+}>;
+
+
+export type DeleteRoleBindingMutation = { object: RoleBindingFieldsFragment };
+
+export type WatchRoleBindingsSubscriptionVariables = Exact<{
+  namespace?: string | null | undefined;
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchRoleBindingsSubscription = { event: { type: WatchEventType, resourceVersion: string, object: RoleBindingFieldsFragment | null } };
+
+export type ListClusterRoleBindingsQueryVariables = Exact<{
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type ListClusterRoleBindingsQuery = { list: { kind: string, resourceVersion: string, items: Array<ClusterRoleBindingFieldsFragment> } };
+
+export type GetClusterRoleBindingQueryVariables = Exact<{
+  name: string;
+}>;
+
+
+export type GetClusterRoleBindingQuery = { object: ClusterRoleBindingFieldsFragment };
+
+export type CreateClusterRoleBindingMutationVariables = Exact<{
+  input: ClusterRoleBindingInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type CreateClusterRoleBindingMutation = { object: ClusterRoleBindingFieldsFragment };
+
+export type UpdateClusterRoleBindingMutationVariables = Exact<{
+  input: ClusterRoleBindingInput;
+  dryRun?: boolean | null | undefined;
+}>;
+
+
+export type UpdateClusterRoleBindingMutation = { object: ClusterRoleBindingFieldsFragment };
+
+export type UpdateClusterRoleBindingStatusMutationVariables = Exact<{
+  input: ClusterRoleBindingStatusUpdateInput;
+}>;
+
+
+export type UpdateClusterRoleBindingStatusMutation = { object: ClusterRoleBindingFieldsFragment };
+
+export type DeleteClusterRoleBindingMutationVariables = Exact<{
+  name: string;
+}>;
+
+
+export type DeleteClusterRoleBindingMutation = { object: ClusterRoleBindingFieldsFragment };
+
+export type WatchClusterRoleBindingsSubscriptionVariables = Exact<{
+  resourceVersion?: string | null | undefined;
+  labelSelector?: string | null | undefined;
+}>;
+
+
+export type WatchClusterRoleBindingsSubscription = { event: { type: WatchEventType, resourceVersion: string, object: ClusterRoleBindingFieldsFragment | null } };
 
 export type SetJobAdmissionMutationVariables = Exact<{
   input: AdmissionDecisionInput;
@@ -2377,6 +2694,263 @@ fragment LeaseStatusFields on LeaseStatus {
     ...ConditionFields
   }
 }`, {"fragmentName":"LeaseFields"}) as unknown as TypedDocumentString<LeaseFieldsFragment, unknown>;
+export const PolicyRuleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+    `, {"fragmentName":"PolicyRuleFields"}) as unknown as TypedDocumentString<PolicyRuleFieldsFragment, unknown>;
+export const RoleSpecFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+    fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}`, {"fragmentName":"RoleSpecFields"}) as unknown as TypedDocumentString<RoleSpecFieldsFragment, unknown>;
+export const RbacStatusFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+    fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}`, {"fragmentName":"RbacStatusFields"}) as unknown as TypedDocumentString<RbacStatusFieldsFragment, unknown>;
+export const RoleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`, {"fragmentName":"RoleFields"}) as unknown as TypedDocumentString<RoleFieldsFragment, unknown>;
+export const ClusterRoleFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`, {"fragmentName":"ClusterRoleFields"}) as unknown as TypedDocumentString<ClusterRoleFieldsFragment, unknown>;
+export const SubjectFieldsFragmentDoc = new TypedDocumentString(`
+    fragment SubjectFields on Subject {
+  kind
+  name
+}
+    `, {"fragmentName":"SubjectFields"}) as unknown as TypedDocumentString<SubjectFieldsFragment, unknown>;
+export const RoleRefFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+    `, {"fragmentName":"RoleRefFields"}) as unknown as TypedDocumentString<RoleRefFieldsFragment, unknown>;
+export const RoleBindingSpecFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+    fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`, {"fragmentName":"RoleBindingSpecFields"}) as unknown as TypedDocumentString<RoleBindingSpecFieldsFragment, unknown>;
+export const RoleBindingFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`, {"fragmentName":"RoleBindingFields"}) as unknown as TypedDocumentString<RoleBindingFieldsFragment, unknown>;
+export const ClusterRoleBindingFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`, {"fragmentName":"ClusterRoleBindingFields"}) as unknown as TypedDocumentString<ClusterRoleBindingFieldsFragment, unknown>;
 export const ListClustersDocument = new TypedDocumentString(`
     query ListClusters($labelSelector: String) {
   list: clusters(labelSelector: $labelSelector) {
@@ -7473,6 +8047,1564 @@ fragment LeaseStatusFields on LeaseStatus {
     ...ConditionFields
   }
 }`) as unknown as TypedDocumentString<WatchLeasesSubscription, WatchLeasesSubscriptionVariables>;
+export const ListRolesDocument = new TypedDocumentString(`
+    query ListRoles($namespace: String, $labelSelector: String) {
+  list: roles(namespace: $namespace, labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...RoleFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<ListRolesQuery, ListRolesQueryVariables>;
+export const GetRoleDocument = new TypedDocumentString(`
+    query GetRole($namespace: String!, $name: String!) {
+  object: role(namespace: $namespace, name: $name) {
+    ...RoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<GetRoleQuery, GetRoleQueryVariables>;
+export const CreateRoleDocument = new TypedDocumentString(`
+    mutation CreateRole($input: RoleInput!, $dryRun: Boolean) {
+  object: createRole(input: $input, dryRun: $dryRun) {
+    ...RoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<CreateRoleMutation, CreateRoleMutationVariables>;
+export const UpdateRoleDocument = new TypedDocumentString(`
+    mutation UpdateRole($input: RoleInput!, $dryRun: Boolean) {
+  object: updateRole(input: $input, dryRun: $dryRun) {
+    ...RoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<UpdateRoleMutation, UpdateRoleMutationVariables>;
+export const UpdateRoleStatusDocument = new TypedDocumentString(`
+    mutation UpdateRoleStatus($input: RoleStatusUpdateInput!) {
+  object: updateRoleStatus(input: $input) {
+    ...RoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<UpdateRoleStatusMutation, UpdateRoleStatusMutationVariables>;
+export const DeleteRoleDocument = new TypedDocumentString(`
+    mutation DeleteRole($namespace: String!, $name: String!) {
+  object: deleteRole(namespace: $namespace, name: $name) {
+    ...RoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<DeleteRoleMutation, DeleteRoleMutationVariables>;
+export const WatchRolesDocument = new TypedDocumentString(`
+    subscription WatchRoles($namespace: String, $resourceVersion: String, $labelSelector: String) {
+  event: watchRoles(
+    namespace: $namespace
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...RoleFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleFields on Role {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}`) as unknown as TypedDocumentString<WatchRolesSubscription, WatchRolesSubscriptionVariables>;
+export const ListClusterRolesDocument = new TypedDocumentString(`
+    query ListClusterRoles($labelSelector: String) {
+  list: clusterRoles(labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...ClusterRoleFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<ListClusterRolesQuery, ListClusterRolesQueryVariables>;
+export const GetClusterRoleDocument = new TypedDocumentString(`
+    query GetClusterRole($name: String!) {
+  object: clusterRole(name: $name) {
+    ...ClusterRoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<GetClusterRoleQuery, GetClusterRoleQueryVariables>;
+export const CreateClusterRoleDocument = new TypedDocumentString(`
+    mutation CreateClusterRole($input: ClusterRoleInput!, $dryRun: Boolean) {
+  object: createClusterRole(input: $input, dryRun: $dryRun) {
+    ...ClusterRoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<CreateClusterRoleMutation, CreateClusterRoleMutationVariables>;
+export const UpdateClusterRoleDocument = new TypedDocumentString(`
+    mutation UpdateClusterRole($input: ClusterRoleInput!, $dryRun: Boolean) {
+  object: updateClusterRole(input: $input, dryRun: $dryRun) {
+    ...ClusterRoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<UpdateClusterRoleMutation, UpdateClusterRoleMutationVariables>;
+export const UpdateClusterRoleStatusDocument = new TypedDocumentString(`
+    mutation UpdateClusterRoleStatus($input: ClusterRoleStatusUpdateInput!) {
+  object: updateClusterRoleStatus(input: $input) {
+    ...ClusterRoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<UpdateClusterRoleStatusMutation, UpdateClusterRoleStatusMutationVariables>;
+export const DeleteClusterRoleDocument = new TypedDocumentString(`
+    mutation DeleteClusterRole($name: String!) {
+  object: deleteClusterRole(name: $name) {
+    ...ClusterRoleFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<DeleteClusterRoleMutation, DeleteClusterRoleMutationVariables>;
+export const WatchClusterRolesDocument = new TypedDocumentString(`
+    subscription WatchClusterRoles($resourceVersion: String, $labelSelector: String) {
+  event: watchClusterRoles(
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...ClusterRoleFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RoleSpecFields on RoleSpec {
+  rules {
+    ...PolicyRuleFields
+  }
+}
+fragment PolicyRuleFields on PolicyRule {
+  verbs
+  resources
+  resourceNames
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment ClusterRoleFields on ClusterRole {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<WatchClusterRolesSubscription, WatchClusterRolesSubscriptionVariables>;
+export const ListRoleBindingsDocument = new TypedDocumentString(`
+    query ListRoleBindings($namespace: String, $labelSelector: String) {
+  list: roleBindings(namespace: $namespace, labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...RoleBindingFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<ListRoleBindingsQuery, ListRoleBindingsQueryVariables>;
+export const GetRoleBindingDocument = new TypedDocumentString(`
+    query GetRoleBinding($namespace: String!, $name: String!) {
+  object: roleBinding(namespace: $namespace, name: $name) {
+    ...RoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<GetRoleBindingQuery, GetRoleBindingQueryVariables>;
+export const CreateRoleBindingDocument = new TypedDocumentString(`
+    mutation CreateRoleBinding($input: RoleBindingInput!, $dryRun: Boolean) {
+  object: createRoleBinding(input: $input, dryRun: $dryRun) {
+    ...RoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<CreateRoleBindingMutation, CreateRoleBindingMutationVariables>;
+export const UpdateRoleBindingDocument = new TypedDocumentString(`
+    mutation UpdateRoleBinding($input: RoleBindingInput!, $dryRun: Boolean) {
+  object: updateRoleBinding(input: $input, dryRun: $dryRun) {
+    ...RoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<UpdateRoleBindingMutation, UpdateRoleBindingMutationVariables>;
+export const UpdateRoleBindingStatusDocument = new TypedDocumentString(`
+    mutation UpdateRoleBindingStatus($input: RoleBindingStatusUpdateInput!) {
+  object: updateRoleBindingStatus(input: $input) {
+    ...RoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<UpdateRoleBindingStatusMutation, UpdateRoleBindingStatusMutationVariables>;
+export const DeleteRoleBindingDocument = new TypedDocumentString(`
+    mutation DeleteRoleBinding($namespace: String!, $name: String!) {
+  object: deleteRoleBinding(namespace: $namespace, name: $name) {
+    ...RoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<DeleteRoleBindingMutation, DeleteRoleBindingMutationVariables>;
+export const WatchRoleBindingsDocument = new TypedDocumentString(`
+    subscription WatchRoleBindings($namespace: String, $resourceVersion: String, $labelSelector: String) {
+  event: watchRoleBindings(
+    namespace: $namespace
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...RoleBindingFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingFields on RoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}`) as unknown as TypedDocumentString<WatchRoleBindingsSubscription, WatchRoleBindingsSubscriptionVariables>;
+export const ListClusterRoleBindingsDocument = new TypedDocumentString(`
+    query ListClusterRoleBindings($labelSelector: String) {
+  list: clusterRoleBindings(labelSelector: $labelSelector) {
+    kind
+    resourceVersion
+    items {
+      ...ClusterRoleBindingFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<ListClusterRoleBindingsQuery, ListClusterRoleBindingsQueryVariables>;
+export const GetClusterRoleBindingDocument = new TypedDocumentString(`
+    query GetClusterRoleBinding($name: String!) {
+  object: clusterRoleBinding(name: $name) {
+    ...ClusterRoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<GetClusterRoleBindingQuery, GetClusterRoleBindingQueryVariables>;
+export const CreateClusterRoleBindingDocument = new TypedDocumentString(`
+    mutation CreateClusterRoleBinding($input: ClusterRoleBindingInput!, $dryRun: Boolean) {
+  object: createClusterRoleBinding(input: $input, dryRun: $dryRun) {
+    ...ClusterRoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<CreateClusterRoleBindingMutation, CreateClusterRoleBindingMutationVariables>;
+export const UpdateClusterRoleBindingDocument = new TypedDocumentString(`
+    mutation UpdateClusterRoleBinding($input: ClusterRoleBindingInput!, $dryRun: Boolean) {
+  object: updateClusterRoleBinding(input: $input, dryRun: $dryRun) {
+    ...ClusterRoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<UpdateClusterRoleBindingMutation, UpdateClusterRoleBindingMutationVariables>;
+export const UpdateClusterRoleBindingStatusDocument = new TypedDocumentString(`
+    mutation UpdateClusterRoleBindingStatus($input: ClusterRoleBindingStatusUpdateInput!) {
+  object: updateClusterRoleBindingStatus(input: $input) {
+    ...ClusterRoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<UpdateClusterRoleBindingStatusMutation, UpdateClusterRoleBindingStatusMutationVariables>;
+export const DeleteClusterRoleBindingDocument = new TypedDocumentString(`
+    mutation DeleteClusterRoleBinding($name: String!) {
+  object: deleteClusterRoleBinding(name: $name) {
+    ...ClusterRoleBindingFields
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<DeleteClusterRoleBindingMutation, DeleteClusterRoleBindingMutationVariables>;
+export const WatchClusterRoleBindingsDocument = new TypedDocumentString(`
+    subscription WatchClusterRoleBindings($resourceVersion: String, $labelSelector: String) {
+  event: watchClusterRoleBindings(
+    resourceVersion: $resourceVersion
+    labelSelector: $labelSelector
+  ) {
+    type
+    resourceVersion
+    object {
+      ...ClusterRoleBindingFields
+    }
+  }
+}
+    fragment ObjectMetaFields on ObjectMeta {
+  name
+  namespace
+  uid
+  labels
+  annotations
+  resourceVersion
+  generation
+  creationTimestamp
+}
+fragment ConditionFields on Condition {
+  type
+  status
+  reason
+  message
+  lastTransitionTime
+}
+fragment RbacStatusFields on RbacStatus {
+  phase
+  conditions {
+    ...ConditionFields
+  }
+}
+fragment RoleBindingSpecFields on RoleBindingSpec {
+  subjects {
+    ...SubjectFields
+  }
+  roleRef {
+    ...RoleRefFields
+  }
+}
+fragment SubjectFields on Subject {
+  kind
+  name
+}
+fragment RoleRefFields on RoleRef {
+  kind
+  name
+}
+fragment ClusterRoleBindingFields on ClusterRoleBinding {
+  kind
+  metadata {
+    ...ObjectMetaFields
+  }
+  spec {
+    ...RoleBindingSpecFields
+  }
+  status {
+    ...RbacStatusFields
+  }
+}`) as unknown as TypedDocumentString<WatchClusterRoleBindingsSubscription, WatchClusterRoleBindingsSubscriptionVariables>;
 export const SetJobAdmissionDocument = new TypedDocumentString(`
     mutation SetJobAdmission($input: AdmissionDecisionInput!) {
   object: setJobAdmission(input: $input) {
