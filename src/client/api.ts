@@ -384,7 +384,7 @@ export class PriorityClassAPI extends ResourceAPI<'PriorityClass'> {
 
 /** Roles and ClusterRoles: verbs allowed on resources (src/domain/spec/rbac-spec.ts). */
 export class RoleAPI extends ResourceAPI<'Role'> {
-  constructor(options: ApiOptions = {}) {
+  constructor(options: NamespacedApiOptions = {}) {
     super('Role', options);
   }
 }
@@ -397,7 +397,7 @@ export class ClusterRoleAPI extends ResourceAPI<'ClusterRole'> {
 
 /** RoleBindings and ClusterRoleBindings: who gets a role (its roleRef cannot change). */
 export class RoleBindingAPI extends ResourceAPI<'RoleBinding'> {
-  constructor(options: ApiOptions = {}) {
+  constructor(options: NamespacedApiOptions = {}) {
     super('RoleBinding', options);
   }
 }

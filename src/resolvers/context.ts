@@ -2,6 +2,7 @@
  * What every resolver function receives. The GraphQL context (src/schema/builder.ts) extends
  * this, so the same functions run under Yoga and in plain unit tests with a MemoryStore.
  */
+import type { Kind } from '../domain/kinds.js';
 import type { Warning } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 
@@ -30,6 +31,12 @@ export interface ResolverContext {
    * resolver runs, so no resolver needs to read this to decide what to answer.
    */
   user?: AuthenticatedUser;
+  /**
+   * With authorization, for a list or watch of a namespaced kind over all namespaces: which
+   * namespaces' objects the caller may see (asked per object, as roles may change during a
+   * watch), or undefined when they may see every namespace's. Absent: everything.
+   */
+  mayView?: (verb: 'list' | 'watch', kind: Kind) => ((namespace: string) => boolean) | undefined;
   /** Sent to the Skylet endpoints this server reads logs from (src/domain/skylet-token.ts). */
   skyletToken?: string;
   /** Read logs from Skylet endpoints at link-local and metadata addresses too (off by default). */

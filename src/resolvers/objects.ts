@@ -94,7 +94,9 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       const selector = parseSelectorInput(args.labelSelector, 'labelSelector');
       const namespace = namespaced ? (args.namespace ?? undefined) : undefined;
       const { items, resourceVersion } = await ctx.store.list({ kind, namespace });
-      return { kind: `${kind}List`, items: items.filter((o) => selector.matches(o.metadata.labels)) as T[], resourceVersion };
+      const visible = namespaced && namespace === undefined ? ctx.mayView?.('list', kind) : undefined;
+      const shown = items.filter((o) => selector.matches(o.metadata.labels) && (!visible || visible(o.metadata.namespace!)));
+      return { kind: `${kind}List`, items: shown as T[], resourceVersion };
     },
 
     get(ctx: ResolverContext, args: NameArgs): Promise<T> {

@@ -61,11 +61,15 @@ export async function* watchObjects<T extends SkyObject>(
 ): AsyncGenerator<WatchEvent<T>> {
   const filter = new SelectorFilter(parseSelectorInput(args.labelSelector, 'labelSelector'));
   const namespace = KIND_INFO[kind].namespaced ? (args.namespace ?? undefined) : undefined;
+  // Over all namespaces with authorization: other namespaces' events are never sent.
+  const visible = KIND_INFO[kind].namespaced && namespace === undefined ? ctx.mayView?.('watch', kind) : undefined;
+  const shown = (object: SkyObject) => !visible || visible(object.metadata.namespace!);
   let since = args.resourceVersion == null ? undefined : checkResourceVersion(args.resourceVersion, 'resourceVersion');
 
   if (since === undefined) {
     const list = await ctx.store.list({ kind, namespace });
     for (const object of list.items) {
+      if (!shown(object)) continue;
       const event = filter.apply({ type: 'ADDED', object: object as T, resourceVersion: object.metadata.resourceVersion });
       if (event) yield event;
     }
@@ -125,6 +129,7 @@ export async function* watchObjects<T extends SkyObject>(
       }
       if (winner.done) return;
       pending = pull();
+      if (!shown(winner.value.object)) continue;
       const event = filter.apply(toWatchEvent<T>(winner.value));
       if (!event) continue;
       const version = BigInt(event.resourceVersion);

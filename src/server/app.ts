@@ -9,6 +9,8 @@ import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { ApiServerConfig } from '../config/api-server.js';
 import type { ResolverContext } from '../resolvers/context.js';
 import { ensureDefaultNamespace } from '../resolvers/namespace.js';
+import { ensureBootstrapRbac } from './auth/bootstrap-rbac.js';
+import { RbacSource } from './auth/rbac-source.js';
 import { buildSchema } from '../schema/index.js';
 import type { Store } from '../storage/store.js';
 import { mountGraphQLWs, type GraphQLWsHandle } from './graphql-ws.js';
@@ -84,7 +86,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       // Before the document is parsed (length, tokens) and before it is validated (the rest).
       useDocumentLimits(config),
       // First of the operation plugins: a refused operation costs nothing further.
-      ...(tokens ? [useAuth({ tokens, logger })] : []),
+      ...(tokens ? [useAuth({ tokens, logger, authorizer: () => rbac?.current() })] : []),
       useCompiledExecution(),
       useInputErrorCodes(),
       useDomainErrors(),
@@ -109,6 +111,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     ],
   });
 
+  let rbac: RbacSource | undefined;
   const server = createServer(yoga);
   // Mounted once listening: a WebSocket server on a server that failed to listen would repeat its
   // error, with a stack trace, before the caller can say what went wrong.
@@ -118,6 +121,9 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
   return {
     async start() {
       await ensureDefaultNamespace(context);
+      await ensureBootstrapRbac(context);
+      // Read before the first request: no check runs against an empty set of roles.
+      if (tokens) rbac = await RbacSource.start(store, logger);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -132,6 +138,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
 
     async stop() {
       await ws?.close();
+      await rbac?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;

@@ -133,20 +133,20 @@ describe('authorization by group over HTTP', () => {
       expect(await refused(token, leases.update, take)).toMatchObject({
         status: 403,
         code: 'FORBIDDEN',
-        message: `User "${user}" may not call updateLease: it needs group sky:admins or sky:controllers.`,
+        message: `User "${user}" may not update leases "${name}".`,
       });
       expect(await refused(token, leases.delete, { name })).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     }
     expect((await allowed(TOKENS.controller, leases.delete, { name })).metadata.name).toBe(name);
   });
 
-  it('a viewer may list jobs but not create one: FORBIDDEN, HTTP 403, naming user, field and groups', async () => {
+  it('a viewer may list jobs but not create one: FORBIDDEN, HTTP 403, naming user, verb, kind and namespace', async () => {
     expect(await allowed(TOKENS.viewer, jobs.list)).toMatchObject({ kind: 'JobList' });
     const denied = await refused(TOKENS.viewer, jobs.create, { input: minimalInput('Job', uniqueName('v')) });
     expect(denied).toEqual({
       status: 403,
       code: 'FORBIDDEN',
-      message: 'User "vic" may not call createJob: it needs group sky:editors, sky:admins or sky:controllers.',
+      message: 'User "vic" may not create jobs in namespace "default".',
       extensions: { code: 'FORBIDDEN' },
     });
   });
@@ -158,25 +158,25 @@ describe('authorization by group over HTTP', () => {
     expect(await refused(TOKENS.editor, clusters.create, { input: minimalInput('Cluster', uniqueName('c')) })).toMatchObject({
       status: 403,
       code: 'FORBIDDEN',
-      message: 'User "erin" may not call createCluster: it needs group sky:admins or sky:controllers.',
+      message: 'User "erin" may not create clusters.',
     });
     expect(await refused(TOKENS.editor, jobs.updateStatus, { input: { metadata: { name }, status: someStatus('Job') } })).toMatchObject({
       status: 403,
       code: 'FORBIDDEN',
-      message: 'User "erin" may not call updateJobStatus: it needs group sky:admins or sky:controllers.',
+      message: `User "erin" may not update jobs/status "${name}" in namespace "default".`,
     });
     expect((await allowed(TOKENS.editor, jobs.delete, { name })).metadata.name).toBe(name);
   });
 
   it('an alias or a fragment does not hide a root field', async () => {
     const denied = await refused(TOKENS.editor, 'mutation { ...M } fragment M on Mutation { harmless: deleteNamespace(name: "x") { kind } }');
-    expect(denied).toMatchObject({ status: 403, message: expect.stringContaining('may not call deleteNamespace') });
+    expect(denied).toMatchObject({ status: 403, message: 'User "erin" may not delete namespaces "x".' });
   });
 
   it('a user in no sky group may call nothing but introspection', async () => {
     expect(await refused(TOKENS.nobody, jobs.list)).toMatchObject({
       status: 403,
-      message: 'User "nora" may not call jobs: it needs group sky:viewers, sky:editors, sky:admins or sky:controllers.',
+      message: 'User "nora" may not list jobs in any namespace.',
     });
   });
 
@@ -201,7 +201,7 @@ describe('authorization by group over HTTP', () => {
   });
 
   it('the server logs refusals at info, naming user and field, never a token', () => {
-    expect(server.logs()).toMatch(/"user":"vic".*"field":"createJob".*forbidden: User \\"vic\\" may not call createJob/);
+    expect(server.logs()).toMatch(/"user":"vic".*"field":"createJob".*forbidden: User \\"vic\\" may not create jobs/);
     for (const token of [...Object.values(TOKENS), 'not-a-token']) expect(server.logs()).not.toContain(token);
   });
 });
@@ -246,7 +246,7 @@ describe('WebSocket (graphql-ws)', () => {
   it('a mutation over WebSocket is authorized like over HTTP', async () => {
     const watch = new Watch(server.wsUrl, jobs.create, { input: minimalInput('Job', uniqueName('ws')) }, { connectionParams: { token: TOKENS.viewer } });
     try {
-      expect(await watch.failure()).toEqual([expect.objectContaining({ message: expect.stringMatching(/^User "vic" may not call createJob/), extensions: { code: 'FORBIDDEN' } })]);
+      expect(await watch.failure()).toEqual([expect.objectContaining({ message: expect.stringMatching(/^User "vic" may not create jobs/), extensions: { code: 'FORBIDDEN' } })]);
     } finally {
       await watch.close();
     }
@@ -311,11 +311,11 @@ describe('the REST view', () => {
 
     const viewerCreate = await rest('/default/jobs', { method: 'POST', token: TOKENS.viewer, body: JSON.stringify(minimalInput('Job', uniqueName('r'))) });
     expect(viewerCreate.status).toBe(403);
-    expect(await viewerCreate.json()).toEqual({ error: 'User "vic" may not call createJob: it needs group sky:editors, sky:admins or sky:controllers.' });
+    expect(await viewerCreate.json()).toEqual({ error: 'User "vic" may not create jobs in namespace "default".' });
 
     const editorCluster = await rest('/clusters', { method: 'POST', token: TOKENS.editor, body: JSON.stringify(minimalInput('Cluster', uniqueName('r'))) });
     expect(editorCluster.status).toBe(403);
-    expect(await editorCluster.json()).toEqual({ error: expect.stringMatching(/^User "erin" may not call createCluster/) });
+    expect(await editorCluster.json()).toEqual({ error: 'User "erin" may not create clusters.' });
 
     const bad = await rest('/clusters', { token: 'nope' });
     expect(bad.status).toBe(401);

@@ -52,7 +52,7 @@ describe('skym against an auth-enabled server', () => {
     const create = await runSkym(['create', 'job', 'from-viewer', '--run', 'x'], { api: server.url, env });
     expect(create).toMatchObject({
       code: 1,
-      stderr: 'Error: User "vic" may not call createJob: it needs group sky:editors, sky:admins or sky:controllers.\n',
+      stderr: 'Error: User "vic" may not create jobs in namespace "default".\n',
     });
   });
 
@@ -77,7 +77,7 @@ describe('skym against an auth-enabled server', () => {
     // SKYM_TOKEN wins over the file, as SKYM_API does.
     const viaEnv = await runSkym(['create', 'job', 'env-wins', '--run', 'x'], { api: server.url, env: { ...env, SKYM_TOKEN: VIEWER } });
     expect(viaEnv.code).toBe(1);
-    expect(viaEnv.stderr).toContain('User "vic" may not call createJob');
+    expect(viaEnv.stderr).toContain('User "vic" may not create jobs');
   });
 
   it('`skym get -w` (WebSocket) sends the token too', async () => {

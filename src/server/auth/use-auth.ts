@@ -1,7 +1,8 @@
 /**
- * useAuth: authorization (group → root fields, ./authorize.ts) for every operation, before
- * anything executes, after authentication (bearer token → user, ./authenticate.ts). The app adds
- * it only when a token file is configured; without one the server is open and pays nothing.
+ * useAuth: authorization (Roles and bindings, ./authorize-operation.ts) for every operation,
+ * before anything executes, after authentication (bearer token → user, ./authenticate.ts). The
+ * app adds it only when a token file is configured; without one the server is open and pays
+ * nothing.
  *
  * Authentication comes first of all, before the request is read or its document parsed
  * (./use-authenticate-first.ts); deciding what the user may call needs the parsed operation, so it
@@ -21,23 +22,27 @@
  * This plugin goes first among the operation plugins: a refused operation stops here, before any
  * other plugin's work (compiling it, sharing its subscription results).
  */
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
 import type { Logger } from '../logger.js';
 import { authenticate, type CredentialSources } from './authenticate.js';
-import { deniedField, rootFields, type OperationType } from './authorize.js';
+import type { RbacAuthorizer } from '../../domain/rbac/authorizer.js';
+import { KIND_INFO } from '../../domain/kinds.js';
+import { operationDenial } from './authorize-operation.js';
 import { unauthenticated } from './use-authenticate-first.js';
 import type { TokenTable } from './token-file.js';
 
 export interface AuthOptions {
   tokens: TokenTable;
   logger: Logger;
+  /** The authorizer for the access objects stored now (src/server/auth/rbac-source.ts); undefined before the server has read them. */
+  authorizer: () => RbacAuthorizer | undefined;
 }
 
 interface Operation {
-  type: OperationType;
-  fields: string[];
+  definition: OperationDefinitionNode;
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>;
 }
 
 /** The operation's type and root fields, once per parsed document (Yoga caches documents). */
@@ -52,7 +57,7 @@ function operationOf(cache: WeakMap<DocumentNode, Map<string, Operation | null>>
   const fragments = new Map(
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
-  operation = definition ? { type: definition.operation, fields: rootFields(definition, fragments) } : null;
+  operation = definition ? { definition, fragments } : null;
   byName.set(key, operation);
   return operation;
 }
@@ -63,13 +68,13 @@ function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, overHtt
   return { errors: [new GraphQLError(message, { extensions: { code, ...(overHttp ? { http: { status: 403 } } : {}) } })] };
 }
 
-export function useAuth({ tokens, logger }: AuthOptions): Plugin<ResolverContext> {
+export function useAuth({ tokens, logger, authorizer }: AuthOptions): Plugin<ResolverContext> {
   const operations = new WeakMap<DocumentNode, Map<string, Operation | null>>();
   const log = logger.child({ component: 'auth' });
 
   /** The refusal for this operation, or undefined (and the user in the context) when it may run. */
   const check = (
-    args: { document: DocumentNode; operationName?: string | null },
+    args: { document: DocumentNode; operationName?: string | null; schema: GraphQLSchema; variableValues?: Readonly<Record<string, unknown>> | null },
     context: object,
     extendContext: (extension: Partial<ResolverContext>) => void,
   ) => {
@@ -81,13 +86,22 @@ export function useAuth({ tokens, logger }: AuthOptions): Plugin<ResolverContext
       return refusal('UNAUTHENTICATED', authentication.error, overHttp);
     }
     const { user } = authentication;
-    extendContext({ user });
+    // Per object, against the newest access objects: a watch follows role changes as they come.
+    const mayView: ResolverContext['mayView'] = (verb, kind) => {
+      const resource = KIND_INFO[kind].plural;
+      if (authorizer()?.scope(user, verb, resource).everywhere) return undefined;
+      return (namespace) => authorizer()?.allows(user, { verb, resource, namespace }) ?? false;
+    };
+    extendContext({ user, mayView });
     // No operation to name (an unknown operationName): the executor's own error says so.
     const operation = operationOf(operations, args.document, args.operationName);
     if (!operation) return undefined;
-    const denial = deniedField(user, operation.type, operation.fields);
+    const current = authorizer();
+    const denial = current
+      ? operationDenial(current, user, { schema: args.schema, operation: operation.definition, fragments: operation.fragments, variables: args.variableValues })
+      : { field: '', message: 'The server has not read its access rules yet; try again.' };
     if (!denial) return undefined;
-    log.info({ user: user.name, groups: user.groups, field: denial.field, operation: operation.type }, 'forbidden: %s', denial.message);
+    log.info({ user: user.name, groups: user.groups, field: denial.field, operation: operation.definition.operation }, 'forbidden: %s', denial.message);
     return refusal('FORBIDDEN', denial.message, overHttp);
   };
 

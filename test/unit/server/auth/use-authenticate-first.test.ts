@@ -8,6 +8,7 @@ import { createYoga, type Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AuthUser } from '../../../../src/server/auth/token-file.js';
+import { bootstrapAuthorizer } from '../../../../src/server/auth/bootstrap-rbac.js';
 import { useAuth } from '../../../../src/server/auth/use-auth.js';
 import { useAuthenticateFirst } from '../../../../src/server/auth/use-authenticate-first.js';
 import { useRestView } from '../../../../src/server/use-rest-view.js';
@@ -25,11 +26,12 @@ const spy: Plugin = {
   onValidate: () => void (reached.validate += 1),
 };
 
+const authorizer = bootstrapAuthorizer();
 const yoga = createYoga({
   schema: buildSchema(),
   context: { store: new MemoryStore(), bookmarkIntervalMs: 5_000 },
   logging: false,
-  plugins: [useAuthenticateFirst({ tokens, logger }), spy, useAuth({ tokens, logger }), useRestView()],
+  plugins: [useAuthenticateFirst({ tokens, logger }), spy, useAuth({ tokens, logger, authorizer: () => authorizer }), useRestView()],
 });
 
 /** A request body that records whether the server started reading it. */
