@@ -64,8 +64,8 @@ const ApiServerConfigObject = z
     /** How often idle watches get a BOOKMARK carrying a newer resourceVersion. */
     bookmarkIntervalMs: int(10).default(D.bookmarkIntervalMs),
     /**
-     * WebSocket caps (src/server/websocket-guard.ts), each 0 for none. "User": the token file's
-     * user, else the remote address. Subscriptions count while they run; one over a cap is refused
+     * WebSocket caps (src/server/websocket-guard.ts), each 0 for none. "User": the token's user
+     * (token file or OIDC), else the remote address. Subscriptions count while they run; one over a cap is refused
      * with TOO_MANY_SUBSCRIPTIONS, a connection over a cap is closed with 1013.
      */
     maxSubscriptionsPerConnection: int(0).default(D.maxSubscriptionsPerConnection),
@@ -77,8 +77,8 @@ const ApiServerConfigObject = z
     logLevel: z.enum(LOG_LEVELS).default(D.logLevel),
     /**
      * Kubernetes-style static token file (src/server/auth/token-file.ts). When set, every
-     * operation needs a bearer token from it and is checked against the caller's groups; when not,
-     * the server is open to whoever reaches it.
+     * operation needs a bearer token from it (or an OIDC token, below) and is checked against the
+     * caller's groups; without either, the server is open to whoever reaches it.
      */
     tokenAuthFile: z.string().min(1).optional(),
     /**
