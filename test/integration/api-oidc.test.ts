@@ -112,6 +112,19 @@ function behavesAsOidc(serverOf: () => ServerProcess) {
     }
   });
 
+  it('the REST view takes the token too: 200 for a viewer\'s list, 403 for its create, 401 when expired', async () => {
+    const server = serverOf();
+    const base = server.url.replace(/\/graphql$/, '');
+    const rest = async (path: string, credential: string, init: RequestInit = {}) => {
+      const response = await fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', ...bearer(credential) } });
+      return { status: response.status, body: await response.json() };
+    };
+    expect(await rest('/default/jobs', await token())).toMatchObject({ status: 200, body: { kind: 'JobList' } });
+    const create = { method: 'POST', body: JSON.stringify(minimalInput('Job', uniqueName('oidcr'))) };
+    expect(await rest('/default/jobs', await token(), create)).toMatchObject({ status: 403, body: { error: expect.stringMatching(/^User "alice" may not call createJob/) } });
+    expect(await rest('/default/jobs', await token({ exp: now() - 120 }))).toEqual({ status: 401, body: { error: 'The token has expired.' } });
+  });
+
   it('over WebSocket a mutation is authorized by the token\'s groups', async () => {
     const server = serverOf();
     const watch = new Watch(server.wsUrl, jobs.create, { input: minimalInput('Job', uniqueName('oidcm')) }, { connectionParams: { token: await token() } });

@@ -121,6 +121,13 @@ describe('createJwtVerifier', () => {
   });
 });
 
+describe('createJwtVerifier with keys that cannot be had', () => {
+  it('says the issuer\'s keys cannot be fetched, not that the token is bad', async () => {
+    const unreachable = createJwtVerifier(settings, async () => { throw new TypeError('fetch failed'); }, logger);
+    expect(await unreachable.verify(await issuer.sign())).toEqual({ error: JWT_MESSAGES.keysUnavailable });
+  });
+});
+
 describe('looksLikeJwt', () => {
   it('is three base64url parts', () => {
     expect(looksLikeJwt('aGVhZA.cGF5bG9hZA.c2ln')).toBe(true);
