@@ -38,7 +38,33 @@ function listenFlags(say: { host: string; port: string; dataDir: string }) {
   };
 }
 
-const TOKEN_AUTH_FILE_DESCRIPTION = `Require a bearer token from this file (Kubernetes --token-auth-file format: token,user,uid,"group1,group2") and allow each user what their groups allow (${[GROUPS.admins, GROUPS.controllers, GROUPS.editors, GROUPS.viewers].join(', ')}). Default: $${envOf('tokenAuthFile')}; without it the server is open to whoever reaches it.`;
+const TOKEN_AUTH_FILE_DESCRIPTION = `Require a bearer token from this file (Kubernetes --token-auth-file format: token,user,uid,"group1,group2") and allow each user what their groups allow (${[GROUPS.admins, GROUPS.controllers, GROUPS.editors, GROUPS.viewers].join(', ')}). Default: $${envOf('tokenAuthFile')}; without it (or --oidc-issuer) the server is open to whoever reaches it.`;
+
+const OIDC = 'OIDC AUTHENTICATION';
+const oidcFlag = (helpValue: string, description: string) => Flags.string({ helpGroup: OIDC, helpValue, description });
+
+/** OIDC ID tokens as bearer tokens (src/server/auth/oidc.ts), with kube-apiserver's flag names. */
+const oidcFlags = {
+  'oidc-issuer': oidcFlag(
+    'URL',
+    `Also accept OIDC ID tokens (JWTs) from this issuer as bearer tokens: its https URL, as its tokens' "iss" claim says it. Needs --oidc-audience and --oidc-jwks. Default: $${envOf('oidcIssuer')}.`,
+  ),
+  'oidc-audience': oidcFlag(
+    'AUD',
+    `Accept only tokens whose "aud" claim holds this: the client ID the issuer gave Sky Manager (kube-apiserver's --oidc-client-id). Default: $${envOf('oidcAudience')}.`,
+  ),
+  'oidc-jwks': oidcFlag(
+    'FILE|URL',
+    `The issuer's public signing keys: a JWKS file read at start, or an http(s) URL (the jwks_uri of the issuer's discovery document) fetched when needed, cached 10 minutes and fetched again, at most every 30 s, when a token names an unknown key. Default: $${envOf('oidcJwks')}.`,
+  ),
+  'oidc-username-claim': oidcFlag('CLAIM', `The token claim that holds the user name; a token without it is refused. ${envOrDefault('oidcUsernameClaim', A.oidcUsernameClaim)}`),
+  'oidc-groups-claim': oidcFlag('CLAIM', `The token claim that holds the user's groups (a string or a list of strings; absent: none). ${envOrDefault('oidcGroupsClaim', A.oidcGroupsClaim)}`),
+  'oidc-username-prefix': oidcFlag('PREFIX', `Put before each OIDC user name, e.g. "oidc:", so that none can pass for a token file's user. Default: $${envOf('oidcUsernamePrefix')}, else none.`),
+  'oidc-groups-prefix': oidcFlag(
+    'PREFIX',
+    `Put before each OIDC group, e.g. "oidc:", so that the issuer's groups cannot pass for Sky Manager's own (${GROUPS.viewers}, …): with a prefix, no OIDC user is in those. Default: $${envOf('oidcGroupsPrefix')}, else none.`,
+  ),
+};
 
 /** The API server's proof to the Skylet endpoints (server, controllers, up). */
 const skyletTokenFile = Flags.string({
@@ -92,6 +118,7 @@ export const serverFlags = {
   ...documentLimitFlags,
   ...websocketLimitFlags,
   'token-auth-file': Flags.string({ description: TOKEN_AUTH_FILE_DESCRIPTION, helpValue: 'FILE' }),
+  ...oidcFlags,
   'skylet-token-file': skyletTokenFile,
   'skylet-allow-link-local': Flags.boolean({
     description: 'Read logs from Skylet endpoints at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, …) too. Default: refused.',
@@ -169,8 +196,9 @@ export const upFlags = {
   }),
   'token-auth-file': Flags.string({
     helpValue: 'FILE',
-    description: `${TOKEN_AUTH_FILE_DESCRIPTION} The controllers use the token of the file's first user in group ${GROUPS.controllers}, which it must have.`,
+    description: `${TOKEN_AUTH_FILE_DESCRIPTION} The controllers use the token of the file's first user in group ${GROUPS.controllers}, which it must have; needed with --oidc-issuer too.`,
   }),
+  ...oidcFlags,
   'skylet-token-file': skyletTokenFile,
   ...websocketLimitFlags,
   ...documentLimitFlags,

@@ -21,6 +21,7 @@ export default class Server extends BaseCommand {
     '<%= config.bin %> server --port 8080 --data-dir /var/lib/skym',
     '<%= config.bin %> server --store etcd --etcd-endpoints http://10.0.0.1:2379,http://10.0.0.2:2379',
     '<%= config.bin %> server --host 0.0.0.0 --token-auth-file /etc/skym/tokens.csv',
+    '<%= config.bin %> server --host 0.0.0.0 --oidc-issuer https://accounts.example.com --oidc-audience sky-manager --oidc-jwks https://accounts.example.com/.well-known/jwks.json',
   ];
 
   static override flags = serverFlags;

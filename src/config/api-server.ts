@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { API_SERVER_DEFAULTS, DOCUMENT_LIMIT_DEFAULTS } from './defaults.js';
 import { booleanText, int, LOG_LEVELS, loadConfig, type ConfigValues } from './load.js';
+import { envOf, flagOf } from './names.js';
 
 export const STORE_KINDS = ['lowdb', 'etcd', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
@@ -30,7 +31,22 @@ const origin = z.string().refine(isOrigin, (value) => ({ message: `"${value}" is
 const D = API_SERVER_DEFAULTS;
 const limit = (key: keyof typeof DOCUMENT_LIMIT_DEFAULTS) => int(0).default(DOCUMENT_LIMIT_DEFAULTS[key]);
 
-const ApiServerConfigSchema = z
+/** An issuer as kube-apiserver takes it: an https URL, compared with each token's `iss` as written. */
+const issuerUrl = z.string().refine(
+  (value) => {
+    try {
+      return new URL(value).protocol === 'https:';
+    } catch {
+      return false;
+    }
+  },
+  (value) => ({ message: `"${value}" is not an https URL such as https://accounts.example.com (the issuer's identifier, as its tokens' "iss" claim says it)` }),
+);
+
+/** The three OIDC settings that only work together. */
+const OIDC_REQUIRED = ['oidcIssuer', 'oidcAudience', 'oidcJwks'] as const;
+
+const ApiServerConfigObject = z
   .object({
     host: z.string().min(1).default(D.host),
     /** 0 picks a free port; the server reports the real one. */
@@ -48,8 +64,8 @@ const ApiServerConfigSchema = z
     /** How often idle watches get a BOOKMARK carrying a newer resourceVersion. */
     bookmarkIntervalMs: int(10).default(D.bookmarkIntervalMs),
     /**
-     * WebSocket caps (src/server/websocket-guard.ts), each 0 for none. "User": the token file's
-     * user, else the remote address. Subscriptions count while they run; one over a cap is refused
+     * WebSocket caps (src/server/websocket-guard.ts), each 0 for none. "User": the token's user
+     * (token file or OIDC), else the remote address. Subscriptions count while they run; one over a cap is refused
      * with TOO_MANY_SUBSCRIPTIONS, a connection over a cap is closed with 1013.
      */
     maxSubscriptionsPerConnection: int(0).default(D.maxSubscriptionsPerConnection),
@@ -61,10 +77,26 @@ const ApiServerConfigSchema = z
     logLevel: z.enum(LOG_LEVELS).default(D.logLevel),
     /**
      * Kubernetes-style static token file (src/server/auth/token-file.ts). When set, every
-     * operation needs a bearer token from it and is checked against the caller's groups; when not,
-     * the server is open to whoever reaches it.
+     * operation needs a bearer token from it (or an OIDC token, below) and is checked against the
+     * caller's groups; without either, the server is open to whoever reaches it.
      */
     tokenAuthFile: z.string().min(1).optional(),
+    /**
+     * OIDC ID tokens (JWTs) as bearer tokens, as kube-apiserver's --oidc-* flags
+     * (src/server/auth/oidc.ts): on when the issuer, the audience and the issuer's keys are all
+     * given. With a token file too, either kind of token is accepted.
+     */
+    oidcIssuer: issuerUrl.optional(),
+    /** Tokens must name it in `aud` (kube-apiserver's --oidc-client-id). */
+    oidcAudience: z.string().min(1).optional(),
+    /** The issuer's public keys: a JWKS file, or an http(s) URL fetched (and cached) by the server. */
+    oidcJwks: z.string().min(1).optional(),
+    oidcUsernameClaim: z.string().min(1).default(D.oidcUsernameClaim),
+    oidcGroupsClaim: z.string().min(1).default(D.oidcGroupsClaim),
+    /** Put before each OIDC user name (e.g. "oidc:"), so they cannot pass for token-file users. */
+    oidcUsernamePrefix: z.string().default(''),
+    /** Put before each OIDC group, so an issuer's groups cannot pass for sky:* groups unless meant to. */
+    oidcGroupsPrefix: z.string().default(''),
     /**
      * A file holding the Skylet token (src/domain/skylet-token.ts) this server sends to the
      * Skylet endpoints it reads logs from; the controller manager is given the same file.
@@ -102,12 +134,21 @@ const ApiServerConfigSchema = z
   })
   .strict();
 
+const ApiServerConfigSchema = ApiServerConfigObject.superRefine((config, ctx) => {
+  const given = OIDC_REQUIRED.filter((key) => config[key] !== undefined);
+  if (given.length === 0 || given.length === OIDC_REQUIRED.length) return;
+  const named = (key: string) => `--${flagOf(key)}`;
+  for (const key of OIDC_REQUIRED.filter((k) => config[k] === undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: `${named(key)} (${envOf(key)}) is required with ${given.map(named).join(' and ')}` });
+  }
+});
+
 export type ApiServerConfig = Readonly<z.infer<typeof ApiServerConfigSchema>>;
 export type ApiServerConfigInput = z.input<typeof ApiServerConfigSchema>;
 export type ApiServerConfigKey = keyof ApiServerConfigInput;
 
 /** Every key, each read from its SKYM_* variable. */
-export const API_SERVER_CONFIG_KEYS = Object.keys(ApiServerConfigSchema.shape) as ApiServerConfigKey[];
+export const API_SERVER_CONFIG_KEYS = Object.keys(ApiServerConfigObject.shape) as ApiServerConfigKey[];
 
 /** The config from explicit values over the environment over the defaults. */
 export function loadApiServerConfig(values: ConfigValues<ApiServerConfigKey> = {}, env: NodeJS.ProcessEnv = process.env): ApiServerConfig {

@@ -29,6 +29,9 @@ export const API_SERVER_DEFAULTS = {
   /** 16 MiB. */
   maxSendBufferBytes: 16 * 1024 * 1024,
   logLevel: 'info',
+  /** The OIDC token claims that name the user and their groups (kube-apiserver's defaults). */
+  oidcUsernameClaim: 'sub',
+  oidcGroupsClaim: 'groups',
 } as const;
 
 /**

@@ -5,6 +5,7 @@
 import type { ApiServerConfig } from '../config/api-server.js';
 import { readSkyletTokenFile } from '../domain/skylet-token.js';
 import { buildApp } from '../server/app.js';
+import { oidcSettingsOf, startJwtVerifier } from '../server/auth/oidc.js';
 import { loadTokenFile, type TokenTable } from '../server/auth/token-file.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { openStore } from '../server/open-store.js';
@@ -28,14 +29,17 @@ export interface ApiServerDeps {
   skyletToken?: string;
 }
 
-/** A malformed token file fails before the store opens, naming the file (and line). */
+/** A malformed token file or JWKS file fails before the store opens, naming the file (and line). */
 export async function startApiServer(config: ApiServerConfig, deps: ApiServerDeps = {}): Promise<RunningApiServer> {
   const logger = deps.logger ?? createLogger(config.logLevel);
   let { tokens, skyletToken } = deps;
   if (config.tokenAuthFile !== undefined) tokens ??= await loadTokenFile(config.tokenAuthFile);
+  const oidc = oidcSettingsOf(config);
+  // A JWKS file is read (and checked) here, so a bad one stops the start, naming the file.
+  const jwt = oidc && (await startJwtVerifier(oidc, logger));
   if (config.skyletTokenFile !== undefined) skyletToken ??= await readSkyletTokenFile(config.skyletTokenFile);
   const store = await openStore(config, logger);
-  const app = buildApp({ config, store, logger, tokens, skyletToken });
+  const app = buildApp({ config, store, logger, tokens, jwt, skyletToken });
   try {
     await app.start();
   } catch (error) {

@@ -15,6 +15,7 @@ import { UP_LOCAL_CLUSTER, type UpConfig } from '../config/up.js';
 import { AlreadyExistsError } from '../domain/errors.js';
 import { newSkyletToken, readSkyletTokenFile } from '../domain/skylet-token.js';
 import { GROUPS } from '../server/auth/authorize.js';
+import { OidcConfigError, oidcSettingsOf } from '../server/auth/oidc.js';
 import { loadTokenFile, type TokenTable } from '../server/auth/token-file.js';
 import { createLogger } from '../server/logger.js';
 import { startApiServer } from './api-server.js';
@@ -38,6 +39,10 @@ export interface RunningUp {
 export async function startUp(config: UpConfig, { step = unannounced }: { step?: Step } = {}): Promise<RunningUp> {
   const logger = createLogger(config.apiServer.logLevel);
   const { tokenAuthFile, skyletTokenFile } = config.apiServer;
+  // The controllers inside need a token the API accepts, and no OIDC issuer gives this process one.
+  if (tokenAuthFile === undefined && oidcSettingsOf(config.apiServer)) {
+    throw new OidcConfigError(`skym up with --oidc-issuer needs --token-auth-file too: its controllers use the token of the file's first user in group ${GROUPS.controllers}.`);
+  }
   const tokens = tokenAuthFile === undefined ? undefined : await loadTokenFile(tokenAuthFile);
   const apiToken = tokens && controllersToken(tokens, tokenAuthFile!);
   // Both ends of the Skylet endpoint run here: without a file they share a random token, so the

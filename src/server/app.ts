@@ -26,6 +26,8 @@ import { useSharedSubscriptionResults } from './use-shared-subscription-results.
 import { renderGraphiQLPage, SKY_EXAMPLE_OPERATIONS } from './graphiql-page.js';
 import { graphiqlAssetUrls, useGraphiQLAssets } from './use-graphiql-assets.js';
 import { useLandingRedirect } from './use-landing-redirect.js';
+import { createAuthenticator } from './auth/authenticator.js';
+import type { JwtVerifier } from './auth/oidc.js';
 import type { TokenTable } from './auth/token-file.js';
 import { useAuth } from './auth/use-auth.js';
 import { useAuthenticateFirst } from './auth/use-authenticate-first.js';
@@ -40,9 +42,12 @@ export interface AppOptions {
   logger?: Logger;
   /**
    * The token file's table (src/server/auth/token-file.ts): every operation then needs one of
-   * its tokens and the groups for its root fields. Absent: no authentication, the server is open.
+   * its tokens (or an OIDC token, with `jwt`) and the groups for its root fields. Absent, with
+   * `jwt` absent too: no authentication, the server is open.
    */
   tokens?: TokenTable;
+  /** Verifies OIDC JWTs (src/server/auth/oidc.ts); with it too, every operation needs a token. */
+  jwt?: JwtVerifier;
   /** Sent to Skylet endpoints when reading logs (src/domain/skylet-token.ts). */
   skyletToken?: string;
 }
@@ -57,7 +62,8 @@ export interface App {
   readonly url: string;
 }
 
-export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens, skyletToken }: AppOptions): App {
+export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens, jwt, skyletToken }: AppOptions): App {
+  const authenticator = tokens || jwt ? createAuthenticator({ tokens, jwt }) : undefined;
   const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs, skyletToken, skyletAllowLinkLocal: config.skyletAllowLinkLocal };
   const yoga = createYoga<object, ResolverContext>({
     schema: buildSchema(),
@@ -78,7 +84,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       useLandingRedirect(),
       useGraphiQLAssets(),
       // Before anything the caller sent is read, parsed or validated.
-      ...(tokens ? [useAuthenticateFirst({ tokens, logger })] : []),
+      ...(authenticator ? [useAuthenticateFirst({ authenticator, logger })] : []),
       // Replaces Yoga's JSON body parser, so before useRequestBodyLimit, which wraps the parser.
       useJsonDepthLimit(config.maxJsonDepth),
       useRequestBodyLimit(),
@@ -86,7 +92,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       // Before the document is parsed (length, tokens) and before it is validated (the rest).
       useDocumentLimits(config),
       // First of the operation plugins: a refused operation costs nothing further.
-      ...(tokens ? [useAuth({ tokens, logger, authorizer: () => rbac?.current() })] : []),
+      ...(authenticator ? [useAuth({ authenticator, logger, authorizer: () => rbac?.current() })] : []),
       useCompiledExecution(),
       useInputErrorCodes(),
       useDomainErrors(),
@@ -123,7 +129,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       await ensureDefaultNamespace(context);
       await ensureBootstrapRbac(context);
       // Read before the first request: no check runs against an empty set of roles.
-      if (tokens) rbac = await RbacSource.start(store, logger);
+      if (authenticator) rbac = await RbacSource.start(store, logger);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
@@ -131,9 +137,9 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
           resolve();
         });
       });
-      ws = mountGraphQLWs(server, yoga, { ...webSocketSettings(config), tokens, logger });
+      ws = mountGraphQLWs(server, yoga, { ...webSocketSettings(config), authenticator, logger });
       port = (server.address() as AddressInfo).port;
-      logger.info({ url: this.url, store: config.store, authentication: tokens ? 'token file' : 'none' }, 'API server started');
+      logger.info({ url: this.url, store: config.store, authentication: authenticator?.methods.join(', ') ?? 'none' }, 'API server started');
     },
 
     async stop() {

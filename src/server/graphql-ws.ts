@@ -68,6 +68,9 @@ export function mountGraphQLWs(server: Server, yoga: Yoga, guardOptions: WebSock
         // Counted before any parsing: a subscription over a cap costs next to nothing.
         const refused = guard.onSubscribe(ctx, id, params);
         if (refused) return refused;
+        // Parsing checks the caller synchronously: a JWT must be verified by then (onConnect did it;
+        // this costs nothing then, and makes sure of it).
+        await guardOptions.authenticator?.authenticate({ req: ctx.extra.request, connectionParams: ctx.connectionParams });
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,

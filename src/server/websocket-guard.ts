@@ -19,8 +19,8 @@ import { GraphQLError } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { ApiServerConfig } from '../config/api-server.js';
-import { authenticate } from './auth/authenticate.js';
-import type { TokenTable } from './auth/token-file.js';
+import type { Authentication } from './auth/authenticate.js';
+import type { Authenticator } from './auth/authenticator.js';
 import type { Logger } from './logger.js';
 import { ConnectionLimits, LimitedConnection, type Owner, type Refusal, type WebSocketLimits } from './websocket-limits.js';
 import { batchWritesPerTick } from './ws-write-batching.js';
@@ -39,8 +39,8 @@ export interface WebSocketGuardOptions {
   limits: WebSocketLimits;
   /** Unread bytes a connection may hold; 0: no bound. */
   maxSendBufferBytes: number;
-  /** The token file's table when authentication is on: connections then count per user name. */
-  tokens?: TokenTable;
+  /** When authentication is on (token file, OIDC): connections then count per user name. */
+  authenticator?: Authenticator;
   logger: Logger;
 }
 
@@ -49,7 +49,7 @@ type WsContext = Context<Record<string, unknown> | undefined, { socket: WebSocke
 
 export interface WebSocketGuard {
   /** graphql-ws onConnect: false when the connection is refused (it is being closed). */
-  onConnect(ctx: WsContext): boolean;
+  onConnect(ctx: WsContext): boolean | Promise<boolean>;
   /** The first step of graphql-ws onSubscribe: the refusal to return, or undefined to go on. */
   onSubscribe(ctx: WsContext, id: string, payload: SubscribePayload): readonly GraphQLError[] | undefined;
   /** graphql-ws onComplete. */
@@ -77,7 +77,7 @@ function closeReason(refusal: Refusal): string {
 }
 
 /** Call before graphql-ws's useServer, so every connection is counted before graphql-ws sees it. */
-export function guardWebSockets(wss: WebSocketServer, { limits: caps, maxSendBufferBytes, tokens, logger }: WebSocketGuardOptions): WebSocketGuard {
+export function guardWebSockets(wss: WebSocketServer, { limits: caps, maxSendBufferBytes, authenticator, logger }: WebSocketGuardOptions): WebSocketGuard {
   const log = logger.child({ component: 'websocket' });
   const limits = new ConnectionLimits(caps);
   const connections = new WeakMap<WebSocket, LimitedConnection>();
@@ -105,13 +105,18 @@ export function guardWebSockets(wss: WebSocketServer, { limits: caps, maxSendBuf
     },
   });
 
-  const ownerOf = (ctx: WsContext): Owner => {
-    if (tokens) {
-      const authentication = authenticate(tokens, { req: ctx.extra.request, connectionParams: ctx.connectionParams });
-      // Without a valid token nothing will run anyway (useAuth refuses it); the address counts.
-      if ('user' in authentication) return { user: authentication.user.name };
-    }
+  const ownerOf = (ctx: WsContext, authentication: Authentication | undefined): Owner => {
+    // Without a valid token nothing will run anyway (useAuth refuses it); the address counts.
+    if (authentication && 'user' in authentication) return { user: authentication.user.name };
     return { address: address(ctx.extra.request) };
+  };
+
+  const identify = (ctx: WsContext, connection: LimitedConnection, authentication: Authentication | undefined): boolean => {
+    const refused = limits.identify(connection, ownerOf(ctx, authentication));
+    if (!refused) return true;
+    log.warn({ address: address(ctx.extra.request), limit: refused.limit }, 'WebSocket connection refused: %s', refused.message);
+    ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, closeReason(refused));
+    return false;
   };
 
   return {
@@ -120,11 +125,10 @@ export function guardWebSockets(wss: WebSocketServer, { limits: caps, maxSendBuf
       if (!connection) return false; // refused when it opened
       // Every operation graphql-ws still runs is in ctx.subscriptions, whatever way the others ended.
       connection.isActive = (id) => id in ctx.subscriptions;
-      const refused = limits.identify(connection, ownerOf(ctx));
-      if (!refused) return true;
-      log.warn({ address: address(ctx.extra.request), limit: refused.limit }, 'WebSocket connection refused: %s', refused.message);
-      ctx.extra.socket.close(CLOSE_TRY_AGAIN_LATER, closeReason(refused));
-      return false;
+      // Also settles a JWT's verification for the connection before any of its operations is parsed.
+      const authentication = authenticator?.authenticate({ req: ctx.extra.request, connectionParams: ctx.connectionParams });
+      if (authentication instanceof Promise) return authentication.then((settled) => identify(ctx, connection, settled));
+      return identify(ctx, connection, authentication);
     },
 
     onSubscribe(ctx, id, payload) {

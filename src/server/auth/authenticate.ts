@@ -1,5 +1,6 @@
 /**
- * Who is calling: the bearer token of a request, looked up in the token file's table.
+ * Who is calling: the bearer token of a request, looked up in the token file's table (OIDC
+ * tokens are verified by ./oidc.ts; ./authenticator.ts decides which way a token goes).
  *
  * Where the token is, per transport (each puts something else in Yoga's initial context):
  * - HTTP, /graphql and the REST view: the `Authorization: Bearer <token>` header of `request`.
@@ -52,8 +53,19 @@ function userOf(tokens: TokenTable, token: string): AuthUser | undefined {
   return index.get(secretDigest(token).toString('hex'));
 }
 
+/** The bearer token the caller sent, wherever its transport carries it; undefined if none. */
+export function credentialOf(sources: CredentialSources): string | undefined {
+  return bearerToken(authorizationHeader(sources) ?? fromConnectionParams(sources.connectionParams));
+}
+
+/** The token file's user of `token`, if it has one. */
+export function tokenFileUser(tokens: TokenTable, token: string): AuthUser | undefined {
+  return userOf(tokens, token);
+}
+
+/** Authentication by the token file alone (./authenticator.ts adds OIDC tokens). */
 export function authenticate(tokens: TokenTable, sources: CredentialSources): Authentication {
-  const token = bearerToken(authorizationHeader(sources) ?? fromConnectionParams(sources.connectionParams));
+  const token = credentialOf(sources);
   if (token === undefined) return { error: TOKEN_REQUIRED };
   const user = userOf(tokens, token);
   return user ? { user } : { error: TOKEN_INVALID };

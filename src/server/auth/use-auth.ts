@@ -1,16 +1,17 @@
 /**
  * useAuth: authorization (Roles and bindings, ./authorize-operation.ts) for every operation,
  * before anything executes, after authentication (bearer token → user, ./authenticate.ts). The
- * app adds it only when a token file is configured; without one the server is open and pays
- * nothing.
+ * app adds it only when a token file or OIDC is configured; without either the server is open
+ * and pays nothing.
  *
  * Authentication comes first of all, before the request is read or its document parsed
  * (./use-authenticate-first.ts); deciding what the user may call needs the parsed operation, so it
  * is done here, at execution (onExecute/onSubscribe), where every transport meets through Yoga's
  * envelop: /graphql over HTTP, graphql-ws (src/server/graphql-ws.ts runs each operation through
  * `yoga.getEnveloped()`), and the REST view (SOFA executes through the same envelop, without
- * parsing). The user is authenticated again here, which costs a digest, so that no path to
- * execution depends on having passed the earlier check. /healthz, /readyz and the GraphiQL page
+ * parsing). The user is authenticated again here, which costs a digest (a JWT is verified once
+ * per request or connection, ./authenticator.ts), so that no path to execution depends on having
+ * passed the earlier check. /healthz, /readyz and the GraphiQL page
  * run no operation, so they stay open.
  *
  * A refusal is the operation's result, with no data: `extensions.code` UNAUTHENTICATED (HTTP 401,
@@ -26,15 +27,15 @@ import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, typ
 import type { Plugin } from 'graphql-yoga';
 import type { ResolverContext } from '../../resolvers/context.js';
 import type { Logger } from '../logger.js';
-import { authenticate, type CredentialSources } from './authenticate.js';
-import type { RbacAuthorizer } from '../../domain/rbac/authorizer.js';
+import type { Authentication, CredentialSources } from './authenticate.js';
+import type { Authenticator } from './authenticator.js';
 import { KIND_INFO } from '../../domain/kinds.js';
+import type { RbacAuthorizer } from '../../domain/rbac/authorizer.js';
 import { operationDenial } from './authorize-operation.js';
 import { unauthenticated } from './use-authenticate-first.js';
-import type { TokenTable } from './token-file.js';
 
 export interface AuthOptions {
-  tokens: TokenTable;
+  authenticator: Authenticator;
   logger: Logger;
   /** The authorizer for the access objects stored now (src/server/auth/rbac-source.ts); undefined before the server has read them. */
   authorizer: () => RbacAuthorizer | undefined;
@@ -68,19 +69,27 @@ function refusal(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string, overHtt
   return { errors: [new GraphQLError(message, { extensions: { code, ...(overHttp ? { http: { status: 403 } } : {}) } })] };
 }
 
-export function useAuth({ tokens, logger, authorizer }: AuthOptions): Plugin<ResolverContext> {
+type Refusal = { errors: GraphQLError[] };
+
+/** What of the execution arguments authorization reads. */
+interface OperationArgs {
+  document: DocumentNode;
+  operationName?: string | null;
+  schema: GraphQLSchema;
+  variableValues?: Readonly<Record<string, unknown>> | null;
+}
+
+export function useAuth({ authenticator, logger, authorizer }: AuthOptions): Plugin<ResolverContext> {
   const operations = new WeakMap<DocumentNode, Map<string, Operation | null>>();
   const log = logger.child({ component: 'auth' });
 
   /** The refusal for this operation, or undefined (and the user in the context) when it may run. */
-  const check = (
-    args: { document: DocumentNode; operationName?: string | null; schema: GraphQLSchema; variableValues?: Readonly<Record<string, unknown>> | null },
-    context: object,
+  const decide = (
+    authentication: Authentication,
+    args: OperationArgs,
+    overHttp: boolean,
     extendContext: (extension: Partial<ResolverContext>) => void,
-  ) => {
-    const sources = context as CredentialSources;
-    const overHttp = typeof sources.request?.headers?.get === 'function';
-    const authentication = authenticate(tokens, sources);
+  ): Refusal | undefined => {
     if ('error' in authentication) {
       log.debug({ reason: authentication.error }, 'unauthenticated request refused');
       return refusal('UNAUTHENTICATED', authentication.error, overHttp);
@@ -105,14 +114,30 @@ export function useAuth({ tokens, logger, authorizer }: AuthOptions): Plugin<Res
     return refusal('FORBIDDEN', denial.message, overHttp);
   };
 
+  /** Decides at once when the caller is known already (nearly always), else once its JWT is verified. */
+  const check = (
+    args: OperationArgs,
+    context: object,
+    extendContext: (extension: Partial<ResolverContext>) => void,
+    stop: (refusal: Refusal) => void,
+  ): void | Promise<void> => {
+    const sources = context as CredentialSources;
+    const overHttp = typeof sources.request?.headers?.get === 'function';
+    const apply = (authentication: Authentication) => {
+      const refused = decide(authentication, args, overHttp, extendContext);
+      if (refused) stop(refused);
+    };
+    const settled = authenticator.settled(sources);
+    if (settled) return apply(settled);
+    return Promise.resolve(authenticator.authenticate(sources)).then(apply);
+  };
+
   return {
     onExecute({ args, context, extendContext, setResultAndStopExecution }) {
-      const refused = check(args, context, extendContext);
-      if (refused) setResultAndStopExecution(refused);
+      return check(args, context, extendContext, setResultAndStopExecution);
     },
     onSubscribe({ args, context, extendContext, setResultAndStopExecution }) {
-      const refused = check(args, context, extendContext);
-      if (refused) setResultAndStopExecution(refused);
+      return check(args, context, extendContext, setResultAndStopExecution);
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * useAuthenticateFirst: with a token file, who is calling is settled before the server reads,
+ * useAuthenticateFirst: with a token file or OIDC, who is calling is settled before the server reads,
  * parses or validates anything the caller sent, so that an unauthenticated request costs a header
  * lookup and never the parser's or validator's time (a large document can hold the event loop for
  * seconds, /healthz included).
@@ -23,11 +23,11 @@ import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import { restRequestMatcher } from '../rest-request.js';
 import { restError } from '../use-rest-view.js';
-import { authenticate, type CredentialSources } from './authenticate.js';
-import type { TokenTable } from './token-file.js';
+import type { Authentication, CredentialSources } from './authenticate.js';
+import type { Authenticator } from './authenticator.js';
 
 export interface AuthenticateFirstOptions {
-  tokens: TokenTable;
+  authenticator: Authenticator;
   logger: Logger;
   /** Where the REST view's paths start (useRestView's basePath). */
   restBasePath?: string;
@@ -39,36 +39,42 @@ export function unauthenticated(message: string, overHttp: boolean): GraphQLErro
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', ...(overHttp ? { http } : {}) } });
 }
 
-export function useAuthenticateFirst({ tokens, logger, restBasePath = '/' }: AuthenticateFirstOptions): Plugin {
+/** onParse found no settled answer: a path that skipped the asynchronous check; refused, never let through. */
+export const AUTHENTICATION_UNSETTLED = 'The token could not be checked; try again.';
+
+export function useAuthenticateFirst({ authenticator, logger, restBasePath = '/' }: AuthenticateFirstOptions): Plugin {
   const log = logger.child({ component: 'auth' });
   const isRestRequest = restRequestMatcher(restBasePath);
   const base = restBasePath.endsWith('/') ? restBasePath.slice(0, -1) : restBasePath;
   const isApiDescription = (pathname: string) => pathname === `${base}/openapi.json` || pathname === `${base}/docs` || pathname.startsWith(`${base}/docs/`);
 
   /** The reason a caller is refused, or undefined when its token is known. */
-  const refusedBecause = (sources: CredentialSources): string | undefined => {
-    const authentication = authenticate(tokens, sources);
+  const refusedBecause = (authentication: Authentication): string | undefined => {
     if (!('error' in authentication)) return undefined;
     log.debug({ reason: authentication.error }, 'unauthenticated request refused');
     return authentication.error;
   };
 
   return {
-    onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse }) {
       if (!isRestRequest(request.method, url.pathname) && !isApiDescription(url.pathname)) return;
-      const reason = refusedBecause({ request });
+      const reason = refusedBecause(await authenticator.authenticate({ request }));
       if (reason === undefined) return;
       const response = restError([{ message: reason, extensions: { code: 'UNAUTHENTICATED' } }]);
       response.headers.set('WWW-Authenticate', 'Bearer');
       endResponse(response);
     },
-    onRequestParse({ request }) {
-      const reason = refusedBecause({ request });
+    async onRequestParse({ request }) {
+      const reason = refusedBecause(await authenticator.authenticate({ request }));
       if (reason !== undefined) throw unauthenticated(reason, true);
     },
+    // Synchronous (envelop's onParse cannot wait): the answer settled by onRequestParse (HTTP) or
+    // by the WebSocket connection's own check (src/server/graphql-ws.ts) before it parses.
     onParse({ context }) {
       const sources = context as CredentialSources;
-      const reason = refusedBecause(sources);
+      const settled = authenticator.settled(sources);
+      if (!settled) log.warn('authentication not settled before parsing; refused');
+      const reason = settled ? refusedBecause(settled) : AUTHENTICATION_UNSETTLED;
       if (reason !== undefined) throw unauthenticated(reason, typeof sources.request?.headers?.get === 'function');
     },
   };

@@ -24,7 +24,7 @@ describe('explainError', () => {
       code: 'UNAUTHENTICATED',
       exitCode: 1,
     });
-    const forbidden = 'User "vic" may not call createJob: it needs group sky:editors, sky:admins or sky:controllers.';
+    const forbidden = 'User "vic" may not create jobs in namespace "default".';
     expect(explainError(fromServer(forbidden, { code: 'FORBIDDEN' }))).toEqual({ message: forbidden, code: 'FORBIDDEN', exitCode: 1 });
   });
 

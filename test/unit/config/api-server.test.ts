@@ -15,3 +15,33 @@ describe('loadConfig: repairDataDir', () => {
     expect(() => loadConfig({}, { SKYM_REPAIR_DATA_DIR: 'yes' })).toThrow('repairDataDir: Expected boolean');
   });
 });
+
+describe('loadConfig: OIDC', () => {
+  const oidc = { oidcIssuer: 'https://issuer.example.com', oidcAudience: 'sky', oidcJwks: '/etc/skym/jwks.json' };
+
+  it('is off by default, with kube-apiserver\'s default claims', () => {
+    const config = loadConfig({}, {});
+    expect(config.oidcIssuer).toBeUndefined();
+    expect(config).toMatchObject({ oidcUsernameClaim: 'sub', oidcGroupsClaim: 'groups', oidcUsernamePrefix: '', oidcGroupsPrefix: '' });
+  });
+
+  it('takes the issuer, audience and keys together, from flags or SKYM_OIDC_* variables', () => {
+    expect(loadConfig(oidc, {})).toMatchObject(oidc);
+    expect(loadConfig({}, { SKYM_OIDC_ISSUER: oidc.oidcIssuer, SKYM_OIDC_AUDIENCE: 'sky', SKYM_OIDC_JWKS: 'https://issuer.example.com/keys', SKYM_OIDC_GROUPS_CLAIM: 'roles' })).toMatchObject({
+      oidcJwks: 'https://issuer.example.com/keys',
+      oidcGroupsClaim: 'roles',
+    });
+  });
+
+  it('names the missing flags when only some are given', () => {
+    expect(() => loadConfig({ oidcIssuer: oidc.oidcIssuer }, {})).toThrow(ConfigError);
+    expect(() => loadConfig({ oidcIssuer: oidc.oidcIssuer }, {})).toThrow('oidcAudience: --oidc-audience (SKYM_OIDC_AUDIENCE) is required with --oidc-issuer');
+    expect(() => loadConfig({ oidcIssuer: oidc.oidcIssuer }, {})).toThrow('oidcJwks: --oidc-jwks (SKYM_OIDC_JWKS) is required with --oidc-issuer');
+    expect(() => loadConfig({ oidcJwks: 'k.json', oidcAudience: 'sky' }, {})).toThrow('oidcIssuer: --oidc-issuer (SKYM_OIDC_ISSUER) is required with --oidc-audience and --oidc-jwks');
+  });
+
+  it('wants an https issuer', () => {
+    expect(() => loadConfig({ ...oidc, oidcIssuer: 'http://issuer.example.com' }, {})).toThrow('oidcIssuer: "http://issuer.example.com" is not an https URL');
+    expect(() => loadConfig({ ...oidc, oidcIssuer: 'issuer' }, {})).toThrow('is not an https URL');
+  });
+});

@@ -7,6 +7,7 @@
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createAuthenticator } from '../../../../src/server/auth/authenticator.js';
 import type { AuthUser } from '../../../../src/server/auth/token-file.js';
 import { bootstrapAuthorizer } from '../../../../src/server/auth/bootstrap-rbac.js';
 import { useAuth } from '../../../../src/server/auth/use-auth.js';
@@ -17,6 +18,7 @@ import { MemoryStore } from '../../../../src/storage/memory-store.js';
 
 const TOKEN = 'viewer-token-0123456789';
 const tokens = new Map<string, AuthUser>([[TOKEN, { name: 'vic', uid: '3', groups: ['sky:viewers'] }]]);
+const authenticator = createAuthenticator({ tokens });
 const logger = pino({ level: 'silent' });
 
 /** What reached the parser and the validator. */
@@ -31,7 +33,7 @@ const yoga = createYoga({
   schema: buildSchema(),
   context: { store: new MemoryStore(), bookmarkIntervalMs: 5_000 },
   logging: false,
-  plugins: [useAuthenticateFirst({ tokens, logger }), spy, useAuth({ tokens, logger, authorizer: () => authorizer }), useRestView()],
+  plugins: [useAuthenticateFirst({ authenticator, logger }), spy, useAuth({ authenticator, logger, authorizer: () => authorizer }), useRestView()],
 });
 
 /** A request body that records whether the server started reading it. */
