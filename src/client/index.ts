@@ -30,6 +30,7 @@ export {
   type WatchOptions,
   type WriteOptions,
 } from './api.js';
+export { AuthAPI, type AccessAnswer, type AccessQuestion, type UserInfo } from './auth-api.js';
 export { SkyClient, type SkyClientOptions } from './connection.js';
 export { DEFAULT_API_URL } from './endpoint.js';
 export { ApiError, ConnectionError } from './errors.js';

@@ -3,6 +3,7 @@
  * this, so the same functions run under Yoga and in plain unit tests with a MemoryStore.
  */
 import type { Kind } from '../domain/kinds.js';
+import type { AccessRequest } from '../domain/rbac/authorizer.js';
 import type { Warning } from '../domain/types.js';
 import type { Store } from '../storage/store.js';
 
@@ -37,6 +38,8 @@ export interface ResolverContext {
    * watch), or undefined when they may see every namespace's. Absent: everything.
    */
   mayView?: (verb: 'list' | 'watch', kind: Kind) => ((namespace: string) => boolean) | undefined;
+  /** With authorization: whether the caller may do this (for accessReview). */
+  can?: (request: AccessRequest) => boolean;
   /** Sent to the Skylet endpoints this server reads logs from (src/domain/skylet-token.ts). */
   skyletToken?: string;
   /** Read logs from Skylet endpoints at link-local and metadata addresses too (off by default). */

@@ -4,6 +4,7 @@
  */
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './auth.js';
 import './cluster.js';
 import './filter-policy.js';
 import './lease.js';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError, JobAPI, NamespaceAPI, RoleAPI, RoleBindingAPI, SkyClient } from '../../src/client/index.js';
 import type { Job } from '../../src/domain/types.js';
+import { runSkym } from '../helpers/cli.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
@@ -104,5 +105,37 @@ describe('access per namespace', () => {
     await until('alice may create in team-b', async () => (await aliceInB.create(job('guest')).then(() => true, () => false)));
     await bindings.delete('guest-alice');
     await until('alice may not any more', async () => (await aliceInB.create(job('guest-2')).then(() => false, (e: unknown) => e instanceof ForbiddenError)));
+  });
+});
+
+describe('skym auth and skym create role/rolebinding', () => {
+  const skym = (token: string, ...args: string[]) => runSkym([...args, '--api', server.url], { env: { SKYM_TOKEN: token } });
+
+  it('whoami names the user and groups; can-i answers yes (exit 0) or no (exit 1) with why', async () => {
+    expect(await skym(TOKENS.alice, 'auth', 'whoami')).toMatchObject({ code: 0, stdout: 'User: alice\nGroups: team-a\n' });
+    expect(await skym(TOKENS.alice, 'auth', 'can-i', 'create', 'jobs', '-n', 'team-a')).toMatchObject({ code: 0, stdout: 'yes\n' });
+    expect(await skym(TOKENS.alice, 'auth', 'can-i', 'create', 'jobs', '-n', 'team-b')).toMatchObject({
+      code: 1,
+      stdout: 'no (no binding allows create jobs in namespace "team-b")\n',
+    });
+    expect(await skym(TOKENS.alice, 'auth', 'can-i', 'list', 'jobs', '-A')).toMatchObject({ code: 1 });
+    expect(await skym(TOKENS.admin, 'auth', 'can-i', 'delete', 'clusters', 'cloud')).toMatchObject({ code: 0, stdout: 'yes\n' });
+    const bad = await skym(TOKENS.alice, 'auth', 'can-i', 'read', 'jobs');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('"read" is not a verb');
+  });
+
+  it('an admin gives bob team-a through the CLI; bob may then create there', async () => {
+    expect(await skym(TOKENS.admin, 'create', 'role', 'viewer', '-n', 'team-a', '--verb', 'get,list,watch', '--resource', 'jobs,jobs/log')).toMatchObject({ code: 0, stdout: 'Created role viewer in namespace team-a.\n' });
+    expect(await skym(TOKENS.admin, 'create', 'rolebinding', 'bob-submits', '-n', 'team-a', '--role', 'submitter', '--user', 'bob')).toMatchObject({ code: 0 });
+    const listed = await skym(TOKENS.admin, 'get', 'rolebindings', '-n', 'team-a');
+    expect(listed.stdout).toMatch(/bob-submits\s+team-a\s+Role\/submitter\s+User:bob/);
+    await until('bob may create in team-a', async () => (await skym(TOKENS.bob, 'auth', 'can-i', 'create', 'jobs', '-n', 'team-a')).code === 0);
+    expect((await skym(TOKENS.bob, 'create', 'job', 'from-bob', '-n', 'team-a', '--run', 'true')).code).toBe(0);
+    // A binding needs someone to give its role to; a Role is not for a ClusterRoleBinding.
+    expect((await skym(TOKENS.admin, 'create', 'rolebinding', 'nobody', '-n', 'team-a', '--role', 'submitter')).stderr).toContain('at least one --user or --group');
+    expect((await skym(TOKENS.alice, 'create', 'rolebinding', 'mine', '-n', 'team-a', '--role', 'submitter', '--user', 'alice')).stderr).toContain(
+      'User "alice" may not create rolebindings in namespace "team-a".',
+    );
   });
 });

@@ -68,6 +68,9 @@ function accessTable(): Map<string, FieldAccess> {
 
 const TABLE = accessTable();
 
+/** Questions callers ask about themselves (whoAmI, accessReview): any authenticated caller may. */
+export const SELF_FIELDS: ReadonlySet<string> = new Set(['whoAmI', 'accessReview']);
+
 export function fieldAccess(field: string): FieldAccess | undefined {
   return TABLE.get(field);
 }

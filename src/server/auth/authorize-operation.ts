@@ -18,7 +18,7 @@ import {
 } from 'graphql';
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { Identity, RbacAuthorizer } from '../../domain/rbac/authorizer.js';
-import { fieldAccess } from './access-requests.js';
+import { fieldAccess, SELF_FIELDS } from './access-requests.js';
 
 /** The root field nodes, through fragments and inline fragments (a skipped field is checked anyway). */
 export function rootFieldNodes(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FieldNode[] {
@@ -65,6 +65,7 @@ export function operationDenial(authorizer: RbacAuthorizer, user: Identity, { sc
   for (const node of rootFieldNodes(operation, fragments)) {
     const field = node.name.value;
     if (field.startsWith('__')) continue; // __typename, __schema, __type: the schema is no secret
+    if (SELF_FIELDS.has(field)) continue;
     const access = fieldAccess(field);
     if (!access) return { field, message: `User "${user.name}" may not call ${field}.` };
     const definition = parent?.getFields()[field];

@@ -101,7 +101,8 @@ export function useAuth({ authenticator, logger, authorizer }: AuthOptions): Plu
       if (authorizer()?.scope(user, verb, resource).everywhere) return undefined;
       return (namespace) => authorizer()?.allows(user, { verb, resource, namespace }) ?? false;
     };
-    extendContext({ user, mayView });
+    const can: ResolverContext['can'] = (request) => authorizer()?.allows(user, request) ?? false;
+    extendContext({ user, mayView, can });
     // No operation to name (an unknown operationName): the executor's own error says so.
     const operation = operationOf(operations, args.document, args.operationName);
     if (!operation) return undefined;

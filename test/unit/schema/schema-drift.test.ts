@@ -35,6 +35,8 @@ describe('schema.graphql', () => {
         'priorityClasses(labelSelector: String): PriorityClassList!',
         'lease(name: String!): Lease!',
         'leases(labelSelector: String): LeaseList!',
+        'whoAmI(): UserInfo!',
+        'accessReview(name: String, namespace: String, resource: String!, verb: String!): AccessReview!',
         'clusterRole(name: String!): ClusterRole!',
         'clusterRoles(labelSelector: String): ClusterRoleList!',
         'clusterRoleBinding(name: String!): ClusterRoleBinding!',
