@@ -21,6 +21,8 @@ export class ClusterCapacity implements CapacityModel {
     private readonly clusters: readonly Cluster[],
     private readonly filterPolicies: readonly FilterPolicy[],
     private readonly now: number,
+    /** Who may use which cluster, as placement will ask; absent: everyone may use every cluster. */
+    private readonly access?: { mayUse(workload: Workload, cluster: string): boolean },
   ) {}
 
   /** The clusters minus this cycle's holds, made again only after a hold (probes outnumber holds). */
@@ -35,7 +37,9 @@ export class ClusterCapacity implements CapacityModel {
   private last?: { workload: Workload; replicas: number; placements: { cluster: string; replicas: number }[] };
 
   private plan(workload: Workload, replicas: number, clusters: readonly Cluster[]) {
-    return place({ workload, clusters, filterPolicies: this.filterPolicies, replicas, now: this.now, explain: false });
+    const { access } = this;
+    const mayUse = access && ((cluster: string) => access.mayUse(workload, cluster));
+    return place({ workload, clusters, filterPolicies: this.filterPolicies, replicas, now: this.now, explain: false, mayUse });
   }
 
   fits(workload: Workload, replicas: number): boolean {

@@ -125,6 +125,9 @@ export class AdmissionController {
       listers.clusters.off('add', capacityChanged).off('update', capacityChanged).off('delete', capacityChanged);
       listers.filterPolicies.off('add', capacityChanged).off('update', capacityChanged).off('delete', capacityChanged);
     });
+    // Who may use which cluster changes what fits.
+    const offAccess = listers.clusterAccess?.onChange(capacityChanged);
+    if (offAccess) this.unsubscribe.push(offAccess);
     this.periodTimer = setInterval(() => this.kick(), this.options.periodMs);
     this.periodTimer.unref();
     this.kick();
@@ -188,7 +191,7 @@ export class AdmissionController {
       this.state.capacityChanged();
     }
     const clusters = this.inFlight.apply(this.listers.clusters.list());
-    const capacity = new ClusterCapacity(clusters, this.listers.filterPolicies.list(), now);
+    const capacity = new ClusterCapacity(clusters, this.listers.filterPolicies.list(), now, this.listers.clusterAccess);
     const { decisions, standings } = this.state.cycle(capacity, now, this.options.admissionsPerCycle);
 
     const writes: (() => Promise<void>)[] = [];

@@ -3,12 +3,29 @@
  * scheduler and every Skylet (Skylets do not open watches of their own), plus the write side.
  */
 import pino from 'pino';
-import { ClusterAPI, DeploymentAPI, FilterPolicyAPI, JobAPI, LeaseAPI, NamespaceAPI, PriorityClassAPI, QueueAPI } from '../client/api.js';
+import {
+  ClusterAPI,
+  ClusterRoleAPI,
+  ClusterRoleBindingAPI,
+  DeploymentAPI,
+  FilterPolicyAPI,
+  JobAPI,
+  LeaseAPI,
+  NamespaceAPI,
+  PriorityClassAPI,
+  QueueAPI,
+  RoleAPI,
+  RoleBindingAPI,
+} from '../client/api.js';
 import type { SkyClient } from '../client/connection.js';
 import { Informer } from '../client/informer.js';
 import type {
   Cluster,
   ClusterReplicaStatus,
+  ClusterRole,
+  ClusterRoleBinding,
+  Role,
+  RoleBinding,
   ClusterStatus,
   Deployment,
   FilterPolicy,
@@ -31,6 +48,7 @@ import {
   type QueueStatusWriter,
   type WorkloadStatusWriter,
 } from './listers.js';
+import { CachedClusterAccess } from './cluster-access.js';
 
 export class SharedCaches extends WorkloadListers implements Listers, ClusterStatusWriter, WorkloadStatusWriter, AdmissionWriter, QueueStatusWriter {
   readonly clusterApi: ClusterAPI;
@@ -47,6 +65,9 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
   readonly leaseApi: LeaseAPI;
   /** Only when asked for: replicas that share clusters find each other's leases here. */
   readonly leases?: Informer<Lease>;
+  /** For `use` of clusters: the access objects, read by placement. */
+  readonly access: { roles: Informer<Role>; clusterRoles: Informer<ClusterRole>; roleBindings: Informer<RoleBinding>; clusterRoleBindings: Informer<ClusterRoleBinding> };
+  readonly clusterAccess: CachedClusterAccess;
 
   constructor(client: SkyClient, logger: pino.Logger, options: { leases?: boolean } = {}) {
     super();
@@ -63,6 +84,13 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
     this.namespaces = new Informer(new NamespaceAPI({ client }));
     this.leaseApi = new LeaseAPI({ client });
     if (options.leases) this.leases = new Informer(this.leaseApi);
+    this.access = {
+      roles: new Informer(new RoleAPI({ client }), { allNamespaces: true }),
+      clusterRoles: new Informer(new ClusterRoleAPI({ client })),
+      roleBindings: new Informer(new RoleBindingAPI({ client }), { allNamespaces: true }),
+      clusterRoleBindings: new Informer(new ClusterRoleBindingAPI({ client })),
+    };
+    this.clusterAccess = new CachedClusterAccess(this.access);
     for (const informer of this.informers()) {
       informer.on('error', (err) => logger.warn({ err: String(err) }, 'watch failed; retrying'));
     }
@@ -105,7 +133,7 @@ export class SharedCaches extends WorkloadListers implements Listers, ClusterSta
   }
 
   private informers(): Informer<any>[] {
-    const all: Informer<any>[] = [this.clusters, this.jobs, this.deployments, this.filterPolicies, this.queues, this.priorityClasses, this.namespaces];
+    const all: Informer<any>[] = [this.clusters, this.jobs, this.deployments, this.filterPolicies, this.queues, this.priorityClasses, this.namespaces, ...Object.values(this.access)];
     return this.leases ? [...all, this.leases] : all;
   }
 }

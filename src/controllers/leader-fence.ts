@@ -9,6 +9,7 @@ import type { ClusterManager } from '../cluster-managers/types.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
 import type { ClusterReplicaStatus, ClusterStatus, QueueStatus, SkyObject, Workload } from '../domain/types.js';
 import type {
+  ClusterAccess,
   AdmissionDecision,
   AdmissionWriter,
   ClusterStatusWriter,
@@ -111,6 +112,18 @@ export class ListenerScope {
       workloads: () => listers.workloads(),
       onWorkload: (handler) => {
         const off = listers.onWorkload(handler);
+        this.removals.push(off);
+        return off;
+      },
+      clusterAccess: listers.clusterAccess && this.scopedAccess(listers.clusterAccess),
+    };
+  }
+
+  private scopedAccess(access: ClusterAccess): ClusterAccess {
+    return {
+      mayUse: (workload, cluster) => access.mayUse(workload, cluster),
+      onChange: (handler) => {
+        const off = access.onChange(handler);
         this.removals.push(off);
         return off;
       },

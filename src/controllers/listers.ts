@@ -34,6 +34,14 @@ export interface WatchedCache<T extends SkyObject> extends ObjectCache<T> {
   off<E extends 'add' | 'update' | 'delete'>(event: E, handler: InformerHandlers<T>[E]): this;
 }
 
+/** Who may use which cluster, from Roles and bindings (src/controllers/cluster-access.ts). */
+export interface ClusterAccess {
+  /** Whether the workload may be placed on the cluster: true when no authenticated user is recorded as its creator. */
+  mayUse(workload: Workload, cluster: string): boolean;
+  /** Calls `handler` after any change of the access objects; returns the unsubscribe. */
+  onChange(handler: () => void): () => void;
+}
+
 /** Everything the admission controller, the scheduler and the Skylets read. */
 export interface Listers {
   clusters: WatchedCache<Cluster>;
@@ -42,6 +50,8 @@ export interface Listers {
   priorityClasses: WatchedCache<PriorityClass>;
   /** For the labels a queue's namespaceSelector matches. */
   namespaces: WatchedCache<Namespace>;
+  /** Who may use which cluster (Roles and bindings); absent: every workload may use every cluster. */
+  clusterAccess?: ClusterAccess;
   /** By work-queue key ("Job/default/hello"). */
   workload(key: string): Workload | undefined;
   workloads(): Workload[];

@@ -118,6 +118,14 @@ export class SchedulerController {
       .on('update', (queue, old) => queue.metadata.generation !== old.metadata.generation && retryWaiting())
       .on('delete', retryWaiting);
     listers.namespaces.on('update', (namespace, old) => !jsonEqual(namespace.metadata.labels, old.metadata.labels) && retryWaiting());
+    // A binding that lets a creator use another cluster may let waiting work fit.
+    listers.clusterAccess?.onChange(retryWaiting);
+  }
+
+  /** Which clusters the workload's creator may use, for placement; undefined without access rules. */
+  private mayUse(workload: Workload): ((cluster: string) => boolean) | undefined {
+    const access = this.listers.clusterAccess;
+    return access && ((cluster) => access.mayUse(workload, cluster));
   }
 
   start(): void {
@@ -178,6 +186,7 @@ export class SchedulerController {
         clusters: this.reservations.apply(clusters),
         filterPolicies: this.listers.filterPolicies.list(),
         replicas: missing,
+        mayUse: this.mayUse(view),
       });
       added = result.placements;
       reasons = result.reasons;

@@ -8,6 +8,7 @@
  * status written in between (or the reverse): the loser gets CONFLICT. Only a status write
  * without a client resourceVersion ("just set it") retries internally, re-reading each time.
  */
+import { CREATOR_ANNOTATION, creatorAnnotation, withCreator } from '../domain/creator.js';
 import { AlreadyExistsError, BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { ObjectList, ObjectMeta, ObjectsByKind, WatchEvent } from '../domain/types.js';
@@ -82,6 +83,8 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
   type T = ObjectsByKind[K];
   const { kind } = def;
   const { namespaced } = KIND_INFO[kind];
+  // Workloads record who created them, for the `use` check on clusters (src/domain/creator.ts).
+  const recordsCreator = kind === 'Job' || kind === 'Deployment';
 
   async function read(ctx: ResolverContext, key: ObjectRef): Promise<T> {
     const object = await ctx.store.get(key);
@@ -116,7 +119,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         name: meta.key.name,
         uid: crypto.randomUUID(),
         labels: meta.labels,
-        annotations: meta.annotations,
+        annotations: recordsCreator ? withCreator(meta.annotations, ctx.user ? creatorAnnotation(ctx.user) : undefined) : meta.annotations,
         resourceVersion: '',
         generation: 1,
         creationTimestamp: nowIso(ctx),
@@ -160,7 +163,9 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         throw new ConflictError(describeRef(meta.key), expected, current.metadata.resourceVersion);
       }
       const specChanged = !jsonEqual(current.spec, spec);
-      const metaChanged = !jsonEqual(current.metadata.labels, meta.labels) || !jsonEqual(current.metadata.annotations, meta.annotations);
+      // Who created it stays as recorded, whatever the update sends.
+      const annotations = recordsCreator ? withCreator(meta.annotations, current.metadata.annotations[CREATOR_ANNOTATION]) : meta.annotations;
+      const metaChanged = !jsonEqual(current.metadata.labels, meta.labels) || !jsonEqual(current.metadata.annotations, annotations);
       // Like Kubernetes, a write that changes nothing is not a write: no new version, no event.
       if (!specChanged && !metaChanged) return current;
 
@@ -169,7 +174,7 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
         metadata: {
           ...current.metadata,
           labels: meta.labels,
-          annotations: meta.annotations,
+          annotations,
           generation: current.metadata.generation + (specChanged ? 1 : 0),
         },
         spec,

@@ -73,6 +73,8 @@ export interface SchedulingContext {
   readonly plan: Plan;
   /** Milliseconds since the epoch at which this placement is decided (eviction backoffs). */
   readonly now: number;
+  /** Whether the workload's creator may `use` the cluster; absent: every cluster (no authorization). */
+  readonly mayUse?: (cluster: string) => boolean;
   /** Replicas the cluster could take before this plan (per node, summed); computed once per cluster object and size. */
   room(cluster: Cluster): number;
 }
@@ -105,6 +107,7 @@ export function createContext(
   filterPolicies: readonly FilterPolicy[],
   replicas: number,
   now: number = Date.now(),
+  mayUse?: (cluster: string) => boolean,
 ): SchedulingContext {
   const { resources, placement } = workload.spec;
   const size = sizeKey(resources);
@@ -119,6 +122,7 @@ export function createContext(
     })),
     plan: new Plan(replicas),
     now,
+    mayUse,
     room(cluster) {
       let bySize = ROOMS.get(cluster);
       if (bySize === undefined) ROOMS.set(cluster, (bySize = new Map()));

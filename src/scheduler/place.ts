@@ -32,6 +32,8 @@ export interface PlacementInput {
   replicas?: number;
   /** Milliseconds since the epoch; defaults to now (tests pin it). */
   now?: number;
+  /** Whether the workload's creator may have work on the cluster (`use`); absent: on every one. */
+  mayUse?: (cluster: string) => boolean;
   /**
    * false: the placement only, without `division` and without the reasons of clusters that ran
    * out of room (a yes/no probe, as admission asks: building the strings for a thousand clusters
@@ -93,7 +95,7 @@ export function place(input: PlacementInput): PlacementResult {
   const { workload, explain = true } = input;
   const replicas = input.replicas ?? workload.spec.replicas;
   const stack = genericStack(workload.spec.placement.strategy);
-  const ctx = createContext(workload, input.filterPolicies, replicas, input.now);
+  const ctx = createContext(workload, input.filterPolicies, replicas, input.now, input.mayUse);
   const clusterFilters = stack.clusterFilters.filter((checker) => checker.appliesTo?.(ctx) ?? true);
   // A short list of clusters is described whole; over a long one, a lone replica's home is found
   // in one pass (the common one-replica Job, probed by admission for each decision).

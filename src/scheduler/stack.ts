@@ -8,6 +8,7 @@ import type { Divider } from './dividers/divider.js';
 import { spreadByRoom } from './dividers/spread-by-room.js';
 import { clusterReady } from './filters/cluster-ready.js';
 import { clusterSelector } from './filters/cluster-selector.js';
+import { clusterUse } from './filters/cluster-use.js';
 import type { FeasibilityChecker, PlanFilter } from './filters/feasibility.js';
 import { filterPolicies } from './filters/filter-policies.js';
 import { managerSupportsKind } from './filters/manager-supports-kind.js';
@@ -34,6 +35,8 @@ export function genericStack(strategy: PlacementStrategy): Stack {
       // the most useful reason to show.
       clusterReady,
       managerSupportsKind,
+      // Access before governance: a cluster its creator may not use is out whatever a policy says.
+      clusterUse,
       // Governance before the user's own wishes, so "excluded by FilterPolicy" is the reason shown.
       filterPolicies,
       clusterSelector,

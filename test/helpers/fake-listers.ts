@@ -14,6 +14,7 @@
 import type { InformerHandlers } from '../../src/client/informer.js';
 import {
   WorkloadListers,
+  type ClusterAccess,
   type AdmissionDecision,
   type AdmissionWriter,
   type ClusterStatusWriter,
@@ -116,6 +117,7 @@ export class FakeListers extends WorkloadListers implements Listers {
   readonly queues = new FakeCache<Queue>();
   readonly priorityClasses = new FakeCache<PriorityClass>();
   readonly namespaces = new FakeCache<Namespace>();
+  clusterAccess?: ClusterAccess;
   readonly jobs = new FakeCache<Job>();
   readonly deployments = new FakeCache<Deployment>();
 

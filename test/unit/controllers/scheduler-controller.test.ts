@@ -55,6 +55,31 @@ describe('SchedulerController.reconcile', () => {
     expect(listers.workload(KEY)!.status).toMatchObject({ phase: 'SCHEDULED', observedGeneration: 1 });
   });
 
+  it("keeps work off clusters its creator may not use, says why, and places it once a binding allows", async () => {
+    const creator = { 'sky.io/created-by': JSON.stringify({ username: 'alice', groups: ['team-a'] }) };
+    const w = workload('w');
+    const created = { ...w, metadata: { ...w.metadata, annotations: creator } } as Workload;
+    const listers = new FakeListers().seed(cluster('cloud', { nodes: [{ cpu: 64 }] }), cluster('on-prem', { nodes: [{ cpu: 1, memory: 1 }] }), created);
+    const allowed = new Set<string>();
+    let changed = () => {};
+    listers.clusterAccess = {
+      mayUse: (workload, name) => workload.metadata.annotations['sky.io/created-by'] === undefined || allowed.has(name),
+      onChange: (handler) => ((changed = handler), () => {}),
+    };
+    const writers = new FakeWriters({ listers });
+    const scheduler = new SchedulerController({ listers, writer: writers, logger, failoverGraceMs: 60_000 });
+
+    await scheduler.reconcile(KEY);
+    const pending = writers.writesOf('placements')[0].decision;
+    expect(pending.placements).toEqual([]);
+    expect(pending.conditions[0].message).toContain('user alice may not use cluster cloud');
+
+    allowed.add('cloud');
+    changed();
+    await scheduler.reconcile(KEY);
+    expect(writers.writesOf('placements').at(-1)!.decision.placements).toEqual([{ cluster: 'cloud', replicas: 1 }]);
+  });
+
   it('leaves what does not fit unplaced, with an Unschedulable condition naming why each cluster refused', async () => {
     const { writers, scheduler } = setup(cluster('a', { nodes: [{ cpu: 1 }] }), erroredCluster('b', 1_000), workload('w', { resources: { cpu: 2 } }));
 
