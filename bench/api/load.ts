@@ -17,12 +17,12 @@ export const GET = `query($name: String!) { job(name: $name) { metadata { resour
  * undici's fetch spent about twice the CPU per request, which the server then did not get.
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-export function gql(url: string, query: string, variables: object): Promise<any> {
+export function gql(url: string, query: string, variables: object, headers: Record<string, string> = {}): Promise<any> {
   const target = new URL(url);
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve, reject) => {
     const request = http.request(
-      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      { agent, host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -18,8 +18,8 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { KIND_INFO } from '../../src/domain/kinds.js';
-import { KINDS, minimalInput, someStatus, type TestKind } from '../helpers/api.js';
-import { data, documents, post } from '../helpers/graphql.js';
+import { KINDS, minimalInput, someStatus } from '../helpers/api.js';
+import { data, documents, post, type TestKind } from '../helpers/graphql.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 
 const SUBJECTS = ['admin', 'viewer', 'editor', 'nobody'] as const;

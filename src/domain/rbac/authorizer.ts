@@ -98,7 +98,7 @@ export class RbacAuthorizer {
   }
 
   private grantsOf(identity: Identity): Grants {
-    const key = `${identity.name}\0${[...identity.groups].sort().join('\0')}`;
+    const key = identityKey(identity);
     let grants = this.grants.get(key);
     if (grants) return grants;
     const everywhere: PolicyRule[] = [];
@@ -125,6 +125,14 @@ export class RbacAuthorizer {
     this.grants.set(key, grants);
     return grants;
   }
+}
+
+/** An identity's cache key, kept per identity object: a watch asks for every event it filters. */
+const KEYS = new WeakMap<Identity, string>();
+function identityKey(identity: Identity): string {
+  let key = KEYS.get(identity);
+  if (key === undefined) KEYS.set(identity, (key = `${identity.name}\0${[...identity.groups].sort().join('\0')}`));
+  return key;
 }
 
 function subjectKey(subject: Pick<Subject, 'kind' | 'name'>): string {
