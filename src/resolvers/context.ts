@@ -14,6 +14,12 @@ export interface AuthenticatedUser {
   groups: readonly string[];
 }
 
+/** What of the namespaces a caller may see: per object, and the namespaces granted when the view was taken. */
+export interface NamespaceView {
+  visible(namespace: string): boolean;
+  readonly namespaces: ReadonlySet<string>;
+}
+
 export interface ResolverContext {
   store: Store;
   /** Pace of BOOKMARK events on idle watches. */
@@ -37,7 +43,7 @@ export interface ResolverContext {
    * namespaces' objects the caller may see (asked per object, as roles may change during a
    * watch), or undefined when they may see every namespace's. Absent: everything.
    */
-  mayView?: (verb: 'list' | 'watch', kind: Kind) => ((namespace: string) => boolean) | undefined;
+  mayView?: (verb: 'list' | 'watch', kind: Kind) => NamespaceView | undefined;
   /** With authorization: whether the caller may do this (for accessReview). */
   can?: (request: AccessRequest) => boolean;
   /** Sent to the Skylet endpoints this server reads logs from (src/domain/skylet-token.ts). */

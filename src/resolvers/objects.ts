@@ -97,8 +97,8 @@ export function resourceResolvers<K extends Kind, SpecInput, StatusInput>(def: K
       const selector = parseSelectorInput(args.labelSelector, 'labelSelector');
       const namespace = namespaced ? (args.namespace ?? undefined) : undefined;
       const { items, resourceVersion } = await ctx.store.list({ kind, namespace });
-      const visible = namespaced && namespace === undefined ? ctx.mayView?.('list', kind) : undefined;
-      const shown = items.filter((o) => selector.matches(o.metadata.labels) && (!visible || visible(o.metadata.namespace!)));
+      const view = namespaced && namespace === undefined ? ctx.mayView?.('list', kind) : undefined;
+      const shown = items.filter((o) => selector.matches(o.metadata.labels) && (!view || view.visible(o.metadata.namespace!)));
       return { kind: `${kind}List`, items: shown as T[], resourceVersion };
     },
 

@@ -61,13 +61,17 @@ export async function* watchObjects<T extends SkyObject>(
 ): AsyncGenerator<WatchEvent<T>> {
   const filter = new SelectorFilter(parseSelectorInput(args.labelSelector, 'labelSelector'));
   const namespace = KIND_INFO[kind].namespaced ? (args.namespace ?? undefined) : undefined;
-  // Over all namespaces with authorization: other namespaces' events are never sent.
-  const visible = KIND_INFO[kind].namespaced && namespace === undefined ? ctx.mayView?.('watch', kind) : undefined;
-  const shown = (object: SkyObject) => !visible || visible(object.metadata.namespace!);
+  // Over all namespaces with authorization: other namespaces' events are never sent. A caller
+  // who may see one namespace only (the usual team member) has the store filter for it, as a
+  // watch of that namespace would, so other namespaces' events wake nobody; a namespace granted
+  // later shows in the next watch, as in Kubernetes; one taken away stops showing at once.
+  const view = KIND_INFO[kind].namespaced && namespace === undefined ? ctx.mayView?.('watch', kind) : undefined;
+  const shown = (object: SkyObject) => !view || view.visible(object.metadata.namespace!);
+  const storeNamespace = namespace ?? (view?.namespaces.size === 1 ? [...view.namespaces][0] : undefined);
   let since = args.resourceVersion == null ? undefined : checkResourceVersion(args.resourceVersion, 'resourceVersion');
 
   if (since === undefined) {
-    const list = await ctx.store.list({ kind, namespace });
+    const list = await ctx.store.list({ kind, namespace: storeNamespace });
     for (const object of list.items) {
       if (!shown(object)) continue;
       const event = filter.apply({ type: 'ADDED', object: object as T, resourceVersion: object.metadata.resourceVersion });
@@ -101,7 +105,7 @@ export async function* watchObjects<T extends SkyObject>(
           // A tick raised while the loop was busy; one hop later, so a ready event still wins.
           if (ticks.ticked) void Promise.resolve(TICK).then(resolve);
         });
-  const iterator = ctx.store.watch({ kind, namespace, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
+  const iterator = ctx.store.watch({ kind, namespace: storeNamespace, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
 
   let told = BigInt(since); // the newest version this watcher has been sent
   let eventWaiting = false;

@@ -14,10 +14,11 @@ import { runSkym } from '../helpers/cli.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { until } from '../helpers/wait.js';
 
-const TOKENS = { admin: 'admin-token-0123456789', alice: 'alice-token-0123456789', bob: 'bob-token-0123456789' };
+const TOKENS = { admin: 'admin-token-0123456789', alice: 'alice-token-0123456789', bob: 'bob-token-0123456789', carol: 'carol-token-0123456789' };
 const TOKEN_FILE = `${TOKENS.admin},root,0,sky:admins
 ${TOKENS.alice},alice,1,team-a
 ${TOKENS.bob},bob,2,team-b
+${TOKENS.carol},carol,3,"team-a,team-b"
 `;
 
 let dir: string;
@@ -86,6 +87,24 @@ describe('access per namespace', () => {
     await watching;
     expect(seen.filter((j) => j.metadata.namespace !== 'team-a')).toHaveLength(0);
     expect(seen.map((j) => j.metadata.name)).toEqual(['a-last']);
+  });
+
+  it('a user of two namespaces watches both over all namespaces, and nothing of a third', async () => {
+    await new NamespaceAPI({ client: clientOf(TOKENS.admin) }).create({ metadata: { name: 'team-c' } });
+    const jobsOfCarol = jobsOf(TOKENS.carol, 'team-a');
+    const { resourceVersion } = await jobsOfCarol.list({ allNamespaces: true });
+    const stop = new AbortController();
+    const seen: Job[] = [];
+    const watching = (async () => {
+      for await (const event of jobsOfCarol.watch({ allNamespaces: true, resourceVersion, signal: stop.signal })) if (event.object) seen.push(event.object);
+    })();
+    await jobsOf(TOKENS.admin, 'team-c').create(job('c-1'));
+    await jobsOf(TOKENS.admin, 'team-b').create(job('b-carol'));
+    await jobsOf(TOKENS.admin, 'team-a').create(job('a-carol'));
+    await until('carol sees team-a and team-b', async () => seen.some((j) => j.metadata.name === 'a-carol') && seen.some((j) => j.metadata.name === 'b-carol'));
+    stop.abort();
+    await watching;
+    expect(seen.map((j) => j.metadata.namespace).sort()).toEqual(['team-a', 'team-b']);
   });
 
   it('the REST view refuses the other namespace with 403 and lists only what may be seen', async () => {

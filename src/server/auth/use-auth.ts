@@ -98,8 +98,9 @@ export function useAuth({ authenticator, logger, authorizer }: AuthOptions): Plu
     // Per object, against the newest access objects: a watch follows role changes as they come.
     const mayView: ResolverContext['mayView'] = (verb, kind) => {
       const resource = KIND_INFO[kind].plural;
-      if (authorizer()?.scope(user, verb, resource).everywhere) return undefined;
-      return (namespace) => authorizer()?.allows(user, { verb, resource, namespace }) ?? false;
+      const scope = authorizer()?.scope(user, verb, resource);
+      if (scope?.everywhere) return undefined;
+      return { namespaces: scope?.namespaces ?? new Set(), visible: (namespace) => authorizer()?.allows(user, { verb, resource, namespace }) ?? false };
     };
     const can: ResolverContext['can'] = (request) => authorizer()?.allows(user, request) ?? false;
     extendContext({ user, mayView, can });
