@@ -319,42 +319,25 @@ function formatRule(rule: PolicyRule): string {
   return `${rule.verbs.join(',')} ${rule.resources.join(',')}${names}`;
 }
 
-function roleView<T extends Role | ClusterRole>(kind: T['kind'], names: KindView['names']): KindView<T> {
+/** Roles and bindings: name, namespace where they have one, what they say, age. */
+function accessView<T extends Role | ClusterRole | RoleBinding | ClusterRoleBinding>(kind: T['kind'], names: KindView['names'], what: Column<Row<T>>[]): KindView<T> {
   return {
     kind,
     names,
     namespaced: KIND_INFO[kind].namespaced,
-    columns: [
-      name,
-      ...(KIND_INFO[kind].namespaced ? [namespace] : []),
-      { header: 'Rules', value: (r) => r.object.spec.rules.map(formatRule).join('; ') },
-      age,
-    ],
+    columns: [name, ...(KIND_INFO[kind].namespaced ? [namespace] : []), ...what, age],
     wide: [labels],
     rows: oneRow,
     describeOmits: ['conditions'],
-    describeTables: (role) => [conditionTable(role)],
+    describeTables: (object) => [conditionTable(object)],
   } as KindView<T>;
 }
 
-function bindingView<T extends RoleBinding | ClusterRoleBinding>(kind: T['kind'], names: KindView['names']): KindView<T> {
-  return {
-    kind,
-    names,
-    namespaced: KIND_INFO[kind].namespaced,
-    columns: [
-      name,
-      ...(KIND_INFO[kind].namespaced ? [namespace] : []),
-      { header: 'Role', value: (r) => `${r.object.spec.roleRef.kind}/${r.object.spec.roleRef.name}` },
-      { header: 'Subjects', value: (r) => r.object.spec.subjects.map((s) => `${s.kind}:${s.name}`).join(',') },
-      age,
-    ],
-    wide: [labels],
-    rows: oneRow,
-    describeOmits: ['conditions'],
-    describeTables: (binding) => [conditionTable(binding)],
-  } as KindView<T>;
-}
+const rules: Column<Row<Role | ClusterRole>>[] = [{ header: 'Rules', value: (r) => r.object.spec.rules.map(formatRule).join('; ') }];
+const grants: Column<Row<RoleBinding | ClusterRoleBinding>>[] = [
+  { header: 'Role', value: (r) => `${r.object.spec.roleRef.kind}/${r.object.spec.roleRef.name}` },
+  { header: 'Subjects', value: (r) => r.object.spec.subjects.map((s) => `${s.kind}:${s.name}`).join(',') },
+];
 
 export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Cluster: clusterView,
@@ -365,10 +348,10 @@ export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Queue: queueView,
   PriorityClass: priorityClassView,
   Lease: leaseView,
-  Role: roleView('Role', ['role', 'roles']),
-  ClusterRole: roleView('ClusterRole', ['clusterrole', 'clusterroles']),
-  RoleBinding: bindingView('RoleBinding', ['rolebinding', 'rolebindings']),
-  ClusterRoleBinding: bindingView('ClusterRoleBinding', ['clusterrolebinding', 'clusterrolebindings']),
+  Role: accessView<Role>('Role', ['role', 'roles'], rules),
+  ClusterRole: accessView<ClusterRole>('ClusterRole', ['clusterrole', 'clusterroles'], rules),
+  RoleBinding: accessView<RoleBinding>('RoleBinding', ['rolebinding', 'rolebindings'], grants),
+  ClusterRoleBinding: accessView<ClusterRoleBinding>('ClusterRoleBinding', ['clusterrolebinding', 'clusterrolebindings'], grants),
 };
 
 /** Every name a user may type for a kind, lower-case, to the kind. */

@@ -41,8 +41,9 @@ export function accessReview(ctx: ResolverContext, args: AccessReviewArgs): Acce
   if (!RBAC_RESOURCES.includes(args.resource)) throw new BadUserInputError('resource', `"${args.resource}" is not a resource; one of ${RBAC_RESOURCES.join(', ')}`);
   if (!ctx.user || !ctx.can) return { allowed: true, reason: 'the server does not authenticate: everyone may do everything' };
   // A cluster-scoped kind lives in no namespace, whatever the question names.
-  const namespace = CLUSTER_SCOPED.has(args.resource.split('/')[0]) ? undefined : (args.namespace ?? undefined);
+  const clusterScoped = CLUSTER_SCOPED.has(args.resource.split('/')[0]);
+  const namespace = clusterScoped ? undefined : (args.namespace ?? undefined);
   const allowed = ctx.can({ verb: args.verb as RbacVerb, resource: args.resource, namespace, name: args.name ?? undefined });
-  const where = namespace === undefined ? (CLUSTER_SCOPED.has(args.resource.split('/')[0]) ? '' : ' in every namespace') : ` in namespace "${namespace}"`;
+  const where = clusterScoped ? '' : namespace === undefined ? ' in every namespace' : ` in namespace "${namespace}"`;
   return { allowed, reason: `${allowed ? 'a binding allows' : 'no binding allows'} ${args.verb} ${args.resource}${args.name ? ` "${args.name}"` : ''}${where}` };
 }

@@ -33,6 +33,7 @@ import { useSofa } from '@graphql-yoga/plugin-sofa';
 import { isInputObjectType, type GraphQLSchema } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { KIND_INFO, KINDS, type Kind } from '../domain/kinds.js';
+import { rootFieldStems } from '../domain/root-fields.js';
 import { GRAPHQL_PATH } from '../domain/api-address.js';
 
 export interface RestViewOptions {
@@ -53,19 +54,11 @@ export interface RestRoute {
   input?: string;
 }
 
-/** The root fields of a kind, named as the schema's resource files name them. */
-function rootFields(kind: Kind) {
-  const single = kind[0].toLowerCase() + kind.slice(1);
-  // filterPolicy → filterPolicies, priorityClass → priorityClasses.
-  const plural = single.endsWith('y') ? `${single.slice(0, -1)}ies` : single.endsWith('s') ? `${single}es` : `${single}s`;
-  return { single, plural };
-}
-
 /** Every REST endpoint, per kind: the demo's paths mapped onto the kind's root fields. */
 export function restRoutes(): RestRoute[] {
   return KINDS.flatMap((kind) => {
     const { plural: pluralPath, namespaced } = KIND_INFO[kind];
-    const { single, plural } = rootFields(kind);
+    const { single, plural } = rootFieldStems(kind);
     const collection = namespaced ? `/:namespace/${pluralPath}` : `/${pluralPath}`;
     const routes: RestRoute[] = [
       { kind, field: `Query.${plural}`, method: 'GET', path: collection },

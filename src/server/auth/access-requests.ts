@@ -8,6 +8,7 @@
  * but system:masters: refusing by default is the safe mistake.
  */
 import { DEFAULT_NAMESPACE, KIND_INFO, KINDS, type Kind } from '../../domain/kinds.js';
+import { rootFieldStems } from '../../domain/root-fields.js';
 import type { RbacVerb } from '../../domain/spec/rbac-spec.js';
 
 export interface FieldAccess {
@@ -18,15 +19,6 @@ export interface FieldAccess {
   locate(args: Record<string, unknown>): { namespace?: string; name?: string };
 }
 
-const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
-/** Root-field plurals: filterPolicies, priorityClasses, leases. */
-export const pluralField = (kind: Kind) => {
-  const single = lowerFirst(kind);
-  if (single.endsWith('y')) return `${single.slice(0, -1)}ies`;
-  if (single.endsWith('s')) return `${single}es`;
-  return `${single}s`;
-};
-
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const record = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {});
 
@@ -34,8 +26,7 @@ function accessTable(): Map<string, FieldAccess> {
   const table = new Map<string, FieldAccess>();
   for (const kind of KINDS) {
     const { plural, namespaced } = KIND_INFO[kind];
-    const single = lowerFirst(kind);
-    const many = pluralField(kind);
+    const { single, plural: many } = rootFieldStems(kind);
     // A missing namespace means the default one where the schema defaults it, and all of them for lists and watches.
     const where = (namespace: unknown, fallback: string | undefined) => (namespaced ? (text(namespace) ?? fallback) : undefined);
     const byArgs = (args: Record<string, unknown>) => ({ namespace: where(args.namespace, DEFAULT_NAMESPACE), name: text(args.name) });
