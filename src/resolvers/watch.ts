@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ResourceVersionTooLargeError } from '../domain/errors.js';
 import { KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { SkyObject, WatchEvent } from '../domain/types.js';
-import type { StoreEvent } from '../storage/store.js';
+import type { StoreEvent, WatchScope } from '../storage/store.js';
 import type { ResolverContext } from './context.js';
 import { checkResourceVersion, parseSelectorInput, type Maybe } from './validation.js';
 import { BookmarkClock } from './bookmark-clock.js';
@@ -62,16 +62,17 @@ export async function* watchObjects<T extends SkyObject>(
   const filter = new SelectorFilter(parseSelectorInput(args.labelSelector, 'labelSelector'));
   const namespace = KIND_INFO[kind].namespaced ? (args.namespace ?? undefined) : undefined;
   // Over all namespaces with authorization: other namespaces' events are never sent. A caller
-  // who may see one namespace only (the usual team member) has the store filter for it, as a
-  // watch of that namespace would, so other namespaces' events wake nobody; a namespace granted
-  // later shows in the next watch, as in Kubernetes; one taken away stops showing at once.
+  // who may see some namespaces, not all, watches the store for those (one namespace: as a watch
+  // of it would), so other namespaces' events wake none of its watches; a namespace granted later
+  // shows in the next watch, as in Kubernetes; one taken away stops showing at once.
   const view = KIND_INFO[kind].namespaced && namespace === undefined ? ctx.mayView?.('watch', kind) : undefined;
   const shown = (object: SkyObject) => !view || view.visible(object.metadata.namespace!);
-  const storeNamespace = namespace ?? (view?.namespaces.size === 1 ? [...view.namespaces][0] : undefined);
+  const scope: WatchScope =
+    namespace !== undefined || !view ? { kind, namespace } : view.namespaces.size === 1 ? { kind, namespace: [...view.namespaces][0] } : { kind, namespaces: view.namespaces };
   let since = args.resourceVersion == null ? undefined : checkResourceVersion(args.resourceVersion, 'resourceVersion');
 
   if (since === undefined) {
-    const list = await ctx.store.list({ kind, namespace: storeNamespace });
+    const list = await ctx.store.list({ kind, namespace: scope.namespace });
     for (const object of list.items) {
       if (!shown(object)) continue;
       const event = filter.apply({ type: 'ADDED', object: object as T, resourceVersion: object.metadata.resourceVersion });
@@ -105,7 +106,7 @@ export async function* watchObjects<T extends SkyObject>(
           // A tick raised while the loop was busy; one hop later, so a ready event still wins.
           if (ticks.ticked) void Promise.resolve(TICK).then(resolve);
         });
-  const iterator = ctx.store.watch({ kind, namespace: storeNamespace, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
+  const iterator = ctx.store.watch({ ...scope, fromResourceVersion: since, signal: stop.signal })[Symbol.asyncIterator]();
 
   let told = BigInt(since); // the newest version this watcher has been sent
   let eventWaiting = false;

@@ -114,7 +114,10 @@ export class EtcdStore implements Store {
     });
     this.watches.add(watch);
     try {
-      yield* watch.events();
+      // A set of namespaces has no one key prefix: the kind's prefix, filtered here.
+      const { namespaces } = options;
+      if (namespaces === undefined || options.namespace !== undefined) yield* watch.events();
+      else for await (const event of watch.events()) if (namespaces.has(event.object.metadata.namespace!)) yield event;
     } finally {
       this.watches.delete(watch);
     }

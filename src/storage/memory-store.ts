@@ -21,7 +21,7 @@
 import { AlreadyExistsError, BadUserInputError, ConflictError, GoneError, NotFoundError } from '../domain/errors.js';
 
 import type { SkyObject } from '../domain/types.js';
-import { inScope, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions } from './store.js';
+import { inScope, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions, type WatchScope } from './store.js';
 import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
 import { cloneJson as clone } from '../domain/clone-json.js';
@@ -33,7 +33,7 @@ export interface MemoryStoreOptions {
 }
 
 interface Watcher {
-  scope: ListScope;
+  scope: WatchScope;
   after: number;
   queue: AsyncQueue<StoreEvent>;
 }
@@ -100,7 +100,7 @@ export class MemoryStore implements Store {
 
   private openWatch(options: WatchOptions): AsyncQueue<StoreEvent> {
     if (this.closed || options.signal?.aborted) return endedQueue();
-    const scope: ListScope = { kind: options.kind, namespace: options.namespace };
+    const scope: WatchScope = { kind: options.kind, namespace: options.namespace, namespaces: options.namespaces };
     const after = options.fromResourceVersion === undefined ? this.visibleRevision : parseVersion(options.fromResourceVersion);
     if (after < this.historyStart) throw new GoneError(String(after), String(this.historyStart));
 

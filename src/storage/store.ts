@@ -37,7 +37,16 @@ export interface ListResult {
   resourceVersion: string;
 }
 
-export interface WatchOptions extends ListScope {
+/** What a watch delivers: a list scope, or for a namespaced kind over all namespaces, a set of them. */
+export interface WatchScope extends ListScope {
+  /**
+   * With `namespace` undefined: only objects of these namespaces. A caller who may see some
+   * namespaces but not all watches through it, so other namespaces' events wake none of its watches.
+   */
+  namespaces?: ReadonlySet<string>;
+}
+
+export interface WatchOptions extends WatchScope {
   /** Deliver changes after this version. Undefined: only changes from now on. */
   fromResourceVersion?: string;
   signal?: AbortSignal;
@@ -59,6 +68,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function inScope(object: SkyObject, scope: ListScope): boolean {
-  return object.kind === scope.kind && (scope.namespace === undefined || object.metadata.namespace === scope.namespace);
+export function inScope(object: SkyObject, scope: WatchScope): boolean {
+  if (object.kind !== scope.kind) return false;
+  if (scope.namespace !== undefined) return object.metadata.namespace === scope.namespace;
+  return scope.namespaces === undefined || scope.namespaces.has(object.metadata.namespace!);
 }

@@ -14,7 +14,7 @@ import type { Kind } from '../domain/kinds.js';
 import type { SkyObject } from '../domain/types.js';
 import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { parseVersion } from './memory-store.js';
-import type { ListResult, ListScope, Store, StoreEvent, WatchOptions } from './store.js';
+import { inScope, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions, type WatchScope } from './store.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
 import type { ObjectRef } from '../domain/object-ref.js';
 
@@ -25,8 +25,12 @@ export interface WatchCacheOptions {
 
 interface Subscriber {
   after: number;
-  namespace?: string;
+  scope: WatchScope;
   queue: AsyncQueue<StoreEvent>;
+}
+
+function wants(after: number, scope: WatchScope, event: StoreEvent): boolean {
+  return Number(event.resourceVersion) > after && inScope(event.object, scope);
 }
 
 /** One kind's inner watch, ring and subscribers. */
@@ -67,12 +71,12 @@ class KindCache {
     return after >= this.start;
   }
 
-  subscribe(after: number, namespace: string | undefined, signal?: AbortSignal): AsyncQueue<StoreEvent> {
+  subscribe(after: number, scope: WatchScope, signal?: AbortSignal): AsyncQueue<StoreEvent> {
     // Replay and registration in one synchronous step, so no event falls between them. Every
     // subscriber gets the same frozen event (see deepFreeze).
     const queue = new AsyncQueue<StoreEvent>({ signal, onClose: () => this.subscribers.delete(subscriber) });
-    for (const event of this.ring) if (this.wants(after, namespace, event)) queue.push(event);
-    const subscriber: Subscriber = { after, namespace, queue };
+    for (const event of this.ring) if (wants(after, scope, event)) queue.push(event);
+    const subscriber: Subscriber = { after, scope, queue };
     // A cache whose inner watch has ended delivers nothing more; the caller's retry opens a new one.
     // A signal aborted while the caller was still opening the cache would never fire again.
     if (this.ended || signal?.aborted) queue.end();
@@ -87,10 +91,6 @@ class KindCache {
     for (const s of this.subscribers) s.queue.end();
   }
 
-  private wants(after: number, namespace: string | undefined, event: StoreEvent): boolean {
-    return Number(event.resourceVersion) > after && (namespace === undefined || event.object.metadata.namespace === namespace);
-  }
-
   private startPump(): void {
     void this.pump(this.inner.watch({ kind: this.kind, fromResourceVersion: String(this.start), signal: this.stopper.signal }));
   }
@@ -102,7 +102,7 @@ class KindCache {
         const event = deepFreeze(received);
         this.ring.push(event);
         if (this.ring.length > this.historyLimit) this.start = Number(this.ring.shift()!.resourceVersion);
-        for (const s of this.subscribers) if (this.wants(s.after, s.namespace, event)) s.queue.push(event);
+        for (const s of this.subscribers) if (wants(s.after, s.scope, event)) s.queue.push(event);
       }
       for (const s of this.subscribers) s.queue.end();
     } catch (error) {
@@ -174,7 +174,7 @@ export class WatchCache implements Store {
     // Closed or abandoned while the cache opened: nothing would end this watch later.
     if (this.closed || options.signal?.aborted) return endedQueue();
     if (!cache.covers(after)) return this.inner.watch(options)[Symbol.asyncIterator]();
-    return cache.subscribe(after, options.namespace, options.signal);
+    return cache.subscribe(after, { kind: options.kind, namespace: options.namespace, namespaces: options.namespaces }, options.signal);
   }
 
   async close(): Promise<void> {

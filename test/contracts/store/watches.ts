@@ -103,6 +103,31 @@ export function watches(open: OpenStore, forgetHistory: (store: Store) => Promis
     expect(describeEvent(await next(clusters))).toBe('ADDED d');
   });
 
+  it('scopes a watch to a set of namespaces, from history and live', async () => {
+    const store = await open();
+    const from = await store.currentResourceVersion();
+    await store.create(makeJob('old-a', 'a'));
+    await store.create(makeJob('old-b', 'b'));
+    const aAndC = watch(store, { kind: 'Job', namespaces: new Set(['a', 'c']), fromResourceVersion: from });
+    const stopNone = new AbortController();
+    const none = watch(store, { kind: 'Job', namespaces: new Set(), fromResourceVersion: from, signal: stopNone.signal });
+    const noneFirst = none.next();
+    await store.create(makeJob('x', 'b'));
+    await store.create(makeCluster('cl'));
+    await store.create(makeJob('y', 'c'));
+    await store.create(makeJob('ab', 'ab'));
+    await store.create(makeJob('z', 'a'));
+
+    expect((await take(aAndC, 3)).map(describeEvent)).toEqual(['ADDED a/old-a', 'ADDED c/y', 'ADDED a/z']);
+    // Nothing for the empty set: a later event of every namespace still finds the watch empty.
+    const marker = watch(store, { kind: 'Job', fromResourceVersion: await store.currentResourceVersion() });
+    await store.create(makeJob('last', 'd'));
+    expect(describeEvent(await next(marker))).toBe('ADDED d/last');
+    await delay(50);
+    stopNone.abort();
+    expect(await noneFirst).toEqual({ done: true, value: undefined });
+  });
+
   it('ends a watch when its signal aborts or the store closes', async () => {
     const store = await open();
     const controller = new AbortController();
