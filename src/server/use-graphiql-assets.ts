@@ -6,16 +6,12 @@
  * Only the package's known built files are served, each looked up by its exact path: nothing in a
  * request names a file on disk. The path carries the package version, so browsers may keep a file
  * for a year and a new version is a new URL. Each file is read (and gzipped, for the browsers that
- * accept it) once, when first asked for.
+ * accept it) once, when first asked for (./static-files.ts).
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
 import type { Plugin } from 'graphql-yoga';
-
-const gzip = promisify(gzipCallback);
+import { IMMUTABLE, isRead, respond, servedFile } from './static-files.js';
 
 const requireHere = createRequire(import.meta.url);
 const DIST = join(dirname(requireHere.resolve('@graphql-yoga/graphiql/package.json')), 'dist');
@@ -44,28 +40,6 @@ export function graphiqlAssetUrls(basePath = DEFAULT_GRAPHIQL_ASSETS_PATH): Grap
   return Object.fromEntries(urls) as GraphiQLAssetUrls;
 }
 
-/** Node's Buffers from readFile and gzip are backed by a plain ArrayBuffer, as a body must be. */
-type Bytes = Uint8Array<ArrayBuffer>;
-
-interface ServedFile {
-  type: string;
-  plain: () => Promise<Bytes>;
-  gzipped: () => Promise<Bytes>;
-}
-
-/** The promise of the first call, kept: concurrent first requests read the file once. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
-}
-
-function servedFile(file: string, type: string): ServedFile {
-  const plain = once(async () => (await readFile(join(DIST, file))) as Bytes);
-  return { type, plain, gzipped: once(async () => (await gzip(await plain())) as Bytes) };
-}
-
-const acceptsGzip = (request: Request) => /\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '');
-
 export interface GraphiQLAssetsOptions {
   /** Where the assets are served; default /graphiql/assets. */
   basePath?: string;
@@ -73,27 +47,13 @@ export interface GraphiQLAssetsOptions {
 
 export function useGraphiQLAssets({ basePath = DEFAULT_GRAPHIQL_ASSETS_PATH }: GraphiQLAssetsOptions = {}): Plugin {
   const urls = graphiqlAssetUrls(basePath);
-  const files = new Map(Object.entries(ASSETS).map(([role, { file, type }]) => [urls[role as keyof GraphiQLAssetUrls], servedFile(file, type)]));
+  const files = new Map(Object.entries(ASSETS).map(([role, { file, type }]) => [urls[role as keyof GraphiQLAssetUrls], servedFile(join(DIST, file), type, IMMUTABLE)]));
   return {
     // Synchronous for every other request: only a request for one of the files waits for it.
     onRequest({ request, url, endResponse, fetchAPI }) {
       const served = files.get(url.pathname);
-      if (!served || (request.method !== 'GET' && request.method !== 'HEAD')) return;
+      if (!served || !isRead(request)) return;
       return respond(served, request, fetchAPI.Response).then(endResponse);
     },
   };
-}
-
-async function respond(served: ServedFile, request: Request, ResponseClass: typeof Response): Promise<Response> {
-  const gzipped = acceptsGzip(request);
-  const body = await (gzipped ? served.gzipped() : served.plain());
-  const headers: Record<string, string> = {
-    'content-type': served.type,
-    'content-length': String(body.byteLength),
-    'cache-control': 'public, max-age=31536000, immutable',
-    'x-content-type-options': 'nosniff',
-    vary: 'accept-encoding',
-  };
-  if (gzipped) headers['content-encoding'] = 'gzip';
-  return new ResponseClass(request.method === 'HEAD' ? null : body, { status: 200, headers });
 }
