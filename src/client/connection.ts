@@ -305,6 +305,7 @@ export class SkyClient {
         super(address, protocols, { headers });
       }
     }
+    const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
     const at = this.active;
     // 'connecting' from the start: the caller subscribes on it at once.
     const socket: Socket = {
@@ -313,6 +314,9 @@ export class SkyClient {
       client: createClient({
         url: this.urls[at].replace(/^http/, 'ws'),
         webSocketImpl: WebSocketWithHeaders,
+        // A browser's WebSocket sends no headers: the token goes in connection_init as well
+        // (the server takes a header first, when there is one).
+        connectionParams: authorization === undefined ? undefined : { authorization },
         // No retries inside graphql-ws: it would re-subscribe with the original variables; watch()
         // reconnects itself, from the last resourceVersion it delivered.
         retryAttempts: 0,
