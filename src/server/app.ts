@@ -1,6 +1,7 @@
 /**
  * buildApp: the API server as one HTTP server carrying GraphQL over HTTP (Yoga, GraphiQL in a
- * browser) and over WebSocket (graphql-ws), both at /graphql, plus /healthz and /readyz.
+ * browser) and over WebSocket (graphql-ws), both at /graphql, the web console at /console, plus
+ * /healthz and /readyz.
  * Cross-cutting behaviour is in useX plugins; this file only wires them.
  */
 import { createServer } from 'node:http';
@@ -26,6 +27,7 @@ import { useSharedSubscriptionResults } from './use-shared-subscription-results.
 import { renderGraphiQLPage, SKY_EXAMPLE_OPERATIONS } from './graphiql-page.js';
 import { graphiqlAssetUrls, useGraphiQLAssets } from './use-graphiql-assets.js';
 import { useLandingRedirect } from './use-landing-redirect.js';
+import { CONSOLE_PATH, consoleBuilt, useConsole } from './use-console.js';
 import { createAuthenticator } from './auth/authenticator.js';
 import type { JwtVerifier } from './auth/oidc.js';
 import type { TokenTable } from './auth/token-file.js';
@@ -81,8 +83,9 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
     maxRequestBodySize: false,
     plugins: [
       // Public and static, like the GraphiQL page itself (served before every plugin).
-      useLandingRedirect(),
+      useLandingRedirect(consoleBuilt() ? `${CONSOLE_PATH}/` : undefined),
       useGraphiQLAssets(),
+      useConsole(),
       // Before anything the caller sent is read, parsed or validated.
       ...(authenticator ? [useAuthenticateFirst({ authenticator, logger })] : []),
       // Replaces Yoga's JSON body parser, so before useRequestBodyLimit, which wraps the parser.
