@@ -12,7 +12,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Kind } from '../src/domain/kinds.js';
 import { UsageError } from './errors.js';
 import { resolveKind } from './kinds.js';
-import { notAQuantity, parseQuantityValue, QUANTITY_KEYS } from './quantities.js';
+import { notAQuantity, parseQuantityValue, QUANTITY_KEYS } from '../src/domain/quantities.js';
 
 export interface ManifestMetadata {
   name: string;
