@@ -4,7 +4,7 @@
  */
 import { Flags } from '@oclif/core';
 import { UsageError } from './usage-error.js';
-import { notAQuantity, parseQuantityText, QUANTITY_KEYS, type QuantityKey } from './quantities.js';
+import { notAQuantity, parseQuantityText, QUANTITY_KEYS, type QuantityKey } from '../src/domain/quantities.js';
 
 // ---------------------------------------------------------------- parsers (pure, unit-tested)
 

@@ -4,6 +4,7 @@
  * of `skym describe`. Commands are generic over kinds and look the difference up here, so a sixth
  * kind is one more entry rather than one more command file per verb.
  */
+import { KIND_WORDS, type KindWords } from '../src/domain/kind-names.js';
 import { DEFAULT_NAMESPACE, KIND_INFO, KINDS, type Kind } from '../src/domain/kinds.js';
 import {
   CLUSTER_PHASES,
@@ -31,7 +32,6 @@ import {
 import type { Column } from './format.js';
 import { clusterResources, clusterResourcesWidth } from './resource-cells.js';
 import { borrowed, usedOverQuota } from './queue-cells.js';
-import { closest } from './suggest.js';
 import { otherSpecColumns, specColumn } from './workload-spec-flags.js';
 
 /** One table row: most kinds print one per object; workloads one per cluster they are placed on. */
@@ -51,8 +51,8 @@ export interface DescribeTable {
 
 export interface KindView<T extends SkyObject = SkyObject> {
   kind: T['kind'];
-  /** Singular first (the noun of messages: `job "x" not found`), plural second, then short names. */
-  names: readonly [string, string, ...string[]];
+  /** Singular first (the noun of messages), plural second, then short names: src/domain/kind-names.ts. */
+  names: KindWords;
   namespaced: boolean;
   /** The default table, as the original demo printed it. */
   columns: Column<Row<T>>[];
@@ -111,7 +111,7 @@ const oneRow = <T extends SkyObject>(object: T): Row<T>[] => [{ object }];
 
 const clusterView: KindView<Cluster> = {
   kind: 'Cluster',
-  names: ['cluster', 'clusters'],
+  names: KIND_WORDS.Cluster,
   namespaced: KIND_INFO.Cluster.namespaced,
   columns: [
     name,
@@ -146,10 +146,10 @@ const count = (header: string, pick: (s: ClusterReplicaStatus) => number): Colum
   value: (r) => String(pick(reported(r.object, r.cluster) ?? { cluster: '', pending: 0, running: 0, succeeded: 0, failed: 0 })),
 });
 
-function workloadView<T extends Workload>(kind: T['kind'], names: KindView['names']): KindView<T> {
+function workloadView<T extends Workload>(kind: T['kind']): KindView<T> {
   return {
     kind,
-    names,
+    names: KIND_WORDS[kind],
     namespaced: KIND_INFO[kind].namespaced,
     columns: [
       name,
@@ -226,7 +226,7 @@ function evictionTable(object: Workload): DescribeTable {
 
 const namespaceView: KindView<Namespace> = {
   kind: 'Namespace',
-  names: ['namespace', 'namespaces', 'ns'],
+  names: KIND_WORDS.Namespace,
   namespaced: KIND_INFO.Namespace.namespaced,
   columns: [name, status(NAMESPACE_PHASES)],
   wide: [labels, age],
@@ -237,7 +237,7 @@ const namespaceView: KindView<Namespace> = {
 
 const filterPolicyView: KindView<FilterPolicy> = {
   kind: 'FilterPolicy',
-  names: ['filterpolicy', 'filterpolicies', 'fp'],
+  names: KIND_WORDS.FilterPolicy,
   namespaced: KIND_INFO.FilterPolicy.namespaced,
   columns: [
     name,
@@ -255,7 +255,7 @@ const filterPolicyView: KindView<FilterPolicy> = {
 
 const queueView: KindView<Queue> = {
   kind: 'Queue',
-  names: ['queue', 'queues', 'q'],
+  names: KIND_WORDS.Queue,
   namespaced: KIND_INFO.Queue.namespaced,
   columns: [
     name,
@@ -280,7 +280,7 @@ const queueView: KindView<Queue> = {
 
 const priorityClassView: KindView<PriorityClass> = {
   kind: 'PriorityClass',
-  names: ['priorityclass', 'priorityclasses', 'pc'],
+  names: KIND_WORDS.PriorityClass,
   namespaced: KIND_INFO.PriorityClass.namespaced,
   columns: [
     name,
@@ -296,7 +296,7 @@ const priorityClassView: KindView<PriorityClass> = {
 
 const leaseView: KindView<Lease> = {
   kind: 'Lease',
-  names: ['lease', 'leases'],
+  names: KIND_WORDS.Lease,
   namespaced: KIND_INFO.Lease.namespaced,
   columns: [
     name,
@@ -320,10 +320,10 @@ function formatRule(rule: PolicyRule): string {
 }
 
 /** Roles and bindings: name, namespace where they have one, what they say, age. */
-function accessView<T extends Role | ClusterRole | RoleBinding | ClusterRoleBinding>(kind: T['kind'], names: KindView['names'], what: Column<Row<T>>[]): KindView<T> {
+function accessView<T extends Role | ClusterRole | RoleBinding | ClusterRoleBinding>(kind: T['kind'], what: Column<Row<T>>[]): KindView<T> {
   return {
     kind,
-    names,
+    names: KIND_WORDS[kind],
     namespaced: KIND_INFO[kind].namespaced,
     columns: [name, ...(KIND_INFO[kind].namespaced ? [namespace] : []), ...what, age],
     wide: [labels],
@@ -342,38 +342,19 @@ const grants: Column<Row<RoleBinding | ClusterRoleBinding>>[] = [
 export const KIND_VIEWS: { [K in Kind]: KindView<ObjectsByKind[K]> } = {
   Cluster: clusterView,
   Namespace: namespaceView,
-  Job: workloadView('Job', ['job', 'jobs']),
-  Deployment: workloadView('Deployment', ['deployment', 'deployments', 'deploy']),
+  Job: workloadView('Job'),
+  Deployment: workloadView('Deployment'),
   FilterPolicy: filterPolicyView,
   Queue: queueView,
   PriorityClass: priorityClassView,
   Lease: leaseView,
-  Role: accessView<Role>('Role', ['role', 'roles'], rules),
-  ClusterRole: accessView<ClusterRole>('ClusterRole', ['clusterrole', 'clusterroles'], rules),
-  RoleBinding: accessView<RoleBinding>('RoleBinding', ['rolebinding', 'rolebindings'], grants),
-  ClusterRoleBinding: accessView<ClusterRoleBinding>('ClusterRoleBinding', ['clusterrolebinding', 'clusterrolebindings'], grants),
+  Role: accessView<Role>('Role', rules),
+  ClusterRole: accessView<ClusterRole>('ClusterRole', rules),
+  RoleBinding: accessView<RoleBinding>('RoleBinding', grants),
+  ClusterRoleBinding: accessView<ClusterRoleBinding>('ClusterRoleBinding', grants),
 };
 
-/** Every name a user may type for a kind, lower-case, to the kind. */
-const BY_NAME = new Map<string, Kind>(KINDS.flatMap((kind) => [kind.toLowerCase(), ...KIND_VIEWS[kind].names].map((n) => [n, kind] as const)));
-
-/** The kinds by plural, for help text and error messages. */
-export const KIND_NAMES = KINDS.map((kind) => KIND_VIEWS[kind].names[1]);
-
-export class UnknownKindError extends Error {
-  constructor(readonly text: string) {
-    const near = closest(text.trim(), [...BY_NAME.keys()]);
-    super(`unknown kind "${text}"; use one of ${KIND_NAMES.join(', ')} (or their singular or short names)${near ? `. Did you mean ${near}?` : ''}`);
-    this.name = 'UnknownKindError';
-  }
-}
-
-/** `jobs`, `job`, `Job`, `deploy`, `fp` → the kind; anything else throws UnknownKindError. */
-export function resolveKind(text: string): Kind {
-  const kind = BY_NAME.get(text.trim().toLowerCase());
-  if (!kind) throw new UnknownKindError(text);
-  return kind;
-}
+export { KIND_NAMES, resolveKind, UnknownKindError } from '../src/domain/kind-names.js';
 
 export function viewOf<K extends Kind>(kind: K): KindView<ObjectsByKind[K]> {
   return KIND_VIEWS[kind];

@@ -1,24 +1,10 @@
 /**
- * "Did you mean …?" for words people mistype: command names (`skym gte jobs`) and kinds (`skym get
- * jbos`). Closeness is the Damerau-Levenshtein distance, so a swap of two letters (`gte`) is one
- * edit, as are a letter missing, added or wrong.
+ * "Did you mean …?" for mistyped command names (`skym gte jobs`); word closeness is
+ * src/domain/closest-word.ts, shared with kinds.
  */
-import distance from 'damerau-levenshtein';
+import { edits, tolerance } from '../src/domain/closest-word.js';
 
-/** How many edits a word may be off and still be suggested: one in short words, two from six letters. */
-export const tolerance = (word: string): number => (word.length >= 6 ? 2 : 1);
-
-const edits = (typed: string, word: string): number => distance(typed.toLowerCase(), word.toLowerCase()).steps;
-
-/** The candidate closest to `typed` within its tolerance; the earlier one on a tie. */
-export function closest(typed: string, candidates: readonly string[]): string | undefined {
-  let best: { word: string; edits: number } | undefined;
-  for (const word of candidates) {
-    const off = edits(typed, word);
-    if (off <= tolerance(word) && (best === undefined || off < best.edits)) best = { word, edits: off };
-  }
-  return best?.word;
-}
+export { closest, tolerance } from '../src/domain/closest-word.js';
 
 export interface CommandSuggestion {
   /** What the user typed that is not a command, as they typed it: `gte`, `create jbo`. */

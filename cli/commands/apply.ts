@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { text } from 'node:stream/consumers';
-import { isDeepStrictEqual } from 'node:util';
 import { ux } from '@oclif/core';
-import { ConflictError, NotFoundError, type Manifest as ApiManifest, type ResourceAPI, type WriteOptions } from '../../src/client/index.js';
+import { applyManifests, ManifestError, parseManifests, type ApplyAction, type AppliedObject as ClientAppliedObject, type ParsedManifest } from '../../src/client/index.js';
 import type { Kind } from '../../src/domain/kinds.js';
 import type { SkyObject } from '../../src/domain/types.js';
-import { ApiCommand, type Connection } from '../api-command.js';
+import { ApiCommand } from '../api-command.js';
 import { explainError, UsageError } from '../errors.js';
 import { filename, namespace } from '../flags.js';
-import { objectPhrase, viewOf } from '../kinds.js';
-import { parseManifests, type Manifest } from '../manifests.js';
-import { mergePatch } from '../merge-patch.js';
-import { describeRef } from '../../src/domain/object-ref.js';
+import { objectPhrase } from '../kinds.js';
 
-export type ApplyAction = 'created' | 'updated' | 'unchanged';
+export type { ApplyAction };
 
+/** What --json prints per object. */
 export interface AppliedObject {
   kind: Kind;
   name: string;
@@ -56,47 +53,44 @@ Every object is first checked by the server (a dry run: validation, defaults, pr
     const { flags } = await this.parse(Apply);
     // Read and check every file before changing anything: a typo in the last document should not
     // leave the first ones applied.
-    const manifests: Manifest[] = [];
-    for (const file of flags.filename) manifests.push(...parseManifests(await readSource(file), file));
+    const manifests: ParsedManifest[] = [];
+    for (const file of flags.filename) {
+      const source = await readSource(file);
+      manifests.push(...(await asUsage(() => parseManifests(source, file))));
+    }
     if (manifests.length === 0) throw new UsageError(`no objects in ${flags.filename.join(', ')}`);
     const connection = await this.connect(flags);
-    const targets = manifests.map((manifest) => ({ manifest, namespace: namespaceOf(manifest, flags.namespace, connection.namespace) }));
-    const entry = ({ manifest, namespace }: (typeof targets)[number]): AppliedObject => ({ kind: manifest.kind, name: manifest.metadata.name, namespace });
-
-    // The server checks every object before any is written: a mistake in the last document
-    // leaves the first ones unapplied.
-    const created = new Set(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
-    const refused: AppliedObject[] = [];
-    for (const target of targets) {
-      try {
-        await applyOne(connection, target.manifest, target.namespace, { dryRun: true });
-      } catch (error) {
-        // A namespace an earlier document creates does not exist yet; its objects are checked when written.
-        if (error instanceof NotFoundError && [...created].some((name) => error.details.object === `namespaces/${name}`)) continue;
-        this.report(error, target.manifest.origin);
-        refused.push({ ...entry(target), error: explainError(error).message });
-      }
+    const report = await asUsage(() =>
+      applyManifests((kind, ns) => connection.api(kind, ns), manifests, {
+        namespace: flags.namespace,
+        defaultNamespace: connection.namespace,
+        describeError: (error) => explainError(error).message,
+        onResult: (result) => {
+          // Where in which file: the API's message alone may not say which object it is about.
+          if (result.error !== undefined) this.report(result.cause, result.origin);
+          else if (result.action) this.out.log(SAID[result.action](objectPhrase(result.kind, result.name, result.namespace)));
+        },
+      }),
+    );
+    if (report.refusedByDryRun && !this.jsonEnabled()) {
+      ux.stderr(`Nothing was applied: ${report.objects.length} of ${manifests.length} objects failed the server's check.`);
     }
-    if (refused.length > 0) {
-      if (!this.jsonEnabled()) ux.stderr(`Nothing was applied: ${refused.length} of ${targets.length} objects failed the server's check.`);
-      return refused;
-    }
-
-    const results: AppliedObject[] = [];
-    for (const target of targets) {
-      const phrase = objectPhrase(target.manifest.kind, target.manifest.metadata.name, target.namespace);
-      try {
-        const { action, object } = await applyOne(connection, target.manifest, target.namespace);
-        this.out.log(SAID[action](phrase));
-        results.push({ ...entry(target), action, object });
-      } catch (error) {
-        // Where in which file: the API's message alone may not say which object it is about.
-        this.report(error, target.manifest.origin);
-        results.push({ ...entry(target), error: explainError(error).message });
-      }
-    }
-    return results;
+    return report.objects.map(forJson);
   }
+}
+
+/** The file's mistakes (src/client/manifests.ts) are the CLI's usage errors: same words, same exit status. */
+async function asUsage<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw error instanceof ManifestError ? new UsageError(error.message) : error;
+  }
+}
+
+/** The entry as --json has always printed it: where it came from and the error object stay out. */
+function forJson({ kind, name, namespace, action, object, error }: ClientAppliedObject): AppliedObject {
+  return error === undefined ? { kind, name, namespace, action, object } : { kind, name, namespace, error };
 }
 
 async function readSource(file: string): Promise<string> {
@@ -106,92 +100,4 @@ async function readSource(file: string): Promise<string> {
   } catch (error) {
     throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
-}
-
-/** The file's namespace, else -n, else the default; a file and -n that disagree are a mistake. */
-function namespaceOf(manifest: Manifest, flag: string | undefined, fallback: string): string | undefined {
-  if (!viewOf(manifest.kind).namespaced) return undefined;
-  const own = manifest.metadata.namespace;
-  if (own && flag && own !== flag) throw new UsageError(`${manifest.origin}: its namespace is "${own}" but -n says "${flag}"`);
-  return own ?? flag ?? fallback;
-}
-
-/**
- * Status writes move resourceVersion every few seconds for a running workload, so an update may
- * lose the race to one; it is retried on the latest version (its spec precondition checked anew)
- * this many times in all.
- */
-const MAX_UPDATE_ATTEMPTS = 10;
-
-async function applyOne(
-  connection: Connection,
-  manifest: Manifest,
-  namespace: string | undefined,
-  options: WriteOptions = {},
-): Promise<{ action: ApplyAction; object: SkyObject }> {
-  const api: ResourceAPI<Kind> = connection.api(manifest.kind, namespace);
-  const { name } = manifest.metadata;
-
-  let current: SkyObject;
-  try {
-    current = await api.get(name);
-  } catch (error) {
-    if (!(error instanceof NotFoundError)) throw error;
-    const labels = withoutNulls(manifest.metadata.labels);
-    const annotations = withoutNulls(manifest.metadata.annotations);
-    return { action: 'created', object: await api.create({ kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec: manifest.spec ?? {} } as ApiManifest<Kind>, options) };
-  }
-  const first = current;
-  for (let attempt = 1; ; attempt++) {
-    checkSpecPrecondition(manifest, current);
-    const desired = desiredFrom(manifest, current);
-    // What `get -o yaml` printed, applied back untouched, is no change even if the controllers
-    // have written status since: no write, so no conflict over a version nobody needed.
-    if (sameUserFields(desired, current)) return { action: 'unchanged', object: current };
-    try {
-      const updated = await api.update({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata.resourceVersion } }, options);
-      // The server answers a write that changes nothing with the object as it was (same version).
-      return { action: updated.metadata.resourceVersion === first.metadata.resourceVersion ? 'unchanged' : 'updated', object: updated };
-    } catch (error) {
-      if (!(error instanceof ConflictError) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
-      current = await api.get(name);
-    }
-  }
-}
-
-/**
- * A file read at a resourceVersion may only replace a spec nobody changed since: the object must
- * still have the spec generation the file was read at. A file that has a resourceVersion but no
- * generation (written by hand) cannot say, so its version must still be the object's.
- */
-function checkSpecPrecondition(manifest: Manifest, current: SkyObject): void {
-  const { resourceVersion, generation } = manifest.metadata;
-  if (resourceVersion === undefined) return;
-  const unchanged = generation !== undefined ? current.metadata.generation === generation : current.metadata.resourceVersion === resourceVersion;
-  if (!unchanged) throw new ConflictError(describeRef({ kind: manifest.kind, namespace: current.metadata.namespace, name: current.metadata.name }), resourceVersion, current.metadata.resourceVersion);
-}
-
-/**
- * The labels, annotations and spec to write. A file with a resourceVersion is the whole object,
- * read and edited, so what it says replaces the object's; one without is merged onto the object.
- */
-function desiredFrom(manifest: Manifest, current: SkyObject): ApiManifest<Kind> {
-  const { name, namespace } = current.metadata;
-  const file = manifest.metadata;
-  const whole = file.resourceVersion !== undefined;
-  const merged = (mine: Record<string, unknown> | undefined, theirs: object) => (whole ? withoutNulls(mine) : mergePatch(theirs, mine ?? {}));
-  const labels = merged(file.labels, current.metadata.labels);
-  const annotations = merged(file.annotations, current.metadata.annotations);
-  const spec = 'spec' in current ? merged(manifest.spec, current.spec as object) : {};
-  return { kind: manifest.kind, metadata: { name, namespace, labels, annotations }, spec } as ApiManifest<Kind>;
-}
-
-/** A map from the file with its null values (which remove keys when merging) left out. */
-function withoutNulls<V>(map: Record<string, V | null> | undefined): Record<string, V> {
-  return Object.fromEntries(Object.entries(map ?? {}).filter(([, value]) => value !== null)) as Record<string, V>;
-}
-
-function sameUserFields(desired: ApiManifest<Kind>, current: SkyObject): boolean {
-  const sameSpec = desired.kind === 'Namespace' || isDeepStrictEqual((desired as { spec?: unknown }).spec, (current as { spec?: unknown }).spec);
-  return sameSpec && isDeepStrictEqual(desired.metadata.labels, current.metadata.labels) && isDeepStrictEqual(desired.metadata.annotations, current.metadata.annotations);
 }

@@ -30,6 +30,8 @@ export {
   type WatchOptions,
   type WriteOptions,
 } from './api.js';
+export { applyManifests, applyOne, type ApplyAction, type ApplyAPI, type AppliedObject, type ApplyOptions, type ApplyReport } from './apply.js';
+export { ManifestError, parseManifests, type ManifestMetadata, type ParsedManifest } from './manifests.js';
 export { AuthAPI, type AccessAnswer, type AccessQuestion, type UserInfo } from './auth-api.js';
 export { SkyClient, type SkyClientOptions } from './connection.js';
 export { DEFAULT_API_URL } from './endpoint.js';

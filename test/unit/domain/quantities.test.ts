@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { notAQuantity, parseQuantityText, parseQuantityValue } from '../../../cli/quantities.js';
+import { notAQuantity, parseQuantityText, parseQuantityValue } from '../../../src/domain/quantities.js';
 
 describe('parseQuantityText', () => {
   it('reads cores plainly or in millicores', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergePatch } from '../../../cli/merge-patch.js';
+import { mergePatch } from '../../../src/domain/merge-patch.js';
 
 describe('mergePatch (RFC 7386)', () => {
   it('merges objects key by key, removes keys set to null, replaces everything else', () => {

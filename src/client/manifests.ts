@@ -1,5 +1,5 @@
 /**
- * Reads the objects of `skym apply -f`: YAML (several documents apart by `---`) or JSON (JSON is
+ * Reads the objects of `skym apply -f` (and the console's "apply YAML"): YAML (several documents apart by `---`) or JSON (JSON is
  * YAML too, so one parser reads both), where any document may be a List — `skym get jobs -o json`
  * prints `{kind: "JobList", items}`, and that must apply back as the jobs it holds.
  *
@@ -9,22 +9,32 @@
  * name the field.
  */
 import { parseAllDocuments } from 'yaml';
-import type { Kind } from '../src/domain/kinds.js';
-import { UsageError } from './errors.js';
-import { resolveKind } from './kinds.js';
-import { notAQuantity, parseQuantityValue, QUANTITY_KEYS } from './quantities.js';
+import { resolveKind } from '../domain/kind-names.js';
+import type { Kind } from '../domain/kinds.js';
+import { notAQuantity, parseQuantityValue, QUANTITY_KEYS } from '../domain/quantities.js';
+
+/**
+ * A file that cannot be applied as written, named by its place (`jobs.yaml, document 2: …`). Plain,
+ * so a browser can catch it too; the CLI shows it as a usage error.
+ */
+export class ManifestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ManifestError';
+  }
+}
 
 export interface ManifestMetadata {
   name: string;
   namespace?: string;
-  /** A null value removes the label when the file is merged onto the object (see apply). */
+  /** A null value removes the label when the file is merged onto the object (see apply.ts). */
   labels?: Record<string, string | null>;
   annotations?: Record<string, string | null>;
   resourceVersion?: string;
   generation?: number;
 }
 
-export interface Manifest {
+export interface ParsedManifest {
   kind: Kind;
   metadata: ManifestMetadata;
   spec?: Record<string, unknown>;
@@ -42,29 +52,29 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 function checkStringMap(value: unknown, field: string, origin: string): Record<string, string | null> | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value) || Object.values(value).some((v) => typeof v !== 'string' && v !== null)) {
-    throw new UsageError(`${origin}: ${field} must be a map of strings (quote numbers and booleans: "true"; null removes a key)`);
+    throw new ManifestError(`${origin}: ${field} must be a map of strings (quote numbers and booleans: "true"; null removes a key)`);
   }
   return value as Record<string, string | null>;
 }
 
-function toManifest(value: unknown, origin: string): Manifest {
-  if (!isObject(value)) throw new UsageError(`${origin}: expected an object with kind, metadata and spec`);
+function toManifest(value: unknown, origin: string): ParsedManifest {
+  if (!isObject(value)) throw new ManifestError(`${origin}: expected an object with kind, metadata and spec`);
   const unknown = Object.keys(value).filter((key) => !TOP_LEVEL.has(key));
-  if (unknown.length > 0) throw new UsageError(`${origin}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; expected kind, metadata, spec`);
-  if (typeof value.kind !== 'string') throw new UsageError(`${origin}: "kind" is missing`);
+  if (unknown.length > 0) throw new ManifestError(`${origin}: unknown field ${unknown.map((k) => `"${k}"`).join(', ')}; expected kind, metadata, spec`);
+  if (typeof value.kind !== 'string') throw new ManifestError(`${origin}: "kind" is missing`);
   let kind: Kind;
   try {
     kind = resolveKind(value.kind);
   } catch (error) {
-    throw new UsageError(`${origin}: ${(error as Error).message}`);
+    throw new ManifestError(`${origin}: ${(error as Error).message}`);
   }
   const metadata = value.metadata;
   if (!isObject(metadata) || typeof metadata.name !== 'string' || metadata.name === '') {
-    throw new UsageError(`${origin}: "metadata.name" is missing`);
+    throw new ManifestError(`${origin}: "metadata.name" is missing`);
   }
   const unknownMeta = Object.keys(metadata).filter((key) => !METADATA.has(key));
-  if (unknownMeta.length > 0) throw new UsageError(`${origin}: unknown field ${unknownMeta.map((k) => `"metadata.${k}"`).join(', ')}`);
-  if (value.spec !== undefined && value.spec !== null && !isObject(value.spec)) throw new UsageError(`${origin}: "spec" must be an object`);
+  if (unknownMeta.length > 0) throw new ManifestError(`${origin}: unknown field ${unknownMeta.map((k) => `"metadata.${k}"`).join(', ')}`);
+  if (value.spec !== undefined && value.spec !== null && !isObject(value.spec)) throw new ManifestError(`${origin}: "spec" must be an object`);
   const meta: ManifestMetadata = { name: metadata.name };
   if (typeof metadata.namespace === 'string') meta.namespace = metadata.namespace;
   const labels = checkStringMap(metadata.labels, 'metadata.labels', origin);
@@ -96,7 +106,7 @@ function readQuantities(kind: Kind, spec: Record<string, unknown>, origin: strin
       const value = block[key];
       if (value === undefined || value === null) continue;
       const figure = parseQuantityValue(key, value);
-      if (figure === undefined) throw new UsageError(`${origin}: spec.${name}.${key}: ${notAQuantity(key, value)}`);
+      if (figure === undefined) throw new ManifestError(`${origin}: spec.${name}.${key}: ${notAQuantity(key, value)}`);
       figures[key] = figure;
     }
     read[name] = figures;
@@ -110,13 +120,13 @@ function isList(value: unknown): value is { kind: string; items: unknown[] } {
 }
 
 /** Every object in `text`, in order. `source` names the file in messages ("-" is standard input). */
-export function parseManifests(text: string, source: string): Manifest[] {
+export function parseManifests(text: string, source: string): ParsedManifest[] {
   const name = source === '-' ? 'standard input' : source;
-  const manifests: Manifest[] = [];
+  const manifests: ParsedManifest[] = [];
   parseAllDocuments(text).forEach((document, index) => {
     const origin = `${name}, document ${index + 1}`;
     const [error] = document.errors;
-    if (error) throw new UsageError(`${origin} is not valid YAML or JSON: ${error.message}`);
+    if (error) throw new ManifestError(`${origin} is not valid YAML or JSON: ${error.message}`);
     const value: unknown = document.toJS();
     if (value === null || value === undefined) return; // an empty document (a trailing ---)
     if (isList(value)) {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../cli/errors.js';
-import { parseManifests } from '../../../cli/manifests.js';
+import { ManifestError, parseManifests } from '../../../src/client/manifests.js';
 
 describe('parseManifests', () => {
   it('reads several YAML documents, skipping empty ones', () => {
@@ -37,6 +36,12 @@ describe('parseManifests', () => {
     expect(() => parseManifests('kind: Job\nmetadata: {name: a\n', 'f.yaml')).toThrow('f.yaml, document 1 is not valid YAML or JSON');
   });
 
+  it('throws ManifestError, and a kind that is nearly one suggests it', () => {
+    expect(() => parseManifests('kind: jbo\nmetadata: {name: a}\n', 'f.yaml')).toThrow(ManifestError);
+    expect(() => parseManifests('kind: jbo\nmetadata: {name: a}\n', 'f.yaml')).toThrow(/^f\.yaml, document 1: unknown kind "jbo"; .*\. Did you mean job\?$/);
+    expect(parseManifests('kind: fp\nmetadata: {name: a}\n', 'f.yaml')[0].kind).toBe('FilterPolicy');
+  });
+
   it('reads quantities as skym create does: memory 2Gi and cpu 500m in workloads and local clusters', () => {
     const text = [
       'kind: Job',
@@ -67,7 +72,7 @@ describe('parseManifests', () => {
   it('refuses what is no quantity in the file\'s terms', () => {
     const job = (resources: string) => `kind: Namespace\nmetadata: {name: n}\n---\nkind: Job\nmetadata: {name: a}\nspec: {resources: ${resources}}\n`;
     expect(() => parseManifests(job('{memory: 2Gx}'), 'jobs.yaml')).toThrow(
-      new UsageError('jobs.yaml, document 2: spec.resources.memory: "2Gx" is not a quantity such as 512Mi, 2Gi or 1024 (MiB)'),
+      new ManifestError('jobs.yaml, document 2: spec.resources.memory: "2Gx" is not a quantity such as 512Mi, 2Gi or 1024 (MiB)'),
     );
     expect(() => parseManifests(job('{cpu: lots}'), 'jobs.yaml')).toThrow('jobs.yaml, document 2: spec.resources.cpu: "lots" is not a quantity of cores such as 1, 0.5 or 500m');
     expect(() => parseManifests('kind: Cluster\nmetadata: {name: c}\nspec: {local: {memory: [1]}}\n', 'c.yaml')).toThrow('c.yaml, document 1: spec.local.memory: [1] is not a quantity');
