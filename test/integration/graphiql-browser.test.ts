@@ -7,35 +7,26 @@
  *
  * Without chromium on PATH this file is skipped, except in CI, where .ci/run installs it.
  */
-import { existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterAPI, JobAPI } from '../../src/client/index.js';
+import { BROWSER_TESTS, launchOfflineChromium, offlineContext } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 
-const CHROMIUM = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'chromium')).find((path) => existsSync(path));
-const RUN = CHROMIUM !== undefined || Boolean(process.env.CI);
-if (!RUN) console.warn('graphiql-browser.test.ts skipped: no `chromium` on PATH (apt-get install chromium; .ci/run installs it).');
+if (!BROWSER_TESTS) console.warn('graphiql-browser.test.ts skipped: no `chromium` on PATH (apt-get install chromium; .ci/run installs it).');
 
-const LOOPBACK = '127.0.0.1';
 const EXECUTE = 'Execute query (Ctrl-Enter)';
 
-describe.runIf(RUN)('GraphiQL in Chromium without a network', () => {
+describe.runIf(BROWSER_TESTS)('GraphiQL in Chromium without a network', () => {
   let server: ServerProcess;
   let base: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (CHROMIUM === undefined) throw new Error('no `chromium` on PATH: .ci/run installs it (apt-get install chromium).');
     // No BOOKMARK while the subscription test looks at the result pane, which shows the last event.
     server = await startServer({ extraArgs: ['--bookmark-interval-ms', '600000'] });
     base = server.url.replace(/\/graphql$/, '');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // The network cut off at the resolver as well: only the loopback address resolves.
-      args: [`--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE ${LOOPBACK}`],
-    });
+    browser = await launchOfflineChromium();
   });
 
   afterAll(async () => {
@@ -64,16 +55,11 @@ describe.runIf(RUN)('GraphiQL in Chromium without a network', () => {
    * aborted and recorded, once GraphiQL shows its editor; or why it does not.
    */
   async function openGraphiQL(path: string): Promise<Opened> {
-    const context = await browser.newContext();
-    context.setDefaultTimeout(15_000);
-    const elsewhere: string[] = [];
+    const { context, elsewhere } = await offlineContext(browser);
     const sockets: string[] = [];
     const served: string[] = [];
-    const local = (url: string) => ['data:', 'blob:'].includes(new URL(url).protocol) || new URL(url).hostname === LOOPBACK;
-    context.on('request', (request) => !local(request.url()) && elsewhere.push(request.url()));
     // The context's, not the page's: the editor's workers fetch their scripts themselves.
     context.on('response', (response) => served.push(`${response.status()} ${new URL(response.url()).pathname}`));
-    await context.route('**/*', (route) => (local(route.request().url()) ? route.continue() : route.abort('internetdisconnected')));
     const page = await context.newPage();
     page.on('websocket', (socket) => sockets.push(socket.url()));
     try {
@@ -92,8 +78,8 @@ describe.runIf(RUN)('GraphiQL in Chromium without a network', () => {
     await page.getByRole('menuitem', { name: operation }).click();
   }
 
-  it('a browser sent to / lands on GraphiQL, titled, with the example query and subscription, all from the server', async () => {
-    const { context, page, elsewhere, served } = await openGraphiQL('/');
+  it('GraphiQL at /graphql is titled, with the example query and subscription, all from the server', async () => {
+    const { context, page, elsewhere, served } = await openGraphiQL('/graphql');
     try {
       expect(page.url()).toBe(`${base}/graphql`);
       await expect(page.title()).resolves.toBe('Sky Manager');
