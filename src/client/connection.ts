@@ -320,6 +320,9 @@ export class SkyClient {
         // No retries inside graphql-ws: it would re-subscribe with the original variables; watch()
         // reconnects itself, from the last resourceVersion it delivered.
         retryAttempts: 0,
+        // Kept a few seconds after its last subscription ends: a program that ends one watch
+        // and starts the next (a page changing views) would otherwise race the socket's close.
+        lazyCloseTimeout: 5_000,
         on: {
           connecting: () => (socket.state = 'connecting'),
           connected: () => {
