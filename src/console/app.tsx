@@ -37,7 +37,8 @@ function View({ route, session }: { route: Route; session: Session }) {
   }
 }
 
-const isCurrent = (nav: Route, route: Route) => nav.view === route.view || (nav.view === 'workloads' && route.view === 'workload' && nav.kind === route.kind);
+const isCurrent = (nav: Route, route: Route) =>
+  nav.view === 'workloads' ? (route.view === 'workloads' || route.view === 'workload') && route.kind === nav.kind : nav.view === route.view;
 
 export function App() {
   const [state, setState] = useState<State>({ step: 'connecting' });
