@@ -123,6 +123,9 @@ export const serverFlags = {
   'skylet-allow-link-local': Flags.boolean({
     description: 'Read logs from Skylet endpoints at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, …) too. Default: refused.',
   }),
+  'metrics-open': Flags.boolean({
+    description: `Serve /metrics without a token even with --token-auth-file or --oidc-issuer (for a Prometheus on a trusted network). Default: $${envOf('metricsOpen')}, else off: with authentication on, scraping needs a token whose user may get "metrics" (${GROUPS.admins}, ${GROUPS.controllers}, or a ClusterRole granting it); an open server serves it to all.`,
+  }),
   'cors-allowed-origins': Flags.string({
     description: `Comma-separated origins whose web pages may call the API from a browser (CORS), e.g. https://tools.example.com; * for any. Default: $${envOf('corsAllowedOrigins')}, else none.`,
     helpValue: 'ORIGINS',
