@@ -15,8 +15,3 @@ export function createMetricsRegistry({ processMetrics = true }: MetricsRegistry
   if (processMetrics) collectDefaultMetrics({ register: registry });
   return registry;
 }
-
-/** The exposition text and its content type, as both processes serve them. */
-export async function exposition(registry: Registry): Promise<{ body: string; contentType: string }> {
-  return { body: await registry.metrics(), contentType: registry.contentType };
-}
