@@ -123,6 +123,9 @@ export const serverFlags = {
   'skylet-allow-link-local': Flags.boolean({
     description: 'Read logs from Skylet endpoints at link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, …) too. Default: refused.',
   }),
+  'metrics-open': Flags.boolean({
+    description: `Serve /metrics without a token even with --token-auth-file or --oidc-issuer (for a Prometheus on a trusted network). Default: $${envOf('metricsOpen')}, else off: with authentication on, scraping needs a token whose user may get "metrics" (${GROUPS.admins}, ${GROUPS.controllers}, or a ClusterRole granting it); an open server serves it to all.`,
+  }),
   'cors-allowed-origins': Flags.string({
     description: `Comma-separated origins whose web pages may call the API from a browser (CORS), e.g. https://tools.example.com; * for any. Default: $${envOf('corsAllowedOrigins')}, else none.`,
     helpValue: 'ORIGINS',
@@ -156,6 +159,14 @@ export const controllerFlags = {
     description: `Address of the Skylet endpoint, through which the API server reads logs; it must reach it there. With --skylet-token-file it answers only requests that carry a credential derived from that token (an API server given the same file sends one); without a token anyone who reaches it can read logs, so bind it to a private address. Default: ${C.skyletHost}.`,
   }),
   'skylet-port': Flags.integer({ min: 0, max: 65_535, description: `Port of the Skylet endpoint; 0 picks a free one. Default: ${C.skyletPort}.` }),
+  'metrics-host': Flags.string({
+    description: `Address of the controller manager's /metrics (Prometheus text format; nothing authenticates scrapers, so keep it on a private address). Default: ${C.metricsHost}.`,
+  }),
+  'metrics-port': Flags.integer({
+    min: 0,
+    max: 65_535,
+    description: `Port of the controller manager's /metrics; 0 picks a free one, printed at start. Give a fixed one for Prometheus. Default: ${C.metricsPort}.`,
+  }),
   'failover-grace-ms': Flags.integer({
     min: 0,
     description: `How long a cluster may stay in ERROR before its workloads are placed on other clusters. Default: ${C.failoverGraceMs}.`,
@@ -188,6 +199,9 @@ export const upFlags = {
     host: 'Address the API listens on.',
     port: 'API port',
     dataDir: 'Where the store and the local cluster keep their files.',
+  }),
+  'metrics-open': Flags.boolean({
+    description: `Serve /metrics (the API server's and the controllers') without a token even with --token-auth-file. Default: $${envOf('metricsOpen')}, else off: with authentication on, scraping needs a token whose user may get "metrics" (${GROUPS.admins}, ${GROUPS.controllers}, or a ClusterRole granting it).`,
   }),
   'local-cluster': Flags.boolean({
     default: true,

@@ -44,7 +44,7 @@ export default class Controllers extends ApiCommand {
       }),
     );
     const manager = await startControllerManager(config);
-    this.log(`Sky Manager controllers running against ${config.apiUrls.join(', ')}; Skylet endpoint ${manager.skyletEndpoint}`);
+    this.log(`Sky Manager controllers running against ${config.apiUrls.join(', ')}; Skylet endpoint ${manager.skyletEndpoint}; metrics ${manager.metricsUrl}`);
     await manager.stop(await stopSignal());
   }
 }

@@ -113,6 +113,12 @@ const ApiServerConfigObject = z
      * GraphiQL at /graphql is the server's own origin and needs nothing here.
      */
     corsAllowedOrigins: commaList(origin).default([]),
+    /**
+     * /metrics without a token even with authentication on (src/server/use-metrics-endpoint.ts),
+     * for a Prometheus on a trusted network. Off: with authentication, scrapers need a token whose
+     * user may `get` `metrics` (sky:admins, sky:controllers, or a role granting it).
+     */
+    metricsOpen: booleanText.default(false),
     /** Request limits (0 for no limit): how deeply a JSON request body nests objects and arrays. */
     maxJsonDepth: limit('maxJsonDepth'),
     /** Characters in one GraphQL document (the request's `query`). */

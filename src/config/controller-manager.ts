@@ -46,6 +46,9 @@ const ControllerManagerConfigSchema = z
     skyletPort: int(0).max(65_535).default(D.skyletPort),
     /** The Skylet token the endpoint requires (src/domain/skylet-token.ts); none: it is open. */
     skyletTokenFile: z.string().min(1).optional(),
+    /** Where the controller manager serves /metrics (src/metrics/metrics-server.ts); 0 picks a free port. */
+    metricsHost: z.string().min(1).default(D.metricsHost),
+    metricsPort: int(0).max(65_535).default(D.metricsPort),
     failoverGraceMs: int(0).default(D.failoverGraceMs),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     /** Register each context of the kubeconfig as a cluster at start. */
@@ -66,13 +69,16 @@ const ControllerManagerConfigSchema = z
 export type ControllerManagerConfig = Readonly<z.infer<typeof ControllerManagerConfigSchema>>;
 export type ControllerManagerConfigKey = keyof z.input<typeof ControllerManagerConfigSchema>;
 
-/** What `skym up` configures of its controllers: everything but the API, which it starts itself. */
-export const EmbeddedControllersSchema = ControllerManagerConfigSchema.omit({ apiUrls: true, apiToken: true });
+/**
+ * What `skym up` configures of its controllers: everything but the API, which it starts itself,
+ * and the metrics endpoint: its API server's /metrics serves the controllers' metrics too.
+ */
+export const EmbeddedControllersSchema = ControllerManagerConfigSchema.omit({ apiUrls: true, apiToken: true, metricsHost: true, metricsPort: true });
 
 export type EmbeddedControllersConfig = Readonly<z.infer<typeof EmbeddedControllersSchema>>;
 
 /** The keys a command's flags set; the API's address and token are the client's settings. */
-export const CONTROLLER_FLAG_KEYS = Object.keys(EmbeddedControllersSchema.shape) as (keyof z.input<typeof EmbeddedControllersSchema>)[];
+export const CONTROLLER_FLAG_KEYS = [...Object.keys(EmbeddedControllersSchema.shape), 'metricsHost', 'metricsPort'] as Exclude<ControllerManagerConfigKey, 'apiUrls' | 'apiToken'>[];
 
 export const CONTROLLER_MANAGER_ENV_KEYS = ['logLevel', 'skyletTokenFile'] as const;
 
@@ -90,7 +96,7 @@ const TIMING_KEYS = {
   retry: 'leaderElectRetryPeriodMs (--retry-period)',
 };
 
-export function leaderElectionTimings(config: ControllerManagerConfig): LeaderElectionTimings {
+export function leaderElectionTimings(config: Pick<ControllerManagerConfig, 'leaderElectLeaseDurationMs' | 'leaderElectRenewDeadlineMs' | 'leaderElectRetryPeriodMs'>): LeaderElectionTimings {
   return {
     leaseDurationMs: config.leaderElectLeaseDurationMs,
     renewDeadlineMs: config.leaderElectRenewDeadlineMs,

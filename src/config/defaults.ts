@@ -69,6 +69,10 @@ export const CONTROLLER_DEFAULTS = {
   skyletHost: '127.0.0.1',
   /** 0: a free port, published in each Cluster's status. */
   skyletPort: 0,
+  /** The controller manager's /metrics (src/metrics/metrics-server.ts): on this machine unless told otherwise, */
+  metricsHost: '127.0.0.1',
+  /** on a free port, printed at start, so replicas on one machine never collide; give a fixed one for Prometheus. */
+  metricsPort: 0,
   /** The Lease the replicas of a controller manager elect their leader by. */
   leaderElectLeaseName: 'skym-controller-manager',
   /** Kubernetes' kube-controller-manager timings: others wait 15 s for a silent leader, */

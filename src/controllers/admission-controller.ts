@@ -20,7 +20,7 @@ import { findCondition, setCondition } from '../domain/conditions.js';
 import { ConflictError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, refKey, refOf } from '../domain/object-ref.js';
-import { ADMISSION_CONDITIONS, type Condition, type Namespace, type Queue, type QueueStatus, type Workload, type WorkloadQueueStatus } from '../domain/types.js';
+import { ADMISSION_CONDITIONS, type Admission, type Condition, type Namespace, type Queue, type QueueStatus, type Workload, type WorkloadQueueStatus } from '../domain/types.js';
 import { isFinished, placedReplicas, unreportedPlacements } from '../domain/workload-status.js';
 import { Reservations } from '../scheduler/reservations.js';
 import type { AdmissionDecision, AdmissionWriter, Listers, QueueStatusWriter } from './listers.js';
@@ -40,6 +40,8 @@ export interface AdmissionControllerOptions {
   /** A pending workload's standing is written again for a new message at most this often (a new reason at once). */
   standingRefreshMs?: number;
   now?: () => number;
+  /** Told of each admission written: the workload before it, and the admission (the metrics). */
+  onAdmitted?: (workload: Workload, admission: Admission) => void;
 }
 
 export class AdmissionController {
@@ -49,7 +51,8 @@ export class AdmissionController {
   private readonly listers: Listers;
   private readonly writer: AdmissionWriter & QueueStatusWriter;
   private readonly logger: pino.Logger;
-  private readonly options: Required<Omit<AdmissionControllerOptions, 'listers' | 'writer' | 'logger'>>;
+  private readonly options: Required<Omit<AdmissionControllerOptions, 'listers' | 'writer' | 'logger' | 'onAdmitted'>>;
+  private readonly onAdmitted?: (workload: Workload, admission: Admission) => void;
   private running = false;
   private timer?: NodeJS.Timeout;
   private periodTimer?: NodeJS.Timeout;
@@ -64,8 +67,9 @@ export class AdmissionController {
   private readonly placementChanged = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor({ listers, writer, logger, ...rest }: AdmissionControllerOptions) {
+  constructor({ listers, writer, logger, onAdmitted, ...rest }: AdmissionControllerOptions) {
     this.listers = listers;
+    this.onAdmitted = onAdmitted;
     this.writer = writer;
     this.logger = logger.child({ controller: 'admission' });
     this.options = {
@@ -194,7 +198,7 @@ export class AdmissionController {
     const capacity = new ClusterCapacity(clusters, this.listers.filterPolicies.list(), now, this.listers.clusterAccess);
     const { decisions, standings } = this.state.cycle(capacity, now, this.options.admissionsPerCycle);
 
-    const writes: (() => Promise<void>)[] = [];
+    const writes: (() => Promise<unknown>)[] = [];
     const decided = new Set<string>();
     // Victims first: the preemptor's admission follows their withdrawal.
     for (const d of decisions) {
@@ -207,13 +211,14 @@ export class AdmissionController {
       if (d.kind !== 'admit') continue;
       decided.add(refKey(refOf(d.workload)));
       const current = this.fresh(d.workload);
-      writes.push(() =>
-        this.write(
+      writes.push(async () => {
+        const written = await this.write(
           current,
           { expected: d.expected ?? current.status.admission, admission: d.admission, queue: d.queue, conditions: admittedConditions(current, d.queue.message) },
           `admitted by queue ${d.admission.queue}`,
-        ),
-      );
+        );
+        if (written) this.onAdmitted?.(current, d.admission);
+      });
     }
     const wanted = new Map<string, { workload: Workload; queue: WorkloadQueueStatus }>();
     for (const s of standings) wanted.set(refKey(refOf(s.workload)), s);
@@ -305,17 +310,20 @@ export class AdmissionController {
     return true;
   }
 
-  private async write(workload: Workload, decision: AdmissionDecision, what?: string): Promise<void> {
+  /** True when written; a refused write is forgotten and decided again. */
+  private async write(workload: Workload, decision: AdmissionDecision, what?: string): Promise<boolean> {
     const key = refKey(refOf(workload));
     try {
       await this.writer.setAdmission(workload, decision);
       this.standingWritten.set(key, this.options.now());
       if (what) this.logger.info(`${describeRef(refOf(workload))} ${what}.`);
+      return true;
     } catch (error) {
       // A stale view (another write came first): forget what was assumed and decide again.
       this.state.writeFailed(key, this.listers.workload(key));
       this.again = true;
       if (!(error instanceof ConflictError)) this.logger.warn({ err: error }, `Admission write for ${describeRef(refOf(workload))} failed.`);
+      return false;
     }
   }
 
@@ -339,7 +347,7 @@ export class AdmissionController {
     await this.inParallel(writes);
   }
 
-  private async inParallel(tasks: (() => Promise<void>)[]): Promise<void> {
+  private async inParallel(tasks: (() => Promise<unknown>)[]): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < tasks.length) await tasks[next++]();

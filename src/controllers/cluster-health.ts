@@ -24,6 +24,8 @@ export interface ClusterHealthOptions {
   failureThreshold?: number;
   /** Published as status.skyletEndpoint, so the API server can read this cluster's logs. */
   skyletEndpoint?: string;
+  /** Told how long each probe of the cluster manager took and whether it answered (the metrics). */
+  onProbe?: (cluster: string, seconds: number, ok: boolean) => void;
 }
 
 export class ClusterHealth {
@@ -41,9 +43,14 @@ export class ClusterHealth {
     const cluster = clusters.get(clusterName);
     if (!cluster) return;
     let status: ClusterStatus;
+    let probeStart: number | undefined;
     try {
       if (manager instanceof Error) throw manager;
+      // Timed inline, not in a helper: an extra await here reorders the first status write
+      // against the Skylet's first submits.
+      probeStart = performance.now();
       const capacity = await manager.capacity();
+      this.options.onProbe?.(clusterName, (performance.now() - probeStart) / 1000, true);
       this.failures = 0;
       status = {
         ...cluster.status,
@@ -54,6 +61,7 @@ export class ClusterHealth {
         conditions: setCondition(cluster.status.conditions, { type: 'Ready', status: 'True', reason: 'CapacityReported' }),
       };
     } catch (error) {
+      if (probeStart !== undefined) this.options.onProbe?.(clusterName, (performance.now() - probeStart) / 1000, false);
       this.failures++;
       const message = error instanceof Error ? error.message : String(error);
       // A manager that cannot be created will not get better by retrying: report it at once.

@@ -29,6 +29,9 @@ import { Skylet } from './skylet.js';
 import { SkyletShards } from './skylet-shards.js';
 import { createSkyletEndpoint } from './skylet-endpoint.js';
 import { registerDiscoveredClusters, type DiscoverySource } from './discovery.js';
+import { Registry } from 'prom-client';
+import { createControllerMetrics, type ControllerMetrics, type Role } from '../metrics/controller-metrics.js';
+import type { SkyletOptions } from './skylet.js';
 
 export interface ControllerManagerOptions {
   /**
@@ -64,6 +67,11 @@ export interface ControllerManagerOptions {
    * run for availability and one acts. None: this process is the only one and always acts.
    */
   leaderElection?: LeaderElectionOptions;
+  /**
+   * Where the controllers' metrics go (src/metrics/controller-metrics.ts); the caller serves it
+   * (src/roots/controller-manager.ts). None: a registry nobody reads (tests).
+   */
+  metricsRegistry?: Registry;
 }
 
 export interface LeaderElectionOptions extends Partial<LeaderElectionTimings> {
@@ -84,6 +92,8 @@ export interface ControllerManager {
 
 export function createControllerManager(options: ControllerManagerOptions): ControllerManager {
   const { apiUrls, logger } = options;
+  let metrics: ControllerMetrics | undefined;
+  const onProbe = (cluster: string, seconds: number, ok: boolean) => metrics?.probed(cluster, seconds, ok);
   const election = options.leaderElection && { ...LEADER_ELECTION_DEFAULTS, ...options.leaderElection };
   const client = new SkyClient({ urls: apiUrls, token: options.apiToken });
   const caches = new SharedCaches(client, logger, { leases: election !== undefined });
@@ -98,9 +108,9 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
   });
   // Several replicas share the clusters (skylet-shards.ts); one alone runs every Skylet.
   const shards = election && createShards(election, caches, logger, () => skylets);
-  const skylets = createSkylets(options, caches, shards, (cluster) => endpoint.urlFor(cluster));
+  const skylets = createSkylets({ ...options, onProbe }, caches, shards, (cluster) => endpoint.urlFor(cluster));
   const startTerm = (leads: () => boolean) => {
-    term = startTermControllers(options, caches, leads);
+    term = startTermControllers(options, caches, leads, metrics);
   };
   const stopTerm = async () => {
     const ending = term;
@@ -108,6 +118,11 @@ export function createControllerManager(options: ControllerManagerOptions): Cont
     await ending?.stop();
   };
   const elector = election && createElector(election, caches, logger, startTerm, stopTerm);
+  metrics = createControllerMetrics(options.metricsRegistry ?? new Registry(), {
+    workloads: () => caches.workloads(),
+    clusters: () => caches.clusters.list(),
+    roles: () => roles(caches, elector, shards, skylets, () => term !== undefined),
+  });
   return {
     async start() {
       // Listening before any Skylet starts, so the first status a Skylet writes has its address.
@@ -149,7 +164,7 @@ interface Term {
  * The leader's controllers, fresh over the shared caches: a term starts from what the caches hold
  * now, as a restarted process would, and keeps nothing of an earlier term (its reservations).
  */
-function startTermControllers(options: ControllerManagerOptions, caches: SharedCaches, leads: () => boolean): Term {
+function startTermControllers(options: ControllerManagerOptions, caches: SharedCaches, leads: () => boolean, metrics: ControllerMetrics | undefined): Term {
   const writer = fencedWriters(caches, leads);
   const { logger } = options;
   const scope = new ListenerScope(caches);
@@ -160,8 +175,9 @@ function startTermControllers(options: ControllerManagerOptions, caches: SharedC
     logger,
     failoverGraceMs: options.failoverGraceMs,
     queueOf: (workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels),
+    onPlaced: metrics && ((workload, added) => metrics.placed(workload, added)),
   });
-  const admission = new AdmissionController({ listers, writer, logger });
+  const admission = new AdmissionController({ listers, writer, logger, onAdmitted: metrics && ((workload, granted) => metrics.admitted(workload, granted)) });
   admission.start();
   scheduler.start();
   return {
@@ -177,7 +193,7 @@ function startTermControllers(options: ControllerManagerOptions, caches: SharedC
  * The Skylets of this replica: of every cluster when it is the only one, else of the clusters its
  * shards hold, each fenced by its cluster's lease (writes to the API and changes to the cluster).
  */
-function createSkylets(options: ControllerManagerOptions, caches: SharedCaches, shards: SkyletShards | undefined, endpointFor: (cluster: string) => string): SkyletController {
+function createSkylets(options: ControllerManagerOptions & { onProbe: SkyletOptions['onProbe'] }, caches: SharedCaches, shards: SkyletShards | undefined, endpointFor: (cluster: string) => string): SkyletController {
   const factory = options.createManager ?? createClusterManager;
   const owns = (cluster: string) => shards?.owns(cluster) ?? true;
   return new SkyletController({
@@ -188,6 +204,7 @@ function createSkylets(options: ControllerManagerOptions, caches: SharedCaches, 
     probeIntervalMs: options.probeIntervalMs,
     statusIntervalMs: options.statusIntervalMs,
     endpointFor,
+    onProbe: options.onProbe,
     owns: shards && owns,
     createSkylet: (cluster, skyletOptions) => {
       const name = cluster.metadata.name;
@@ -245,6 +262,19 @@ function createElector(
     },
   });
   return elector;
+}
+
+/**
+ * The roles this replica holds, for the leader gauge: the scheduler's (the leader lease, or always
+ * without leader election while a term runs) and, per cluster, its Skylet's (its cluster lease, or
+ * without shards whether its Skylet runs here).
+ */
+function* roles(caches: SharedCaches, elector: LeaderElector | undefined, shards: SkyletShards | undefined, skylets: SkyletController, termRuns: () => boolean): Iterable<Role> {
+  yield { role: 'scheduler', held: elector ? elector.isLeader() : termRuns() };
+  for (const cluster of caches.clusters.list()) {
+    const name = cluster.metadata.name;
+    yield { role: 'skylet', cluster: name, held: shards ? shards.owns(name) : skylets.runs(name) };
+  }
 }
 
 /**

@@ -62,6 +62,8 @@ export interface SchedulerControllerOptions {
    * Default: none takes any, so every workload is placed as soon as it fits, as before queues.
    */
   queueOf?: (workload: Workload) => QueueResolution;
+  /** Told of each decision written that placed replicas: the workload before it, and what it added (the metrics). */
+  onPlaced?: (workload: Workload, added: readonly ClusterPlacement[]) => void;
 }
 
 /** What a withdrawn admission's evictions and Scheduled condition say when the queue says nothing. */
@@ -78,6 +80,7 @@ export class SchedulerController {
   private readonly logger: pino.Logger;
   private readonly failoverGraceMs: number;
   private readonly queueOf: (workload: Workload) => QueueResolution;
+  private readonly onPlaced?: (workload: Workload, added: readonly ClusterPlacement[]) => void;
 
   constructor({
     listers,
@@ -87,8 +90,10 @@ export class SchedulerController {
     workers = 16,
     failoverGraceMs = CONTROLLER_DEFAULTS.failoverGraceMs,
     queueOf = () => ({ kind: 'none' }),
+    onPlaced,
   }: SchedulerControllerOptions) {
     this.listers = listers;
+    this.onPlaced = onPlaced;
     this.queueOf = queueOf;
     this.writer = writer;
     this.failoverGraceMs = failoverGraceMs;
@@ -217,7 +222,10 @@ export class SchedulerController {
     for (const e of answered.evicted) {
       this.logger.info(`Evicting ${e.replicas} waiting replicas of ${describeRef(refOf(workload))} from cluster ${e.cluster}.`);
     }
-    if (added.length > 0) this.logger.info(sendingLogLine(workload, added));
+    if (added.length > 0) {
+      this.logger.info(sendingLogLine(workload, added));
+      this.onPlaced?.(workload, added);
+    }
     return result;
   }
 

@@ -39,6 +39,8 @@ export interface SkyletOptions {
   createManager?: ClusterManagerFactory;
   /** The Skylet endpoint URL of a cluster (skylet-endpoint.ts), published in its status. */
   endpointFor?: (cluster: string) => string;
+  /** Told of each health probe (cluster-health.ts): how long it took and whether it answered. */
+  onProbe?: (cluster: string, seconds: number, ok: boolean) => void;
 }
 
 /** How long a pushed change waits for the rest of its burst (a Job's pods start together). */
@@ -83,6 +85,7 @@ export class Skylet {
       writer,
       logger: this.logger,
       skyletEndpoint: options.endpointFor?.(this.name),
+      onProbe: options.onProbe,
     });
     const replicaStatus = new ReplicaStatus({ clusterName: this.name, listers, writer, logger: this.logger });
     this.flow = new Flow(this.name, listers, writer);

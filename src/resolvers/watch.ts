@@ -23,6 +23,7 @@ import { ResourceVersionTooLargeError } from '../domain/errors.js';
 import { KIND_INFO, type Kind } from '../domain/kinds.js';
 import type { SkyObject, WatchEvent } from '../domain/types.js';
 import type { StoreEvent, WatchScope } from '../storage/store.js';
+import { samePublishTime } from '../storage/publish-times.js';
 import type { ResolverContext } from './context.js';
 import { checkResourceVersion, parseSelectorInput, type Maybe } from './validation.js';
 import { BookmarkClock } from './bookmark-clock.js';
@@ -161,6 +162,7 @@ function toWatchEvent<T extends SkyObject>(event: StoreEvent): WatchEvent<T> {
   if (!shared) {
     shared = Object.freeze({ type: event.type, object: event.object, resourceVersion: event.resourceVersion });
     watchEvents.set(event, shared);
+    samePublishTime(event, shared);
   }
   return shared as WatchEvent<T>;
 }

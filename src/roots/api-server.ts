@@ -9,6 +9,8 @@ import { oidcSettingsOf, startJwtVerifier } from '../server/auth/oidc.js';
 import { loadTokenFile, type TokenTable } from '../server/auth/token-file.js';
 import { createLogger, type Logger } from '../server/logger.js';
 import { openStore } from '../server/open-store.js';
+import { createMetricsRegistry } from '../metrics/registry.js';
+import type { Registry } from 'prom-client';
 
 export interface RunningApiServer {
   /** http://HOST:PORT/graphql, with the real port when configured as 0. */
@@ -27,6 +29,8 @@ export interface ApiServerDeps {
   tokens?: TokenTable;
   /** The Skylet token (skym up makes one); otherwise read from config.skyletTokenFile. */
   skyletToken?: string;
+  /** What /metrics serves (skym up shares one with its controllers); default this process's own, with process metrics. */
+  metricsRegistry?: Registry;
 }
 
 /** A malformed token file or JWKS file fails before the store opens, naming the file (and line). */
@@ -39,7 +43,8 @@ export async function startApiServer(config: ApiServerConfig, deps: ApiServerDep
   const jwt = oidc && (await startJwtVerifier(oidc, logger));
   if (config.skyletTokenFile !== undefined) skyletToken ??= await readSkyletTokenFile(config.skyletTokenFile);
   const store = await openStore(config, logger);
-  const app = buildApp({ config, store, logger, tokens, jwt, skyletToken });
+  const metricsRegistry = deps.metricsRegistry ?? createMetricsRegistry();
+  const app = buildApp({ config, store, logger, tokens, jwt, skyletToken, metricsRegistry });
   try {
     await app.start();
   } catch (error) {

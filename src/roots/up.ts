@@ -20,6 +20,7 @@ import { loadTokenFile, type TokenTable } from '../server/auth/token-file.js';
 import { createLogger } from '../server/logger.js';
 import { startApiServer } from './api-server.js';
 import { startControllerManager } from './controller-manager.js';
+import { createMetricsRegistry } from '../metrics/registry.js';
 
 /** Runs one start-up step; the CLI shows each behind a progress line with what `done` says of its result. */
 export type Step = <T>(title: string, run: () => Promise<T>, done?: (result: T) => string | undefined) => Promise<T>;
@@ -49,11 +50,13 @@ export async function startUp(config: UpConfig, { step = unannounced }: { step?:
   // local endpoint answers only this API server.
   const skyletToken = skyletTokenFile === undefined ? newSkyletToken() : await readSkyletTokenFile(skyletTokenFile);
 
-  const api = await step('Starting the API server', () => startApiServer(config.apiServer, { logger, tokens, skyletToken }), (started) => started.url);
+  // One process, one /metrics: the API server's serves the controllers' too.
+  const metricsRegistry = createMetricsRegistry();
+  const api = await step('Starting the API server', () => startApiServer(config.apiServer, { logger, tokens, skyletToken, metricsRegistry }), (started) => started.url);
   let controllers;
   try {
     controllers = await step('Starting the controller manager', () =>
-      startControllerManager({ ...config.controllers, apiUrls: [api.url], apiToken }, { logger, skyletToken }),
+      startControllerManager({ ...config.controllers, apiUrls: [api.url], apiToken }, { logger, skyletToken, metricsRegistry }),
     );
   } catch (error) {
     await api.stop().catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * buildApp: the API server as one HTTP server carrying GraphQL over HTTP (Yoga, GraphiQL in a
  * browser) and over WebSocket (graphql-ws), both at /graphql, the web console at /console, plus
- * /healthz and /readyz.
+ * /healthz, /readyz and /metrics.
  * Cross-cutting behaviour is in useX plugins; this file only wires them.
  */
 import { createServer } from 'node:http';
@@ -36,6 +36,12 @@ import { useAuthenticateFirst } from './auth/use-authenticate-first.js';
 import { useDocumentLimits } from './use-document-limits.js';
 import { useJsonDepthLimit } from './use-json-depth-limit.js';
 import { useUnreadableParams } from './use-unreadable-params.js';
+import type { Registry } from 'prom-client';
+import { createApiServerMetrics, storeWriteObserver, subscriptionObserver } from '../metrics/api-server-metrics.js';
+import { createMetricsRegistry } from '../metrics/registry.js';
+import { WriteTimedStore } from '../storage/write-timed-store.js';
+import { useMetricsEndpoint } from './use-metrics-endpoint.js';
+import { useRequestMetrics } from './use-request-metrics.js';
 
 export interface AppOptions {
   config: ApiServerConfig;
@@ -52,6 +58,11 @@ export interface AppOptions {
   jwt?: JwtVerifier;
   /** Sent to Skylet endpoints when reading logs (src/domain/skylet-token.ts). */
   skyletToken?: string;
+  /**
+   * Where /metrics reads from (src/metrics/). Default: a registry of this app's own, without
+   * process metrics (the process's root adds those, src/roots/api-server.ts).
+   */
+  metricsRegistry?: Registry;
 }
 
 export interface App {
@@ -64,8 +75,19 @@ export interface App {
   readonly url: string;
 }
 
-export function buildApp({ config, store, logger = createLogger(config.logLevel), tokens, jwt, skyletToken }: AppOptions): App {
+export function buildApp({
+  config,
+  store: backend,
+  logger = createLogger(config.logLevel),
+  tokens,
+  jwt,
+  skyletToken,
+  metricsRegistry = createMetricsRegistry({ processMetrics: false }),
+}: AppOptions): App {
   const authenticator = tokens || jwt ? createAuthenticator({ tokens, jwt }) : undefined;
+  const metrics = createApiServerMetrics(metricsRegistry);
+  // Every write of the server goes through here, so its latency is the store's as callers see it.
+  const store = new WriteTimedStore(backend, storeWriteObserver(metrics));
   const context: ResolverContext = { store, bookmarkIntervalMs: config.bookmarkIntervalMs, skyletToken, skyletAllowLinkLocal: config.skyletAllowLinkLocal };
   const yoga = createYoga<object, ResolverContext>({
     schema: buildSchema(),
@@ -86,6 +108,10 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       useLandingRedirect(consoleBuilt() ? `${CONSOLE_PATH}/` : undefined),
       useGraphiQLAssets(),
       useConsole(),
+      // Before the GraphQL plugins, like /healthz; it checks its own callers (see the file).
+      useMetricsEndpoint({ registry: metricsRegistry, authenticator, authorizer: () => rbac?.current(), open: config.metricsOpen }),
+      // Before useAuthenticateFirst and useAuth, so that the requests they refuse count too.
+      useRequestMetrics({ metrics }),
       // Before anything the caller sent is read, parsed or validated.
       ...(authenticator ? [useAuthenticateFirst({ authenticator, logger })] : []),
       // Replaces Yoga's JSON body parser, so before useRequestBodyLimit, which wraps the parser.
@@ -102,7 +128,7 @@ export function buildApp({ config, store, logger = createLogger(config.logLevel)
       useRestView(),
       useWarnings(),
       // Last with an onSubscribe hook: it runs the subscription and stops there (see the file).
-      useSharedSubscriptionResults({ logger }),
+      useSharedSubscriptionResults({ logger, observer: subscriptionObserver(metrics) }),
       useReadinessCheck({
         endpoint: '/readyz',
         // Ready when the store answers (etcd reachable, lowdb file loaded). The reason goes to

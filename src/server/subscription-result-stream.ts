@@ -27,12 +27,21 @@ export interface ResultStreamOptions {
   errors: ClientErrors;
   /** The operation's warnings; absent when nothing can warn. */
   warnings?: Warnings;
+  /** Told of each source event as its result goes to the transport (the watch delivery lag). */
+  onDelivered?(event: unknown): void;
+  /** Told once, when the stream ends however it ends (the subscribers gauge). */
+  onEnd?(): void;
 }
 
-export function resultStream(source: AsyncIterator<unknown>, { toResult, errors, warnings }: ResultStreamOptions): AsyncIterableIterator<ExecutionResult> {
+export function resultStream(source: AsyncIterator<unknown>, { toResult, errors, warnings, onDelivered, onEnd }: ResultStreamOptions): AsyncIterableIterator<ExecutionResult> {
   // The source step asked for and not yet delivered (a warning may have been sent meanwhile).
   let pending: Promise<IteratorResult<unknown>> | undefined;
   let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    onEnd?.();
+  };
 
   const warningsOnly = (items: ExecutionResult['extensions']): Step => ({ done: false, value: { extensions: items } });
   const withPending = (result: ExecutionResult): Step => ({ done: false, value: warnings ? withWarnings(result, warnings.take()) : result });
@@ -40,16 +49,21 @@ export function resultStream(source: AsyncIterator<unknown>, { toResult, errors,
   const onStep = (step: IteratorResult<unknown>): Step | Promise<Step> => {
     pending = undefined;
     if (step.done) {
-      ended = true;
+      end();
       const last = warnings?.take() ?? [];
       return last.length > 0 ? warningsOnly({ warnings: last }) : DONE;
     }
     const result = toResult(step.value);
-    return isPromise(result) ? result.then(withPending) : withPending(result);
+    if (!onDelivered) return isPromise(result) ? result.then(withPending) : withPending(result);
+    const delivered = (value: ExecutionResult): Step => {
+      onDelivered(step.value);
+      return withPending(value);
+    };
+    return isPromise(result) ? result.then(delivered) : delivered(result);
   };
   const onFailure = (error: unknown): never => {
     pending = undefined;
-    ended = true;
+    end();
     throw errors.error(error);
   };
 
@@ -90,12 +104,12 @@ export function resultStream(source: AsyncIterator<unknown>, { toResult, errors,
       });
     },
     async return(value?: unknown) {
-      ended = true;
+      end();
       await source.return?.(value);
       return DONE;
     },
     async throw(error?: unknown) {
-      ended = true;
+      end();
       if (source.throw) await source.throw(error);
       throw error;
     },

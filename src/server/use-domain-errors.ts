@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js';
 
 type Result = { errors?: readonly GraphQLError[] };
 
-function domainErrorIn(error: unknown): DomainError | undefined {
+export function domainErrorIn(error: unknown): DomainError | undefined {
   if (error instanceof DomainError) return error;
   if (error instanceof GraphQLError && error.originalError instanceof DomainError) return error.originalError;
   return undefined;

@@ -32,6 +32,7 @@ import {
 import { isAsyncIterable, isPromise, type Plugin } from 'graphql-yoga';
 import { clientErrors, type ClientErrors } from './client-errors.js';
 import type { Logger } from './logger.js';
+import { MULTIPLE_ROOT_FIELDS, perOperation } from './operation-label.js';
 import { resultStream } from './subscription-result-stream.js';
 import { warningsOf } from './use-warnings.js';
 
@@ -103,14 +104,36 @@ const forClients =
   (result: ExecutionResult): ExecutionResult =>
     Object.freeze(errors.result(result));
 
-export async function sharedSubscribe(args: ExecutionArgs, errors: ClientErrors): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+/** Told of each subscription that streams (the metrics' subscribers gauge and delivery lag). */
+export interface SubscriptionObserver {
+  /** A subscription of this root field starts streaming. */
+  opened(rootField: string): StreamObserver;
+}
+
+export interface StreamObserver {
+  /** A source event's result goes to the transport. */
+  delivered(event: unknown): void;
+  /** The stream ended, however it ended. */
+  ended(): void;
+}
+
+const rootFieldOf = perOperation((label) => label.operation);
+
+export async function sharedSubscribe(
+  args: ExecutionArgs,
+  errors: ClientErrors,
+  observer?: SubscriptionObserver,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const source = await createSourceEventStream(args);
   if (!isAsyncIterable(source)) return errors.result(source as ExecutionResult);
   const key = shareKey(args);
+  const stream = observer?.opened(rootFieldOf(args.document, args.operationName) ?? MULTIPLE_ROOT_FIELDS);
   return resultStream((source as AsyncIterable<unknown>)[Symbol.asyncIterator](), {
     toResult: (event) => executeShared(args, event, key, errors),
     errors,
     warnings: warningsOf(args.contextValue),
+    onDelivered: stream?.delivered,
+    onEnd: stream?.ended,
   });
 }
 
@@ -121,12 +144,12 @@ export async function sharedSubscribe(args: ExecutionArgs, errors: ClientErrors)
  * results itself (src/server/client-errors.ts). Plugins before this one still see the result in
  * their onSubscribeResult.
  */
-export function useSharedSubscriptionResults({ logger }: { logger: Logger }): Plugin {
+export function useSharedSubscriptionResults({ logger, observer }: { logger: Logger; observer?: SubscriptionObserver }): Plugin {
   const errors = clientErrors(logger);
   return {
     async onSubscribe({ args, setResultAndStopExecution }) {
       try {
-        setResultAndStopExecution(await sharedSubscribe(args, errors));
+        setResultAndStopExecution(await sharedSubscribe(args, errors, observer));
       } catch (error) {
         setResultAndStopExecution(errors.result({ errors: [error as GraphQLError] }));
       }

@@ -24,6 +24,7 @@ import type { SkyObject } from '../domain/types.js';
 import { inScope, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions, type WatchScope } from './store.js';
 import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
+import { notePublished } from './publish-times.js';
 import { cloneJson as clone } from '../domain/clone-json.js';
 import { type ObjectRef, refOf, refKey, describeRef } from '../domain/object-ref.js';
 
@@ -207,6 +208,7 @@ export class MemoryStore implements Store {
   }
 
   private publish(event: StoreEvent): void {
+    notePublished(event);
     for (const w of this.watchers) {
       if (Number(event.resourceVersion) > w.after && inScope(event.object, w.scope)) w.queue.push(event);
     }

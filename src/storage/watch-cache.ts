@@ -16,6 +16,7 @@ import { AsyncQueue, endedQueue, openOnFirstNext } from './async-queue.js';
 import { parseVersion } from './memory-store.js';
 import { inScope, type ListResult, type ListScope, type Store, type StoreEvent, type WatchOptions, type WatchScope } from './store.js';
 import { deepFreeze } from '../domain/deep-freeze.js';
+import { notePublished } from './publish-times.js';
 import type { ObjectRef } from '../domain/object-ref.js';
 
 export interface WatchCacheOptions {
@@ -100,6 +101,8 @@ class KindCache {
       for await (const received of events) {
         this.fallback = undefined; // the inner watch is under way: its start was not gone
         const event = deepFreeze(received);
+        // For etcd this is when its watch told us: the commit is etcd's, on another machine.
+        notePublished(event);
         this.ring.push(event);
         if (this.ring.length > this.historyLimit) this.start = Number(this.ring.shift()!.resourceVersion);
         for (const s of this.subscribers) if (wants(s.after, s.scope, event)) s.queue.push(event);

@@ -9,10 +9,12 @@ import { basename, join } from 'node:path';
 import { spawnProcess } from '../../fixtures/process/supervisor.js';
 import { PROJECT_ROOT } from './root.js';
 
-const READY = /Sky Manager controllers running/;
+const READY = /Sky Manager controllers running.*; metrics (\S+)/;
 
 export interface ControllersProcess {
   pid: number;
+  /** http://127.0.0.1:PORT/metrics (a free port unless extraArgs give --metrics-port). */
+  metricsUrl: string;
   stateDir: string;
   logs(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
@@ -52,8 +54,9 @@ export async function startControllers(apiUrl: string, options: StartControllers
     env: { ...process.env, SKYM_LOG_LEVEL: 'info', ...options.env },
     keepChars: 100_000,
   });
+  let metricsUrl: string;
   try {
-    await child.waitForOutput(READY, 30_000);
+    [, metricsUrl] = await child.waitForOutput(READY, 30_000);
   } catch (error) {
     await child.kill('SIGKILL');
     throw error;
@@ -63,6 +66,7 @@ export async function startControllers(apiUrl: string, options: StartControllers
   };
   return {
     pid: child.pid,
+    metricsUrl,
     stateDir,
     logs: () => child.output(),
     kill,

@@ -140,9 +140,18 @@ function subjectKey(subject: Pick<Subject, 'kind' | 'name'>): string {
 }
 
 /** Kubernetes' rule match: the verb, the resource (`*` is every one, subresources too), the name if the rule lists names. */
+/**
+ * Not objects of the API but what Kubernetes calls non-resource URLs (`metrics`: the API server's
+ * /metrics). A rule grants them by naming them, or by allowing every verb on every resource (the
+ * admin's rule, as cluster-admin's covers every non-resource URL); "read everything" (get on `*`,
+ * the viewer's) does not, as Kubernetes' view role does not.
+ */
+const NON_RESOURCES = new Set(['metrics']);
+
 function matches(rule: PolicyRule, request: Omit<AccessRequest, 'namespace'>): boolean {
   if (!rule.verbs.includes(request.verb) && !rule.verbs.includes('*')) return false;
-  if (!rule.resources.includes(request.resource) && !rule.resources.includes('*')) return false;
+  const wildcard = rule.resources.includes('*') && (!NON_RESOURCES.has(request.resource) || rule.verbs.includes('*'));
+  if (!rule.resources.includes(request.resource) && !wildcard) return false;
   if (rule.resourceNames.length === 0) return true;
   return request.name !== undefined && rule.resourceNames.includes(request.name);
 }

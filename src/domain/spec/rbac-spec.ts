@@ -17,13 +17,15 @@ export type RbacVerb = Exclude<(typeof RBAC_VERBS)[number], '*'>;
 
 /**
  * Every resource a rule may name: each kind's plural, the `status` of each (the controllers'
- * writes: placements, admissions, replica reports, cluster health), the `log` of workloads, and
- * `*` for all of them.
+ * writes: placements, admissions, replica reports, cluster health), the `log` of workloads,
+ * `metrics` (`get`: scrape the API server's /metrics, Kubernetes' non-resource URL), and `*` for
+ * all of them.
  */
 export const RBAC_RESOURCES: readonly string[] = [
   ...KINDS.flatMap((kind) => [KIND_INFO[kind].plural, `${KIND_INFO[kind].plural}/status`]),
   'jobs/log',
   'deployments/log',
+  'metrics',
   '*',
 ];
 const KNOWN_RESOURCES = new Set(RBAC_RESOURCES);

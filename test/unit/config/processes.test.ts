@@ -30,6 +30,8 @@ describe('loadControllerManagerConfig', () => {
       probeIntervalMs: CONTROLLER_DEFAULTS.probeIntervalMs,
       skyletHost: CONTROLLER_DEFAULTS.skyletHost,
       skyletPort: CONTROLLER_DEFAULTS.skyletPort,
+      metricsHost: CONTROLLER_DEFAULTS.metricsHost,
+      metricsPort: CONTROLLER_DEFAULTS.metricsPort,
       failoverGraceMs: CONTROLLER_DEFAULTS.failoverGraceMs,
       logLevel: 'warn',
       discover: true,
@@ -40,6 +42,10 @@ describe('loadControllerManagerConfig', () => {
       leaderElectRetryPeriodMs: 2_000,
     });
     expect(loadControllerManagerConfig({ apiUrls: 'x' }, { SKYM_SKYLET_TOKEN_FILE: '/t' }).skyletTokenFile).toBe('/t');
+  });
+
+  it('names a metrics port out of range', () => {
+    expect(() => loadControllerManagerConfig({ apiUrls: 'a:1', metricsPort: 70_000 }, {})).toThrow(/metricsPort: Number must be less than or equal to 65535/);
   });
 
   it('takes several API servers as the client does, naming a bad one', () => {

@@ -32,6 +32,26 @@ const errors = clientErrors(createLogger('silent'));
 const toResult = (event: unknown): ExecutionResult => ({ data: { event } as Record<string, unknown> });
 
 describe('subscription result stream', () => {
+  it('tells each delivered event, and its end once however it ends (the metrics)', async () => {
+    for (const finish of ['end', 'return', 'fail'] as const) {
+      const s = manualSource();
+      const delivered: unknown[] = [];
+      let ends = 0;
+      const stream = resultStream(s.source, { toResult, errors, onDelivered: (event) => delivered.push(event), onEnd: () => ends++ });
+      const first = stream.next();
+      s.push('a');
+      await first;
+      const last = stream.next();
+      if (finish === 'end') s.end();
+      if (finish === 'fail') s.fail(new GoneError('1', '5'));
+      if (finish === 'return') await stream.return!();
+      await last.catch(() => undefined);
+      await stream.return!();
+      expect(delivered).toEqual(['a']);
+      expect(ends).toBe(1);
+    }
+  });
+
   it('turns each source event into its result, then ends with the source', async () => {
     const s = manualSource();
     const stream = resultStream(s.source, { toResult, errors });

@@ -58,6 +58,25 @@ describe('RbacAuthorizer', () => {
     expect(authz.allows(auditor, { verb: 'create', resource: 'jobs', namespace: 'team-b' })).toBe(false);
   });
 
+  it('`metrics` (a non-resource URL) is granted by naming it or by every verb on everything, not by reading everything', () => {
+    const scraper = { name: 'prometheus', groups: [] };
+    const admin = { name: 'root', groups: ['admins'] };
+    const withScrapers = new RbacAuthorizer(
+      objects({
+        clusterRoles: [...objects().clusterRoles, role('scrape', undefined, [rule(['get'], ['metrics'])]), role('all', undefined, [rule(['*'], ['*'])])],
+        clusterRoleBindings: [
+          ...objects().clusterRoleBindings,
+          binding('prometheus', undefined, { kind: 'ClusterRole', name: 'scrape' }, { kind: 'User', name: 'prometheus' }),
+          binding('admins', undefined, { kind: 'ClusterRole', name: 'all' }, { kind: 'Group', name: 'admins' }),
+        ],
+      }),
+    );
+    expect(withScrapers.allows(scraper, { verb: 'get', resource: 'metrics' })).toBe(true);
+    expect(withScrapers.allows(scraper, { verb: 'get', resource: 'jobs', namespace: 'team-a' })).toBe(false);
+    expect(withScrapers.allows(admin, { verb: 'get', resource: 'metrics' })).toBe(true);
+    expect(withScrapers.allows(auditor, { verb: 'get', resource: 'metrics' })).toBe(false);
+  });
+
   it('resourceNames: only the named objects, and never a list, watch or create', () => {
     expect(authz.allows(alice, { verb: 'use', resource: 'clusters', name: 'cloud' })).toBe(true);
     expect(authz.allows(alice, { verb: 'use', resource: 'clusters', name: 'on-prem' })).toBe(false);
