@@ -12,9 +12,9 @@
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import type pino from 'pino';
+import { closeNow, listen } from '../http/listen.js';
 import { CONTROLLER_DEFAULTS } from '../config/defaults.js';
 import type { LogOptions } from '../cluster-managers/types.js';
 import { clusterEndpoint, LOGS_CONTENT_TYPE, parseLogsPath, parseLogsQuery, type ReplicaLogLine } from '../domain/skylet-api.js';
@@ -132,25 +132,14 @@ export function createSkyletEndpoint(options: SkyletEndpointOptions): SkyletEndp
 
   return {
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      url = `http://${advertisedHost(host)}:${(server.address() as AddressInfo).port}`;
+      url = `http://${advertisedHost(host)}:${await listen(server, port, host)}`;
       logger.info({ url, authentication: token === undefined ? 'none' : 'Skylet token' }, 'Skylet endpoint listening');
       if (token === undefined && !isLoopback(host)) {
         logger.warn({ url }, 'the Skylet endpoint listens beyond this machine without a Skylet token: anyone who reaches it can read logs (use --skylet-token-file)');
       }
     },
 
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    stop: () => closeNow(server),
 
     get url() {
       if (url === undefined) throw new Error('the Skylet endpoint has not started');

@@ -8,9 +8,9 @@
  * readable by whoever reaches it, and the start-up log says so.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type pino from 'pino';
 import type { Registry } from 'prom-client';
+import { closeNow, listen } from '../http/listen.js';
 
 export interface MetricsServerOptions {
   registry: Registry;
@@ -50,22 +50,12 @@ export function createMetricsServer({ registry, host, port, logger }: MetricsSer
 
   return {
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      const bound = await listen(server, port, host);
       const shownHost = host.includes(':') ? `[${host}]` : host;
-      url = `http://${shownHost}:${(server.address() as AddressInfo).port}/metrics`;
+      url = `http://${shownHost}:${bound}/metrics`;
       logger.info({ url }, 'metrics listening');
     },
-    async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
-    },
+    stop: () => closeNow(server),
     get url() {
       if (url === undefined) throw new Error('the metrics server has not started');
       return url;

@@ -5,7 +5,7 @@
  * Cross-cutting behaviour is in useX plugins; this file only wires them.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listen } from '../http/listen.js';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { ApiServerConfig } from '../config/api-server.js';
 import type { ResolverContext } from '../resolvers/context.js';
@@ -159,24 +159,15 @@ export function buildApp({
       await ensureBootstrapRbac(context);
       // Read before the first request: no check runs against an empty set of roles.
       if (authenticator) rbac = await RbacSource.start(store, logger);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      port = await listen(server, config.port, config.host);
       ws = mountGraphQLWs(server, yoga, { ...webSocketSettings(config), authenticator, logger });
-      port = (server.address() as AddressInfo).port;
       logger.info({ url: this.url, store: config.store, authentication: authenticator?.methods.join(', ') ?? 'none' }, 'API server started');
     },
 
     async stop() {
       await ws?.close();
       await rbac?.stop();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+      await closeNow(server);
       logger.info('API server stopped');
     },
 
