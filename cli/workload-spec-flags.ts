@@ -30,6 +30,11 @@ export const WORKLOAD_SPEC_FLAGS = {
   'wait-timeout': Flags.integer({ min: 1, description: 'Seconds a replica may wait in a cluster before it is evicted and placed elsewhere.', helpValue: 'SECONDS' }),
   queue: Flags.string({ description: 'The queue that admits it. Default: the queue that takes its namespace (none: admitted without quota).', helpValue: 'QUEUE' }),
   'priority-class': Flags.string({ description: 'Its priority class (skym get priorityclasses). Default: the global default class, else priority 0.', helpValue: 'CLASS' }),
+  'expected-runtime': Flags.integer({
+    min: 1,
+    description: "Seconds it is expected to run (waiting policies and start estimates use it). Default: its queue's mean from finished work.",
+    helpValue: 'SECONDS',
+  }),
 };
 
 /** The spec flags as parsed; each may be absent. */
@@ -84,6 +89,7 @@ export const WORKLOAD_SPEC_FIELDS: { [F in keyof WorkloadSpec]-?: SpecFieldEntry
     column: { header: 'Queue', value: (r) => r.object.status.queue?.name ?? r.object.status.admission?.queue ?? r.object.spec.queue ?? '' },
   },
   priorityClassName: { flags: ['priority-class'], value: (flags) => flags['priority-class'] },
+  expectedRuntime: { flags: ['expected-runtime'], value: (flags) => flags['expected-runtime'] },
 };
 
 /** The spec a `skym create job|deployment` command line asks for. */

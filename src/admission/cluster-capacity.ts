@@ -7,10 +7,17 @@
  */
 import type { Cluster, FilterPolicy, Resources, Workload } from '../domain/types.js';
 import { replicaRoom } from '../scheduler/node-fit.js';
-import { place } from '../scheduler/place.js';
+import type { BurstGate } from '../bursting/burst-gate.js';
+import { placeUnderGate } from '../bursting/place-under-gate.js';
 import { Reservations } from '../scheduler/reservations.js';
 import type { CapacityModel } from './capacity.js';
 import type { Vector } from './quota.js';
+
+/** What the capacity model asks of the burst gates (src/controllers/burst-gates.ts). */
+export interface CapacityGates {
+  gate(workload: Workload, now: number): BurstGate | undefined;
+  estimateStart(workload: Workload, tier: readonly string[], now: number): number;
+}
 
 export class ClusterCapacity implements CapacityModel {
   private readonly cycle = new Reservations();
@@ -23,7 +30,12 @@ export class ClusterCapacity implements CapacityModel {
     private readonly now: number,
     /** Who may use which cluster, as placement will ask; absent: everyone may use every cluster. */
     private readonly access?: { mayUse(workload: Workload, cluster: string): boolean },
+    /** The waiting policies, as placement will apply them; absent: costs play no part. */
+    private readonly gates?: CapacityGates,
   ) {}
+
+  /** The soonest a closed burst gate seen this cycle opens (ms): work parked behind it must be looked at again then. */
+  nextGateOpening = Infinity;
 
   /** The clusters minus this cycle's holds, made again only after a hold (probes outnumber holds). */
   private view?: Cluster[];
@@ -39,7 +51,11 @@ export class ClusterCapacity implements CapacityModel {
   private plan(workload: Workload, replicas: number, clusters: readonly Cluster[]) {
     const { access } = this;
     const mayUse = access && ((cluster: string) => access.mayUse(workload, cluster));
-    return place({ workload, clusters, filterPolicies: this.filterPolicies, replicas, now: this.now, explain: false, mayUse });
+    const { gates, now } = this;
+    const input = { workload, clusters, filterPolicies: this.filterPolicies, replicas, now, explain: false, mayUse };
+    const { result, gate } = placeUnderGate(input, gates?.gate(workload, now), gates && ((tier) => gates.estimateStart(workload, tier, now)));
+    if (gate && !gate.open && gate.until < this.nextGateOpening) this.nextGateOpening = gate.until;
+    return result;
   }
 
   fits(workload: Workload, replicas: number): boolean {

@@ -15,7 +15,7 @@
 import type pino from 'pino';
 
 import { AdmissionState, POSITIONS_SHOWN } from '../admission/admission-state.js';
-import { ClusterCapacity } from '../admission/cluster-capacity.js';
+import { ClusterCapacity, type CapacityGates } from '../admission/cluster-capacity.js';
 import { findCondition, setCondition } from '../domain/conditions.js';
 import { ConflictError } from '../domain/errors.js';
 import { jsonEqual } from '../domain/json-equal.js';
@@ -42,6 +42,8 @@ export interface AdmissionControllerOptions {
   now?: () => number;
   /** Told of each admission written: the workload before it, and the admission (the metrics). */
   onAdmitted?: (workload: Workload, admission: Admission) => void;
+  /** Waiting policies, as the scheduler applies them (src/controllers/burst-gates.ts); absent: costs play no part. */
+  gates?: CapacityGates;
 }
 
 export class AdmissionController {
@@ -51,7 +53,10 @@ export class AdmissionController {
   private readonly listers: Listers;
   private readonly writer: AdmissionWriter & QueueStatusWriter;
   private readonly logger: pino.Logger;
-  private readonly options: Required<Omit<AdmissionControllerOptions, 'listers' | 'writer' | 'logger' | 'onAdmitted'>>;
+  private readonly options: Required<Omit<AdmissionControllerOptions, 'listers' | 'writer' | 'logger' | 'onAdmitted' | 'gates'>>;
+  private readonly gates?: CapacityGates;
+  /** When the soonest closed burst gate opens: parked work that only a costlier cluster could take is looked at again. */
+  private nextGateOpening = Infinity;
   private readonly onAdmitted?: (workload: Workload, admission: Admission) => void;
   private running = false;
   private timer?: NodeJS.Timeout;
@@ -67,8 +72,9 @@ export class AdmissionController {
   private readonly placementChanged = new Set<string>();
   private readonly unsubscribe: (() => void)[] = [];
 
-  constructor({ listers, writer, logger, onAdmitted, ...rest }: AdmissionControllerOptions) {
+  constructor({ listers, writer, logger, onAdmitted, gates, ...rest }: AdmissionControllerOptions) {
     this.listers = listers;
+    this.gates = gates;
     this.onAdmitted = onAdmitted;
     this.writer = writer;
     this.logger = logger.child({ controller: 'admission' });
@@ -190,13 +196,15 @@ export class AdmissionController {
   async runCycle(): Promise<void> {
     if (this.listers.queues.list().length === 0 && this.positioned.size === 0) return;
     const now = this.options.now();
-    if (this.capacityDirty) {
+    if (this.capacityDirty || now >= this.nextGateOpening) {
       this.capacityDirty = false;
+      this.nextGateOpening = Infinity;
       this.state.capacityChanged();
     }
     const clusters = this.inFlight.apply(this.listers.clusters.list());
-    const capacity = new ClusterCapacity(clusters, this.listers.filterPolicies.list(), now, this.listers.clusterAccess);
+    const capacity = new ClusterCapacity(clusters, this.listers.filterPolicies.list(), now, this.listers.clusterAccess, this.gates);
     const { decisions, standings } = this.state.cycle(capacity, now, this.options.admissionsPerCycle);
+    this.nextGateOpening = Math.min(this.nextGateOpening, capacity.nextGateOpening);
 
     const writes: (() => Promise<unknown>)[] = [];
     const decided = new Set<string>();

@@ -18,6 +18,8 @@ import { SkyClient } from '../client/connection.js';
 import { ForbiddenError, UnauthenticatedError } from '../domain/errors.js';
 import { resolveQueue } from '../domain/queueing.js';
 import { AdmissionController } from './admission-controller.js';
+import { BurstGates } from './burst-gates.js';
+import type { Workload } from '../domain/types.js';
 import { SharedCaches } from './caches.js';
 import { LEADER_ELECTION_DEFAULTS, LeaderElector, type LeaderElectionTimings } from './leader-elector.js';
 import { fencedManager, fencedWriters, ListenerScope } from './leader-fence.js';
@@ -169,20 +171,25 @@ function startTermControllers(options: ControllerManagerOptions, caches: SharedC
   const { logger } = options;
   const scope = new ListenerScope(caches);
   const listers = scope.scoped();
+  const queueOf = (workload: Workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels);
+  // One set of waiting policies and start estimates for both, so admission and placement agree on who may burst.
+  const gates = new BurstGates({ listers, queueOf });
   const scheduler = new SchedulerController({
     listers,
     writer,
     logger,
     failoverGraceMs: options.failoverGraceMs,
-    queueOf: (workload) => resolveQueue(workload, caches.queues.list(), (namespace) => caches.namespaces.get(namespace)?.metadata.labels),
+    queueOf,
+    gates,
     onPlaced: metrics && ((workload, added) => metrics.placed(workload, added)),
   });
-  const admission = new AdmissionController({ listers, writer, logger, onAdmitted: metrics && ((workload, granted) => metrics.admitted(workload, granted)) });
+  const admission = new AdmissionController({ listers, writer, logger, gates, onAdmitted: metrics && ((workload, granted) => metrics.admitted(workload, granted)) });
   admission.start();
   scheduler.start();
   return {
     async stop() {
       scope.dispose();
+      gates.stop();
       await scheduler.stop();
       await admission.stop();
     },

@@ -36,9 +36,12 @@ import { mayPlace, usageOf, type QueueResolution } from '../domain/queueing.js';
 import { isFinished, placedReplicas, unreportedPlacements } from '../domain/workload-status.js';
 import { nextEvictionExpiry, recordEviction } from '../scheduler/eviction.js';
 import { describeRejections, sendingLogLine } from '../scheduler/messages.js';
-import { place } from '../scheduler/place.js';
+import { describeWait } from '../bursting/describe-wait.js';
+import type { BurstGate } from '../bursting/burst-gate.js';
+import { placeUnderGate } from '../bursting/place-under-gate.js';
 import { Reservations } from '../scheduler/reservations.js';
 import { Controller, type ReconcileResult } from './controller.js';
+import type { BurstGates } from './burst-gates.js';
 import type { Listers, PlacementDecision, WorkloadStatusWriter } from './listers.js';
 
 export interface SchedulerControllerOptions {
@@ -64,6 +67,8 @@ export interface SchedulerControllerOptions {
   queueOf?: (workload: Workload) => QueueResolution;
   /** Told of each decision written that placed replicas: the workload before it, and what it added (the metrics). */
   onPlaced?: (workload: Workload, added: readonly ClusterPlacement[]) => void;
+  /** Waiting policies and start estimates (src/controllers/burst-gates.ts); absent: costs play no part. */
+  gates?: BurstGates;
 }
 
 /** What a withdrawn admission's evictions and Scheduled condition say when the queue says nothing. */
@@ -81,6 +86,7 @@ export class SchedulerController {
   private readonly failoverGraceMs: number;
   private readonly queueOf: (workload: Workload) => QueueResolution;
   private readonly onPlaced?: (workload: Workload, added: readonly ClusterPlacement[]) => void;
+  private readonly gates?: BurstGates;
 
   constructor({
     listers,
@@ -91,8 +97,10 @@ export class SchedulerController {
     failoverGraceMs = CONTROLLER_DEFAULTS.failoverGraceMs,
     queueOf = () => ({ kind: 'none' }),
     onPlaced,
+    gates,
   }: SchedulerControllerOptions) {
     this.listers = listers;
+    this.gates = gates;
     this.onPlaced = onPlaced;
     this.queueOf = queueOf;
     this.writer = writer;
@@ -182,31 +190,39 @@ export class SchedulerController {
     let added: ClusterPlacement[] = [];
     let reasons: Record<string, string> = {};
     let division: string | undefined;
+    let waiting: Waiting | undefined;
+    let gate: BurstGate | undefined;
     const missing = desired - sum(placements);
     if (missing > 0) {
       // Outstanding holds of this workload must not count against itself.
       this.reservations.forget(key);
-      const result = place({
-        workload: view,
-        clusters: this.reservations.apply(clusters),
-        filterPolicies: this.listers.filterPolicies.list(),
-        replicas: missing,
-        mayUse: this.mayUse(view),
-      });
+      const available = this.reservations.apply(clusters);
+      gate = this.gates?.gate(view, now);
+      const placed = placeUnderGate(
+        { workload: view, clusters: available, filterPolicies: this.listers.filterPolicies.list(), replicas: missing, mayUse: this.mayUse(view), now },
+        gate,
+        (tier) => this.gates!.estimateStart(view, tier, now),
+      );
+      const { result } = placed;
+      gate = placed.gate;
       added = result.placements;
       reasons = result.reasons;
       if (added.length > 0) division = result.division;
       placements = merge(placements, added);
-    }
+      const tier = result.unplaced > 0 && gate && !gate.open ? result.waitingFor : undefined;
+      this.gates?.noteWaiting(workload, tier);
+      if (tier && gate) waiting = { message: describeWait(view, gate, tier, available) };
+      if (added.length > 0 && gate?.open && division) division = `${division}; ${gate.reason}`;
+    } else this.gates?.noteWaiting(workload, undefined);
 
     const decision: PlacementDecision = {
       placements,
       evictions,
-      conditions: this.nextConditions(workload, desired, placements, reasons, division, answered.evicted),
+      conditions: this.nextConditions(workload, desired, placements, reasons, division, answered.evicted, waiting),
     };
     const status: WorkloadStatus = { ...workload.status, ...decision };
     this.reservations.hold(key, workload.spec.resources, unreportedPlacements(status));
-    const result = this.nextLook(workload, desired, status, byName, now);
+    const result = this.nextLook(workload, desired, status, byName, now, waiting && gate);
     if (!changes(workload, decision)) return result;
     try {
       await this.writer.setPlacements(workload, decision);
@@ -277,8 +293,10 @@ export class SchedulerController {
    * reaches the end of its failover grace, or when an eviction that keeps unplaced replicas off a
    * cluster expires.
    */
-  private nextLook(workload: Workload, desired: number, status: WorkloadStatus, byName: Map<string, Cluster>, now: number): ReconcileResult | undefined {
+  private nextLook(workload: Workload, desired: number, status: WorkloadStatus, byName: Map<string, Cluster>, now: number, closedGate?: BurstGate): ReconcileResult | undefined {
     const times: number[] = [];
+    // Its wait for the cheaper clusters ends: it may go to a costlier one then.
+    if (closedGate && Number.isFinite(closedGate.until)) times.push(closedGate.until);
     for (const p of status.placements) {
       const since = errorSince(byName.get(p.cluster)!);
       if (since !== undefined) times.push(since + this.failoverGraceMs);
@@ -303,6 +321,7 @@ export class SchedulerController {
     reasons: Record<string, string>,
     division: string | undefined,
     evicted: readonly Eviction[],
+    waiting?: Waiting,
   ): Condition[] {
     const unplaced = desired - sum(placements);
     const placedOn = `placed on ${describePlacements(placements)}`;
@@ -311,7 +330,9 @@ export class SchedulerController {
     const scheduled =
       unplaced <= 0
         ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: division ? `${placedOn}. ${division}` : kept }
-        : {
+        : waiting
+          ? { type: 'Scheduled', status: 'False', reason: 'WaitingForCheaperClusters', message: waiting.message }
+          : {
             type: 'Scheduled',
             status: 'False',
             reason: 'Unschedulable',
@@ -334,6 +355,11 @@ export class SchedulerController {
       else if (placedReplicas(w.status) !== w.spec.replicas && mayPlace(w, this.queueOf(w))) this.controller.enqueue(refKey(refOf(w)));
     }
   }
+}
+
+/** A workload held on the cheapest tier by its waiting policy, and the words that say so. */
+interface Waiting {
+  message: string;
 }
 
 /** Since when (ms) the cluster has been in ERROR, from its Ready condition; undefined if it is not. */

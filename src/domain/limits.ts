@@ -91,3 +91,11 @@ export const MAX_RBAC_RULE_ENTRIES = 100;
 export const MAX_RBAC_SUBJECTS = 1_000;
 /** A user or group name in a binding, in UTF-8 bytes. */
 export const MAX_SUBJECT_NAME_BYTES = 1_024;
+
+/** A cluster's price per cpu-hour, GPU-hour or GiB-hour, in the organization's currency unit. */
+export const MAX_PRICE_PER_HOUR = 1_000_000;
+/** A workload's expected runtime, in seconds: one year. */
+export const MAX_EXPECTED_RUNTIME_SECONDS = 31_536_000;
+/** A waiting policy's coefficient (seconds per unit of what the policy weighs), and its budget (a fraction of the mean runtime). */
+export const MAX_WAITING_COEFFICIENT = 1_000_000_000;
+export const MAX_WAITING_BUDGET = 1_000;

@@ -8,6 +8,7 @@
  * status written in between (or the reverse): the loser gets CONFLICT. Only a status write
  * without a client resourceVersion ("just set it") retries internally, re-reading each time.
  */
+import { parseWaitingPolicy, WAITING_POLICY_ANNOTATION } from '../bursting/namespace-policy.js';
 import { CREATOR_ANNOTATION, creatorAnnotation, withCreator } from '../domain/creator.js';
 import { AlreadyExistsError, BadUserInputError, ConflictError, NotFoundError } from '../domain/errors.js';
 import { DEFAULT_NAMESPACE, KIND_INFO, type Kind } from '../domain/kinds.js';
@@ -71,10 +72,15 @@ function checkMeta(kind: Kind, meta: ObjectMetaInput, field: string): CheckedMet
   } else if (meta.namespace) {
     throw new BadUserInputError(`${field}.namespace`, `${kind} objects are not namespaced; leave namespace out`);
   }
+  const annotations = checkAnnotations(meta.annotations, `${field}.annotations`);
+  if (kind === 'Namespace' && annotations[WAITING_POLICY_ANNOTATION] !== undefined) {
+    const parsed = parseWaitingPolicy(annotations[WAITING_POLICY_ANNOTATION]);
+    if ('problem' in parsed) throw new BadUserInputError(`${field}.annotations["${WAITING_POLICY_ANNOTATION}"]`, parsed.problem);
+  }
   return {
     key: namespace === undefined ? { kind, name } : { kind, name, namespace },
     labels: checkLabels(meta.labels, `${field}.labels`),
-    annotations: checkAnnotations(meta.annotations, `${field}.annotations`),
+    annotations,
     resourceVersion: meta.resourceVersion == null ? undefined : checkResourceVersion(meta.resourceVersion, `${field}.resourceVersion`),
   };
 }

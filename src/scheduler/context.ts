@@ -3,6 +3,8 @@
  * parsed selectors, the FilterPolicies that govern it, and the plan so far. Selectors are parsed
  * once per placement, not once per cluster, because a placement visits every cluster.
  */
+import type { BurstGate } from '../bursting/burst-gate.js';
+import { pricePerHour } from '../bursting/price.js';
 import { parseLabelSelector, selectorFromMap, type LabelSelector } from '../domain/selector.js';
 import type { Cluster, ClusterPlacement, FilterPolicy, Resources, Workload } from '../domain/types.js';
 import { replicaRoom } from './node-fit.js';
@@ -77,6 +79,12 @@ export interface SchedulingContext {
   readonly mayUse?: (cluster: string) => boolean;
   /** Replicas the cluster could take before this plan (per node, summed); computed once per cluster object and size. */
   room(cluster: Cluster): number;
+  /** What one replica costs per hour there (0 without spec.cost). */
+  price(cluster: Cluster): number;
+  /** Whether it may go to costlier clusters now; absent: costs are not looked at (no cluster has a price). */
+  readonly burst?: BurstGate;
+  /** While the gate is closed: the price of the cheapest clusters that could ever run it all (set by place()). */
+  cheapestTier?: number;
 }
 
 /**
@@ -108,6 +116,7 @@ export function createContext(
   replicas: number,
   now: number = Date.now(),
   mayUse?: (cluster: string) => boolean,
+  burst?: BurstGate,
 ): SchedulingContext {
   const { resources, placement } = workload.spec;
   const size = sizeKey(resources);
@@ -123,6 +132,8 @@ export function createContext(
     plan: new Plan(replicas),
     now,
     mayUse,
+    burst,
+    price: (cluster) => pricePerHour(cluster, resources),
     room(cluster) {
       let bySize = ROOMS.get(cluster);
       if (bySize === undefined) ROOMS.set(cluster, (bySize = new Map()));

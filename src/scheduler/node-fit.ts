@@ -40,6 +40,15 @@ export function replicaRoom(cluster: Cluster, request: Resources): number {
   return room;
 }
 
+/** Replicas of `request` the cluster's ready nodes could take with nothing running: what waiting for it can give. */
+export function capacityRoom(cluster: Cluster, request: Resources): number {
+  let room = 0;
+  for (const node of cluster.status.nodes) {
+    if (nodeCanHost(node, request)) room += replicasFitting(node.capacity, request);
+  }
+  return room;
+}
+
 /** 5.79, 1.5, 2048: at most two decimals, no trailing zeros. */
 function formatAmount(amount: number): string {
   return String(Number(Math.max(0, amount).toFixed(2)));

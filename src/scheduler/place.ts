@@ -15,10 +15,14 @@
  * A lone replica, the most common decision and the one admission probes for every Job, is the
  * cluster the ranks and the divider would give it, found in one pass: no sort, no apportioning.
  */
+import type { BurstGate } from '../bursting/burst-gate.js';
+import { anyPriced } from '../bursting/price.js';
 import type { Cluster, ClusterPlacement, FilterPolicy, Workload } from '../domain/types.js';
 import { createContext, type SchedulingContext } from './context.js';
 import type { Divider, OpenCluster } from './dividers/divider.js';
+import { costTier } from './filters/cost-tier.js';
 import type { FeasibilityChecker, PlanFilter } from './filters/feasibility.js';
+import { capacityRoom } from './node-fit.js';
 import { normalizedScore, type Scorer } from './scorers/scorer.js';
 import { genericStack, type Stack } from './stack.js';
 
@@ -40,6 +44,11 @@ export interface PlacementInput {
    * costs more than the placement). Default true.
    */
   explain?: boolean;
+  /**
+   * Whether the workload may go to clusters costlier than the cheapest that could run it
+   * (src/bursting/burst-gate.ts); absent: it may (cheaper clusters are still served first).
+   */
+  burst?: BurstGate;
 }
 
 export interface PlacementResult {
@@ -53,6 +62,8 @@ export interface PlacementResult {
    * could still take) and its share, rank by rank: `SPREAD by room: a 4, b 1, c 1 → a 3, b 1, c 0`.
    */
   division: string;
+  /** With a closed burst gate: the clusters of the cheapest tier it waits for, by name. */
+  waitingFor?: string[];
 }
 
 /** The first reason a checker gives, or undefined when all pass. */
@@ -77,25 +88,54 @@ function headroom(filters: readonly PlanFilter[], cluster: Cluster, ctx: Schedul
 
 const byName = (a: Cluster, b: Cluster) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0);
 
-/** The clusters grouped by equal score, best first, each group in name order. */
+/**
+ * The clusters grouped by equal price and score, cheapest first and then best score first, each
+ * group in name order: costlier clusters take only what the cheaper ones cannot.
+ */
 function ranks(scorers: readonly Scorer[], clusters: readonly Cluster[], ctx: SchedulingContext): Cluster[][] {
-  const scored = clusters.map((cluster) => ({ cluster, score: normalizedScore(scorers, cluster, ctx) }));
-  scored.sort((a, b) => b.score - a.score || byName(a.cluster, b.cluster));
+  const scored = clusters.map((cluster) => ({ cluster, price: ctx.price(cluster), score: normalizedScore(scorers, cluster, ctx) }));
+  scored.sort((a, b) => a.price - b.price || b.score - a.score || byName(a.cluster, b.cluster));
   const groups: Cluster[][] = [];
-  let previous: number | undefined;
-  for (const { cluster, score } of scored) {
-    if (score !== previous) groups.push([]);
-    groups[groups.length - 1].push(cluster);
-    previous = score;
+  let previous: { price: number; score: number } | undefined;
+  for (const entry of scored) {
+    if (!previous || entry.score !== previous.score || entry.price !== previous.price) groups.push([]);
+    groups[groups.length - 1].push(entry.cluster);
+    previous = entry;
   }
   return groups;
+}
+
+/**
+ * The price of the cheapest clusters that could ever run all of the workload (a Deployment: one
+ * replica) with nothing else running there, among those the other cluster filters let through;
+ * undefined when none could (then no tier holds it back).
+ */
+function cheapestTier(clusters: readonly Cluster[], filters: readonly FeasibilityChecker[], ctx: SchedulingContext, replicas: number): number | undefined {
+  const byPrice = new Map<number, number>();
+  for (const cluster of clusters) {
+    if (rejection(filters, cluster, ctx) !== undefined) continue;
+    const price = ctx.price(cluster);
+    byPrice.set(price, (byPrice.get(price) ?? 0) + capacityRoom(cluster, ctx.request));
+  }
+  const needed = ctx.workload.kind === 'Job' ? replicas : 1;
+  let room = 0;
+  for (const price of [...byPrice.keys()].sort((a, b) => a - b)) {
+    room += byPrice.get(price)!;
+    if (room >= needed) return price;
+  }
+  return undefined;
 }
 
 export function place(input: PlacementInput): PlacementResult {
   const { workload, explain = true } = input;
   const replicas = input.replicas ?? workload.spec.replicas;
   const stack = genericStack(workload.spec.placement.strategy);
-  const ctx = createContext(workload, input.filterPolicies, replicas, input.now, input.mayUse);
+  const priced = anyPriced(input.clusters);
+  const ctx = createContext(workload, input.filterPolicies, replicas, input.now, input.mayUse, priced ? input.burst : undefined);
+  if (ctx.burst && !ctx.burst.open) {
+    const others = stack.clusterFilters.filter((checker) => checker !== costTier && (checker.appliesTo?.(ctx) ?? true));
+    ctx.cheapestTier = cheapestTier(input.clusters, others, ctx, replicas);
+  }
   const clusterFilters = stack.clusterFilters.filter((checker) => checker.appliesTo?.(ctx) ?? true);
   // A short list of clusters is described whole; over a long one, a lone replica's home is found
   // in one pass (the common one-replica Job, probed by admission for each decision).
@@ -122,13 +162,14 @@ export function place(input: PlacementInput): PlacementResult {
     open.forEach(({ cluster }, i) => ctx.plan.add(cluster, shares[i]));
     if (explain) steps.push(describeStep(open, shares));
   }
-  const division = explain ? `${strategyText(workload)}${rankList.length > 1 ? RANKED : ''}${ROOM}: ${steps.join('; then ')}` : '';
+  const division = explain ? `${strategyText(workload)}${rankList.length > 1 ? (priced ? RANKED_BY_PRICE : RANKED) : ''}${ROOM}: ${steps.join('; then ')}` : '';
   return finish(ctx, candidates, stack, reasons, division, explain);
 }
 
 /** Clusters up to which a lone replica's division lists every open cluster's room. */
 const DESCRIBED_WHOLE = 8;
 const RANKED = ', best preference first';
+const RANKED_BY_PRICE = ', cheapest first, then best preference';
 const ROOM = ' (room: replicas a cluster could still take)';
 
 function strategyText(workload: Workload): string {
@@ -149,6 +190,7 @@ function placeOne(
   const reasons: Record<string, string> = {};
   const candidates: Cluster[] = [];
   let best: Cluster | undefined;
+  let bestPrice = 0;
   let bestScore = 0;
   let bestRoom = 0;
   let open = 0;
@@ -160,15 +202,19 @@ function placeOne(
       reasons[cluster.metadata.name] = reason;
       continue;
     }
-    if (explain) candidates.push(cluster);
+    if (explain || ctx.cheapestTier !== undefined) candidates.push(cluster);
     const score = normalizedScore(stack.scorers, cluster, ctx);
     firstScore ??= score;
     if (score !== firstScore) ranked = true;
     const room = headroom(stack.planFilters, cluster, ctx);
     if (room <= 0) continue;
     open++;
-    if (best === undefined || score > bestScore || (score === bestScore && prefers(stack.divider, cluster, room, best, bestRoom))) {
+    // Cheaper first, then the better score (the order ranks() gives).
+    const price = ctx.price(cluster);
+    const better = best === undefined || price < bestPrice || (price === bestPrice && (score > bestScore || (score === bestScore && prefers(stack.divider, cluster, room, best, bestRoom))));
+    if (better) {
       best = cluster;
+      bestPrice = price;
       bestScore = score;
       bestRoom = room;
     }
@@ -207,8 +253,9 @@ function finish(
       if (reason !== undefined) reasons[cluster.metadata.name] = reason;
     }
   }
-  if (unplaced > 0 && ctx.workload.kind === 'Job') return { placements: [], unplaced: ctx.plan.replicas, reasons, division: '' };
-  return { placements: ctx.plan.placements(), unplaced, reasons, division };
+  const waitingFor = unplaced > 0 && ctx.cheapestTier !== undefined ? candidates.map((c) => c.metadata.name) : undefined;
+  if (unplaced > 0 && ctx.workload.kind === 'Job') return { placements: [], unplaced: ctx.plan.replicas, reasons, division: '', waitingFor };
+  return { placements: ctx.plan.placements(), unplaced, reasons, division, waitingFor };
 }
 
 /** `a 4, b 1, c 1 → a 3, b 1, c 0`: each open cluster's room, then its share. */

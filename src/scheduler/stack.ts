@@ -9,6 +9,7 @@ import { spreadByRoom } from './dividers/spread-by-room.js';
 import { clusterReady } from './filters/cluster-ready.js';
 import { clusterSelector } from './filters/cluster-selector.js';
 import { clusterUse } from './filters/cluster-use.js';
+import { costTier } from './filters/cost-tier.js';
 import type { FeasibilityChecker, PlanFilter } from './filters/feasibility.js';
 import { filterPolicies } from './filters/filter-policies.js';
 import { managerSupportsKind } from './filters/manager-supports-kind.js';
@@ -41,6 +42,8 @@ export function genericStack(strategy: PlacementStrategy): Stack {
       filterPolicies,
       clusterSelector,
       notRecentlyEvicted,
+      // Last: the cheapest tier is the cheapest among the clusters every other check lets through.
+      costTier,
     ],
     planFilters: [
       // Per-node fit after the replicas this plan already put on the cluster.

@@ -41,6 +41,12 @@ export type AdmissionInput = {
   usage: QuotaUsageInput;
 };
 
+export type ClusterCostInput = {
+  cpu?: number | null | undefined;
+  gpu?: number | null | undefined;
+  memory?: number | null | undefined;
+};
+
 export type ClusterFilterInput = {
   clusterSelector?: string | null | undefined;
   exclude?: Array<string> | null | undefined;
@@ -108,6 +114,7 @@ export type ClusterRoleStatusUpdateInput = {
 };
 
 export type ClusterSpecInput = {
+  cost?: ClusterCostInput | null | undefined;
   /** Only with manager KUBERNETES. */
   kubernetes?: KubernetesConfigInput | null | undefined;
   /** Only with manager LOCAL. */
@@ -398,6 +405,7 @@ export type QueueSpecInput = {
   queueingStrategy?: QueueingStrategy | null | undefined;
   quota?: ResourceQuotaInput | null | undefined;
   starvationTimeout?: number | null | undefined;
+  waitingPolicy?: WaitingPolicyInput | null | undefined;
   weight?: number | null | undefined;
 };
 
@@ -532,6 +540,20 @@ export type SubjectKind =
   | 'Group'
   | 'User';
 
+export type WaitingPolicyInput = {
+  budget?: number | null | undefined;
+  coefficient?: number | null | undefined;
+  policy: WaitingPolicyName;
+};
+
+export type WaitingPolicyName =
+  | 'COMPUTE'
+  | 'CONSTANT'
+  | 'INFINITE'
+  | 'RESOURCE'
+  | 'RUNTIME'
+  | 'ZERO';
+
 export type WatchEventType =
   | 'ADDED'
   | 'BOOKMARK'
@@ -551,6 +573,7 @@ export type WorkloadQueueStatusInput = {
 
 export type WorkloadSpecInput = {
   envs?: Array<EnvVarInput> | null | undefined;
+  expectedRuntime?: number | null | undefined;
   image?: string | null | undefined;
   placement?: PlacementInput | null | undefined;
   priorityClassName?: string | null | undefined;
@@ -581,13 +604,15 @@ export type ClusterFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFr
 
 export type ObjectMetaFieldsFragment = { name: string, namespace: string | null, uid: string, labels: Record<string, string>, annotations: Record<string, string>, resourceVersion: string, generation: number, creationTimestamp: string };
 
-export type ClusterSpecFieldsFragment = { manager: ClusterManager, waitTimeout: number | null, kubernetes: KubernetesConfigFieldsFragment | null, slurm: SlurmConfigFieldsFragment | null, local: LocalConfigFieldsFragment | null };
+export type ClusterSpecFieldsFragment = { manager: ClusterManager, waitTimeout: number | null, kubernetes: KubernetesConfigFieldsFragment | null, slurm: SlurmConfigFieldsFragment | null, local: LocalConfigFieldsFragment | null, cost: ClusterCostFieldsFragment | null };
 
 export type KubernetesConfigFieldsFragment = { context: string | null, kubeconfigPath: string | null };
 
 export type SlurmConfigFieldsFragment = { slurmConf: string | null, sshHost: string | null, partition: string | null };
 
 export type LocalConfigFieldsFragment = { cpu: number | null, memory: number | null, gpu: number | null };
+
+export type ClusterCostFieldsFragment = { cpu: number, gpu: number, memory: number };
 
 export type ClusterStatusFieldsFragment = { phase: ClusterPhase, acceleratorTypes: Array<string>, message: string | null, skyletEndpoint: string | null, conditions: Array<ConditionFieldsFragment>, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment, nodes: Array<NodeStatusFieldsFragment> };
 
@@ -603,7 +628,7 @@ export type NamespaceStatusFieldsFragment = { phase: NamespacePhase, conditions:
 
 export type JobFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: WorkloadSpecFieldsFragment, status: WorkloadStatusFieldsFragment };
 
-export type WorkloadSpecFieldsFragment = { image: string, run: string, replicas: number, restartPolicy: RestartPolicy, queue: string | null, priorityClassName: string | null, waitTimeout: number | null, envs: Array<EnvVarFieldsFragment>, resources: ResourcesFieldsFragment, placement: PlacementFieldsFragment };
+export type WorkloadSpecFieldsFragment = { image: string, run: string, replicas: number, restartPolicy: RestartPolicy, queue: string | null, priorityClassName: string | null, waitTimeout: number | null, expectedRuntime: number | null, envs: Array<EnvVarFieldsFragment>, resources: ResourcesFieldsFragment, placement: PlacementFieldsFragment };
 
 export type EnvVarFieldsFragment = { name: string, value: string };
 
@@ -643,13 +668,15 @@ export type FilterPolicyStatusFieldsFragment = { phase: FilterPolicyPhase, condi
 
 export type QueueFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: QueueSpecFieldsFragment, status: QueueStatusFieldsFragment };
 
-export type QueueSpecFieldsFragment = { namespaces: Array<string>, namespaceSelector: string | null, cohort: string | null, weight: number, queueingStrategy: QueueingStrategy, starvationTimeout: number, paused: boolean, quota: ResourceQuotaFieldsFragment, borrowingLimit: ResourceQuotaFieldsFragment | null, lendingLimit: ResourceQuotaFieldsFragment | null, preemption: QueuePreemptionFieldsFragment };
+export type QueueSpecFieldsFragment = { namespaces: Array<string>, namespaceSelector: string | null, cohort: string | null, weight: number, queueingStrategy: QueueingStrategy, starvationTimeout: number, paused: boolean, quota: ResourceQuotaFieldsFragment, borrowingLimit: ResourceQuotaFieldsFragment | null, lendingLimit: ResourceQuotaFieldsFragment | null, preemption: QueuePreemptionFieldsFragment, waitingPolicy: WaitingPolicyFieldsFragment | null };
 
 export type ResourceQuotaFieldsFragment = { cpu: number | null, memory: number | null, gpu: number | null, accelerators: Array<AcceleratorQuotaFieldsFragment> };
 
 export type AcceleratorQuotaFieldsFragment = { name: string, gpu: number };
 
 export type QueuePreemptionFieldsFragment = { withinQueue: WithinQueuePreemption, reclaimWithinCohort: ReclaimPreemption, maxPerMinute: number };
+
+export type WaitingPolicyFieldsFragment = { policy: WaitingPolicyName, coefficient: number | null, budget: number | null };
 
 export type QueueStatusFieldsFragment = { phase: QueuePhase, pending: number, admitted: number, share: number, conditions: Array<ConditionFieldsFragment>, usage: QuotaUsageFieldsFragment, borrowed: QuotaUsageFieldsFragment };
 
@@ -1457,6 +1484,13 @@ export const LocalConfigFieldsFragmentDoc = new TypedDocumentString(`
   gpu
 }
     `, {"fragmentName":"LocalConfigFields"}) as unknown as TypedDocumentString<LocalConfigFieldsFragment, unknown>;
+export const ClusterCostFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
+}
+    `, {"fragmentName":"ClusterCostFields"}) as unknown as TypedDocumentString<ClusterCostFieldsFragment, unknown>;
 export const ClusterSpecFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterSpecFields on ClusterSpec {
   manager
@@ -1470,6 +1504,9 @@ export const ClusterSpecFieldsFragmentDoc = new TypedDocumentString(`
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
     fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -1484,6 +1521,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }`, {"fragmentName":"ClusterSpecFields"}) as unknown as TypedDocumentString<ClusterSpecFieldsFragment, unknown>;
 export const ConditionFieldsFragmentDoc = new TypedDocumentString(`
     fragment ConditionFields on Condition {
@@ -1596,6 +1638,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -1610,6 +1655,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -1741,6 +1791,7 @@ export const WorkloadSpecFieldsFragmentDoc = new TypedDocumentString(`
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
     fragment ResourcesFields on Resources {
   cpu
@@ -2018,6 +2069,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -2180,6 +2232,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -2395,6 +2448,13 @@ export const QueuePreemptionFieldsFragmentDoc = new TypedDocumentString(`
   maxPerMinute
 }
     `, {"fragmentName":"QueuePreemptionFields"}) as unknown as TypedDocumentString<QueuePreemptionFieldsFragment, unknown>;
+export const WaitingPolicyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
+}
+    `, {"fragmentName":"WaitingPolicyFields"}) as unknown as TypedDocumentString<WaitingPolicyFieldsFragment, unknown>;
 export const QueueSpecFieldsFragmentDoc = new TypedDocumentString(`
     fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -2416,6 +2476,9 @@ export const QueueSpecFieldsFragmentDoc = new TypedDocumentString(`
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
     fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -2433,6 +2496,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }`, {"fragmentName":"QueueSpecFields"}) as unknown as TypedDocumentString<QueueSpecFieldsFragment, unknown>;
 export const QueueStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment QueueStatusFields on QueueStatus {
@@ -2531,6 +2599,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -2548,6 +2619,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -2995,6 +3071,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3009,6 +3088,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3091,6 +3175,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3105,6 +3192,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3187,6 +3279,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3201,6 +3296,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3283,6 +3383,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3297,6 +3400,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3379,6 +3487,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3393,6 +3504,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3475,6 +3591,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3489,6 +3608,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3578,6 +3702,9 @@ fragment ClusterSpecFields on ClusterSpec {
     ...LocalConfigFields
   }
   waitTimeout
+  cost {
+    ...ClusterCostFields
+  }
 }
 fragment KubernetesConfigFields on KubernetesConfig {
   context
@@ -3592,6 +3719,11 @@ fragment LocalConfigFields on LocalConfig {
   cpu
   memory
   gpu
+}
+fragment ClusterCostFields on ClusterCost {
+  cpu
+  gpu
+  memory
 }
 fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -3973,6 +4105,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -4140,6 +4273,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -4307,6 +4441,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -4474,6 +4609,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -4641,6 +4777,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -4808,6 +4945,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -4983,6 +5121,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -5142,6 +5281,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -5309,6 +5449,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -5476,6 +5617,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -5643,6 +5785,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -5810,6 +5953,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -5977,6 +6121,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -6152,6 +6297,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -6720,6 +6866,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -6737,6 +6886,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -6820,6 +6974,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -6837,6 +6994,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -6920,6 +7082,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -6937,6 +7102,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -7020,6 +7190,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -7037,6 +7210,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -7120,6 +7298,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -7137,6 +7318,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -7220,6 +7406,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -7237,6 +7426,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -7327,6 +7521,9 @@ fragment QueueSpecFields on QueueSpec {
   preemption {
     ...QueuePreemptionFields
   }
+  waitingPolicy {
+    ...WaitingPolicyFields
+  }
 }
 fragment ResourceQuotaFields on ResourceQuota {
   cpu
@@ -7344,6 +7541,11 @@ fragment QueuePreemptionFields on QueuePreemption {
   withinQueue
   reclaimWithinCohort
   maxPerMinute
+}
+fragment WaitingPolicyFields on WaitingPolicy {
+  policy
+  coefficient
+  budget
 }
 fragment QueueStatusFields on QueueStatus {
   phase
@@ -9663,6 +9865,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -9830,6 +10033,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -9997,6 +10201,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -10170,6 +10375,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -10337,6 +10543,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name
@@ -10504,6 +10711,7 @@ fragment WorkloadSpecFields on WorkloadSpec {
   queue
   priorityClassName
   waitTimeout
+  expectedRuntime
 }
 fragment EnvVarFields on EnvVar {
   name

@@ -5,7 +5,7 @@
  * GraphQL types ClusterSpec and ClusterSpecInput derive from it.
  */
 import { z } from 'zod/v4';
-import { MAX_CLUSTER_SPEC_STRING_BYTES, MAX_NODE_RESOURCES, MAX_WAIT_TIMEOUT_SECONDS } from '../limits.js';
+import { MAX_CLUSTER_SPEC_STRING_BYTES, MAX_NODE_RESOURCES, MAX_PRICE_PER_HOUR, MAX_WAIT_TIMEOUT_SECONDS } from '../limits.js';
 import { graphql, number, object, oneOf, text } from './fields.js';
 
 export const CLUSTER_MANAGERS = ['KUBERNETES', 'SLURM', 'LOCAL'] as const;
@@ -39,6 +39,18 @@ const localConfig = object('LocalConfig', {
   gpu: number({ integer: true, max: MAX_NODE_RESOURCES.gpu }).optional(),
 });
 
+/** What an hour of each resource costs here: 0 (or left out) for hardware the organization owns. */
+const price = () => number({ min: 0, max: MAX_PRICE_PER_HOUR }).default(0);
+const clusterCost = object(
+  'ClusterCost',
+  {
+    cpu: graphql(price(), { description: 'Per core-hour.' }),
+    gpu: graphql(price(), { description: 'Per GPU-hour.' }),
+    memory: graphql(price(), { description: 'Per GiB-hour.' }),
+  },
+  "What running here costs per hour of each resource, in the organization's currency; 0 for owned hardware.",
+);
+
 const clusterSpec = object('ClusterSpec', {
   manager: oneOf(CLUSTER_MANAGERS, 'ClusterManager'),
   kubernetes: graphql(kubernetesConfig.optional(), { inputDescription: 'Only with manager KUBERNETES.' }),
@@ -48,6 +60,10 @@ const clusterSpec = object('ClusterSpec', {
   waitTimeout: graphql(number({ integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS }).optional(), {
     description: 'Seconds a replica may wait in this cluster before it is evicted and placed elsewhere, for workloads that set no waitTimeout of their own.',
     inputDescription: 'Seconds; the default wait timeout of workloads placed here.',
+  }),
+  /** Left out: free (owned hardware). Work waits for cheaper clusters as its queue's waiting policy says. */
+  cost: graphql(clusterCost.optional(), {
+    description: 'Prices per hour of each resource; absent: free. Work goes to a costlier cluster only once its waiting policy lets it (src/bursting).',
   }),
 });
 
@@ -72,3 +88,4 @@ export type ClusterSpec = z.output<typeof clusterSpec>;
 export type KubernetesConfig = z.output<typeof kubernetesConfig>;
 export type SlurmConfig = z.output<typeof slurmConfig>;
 export type LocalConfig = z.output<typeof localConfig>;
+export type ClusterCost = z.output<typeof clusterCost>;

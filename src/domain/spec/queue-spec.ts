@@ -8,6 +8,7 @@
  */
 import type { z } from 'zod/v4';
 import { MAX_CLUSTER_RESOURCES, MAX_LABEL_VALUE_LENGTH, MAX_PREEMPTIONS_PER_MINUTE, MAX_QUEUE_NAMESPACES, MAX_QUEUE_WEIGHT, MAX_QUOTA_ACCELERATORS, MAX_WAIT_TIMEOUT_SECONDS } from '../limits.js';
+import { WAITING_POLICY_SPEC } from './waiting-policy-spec.js';
 import { acceleratorProblem, flag, graphql, list, name, number, object, oneOf, optionalSelector, text } from './fields.js';
 
 export const QUEUEING_STRATEGIES = ['STRICT_FIFO', 'BEST_EFFORT_FIFO'] as const;
@@ -70,6 +71,10 @@ export const QUEUE_SPEC = object('QueueSpec', {
   }),
   paused: graphql(flag().default(false), { description: 'Admit nothing new; admitted work keeps running.' }),
   preemption: preemption.prefault({}),
+  /** Left out: ZERO (work goes to a costlier cluster as soon as the cheaper ones are full). */
+  waitingPolicy: graphql(WAITING_POLICY_SPEC.optional(), {
+    description: 'How long its work waits for cheaper clusters before going to costlier ones; absent: ZERO (at once, cheaper first).',
+  }),
 });
 
 export type QueueSpec = z.output<typeof QUEUE_SPEC>;

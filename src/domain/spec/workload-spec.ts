@@ -11,6 +11,7 @@ import {
   MAX_ENV_NAME_LENGTH,
   MAX_ENV_VALUE_BYTES,
   MAX_ENVS,
+  MAX_EXPECTED_RUNTIME_SECONDS,
   MAX_IMAGE_LENGTH,
   MAX_PREFERENCES,
   MAX_REPLICAS,
@@ -73,6 +74,9 @@ function workloadSpecOf(kind: keyof typeof WORKLOAD_RULES) {
     priorityClassName: graphql(name().optional(), { description: 'Its PriorityClass; left out: the global default class, if any.' }),
     waitTimeout: graphql(number({ integer: true, min: 1, max: MAX_WAIT_TIMEOUT_SECONDS }).optional(), {
       description: 'Seconds a replica may wait in a cluster before it is placed elsewhere.',
+    }),
+    expectedRuntime: graphql(number({ integer: true, min: 1, max: MAX_EXPECTED_RUNTIME_SECONDS }).optional(), {
+      description: "Seconds it is expected to run; left out: its queue's estimate from finished work. Waiting policies and start-time estimates use it.",
     }),
   });
 }
