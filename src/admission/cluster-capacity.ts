@@ -16,7 +16,7 @@ import type { Vector } from './quota.js';
 /** What the capacity model asks of the burst gates (src/controllers/burst-gates.ts). */
 export interface CapacityGates {
   gate(workload: Workload, now: number): BurstGate | undefined;
-  estimateStart(workload: Workload, tier: readonly string[], now: number): number;
+  estimateStart(workload: Workload, tier: readonly string[], now: number): number | undefined;
 }
 
 export class ClusterCapacity implements CapacityModel {

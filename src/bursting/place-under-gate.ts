@@ -7,13 +7,15 @@
 import { place, type PlacementInput, type PlacementResult } from '../scheduler/place.js';
 import { openedByEstimate, type BurstGate } from './burst-gate.js';
 
-/** When the named clusters would start the workload (ms; Infinity: never). */
-export type StartEstimator = (waitingFor: readonly string[]) => number;
+/** When the named clusters would start the workload (ms; Infinity: never; undefined: cannot tell). */
+export type StartEstimator = (waitingFor: readonly string[]) => number | undefined;
 
 export function placeUnderGate(input: PlacementInput, gate: BurstGate | undefined, estimate?: StartEstimator): { result: PlacementResult; gate?: BurstGate } {
   const result = place({ ...input, burst: gate });
   if (!gate || gate.open || result.unplaced === 0 || !result.waitingFor || !estimate) return { result, gate };
-  const opened = openedByEstimate(gate, estimate(result.waitingFor));
+  const start = estimate(result.waitingFor);
+  if (start === undefined) return { result, gate };
+  const opened = openedByEstimate(gate, start);
   if (!opened.open) return { result, gate: opened };
   return { result: place({ ...input, burst: opened }), gate: opened };
 }

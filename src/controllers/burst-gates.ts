@@ -90,15 +90,20 @@ export class BurstGates {
     else this.waitingFor.delete(key);
   }
 
-  /** When `tier` would start the workload, ms since the epoch (Infinity: never). */
-  estimateStart(workload: Workload, tier: readonly string[], now: number): number {
+  /**
+   * When `tier` would start the workload, ms since the epoch; undefined when the work it knows of
+   * never frees enough: what else holds the tier (work from outside the federation) has no known
+   * end, so nothing can be said.
+   */
+  estimateStart(workload: Workload, tier: readonly string[], now: number): number | undefined {
     const names = [...tier].sort();
     const view = this.tierView(names, now);
     const key = refKey(refOf(workload));
     const created = Date.parse(workload.metadata.creationTimestamp);
     const ahead = view.line.filter((entry) => entry.key !== key && entry.created <= created).map((entry) => entry.demand);
     const starts = estimateStarts(view.free, view.releases, [...ahead, this.demandOf(workload)], now);
-    return starts.get(key) ?? Infinity;
+    const start = starts.get(key);
+    return start === undefined || start === Infinity ? undefined : start;
   }
 
   private demandOf(workload: Workload): Demand {

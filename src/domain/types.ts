@@ -49,6 +49,7 @@ export type ClusterPhase = (typeof CLUSTER_PHASES)[number];
 // The spec, its parts and its rules are declared once, with zod, in spec/cluster-spec.ts.
 export {
   CLUSTER_MANAGERS,
+  type ClusterCost,
   type ClusterManagerType,
   type ClusterSpec,
   type KubernetesConfig,
