@@ -43,6 +43,19 @@ function queueSection(workload: Workload, queue: Queue | undefined): string {
   return lines.join('\n');
 }
 
+/**
+ * Where its waiting policy stands while it waits for the cheapest clusters: the scheduler's word
+ * (placement) or its queue's (admission), "waiting for on-prem until 14:05 UTC (COMPUTE, budget
+ * 0.25), then it may burst to cloud at 2.40/h".
+ */
+function burstingLine(workload: Workload): string | undefined {
+  const { status } = workload;
+  if (status.queue?.reason === 'WaitingForCheaperClusters') return status.queue.message;
+  const scheduled = status.conditions.find((c) => c.type === 'Scheduled');
+  if (scheduled?.reason === 'WaitingForCheaperClusters') return scheduled.message;
+  return undefined;
+}
+
 export interface DescribeContext {
   /** The queue of a workload that stands in one (for its pending count). */
   queue?: Queue;
@@ -64,7 +77,11 @@ export function renderDescription(object: SkyObject, now: Date = new Date(), con
   );
   const status = Object.fromEntries(Object.entries(object.status).filter(([key]) => !view.describeOmits.includes(key)));
   const sections = [fieldLines(fields), yamlSection('Spec', object.spec as Record<string, unknown>), yamlSection('Status', status)];
-  if (object.kind === 'Job' || object.kind === 'Deployment') sections.push(queueSection(object, context.queue));
+  if (object.kind === 'Job' || object.kind === 'Deployment') {
+    sections.push(queueSection(object, context.queue));
+    const bursting = burstingLine(object);
+    if (bursting) sections.push(`Bursting: ${bursting}`);
+  }
   for (const table of view.describeTables(object as never)) {
     sections.push(table.rows.length === 0 ? `${table.title}: <none>` : `${table.title}:\n${indent(renderTable(table.columns, table.rows).text, '  ')}`);
   }

@@ -346,6 +346,8 @@ export class AdmissionState {
         const usage = usageVector(workloadUsage(t.workload));
         const verdict = this.book.verdict(queueName, usage);
         const fitsCapacity = verdict.fits && capacity.fits(t.workload, replicas);
+        // Asked now: what follows (preemption probes) plans other placements.
+        const waitReason = verdict.fits && !fitsCapacity ? capacity.waitingReason?.(t.workload) : undefined;
         if (verdict.fits && fitsCapacity) {
           capacity.reserve(t.workload, replicas);
           heap.pop();
@@ -378,8 +380,8 @@ export class AdmissionState {
           admitted++;
           continue;
         }
-        const reason = verdict.fits ? 'WaitingForCapacity' : 'WaitingForQuota';
-        const message = verdict.fits ? 'quota admits it, but its replicas do not fit on the clusters now' : verdict.message;
+        const reason = verdict.fits ? (waitReason ? 'WaitingForCheaperClusters' : 'WaitingForCapacity') : 'WaitingForQuota';
+        const message = verdict.fits ? (waitReason ?? 'quota admits it, but its replicas do not fit on the clusters now') : verdict.message;
         const starving = now - t.since >= queue.spec.starvationTimeout * 1000;
         if (verdict.fits && starving) capacity.hold(t.workload, replicas);
         if (queue.spec.queueingStrategy === 'STRICT_FIFO') {

@@ -21,4 +21,9 @@ export interface CapacityModel {
   fitsWithout(workload: Workload, replicas: number, removed: readonly Workload[], cluster?: string): boolean;
   /** The federation's capacity per dimension, for shares where a cohort's quota is unlimited. */
   totals(): Vector;
+  /**
+   * Why the last `fits` of this workload said no when its waiting policy holds it on the cheapest
+   * clusters ("waiting for on-prem until 14:05 UTC (COMPUTE, budget 0.25), then ..."); else undefined.
+   */
+  waitingReason?(workload: Workload): string | undefined;
 }

@@ -8,6 +8,7 @@
 import type { Cluster, FilterPolicy, Resources, Workload } from '../domain/types.js';
 import { replicaRoom } from '../scheduler/node-fit.js';
 import type { BurstGate } from '../bursting/burst-gate.js';
+import { describeWait } from '../bursting/describe-wait.js';
 import { placeUnderGate } from '../bursting/place-under-gate.js';
 import { Reservations } from '../scheduler/reservations.js';
 import type { CapacityModel } from './capacity.js';
@@ -55,7 +56,17 @@ export class ClusterCapacity implements CapacityModel {
     const input = { workload, clusters, filterPolicies: this.filterPolicies, replicas, now, explain: false, mayUse };
     const { result, gate } = placeUnderGate(input, gates?.gate(workload, now), gates && ((tier) => gates.estimateStart(workload, tier, now)));
     if (gate && !gate.open && gate.until < this.nextGateOpening) this.nextGateOpening = gate.until;
+    this.waiting = gate && !gate.open && result.unplaced > 0 && result.waitingFor ? { workload, gate, tier: result.waitingFor } : undefined;
     return result;
+  }
+
+  /** The last plan's workload, when its burst gate kept it on the cheapest tier. */
+  private waiting?: { workload: Workload; gate: BurstGate; tier: string[] };
+
+  waitingReason(workload: Workload): string | undefined {
+    const w = this.waiting;
+    if (!w || w.workload !== workload) return undefined;
+    return describeWait(workload, w.gate, w.tier, this.clusters, this.now);
   }
 
   fits(workload: Workload, replicas: number): boolean {

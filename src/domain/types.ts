@@ -208,6 +208,8 @@ export const QUEUE_REASONS = [
   'WaitingForQuota',
   'ExceedsQuota',
   'WaitingForCapacity',
+  /** Its waiting policy holds it for the cheapest clusters, which are full, before it may go to costlier ones. */
+  'WaitingForCheaperClusters',
   'NoCapacity',
   'Preempted',
   'QueuePaused',

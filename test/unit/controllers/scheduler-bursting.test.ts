@@ -162,7 +162,8 @@ describe('admission under a waiting policy', () => {
 
     await admission.runCycle();
     expect(listers.workload(KEY)!.status.admission).toBeUndefined();
-    expect(listers.workload(KEY)!.status.queue?.reason).toBe('WaitingForCapacity');
+    expect(listers.workload(KEY)!.status.queue).toMatchObject({ reason: 'WaitingForCheaperClusters' });
+    expect(listers.workload(KEY)!.status.queue!.message).toMatch(/^waiting for on-prem until .* \(CONSTANT, c 600\), then it may burst to cloud at 2\.40\/h$/);
 
     now += 601_000;
     await admission.runCycle();
