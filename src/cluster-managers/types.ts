@@ -15,7 +15,7 @@ import type { WorkloadRef } from '../domain/object-ref.js';
 export type { ManagerCapabilities } from '../domain/manager-capabilities.js';
 
 /** The cluster's figures as a Skylet's ClusterHealth writes them into the Cluster's status. */
-export type ClusterCapacity = Pick<ClusterStatus, 'capacity' | 'allocatable' | 'nodes' | 'acceleratorTypes'>;
+export type ClusterCapacity = Pick<ClusterStatus, 'capacity' | 'allocatable' | 'nodes' | 'acceleratorTypes' | 'releases'>;
 
 export type ReplicaState = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 

@@ -5,8 +5,10 @@
  * by the workload watch), and the start-time estimate of the cheapest tier it waits for.
  *
  * The estimate takes the tier's free resources as reported, what each replica running there gives
- * back at its expected end (its start plus its expected runtime), and the line of workloads
- * waiting for that tier (as this process last placed them) before this one.
+ * back at its expected end (its start plus its expected runtime), what the clusters say work from
+ * outside the federation gives back (status.releases: Slurm's other users' jobs at their time
+ * limits), and the line of workloads waiting for that tier (as this process last placed them)
+ * before this one.
  */
 import { burstGate, DEFAULT_WAITING_POLICY, type BurstGate, type PolicySource } from '../bursting/burst-gate.js';
 import { namespaceWaitingPolicy } from '../bursting/namespace-policy.js';
@@ -119,13 +121,15 @@ export class BurstGates {
     if (cached && now - cached.at < this.ttlMs) return cached;
     const inTier = new Set(names);
     const free: Amount = { cpu: 0, memory: 0, gpu: 0 };
+    const releases: Release[] = [];
     for (const c of this.listers.clusters.list()) {
       if (!inTier.has(c.metadata.name)) continue;
       free.cpu += c.status.allocatable.cpu;
       free.memory += c.status.allocatable.memory;
       free.gpu += c.status.allocatable.gpu;
+      // What the cluster itself says work from outside the federation gives back (Slurm's time limits).
+      for (const r of c.status.releases ?? []) releases.push({ at: Math.max(now, Date.parse(r.at)), cpu: r.cpu, memory: r.memory, gpu: r.gpu });
     }
-    const releases: Release[] = [];
     const line: TierView['line'] = [];
     for (const w of this.listers.workloads()) {
       if (isFinished(w)) continue;

@@ -99,3 +99,5 @@ export const MAX_EXPECTED_RUNTIME_SECONDS = 31_536_000;
 /** A waiting policy's coefficient (seconds per unit of what the policy weighs), and its budget (a fraction of the mean runtime). */
 export const MAX_WAITING_COEFFICIENT = 1_000_000_000;
 export const MAX_WAITING_BUDGET = 1_000;
+/** Releases one cluster's status lists (later ones are merged into the last). */
+export const MAX_CLUSTER_RELEASES = 100;

@@ -81,6 +81,20 @@ export interface ClusterStatus {
    * Skylet runs for the cluster. See src/domain/skylet-api.ts.
    */
   skyletEndpoint?: string;
+  /**
+   * What work from outside the federation holds here gives back, and when (Slurm: its other
+   * users' running jobs, at the end of their time limits), oldest first; absent when the manager
+   * cannot tell. Start-time estimates count it with the ends of the federation's own replicas.
+   */
+  releases?: ResourceRelease[];
+}
+
+/** Cores, MiB and GPUs that come free at `at` (RFC 3339). */
+export interface ResourceRelease {
+  at: string;
+  cpu: number;
+  memory: number;
+  gpu: number;
 }
 
 // ---------------------------------------------------------------- Namespace

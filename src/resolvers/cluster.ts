@@ -6,11 +6,11 @@ import { BadUserInputError } from '../domain/errors.js';
 import { skyletEndpointProblem } from '../domain/skylet-api.js';
 import { CLUSTER_SPEC } from '../domain/spec/cluster-spec.js';
 import { parseInput, type InputOf } from '../domain/spec/parse.js';
-import { CLUSTER_PHASES, type ClusterPhase, type ClusterSpec, type ClusterStatus, type NodeStatus } from '../domain/types.js';
-import { MAX_CLUSTER_RESOURCES } from '../domain/limits.js';
+import { CLUSTER_PHASES, type ClusterPhase, type ClusterSpec, type ClusterStatus, type NodeStatus, type ResourceRelease } from '../domain/types.js';
+import { MAX_CLUSTER_RELEASES, MAX_CLUSTER_RESOURCES } from '../domain/limits.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers } from './objects.js';
-import { checkAccelerator, checkConditions, checkResources, type ConditionInput, type Maybe, type ResourcesInput } from './validation.js';
+import { checkAccelerator, checkConditions, checkCount, checkResources, type ConditionInput, type Maybe, type ResourcesInput } from './validation.js';
 
 export type ClusterSpecInput = InputOf<typeof CLUSTER_SPEC>;
 
@@ -30,6 +30,7 @@ export interface ClusterStatusInput {
   acceleratorTypes?: Maybe<string[]>;
   message?: Maybe<string>;
   skyletEndpoint?: Maybe<string>;
+  releases?: Maybe<ResourceRelease[]>;
 }
 
 const ZERO = { cpu: 0, memory: 0, gpu: 0 };
@@ -71,6 +72,7 @@ export const clusterKind = defineKind({
       acceleratorTypes: (input.acceleratorTypes ?? []).map((name, i) => checkAccelerator(name, `${field}.acceleratorTypes[${i}]`)),
     };
     if (input.message != null) status.message = input.message;
+    if (input.releases != null) status.releases = checkReleases(input.releases, `${field}.releases`);
     if (input.skyletEndpoint != null) {
       // Checked here and again before every fetch (src/resolvers/skylet-logs.ts): the API server
       // fetches this URL, so it must not point anywhere but at an http(s) server.
@@ -83,3 +85,14 @@ export const clusterKind = defineKind({
 });
 
 export const clusterResolvers = resourceResolvers(clusterKind);
+
+/** Releases with real times and figures within a cluster's bounds. */
+function checkReleases(releases: readonly ResourceRelease[], field: string): ResourceRelease[] {
+  checkCount(releases, field, MAX_CLUSTER_RELEASES);
+  return releases.map((r, i) => {
+    const path = `${field}[${i}]`;
+    if (Number.isNaN(Date.parse(r.at))) throw new BadUserInputError(`${path}.at`, `${JSON.stringify(r.at)} is not an RFC 3339 time`);
+    const figures = checkResources({ cpu: r.cpu, memory: r.memory, gpu: r.gpu }, path, MAX_CLUSTER_RESOURCES);
+    return { at: r.at, cpu: figures.cpu, memory: figures.memory, gpu: figures.gpu };
+  });
+}

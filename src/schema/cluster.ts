@@ -3,7 +3,7 @@
  * from src/domain/spec/cluster-spec.ts.
  */
 import { CLUSTER_SPEC } from '../domain/spec/cluster-spec.js';
-import { CLUSTER_PHASES, type Cluster, type ClusterStatus, type NodeStatus } from '../domain/types.js';
+import { CLUSTER_PHASES, type Cluster, type ClusterStatus, type NodeStatus, type ResourceRelease } from '../domain/types.js';
 import { clusterResolvers, type ClusterStatusInput, type NodeStatusInput } from '../resolvers/cluster.js';
 import { builder } from './builder.js';
 import { ConditionInput, ConditionRef, ObjectMetaRef, ResourcesInput, ResourcesRef } from './meta.js';
@@ -21,6 +21,25 @@ const NodeStatusRef = builder.objectRef<NodeStatus>('NodeStatus').implement({
   }),
 });
 
+const ResourceReleaseRef = builder.objectRef<ResourceRelease>('ResourceRelease').implement({
+  description: 'Cores, MiB and GPUs that come free at a time.',
+  fields: (t) => ({
+    at: t.exposeString('at', { description: 'RFC 3339.' }),
+    cpu: t.exposeFloat('cpu'),
+    memory: t.exposeFloat('memory'),
+    gpu: t.exposeFloat('gpu'),
+  }),
+});
+
+const ResourceReleaseInput = builder.inputRef<ResourceRelease>('ResourceReleaseInput').implement({
+  fields: (t) => ({
+    at: t.string({ required: true, description: 'RFC 3339.' }),
+    cpu: t.float({ required: true }),
+    memory: t.float({ required: true }),
+    gpu: t.float({ required: true }),
+  }),
+});
+
 const ClusterStatusRef = builder.objectRef<ClusterStatus>('ClusterStatus').implement({
   fields: (t) => ({
     phase: t.expose('phase', { type: ClusterPhaseEnum }),
@@ -33,6 +52,12 @@ const ClusterStatusRef = builder.objectRef<ClusterStatus>('ClusterStatus').imple
     skyletEndpoint: t.exposeString('skyletEndpoint', {
       nullable: true,
       description: "Where the Skylet managing this cluster serves it (http://host:port/clusters/NAME); the API server reads the cluster's logs there.",
+    }),
+    releases: t.field({
+      type: [ResourceReleaseRef],
+      nullable: true,
+      description: "What work from outside the federation gives back here, and when (Slurm: other users' jobs at the end of their time limits); absent when the manager cannot tell.",
+      resolve: (status) => status.releases,
     }),
   }),
 });
@@ -65,6 +90,7 @@ const ClusterStatusInputRef = builder.inputRef<ClusterStatusInput>('ClusterStatu
     acceleratorTypes: t.stringList(),
     message: t.string(),
     skyletEndpoint: t.string({ description: 'An http(s) URL without credentials, query or fragment.' }),
+    releases: t.field({ type: [ResourceReleaseInput], description: 'At most 100, oldest first.' }),
   }),
 });
 

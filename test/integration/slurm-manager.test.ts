@@ -151,6 +151,32 @@ describe('capacity', () => {
     expect(c.allocatable.memory).toBe(6144 - 1000);
     await managerB.delete(refOf(hog));
   });
+
+  it("reports when other users' running jobs give their resources back (their time limits), and not Sky's own", async () => {
+    const sky = job('own-long', 'sleep 60', { cpu: 1, memory: 100 });
+    await managerB.submit(sky, 1);
+    await reportWhere(managerB, sky, 'running', (r) => r.running === 1);
+    // Someone else's job on the same cluster: 2 cores for at most 10 minutes.
+    const submitted = await slurm.command(B, 'sbatch', ['--parsable', '--job-name=someone-else', '--time=10', '--cpus-per-task=2', '--mem=500', '--wrap', 'sleep 60']);
+    const foreignId = submitted.trim().split(';')[0];
+    try {
+      const c = await until('the foreign job running and reported as a release', async () => {
+        const capacity = await managerB.capacity();
+        return (capacity.releases?.length ?? 0) > 0 && capacity;
+      }, WAIT);
+      expect(c.releases).toHaveLength(1);
+      const [release] = c.releases!;
+      expect(release).toMatchObject({ cpu: 2, memory: 500, gpu: 0 });
+      // Its start plus 10 minutes.
+      const inMs = Date.parse(release.at) - Date.now();
+      expect(inMs).toBeGreaterThan(8 * 60_000);
+      expect(inMs).toBeLessThanOrEqual(10 * 60_000);
+    } finally {
+      await slurm.command(B, 'scancel', [foreignId]);
+      await managerB.delete(refOf(sky));
+    }
+    await until('no release left once it is cancelled', async () => (await managerB.capacity()).releases?.length === 0, WAIT);
+  });
 });
 
 describe('jobs', () => {

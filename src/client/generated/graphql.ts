@@ -134,6 +134,8 @@ export type ClusterStatusInput = {
   message?: string | null | undefined;
   nodes?: Array<NodeStatusInput> | null | undefined;
   phase: ClusterPhase;
+  /** At most 100, oldest first. */
+  releases?: Array<ResourceReleaseInput> | null | undefined;
   /** An http(s) URL without credentials, query or fragment. */
   skyletEndpoint?: string | null | undefined;
 };
@@ -392,6 +394,7 @@ export type QueueReason =
   | 'QueuePaused'
   | 'Queued'
   | 'WaitingForCapacity'
+  | 'WaitingForCheaperClusters'
   | 'WaitingForQuota';
 
 export type QueueSpecInput = {
@@ -473,6 +476,14 @@ export type ResourceQuotaInput = {
   cpu?: number | null | undefined;
   gpu?: number | null | undefined;
   memory?: number | null | undefined;
+};
+
+export type ResourceReleaseInput = {
+  /** RFC 3339. */
+  at: string;
+  cpu: number;
+  gpu: number;
+  memory: number;
 };
 
 export type ResourcesInput = {
@@ -614,13 +625,15 @@ export type LocalConfigFieldsFragment = { cpu: number | null, memory: number | n
 
 export type ClusterCostFieldsFragment = { cpu: number, gpu: number, memory: number };
 
-export type ClusterStatusFieldsFragment = { phase: ClusterPhase, acceleratorTypes: Array<string>, message: string | null, skyletEndpoint: string | null, conditions: Array<ConditionFieldsFragment>, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment, nodes: Array<NodeStatusFieldsFragment> };
+export type ClusterStatusFieldsFragment = { phase: ClusterPhase, acceleratorTypes: Array<string>, message: string | null, skyletEndpoint: string | null, conditions: Array<ConditionFieldsFragment>, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment, nodes: Array<NodeStatusFieldsFragment>, releases: Array<ResourceReleaseFieldsFragment> | null };
 
 export type ConditionFieldsFragment = { type: string, status: string, reason: string | null, message: string | null, lastTransitionTime: string };
 
 export type ResourcesFieldsFragment = { cpu: number, memory: number, gpu: number, accelerator: string | null };
 
 export type NodeStatusFieldsFragment = { name: string, ready: boolean, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment };
+
+export type ResourceReleaseFieldsFragment = { at: string, cpu: number, memory: number, gpu: number };
 
 export type NamespaceFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, status: NamespaceStatusFieldsFragment };
 
@@ -1561,6 +1574,14 @@ export const NodeStatusFieldsFragmentDoc = new TypedDocumentString(`
   gpu
   accelerator
 }`, {"fragmentName":"NodeStatusFields"}) as unknown as TypedDocumentString<NodeStatusFieldsFragment, unknown>;
+export const ResourceReleaseFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
+}
+    `, {"fragmentName":"ResourceReleaseFields"}) as unknown as TypedDocumentString<ResourceReleaseFieldsFragment, unknown>;
 export const ClusterStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterStatusFields on ClusterStatus {
   phase
@@ -1579,6 +1600,9 @@ export const ClusterStatusFieldsFragmentDoc = new TypedDocumentString(`
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
     fragment ConditionFields on Condition {
   type
@@ -1602,6 +1626,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`, {"fragmentName":"ClusterStatusFields"}) as unknown as TypedDocumentString<ClusterStatusFieldsFragment, unknown>;
 export const ClusterFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterFields on Cluster {
@@ -1678,6 +1708,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -1701,6 +1734,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`, {"fragmentName":"ClusterFields"}) as unknown as TypedDocumentString<ClusterFieldsFragment, unknown>;
 export const NamespaceStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment NamespaceStatusFields on NamespaceStatus {
@@ -3111,6 +3150,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3134,6 +3176,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<ListClustersQuery, ListClustersQueryVariables>;
 export const GetClusterDocument = new TypedDocumentString(`
     query GetCluster($name: String!) {
@@ -3215,6 +3263,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3238,6 +3289,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<GetClusterQuery, GetClusterQueryVariables>;
 export const CreateClusterDocument = new TypedDocumentString(`
     mutation CreateCluster($input: ClusterInput!, $dryRun: Boolean) {
@@ -3319,6 +3376,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3342,6 +3402,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<CreateClusterMutation, CreateClusterMutationVariables>;
 export const UpdateClusterDocument = new TypedDocumentString(`
     mutation UpdateCluster($input: ClusterInput!, $dryRun: Boolean) {
@@ -3423,6 +3489,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3446,6 +3515,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<UpdateClusterMutation, UpdateClusterMutationVariables>;
 export const UpdateClusterStatusDocument = new TypedDocumentString(`
     mutation UpdateClusterStatus($input: ClusterStatusUpdateInput!) {
@@ -3527,6 +3602,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3550,6 +3628,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<UpdateClusterStatusMutation, UpdateClusterStatusMutationVariables>;
 export const DeleteClusterDocument = new TypedDocumentString(`
     mutation DeleteCluster($name: String!) {
@@ -3631,6 +3715,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3654,6 +3741,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<DeleteClusterMutation, DeleteClusterMutationVariables>;
 export const WatchClustersDocument = new TypedDocumentString(`
     subscription WatchClusters($resourceVersion: String, $labelSelector: String) {
@@ -3742,6 +3835,9 @@ fragment ClusterStatusFields on ClusterStatus {
   acceleratorTypes
   message
   skyletEndpoint
+  releases {
+    ...ResourceReleaseFields
+  }
 }
 fragment ConditionFields on Condition {
   type
@@ -3765,6 +3861,12 @@ fragment NodeStatusFields on NodeStatus {
     ...ResourcesFields
   }
   ready
+}
+fragment ResourceReleaseFields on ResourceRelease {
+  at
+  cpu
+  memory
+  gpu
 }`) as unknown as TypedDocumentString<WatchClustersSubscription, WatchClustersSubscriptionVariables>;
 export const ListNamespacesDocument = new TypedDocumentString(`
     query ListNamespaces($labelSelector: String) {

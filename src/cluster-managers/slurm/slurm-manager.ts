@@ -29,6 +29,7 @@ import { KeyedSerialQueue } from '../serial-queue.js';
 import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
 import { batchScript, parseComment, refOfJobName, sbatchArgs, type SubmissionComment } from './batch.js';
 import { capacityFromNodes } from './capacity.js';
+import { foreignReleases } from './releases.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
 import type { SlurmJob } from './parse.js';
 import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
@@ -84,10 +85,13 @@ class SlurmManager implements ClusterManager {
 
   async capacity(): Promise<ClusterCapacity> {
     const [nodes, jobs] = await Promise.all([this.slurm.nodes(), this.jobs({ fresh: true })]);
-    const queued = this.ownJobs(jobs).flatMap(({ job }) =>
+    const own = this.ownJobs(jobs);
+    const queued = own.flatMap(({ job }) =>
       job.state === 'PENDING' ? Array.from({ length: Math.max(1, job.pendingTasks.length) }, () => job.request) : [],
     );
-    return capacityFromNodes(nodes, { partition: this.partition, queued });
+    const ours = new Set(own.map(({ job }) => job));
+    const releases = foreignReleases(jobs.filter((job) => !ours.has(job)), Date.now() / 1000);
+    return { ...capacityFromNodes(nodes, { partition: this.partition, queued }), releases };
   }
 
   submit(workload: Workload, replicas: number, options: SubmitOptions = {}): Promise<void> {

@@ -141,6 +141,24 @@ describe('the scheduler under a waiting policy', () => {
     expect(gates.estimateStart(listers.workload(KEY)!, ['on-prem'], Date.now())).toBeUndefined();
   });
 
+  it("counts what the cluster says work from outside the federation gives back (Slurm's time limits)", async () => {
+    const heldBy = (inS: number) => {
+      const c = onPrem(0);
+      return { ...c, status: { ...c.status, releases: [{ at: new Date(Date.now() + inS * 1000).toISOString(), cpu: 4, memory: 0, gpu: 0 }] } };
+    };
+    // Back in a minute: worth the 10-minute wait.
+    const soon = setup(heldBy(60), cloud(), namespace('CONSTANT coefficient=600'), job('w', 0));
+    const start = soon.gates.estimateStart(soon.listers.workload(KEY)!, ['on-prem'], Date.now())!;
+    expect(start - Date.now()).toBeGreaterThan(55_000);
+    expect(start - Date.now()).toBeLessThan(65_000);
+    await soon.scheduler.reconcile(KEY);
+    expect(soon.listers.workload(KEY)!.status.placements).toEqual([]);
+    // Back in two hours: not worth it.
+    const late = setup(heldBy(7_200), cloud(), namespace('CONSTANT coefficient=600'), job('w', 0));
+    await late.scheduler.reconcile(KEY);
+    expect(late.listers.workload(KEY)!.status.placements).toEqual([{ cluster: 'cloud', replicas: 2 }]);
+  });
+
   it('takes the policy of the queue before the namespace default', async () => {
     const q = queue('team', { namespaces: ['default'], waitingPolicy: { policy: 'INFINITE' } });
     const { gates, listers } = setup(onPrem(0), cloud(), namespace('ZERO'), q, job('w', 0));
