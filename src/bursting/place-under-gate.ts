@@ -12,7 +12,8 @@ export type StartEstimator = (waitingFor: readonly string[]) => number | undefin
 
 export function placeUnderGate(input: PlacementInput, gate: BurstGate | undefined, estimate?: StartEstimator): { result: PlacementResult; gate?: BurstGate } {
   const result = place({ ...input, burst: gate });
-  if (!gate || gate.open || result.unplaced === 0 || !result.waitingFor || !estimate) return { result, gate };
+  // An infinite wait is never cut short: no estimate could open it.
+  if (!gate || gate.open || gate.waitSeconds === Infinity || result.unplaced === 0 || !result.waitingFor || !estimate) return { result, gate };
   const start = estimate(result.waitingFor);
   if (start === undefined) return { result, gate };
   const opened = openedByEstimate(gate, start);

@@ -147,6 +147,7 @@ export class BurstGates {
       if (waits && waits.some((name) => inTier.has(name))) line.push({ key, created: Date.parse(w.metadata.creationTimestamp), demand: this.demandOf(w) });
     }
     line.sort((a, b) => a.created - b.created || (a.key < b.key ? -1 : 1));
+    releases.sort((a, b) => a.at - b.at);
     const view = { at: now, free, releases, line };
     this.tiers.set(id, view);
     return view;
