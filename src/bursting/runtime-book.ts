@@ -69,7 +69,7 @@ export class RuntimeBook {
     g.add({ runtime, resources: resourcesOf(workload) });
   }
 
-  /** A deleted workload may be counted again should one of the same name and uid come back (it cannot). */
+  /** A deleted workload: its sample stays in the means, its key goes (the set stays as big as the cache). */
   forget(workload: Workload): void {
     this.counted.delete(`${refKey(refOf(workload))}/${workload.metadata.uid}`);
   }
