@@ -82,6 +82,7 @@ export type ClusterPreferenceInput = {
 
 export type ClusterReplicaStatusInput = {
   cluster: string;
+  cost?: ReplicaCostInput | null | undefined;
   evictionRequest?: EvictionRequestInput | null | undefined;
   exitCodes?: Array<number> | null | undefined;
   externalId?: string | null | undefined;
@@ -448,11 +449,18 @@ export type ReclaimPreemption =
   | 'LOWER_PRIORITY'
   | 'NEVER';
 
+export type ReplicaCostInput = {
+  accrued: number;
+  ratePerHour: number;
+  since?: string | null | undefined;
+};
+
 /** A Skylet's report of the replicas its cluster runs for one workload. */
 export type ReplicaReportInput = {
   cluster: string;
   /** The conditions a Skylet owns: ImageIgnored. */
   conditions?: Array<ConditionInput> | null | undefined;
+  cost?: ReplicaCostInput | null | undefined;
   evictionRequest?: EvictionRequestInput | null | undefined;
   exitCodes?: Array<number> | null | undefined;
   externalId?: string | null | undefined;
@@ -589,6 +597,8 @@ export type WorkloadStatusInput = {
   admission?: AdmissionInput | null | undefined;
   completionTime?: string | null | undefined;
   conditions?: Array<ConditionInput> | null | undefined;
+  /** Ignored: derived when read. Accepted so that a status read can be written back as it is. */
+  cost?: number | null | undefined;
   evictions?: Array<EvictionInput> | null | undefined;
   observedGeneration?: number | null | undefined;
   phase: JobPhase;
@@ -622,7 +632,7 @@ export type ResourcesFieldsFragment = { cpu: number, memory: number, gpu: number
 
 export type NodeStatusFieldsFragment = { name: string, ready: boolean, capacity: ResourcesFieldsFragment, allocatable: ResourcesFieldsFragment };
 
-export type NamespaceFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, status: NamespaceStatusFieldsFragment };
+export type NamespaceFieldsFragment = { kind: string, cost: number, metadata: ObjectMetaFieldsFragment, status: NamespaceStatusFieldsFragment };
 
 export type NamespaceStatusFieldsFragment = { phase: NamespacePhase, conditions: Array<ConditionFieldsFragment> };
 
@@ -636,13 +646,15 @@ export type PlacementFieldsFragment = { clusterSelector: string | null, strategy
 
 export type ClusterPreferenceFieldsFragment = { selector: string, weight: number };
 
-export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment>, admission: AdmissionFieldsFragment | null, queue: WorkloadQueueStatusFieldsFragment | null, preemptions: Array<PreemptionFieldsFragment> };
+export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, cost: number, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment>, admission: AdmissionFieldsFragment | null, queue: WorkloadQueueStatusFieldsFragment | null, preemptions: Array<PreemptionFieldsFragment> };
 
 export type ClusterPlacementFieldsFragment = { cluster: string, replicas: number };
 
-export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, pendingSince: string | null, evictionRequest: EvictionRequestFieldsFragment | null };
+export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, pendingSince: string | null, evictionRequest: EvictionRequestFieldsFragment | null, cost: ReplicaCostFieldsFragment | null };
 
 export type EvictionRequestFieldsFragment = { replicas: number, requestedAt: string, message: string };
+
+export type ReplicaCostFieldsFragment = { accrued: number, ratePerHour: number, since: string | null };
 
 export type EvictionFieldsFragment = { cluster: string, replicas: number, at: string, reason: EvictionReason, message: string, requestedAt: string | null };
 
@@ -666,7 +678,7 @@ export type ClusterFilterFieldsFragment = { include: Array<string>, exclude: Arr
 
 export type FilterPolicyStatusFieldsFragment = { phase: FilterPolicyPhase, conditions: Array<ConditionFieldsFragment> };
 
-export type QueueFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: QueueSpecFieldsFragment, status: QueueStatusFieldsFragment };
+export type QueueFieldsFragment = { kind: string, cost: number, metadata: ObjectMetaFieldsFragment, spec: QueueSpecFieldsFragment, status: QueueStatusFieldsFragment };
 
 export type QueueSpecFieldsFragment = { namespaces: Array<string>, namespaceSelector: string | null, cohort: string | null, weight: number, queueingStrategy: QueueingStrategy, starvationTimeout: number, paused: boolean, quota: ResourceQuotaFieldsFragment, borrowingLimit: ResourceQuotaFieldsFragment | null, lendingLimit: ResourceQuotaFieldsFragment | null, preemption: QueuePreemptionFieldsFragment, waitingPolicy: WaitingPolicyFieldsFragment | null };
 
@@ -1725,6 +1737,7 @@ export const NamespaceFieldsFragmentDoc = new TypedDocumentString(`
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
     fragment ObjectMetaFields on ObjectMeta {
   name
@@ -1827,6 +1840,13 @@ export const EvictionRequestFieldsFragmentDoc = new TypedDocumentString(`
   message
 }
     `, {"fragmentName":"EvictionRequestFields"}) as unknown as TypedDocumentString<EvictionRequestFieldsFragment, unknown>;
+export const ReplicaCostFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
+}
+    `, {"fragmentName":"ReplicaCostFields"}) as unknown as TypedDocumentString<ReplicaCostFieldsFragment, unknown>;
 export const ClusterReplicaStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
@@ -1841,11 +1861,19 @@ export const ClusterReplicaStatusFieldsFragmentDoc = new TypedDocumentString(`
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
     fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }`, {"fragmentName":"ClusterReplicaStatusFields"}) as unknown as TypedDocumentString<ClusterReplicaStatusFieldsFragment, unknown>;
 export const EvictionFieldsFragmentDoc = new TypedDocumentString(`
     fragment EvictionFields on Eviction {
@@ -1943,6 +1971,7 @@ export const WorkloadStatusFieldsFragmentDoc = new TypedDocumentString(`
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
     fragment ConditionFields on Condition {
   type
@@ -1968,11 +1997,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -2113,6 +2150,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2131,11 +2169,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -2276,6 +2322,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2294,11 +2341,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -2549,6 +2604,7 @@ export const QueueFieldsFragmentDoc = new TypedDocumentString(`
   status {
     ...QueueStatusFields
   }
+  cost
 }
     fragment ObjectMetaFields on ObjectMeta {
   name
@@ -3801,6 +3857,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3839,6 +3896,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3877,6 +3935,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3915,6 +3974,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3953,6 +4013,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3991,6 +4052,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4036,6 +4098,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4149,6 +4212,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4167,11 +4231,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4317,6 +4389,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4335,11 +4408,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4485,6 +4566,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4503,11 +4585,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4653,6 +4743,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4671,11 +4762,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4821,6 +4920,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4839,11 +4939,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4989,6 +5097,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5007,11 +5116,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5165,6 +5282,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5183,11 +5301,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5325,6 +5451,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5343,11 +5470,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5493,6 +5628,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5511,11 +5647,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5661,6 +5805,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5679,11 +5824,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5829,6 +5982,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5847,11 +6001,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5997,6 +6159,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -6015,11 +6178,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6165,6 +6336,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -6183,11 +6355,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6341,6 +6521,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -6359,11 +6540,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6845,6 +7034,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -6953,6 +7143,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7061,6 +7252,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7169,6 +7361,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7277,6 +7470,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7385,6 +7579,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7500,6 +7695,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -9909,6 +10105,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -9927,11 +10124,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10077,6 +10282,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10095,11 +10301,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10245,6 +10459,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10263,11 +10478,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10419,6 +10642,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10437,11 +10661,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10587,6 +10819,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10605,11 +10838,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10755,6 +10996,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10773,11 +11015,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
