@@ -7,6 +7,7 @@ import type { Queue, SkyObject, Workload } from '../src/domain/types.js';
 import { renderTable, toYamlDocument } from './format.js';
 import { formatAge, formatMap, viewOf } from './kinds.js';
 import { positionPhrase, preemptionLine } from './queue-cells.js';
+import { formatAmount, sumCostOf, workloadCostPhrase } from './cost-cells.js';
 
 const indent = (text: string, by: string) =>
   text
@@ -64,7 +65,8 @@ export function renderDescription(object: SkyObject, now: Date = new Date(), con
   );
   const status = Object.fromEntries(Object.entries(object.status).filter(([key]) => !view.describeOmits.includes(key)));
   const sections = [fieldLines(fields), yamlSection('Spec', object.spec as Record<string, unknown>), yamlSection('Status', status)];
-  if (object.kind === 'Job' || object.kind === 'Deployment') sections.push(queueSection(object, context.queue));
+  if (object.kind === 'Job' || object.kind === 'Deployment') sections.push(queueSection(object, context.queue), `Cost: ${workloadCostPhrase(object, now)}`);
+  if (object.kind === 'Queue' || object.kind === 'Namespace') sections.push(`Cost: ${formatAmount(sumCostOf(object))}`);
   for (const table of view.describeTables(object as never)) {
     sections.push(table.rows.length === 0 ? `${table.title}: <none>` : `${table.title}:\n${indent(renderTable(table.columns, table.rows).text, '  ')}`);
   }
