@@ -7,6 +7,7 @@ import type { Queue, SkyObject, Workload } from '../src/domain/types.js';
 import { renderTable, toYamlDocument } from './format.js';
 import { formatAge, formatMap, viewOf } from './kinds.js';
 import { positionPhrase, preemptionLine } from './queue-cells.js';
+import { formatAmount, sumCostOf, workloadCostPhrase } from './cost-cells.js';
 
 const indent = (text: string, by: string) =>
   text
@@ -81,7 +82,9 @@ export function renderDescription(object: SkyObject, now: Date = new Date(), con
     sections.push(queueSection(object, context.queue));
     const bursting = burstingLine(object);
     if (bursting) sections.push(`Bursting: ${bursting}`);
+    sections.push(`Cost: ${workloadCostPhrase(object, now)}`);
   }
+  if (object.kind === 'Queue' || object.kind === 'Namespace') sections.push(`Cost: ${formatAmount(sumCostOf(object))}`);
   for (const table of view.describeTables(object as never)) {
     sections.push(table.rows.length === 0 ? `${table.title}: <none>` : `${table.title}:\n${indent(renderTable(table.columns, table.rows).text, '  ')}`);
   }

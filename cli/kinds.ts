@@ -32,6 +32,7 @@ import {
 import type { Column } from './format.js';
 import { clusterResources, clusterResourcesWidth } from './resource-cells.js';
 import { borrowed, usedOverQuota } from './queue-cells.js';
+import { clusterCostOf, clusterPrices, formatAmount, sumCostOf, workloadCostOf } from './cost-cells.js';
 import { otherSpecColumns, specColumn } from './workload-spec-flags.js';
 
 /** One table row: most kinds print one per object; workloads one per cluster they are placed on. */
@@ -119,7 +120,13 @@ const clusterView: KindView<Cluster> = {
     { header: 'Resources', value: (r) => clusterResources(r.object), reserve: (r) => clusterResourcesWidth(r.object) },
     { ...status(CLUSTER_PHASES), value: (r) => clusterStatus(r.object) },
   ],
-  wide: [labels, { header: 'Nodes', value: (r) => String(r.object.status.nodes.length), align: 'right' }, age],
+  wide: [
+    labels,
+    { header: 'Nodes', value: (r) => String(r.object.status.nodes.length), align: 'right' },
+    // Per hour of a core, a GPU, a GiB: what placement weighs against waiting.
+    { header: 'Cost', value: (r) => clusterPrices(r.object) },
+    age,
+  ],
   rows: oneRow,
   describeOmits: ['conditions'],
   describeTables: (cluster) => [conditionTable(cluster)],
@@ -173,6 +180,8 @@ function workloadView<T extends Workload>(kind: T['kind']): KindView<T> {
       // The priority it was admitted with; until then the class it names.
       { header: 'Priority', value: (r) => (r.object.status.admission ? String(r.object.status.admission.priority) : (r.object.spec.priorityClassName ?? '')) },
       ...otherSpecColumns(['resources', 'replicas', 'image', 'queue', 'priorityClassName']),
+      // The workload's, wherever its replicas ran (not only this row's cluster), as of the answer.
+      { header: 'Cost', value: (r) => formatAmount(workloadCostOf(r.object)), align: 'right' },
       age,
     ],
     // One row per cluster the scheduler placed replicas on; an unplaced workload still gets its
@@ -182,14 +191,15 @@ function workloadView<T extends Workload>(kind: T['kind']): KindView<T> {
         ? [{ object, cluster: '', replicas: 0 }]
         : object.status.placements.map((p) => ({ object, cluster: p.cluster, replicas: p.replicas })),
     // admission, queue and preemptions: the Queue section of cli/describe.ts.
-    describeOmits: ['conditions', 'placements', 'replicaStatus', 'evictions', 'admission', 'queue', 'preemptions'],
+    // cost: the Cost line of cli/describe.ts.
+    describeOmits: ['conditions', 'placements', 'replicaStatus', 'evictions', 'admission', 'queue', 'preemptions', 'cost'],
     describeTables: (object) => {
       const clusters = [...new Set([...object.status.placements.map((p) => p.cluster), ...object.status.replicaStatus.map((s) => s.cluster)])];
-      const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'Waiting Since', 'External ID', 'Message'];
+      const headers = ['Cluster', 'Placed', 'Pending', 'Running', 'Succeeded', 'Failed', 'Cost', 'Waiting Since', 'External ID', 'Message'];
       return [
         {
           title: 'Clusters',
-          columns: headers.map((header, i) => ({ header, value: (row) => row[header] ?? '', align: i >= 1 && i <= 5 ? 'right' : 'left' })),
+          columns: headers.map((header, i) => ({ header, value: (row) => row[header] ?? '', align: i >= 1 && i <= 6 ? 'right' : 'left' })),
           rows: clusters.map((cluster) => {
             const placed = object.status.placements.find((p) => p.cluster === cluster)?.replicas ?? 0;
             const s = reported(object, cluster);
@@ -200,6 +210,7 @@ function workloadView<T extends Workload>(kind: T['kind']): KindView<T> {
               Running: String(s?.running ?? 0),
               Succeeded: String(s?.succeeded ?? 0),
               Failed: String(s?.failed ?? 0),
+              Cost: formatAmount(clusterCostOf(object, s)),
               // The wait timeout's clock: evicted once it is older than the timeout.
               'Waiting Since': s?.pendingSince ?? '',
               'External ID': s?.externalId ?? '',
@@ -229,7 +240,7 @@ const namespaceView: KindView<Namespace> = {
   names: KIND_WORDS.Namespace,
   namespaced: KIND_INFO.Namespace.namespaced,
   columns: [name, status(NAMESPACE_PHASES)],
-  wide: [labels, age],
+  wide: [labels, { header: 'Cost', value: (r) => formatAmount(sumCostOf(r.object)), align: 'right' }, age],
   rows: oneRow,
   describeOmits: ['conditions'],
   describeTables: (ns) => [conditionTable(ns)],
@@ -266,6 +277,7 @@ const queueView: KindView<Queue> = {
     { header: 'Pending', value: (r) => String(r.object.status.pending), align: 'right' },
     { header: 'Admitted', value: (r) => String(r.object.status.admitted), align: 'right' },
     { header: 'Share', value: (r) => r.object.status.share.toFixed(2), align: 'right' },
+    { header: 'Cost', value: (r) => formatAmount(sumCostOf(r.object)), align: 'right' },
   ],
   wide: [
     { header: 'Namespaces', value: (r) => [...r.object.spec.namespaces, ...(r.object.spec.namespaceSelector ? [r.object.spec.namespaceSelector] : [])].join(',') },

@@ -43,8 +43,9 @@ export interface ParsedManifest {
 }
 
 // `apiVersion` is accepted (and ignored) so Kubernetes habits do not fail; status is the
-// controllers' and is ignored; the rest of what `get -o yaml` prints is the server's own.
-const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+// controllers' and is ignored, and so is `cost` (Queue, Namespace), which the server derives when
+// read; the rest of what `get -o yaml` prints is the server's own.
+const TOP_LEVEL = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status', 'cost']);
 const METADATA = new Set(['name', 'namespace', 'labels', 'annotations', 'resourceVersion', 'generation', 'uid', 'creationTimestamp']);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

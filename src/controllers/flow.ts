@@ -10,8 +10,10 @@
  * report of nothing rather than the old run's counts and exit codes. A placement that comes back
  * before this Skylet acted on its removal (removed(), told by the Skylet from the watch events)
  * still deletes the old replicas first: the new placement is a new run, not the old one adopted.
+ * What the old run cost stays: the cleared entry keeps the account, its open interval closed.
  */
 import { type ClusterManager } from '../cluster-managers/types.js';
+import { accrue } from '../domain/replica-cost.js';
 import type { ClusterReplicaStatus, Workload } from '../domain/types.js';
 
 import type { Listers, WorkloadStatusWriter } from './listers.js';
@@ -27,6 +29,8 @@ export class Flow {
     private readonly clusterName: string,
     private readonly listers: Pick<Listers, 'workload'>,
     private readonly writer: Pick<WorkloadStatusWriter, 'reportReplicas'>,
+    /** Closes the cost interval of replicas it deleted; default Date.now. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** The workload's placement on this cluster went to 0: its replicas there must go. */
@@ -58,7 +62,10 @@ export class Flow {
   private async clearReport(workload: Workload): Promise<void> {
     const entry = workload.status.replicaStatus.find((r) => r.cluster === this.clusterName);
     if (!entry || !claimsReplicas(entry)) return;
-    await this.writer.reportReplicas(workload, { cluster: this.clusterName, pending: 0, running: 0, succeeded: 0, failed: 0 }, []);
+    const cleared: ClusterReplicaStatus = { cluster: this.clusterName, pending: 0, running: 0, succeeded: 0, failed: 0 };
+    const cost = accrue(entry.cost, 0, this.now());
+    if (cost) cleared.cost = cost;
+    await this.writer.reportReplicas(workload, cleared, []);
   }
 }
 

@@ -8,13 +8,20 @@
  * report, and the scheduler takes them off this cluster and records the eviction. "Waiting since"
  * is part of the entry (pendingSince), so the Skylet that takes the cluster over on another
  * replica, or after a restart, goes on with the same clock.
+ *
+ * It also keeps the workload's account on this cluster (the entry's cost, src/domain/replica-cost.ts):
+ * when the rate changes (replicas start or stop running, the cluster's price or the replicas'
+ * resources change) it closes the open interval and opens one at the new rate. Pending replicas
+ * cost nothing. The account lives in the entry too, for the same reason as pendingSince.
  */
 import type pino from 'pino';
 import type { ClusterManager, WorkloadReport } from '../cluster-managers/types.js';
 import type { ConditionUpdate } from '../domain/conditions.js';
 import { jsonEqual } from '../domain/json-equal.js';
 import { describeRef, refKey, refOf } from '../domain/object-ref.js';
-import type { ClusterReplicaStatus, EvictionRequest, Workload } from '../domain/types.js';
+import { pricePerHour } from '../bursting/price.js';
+import { accrue } from '../domain/replica-cost.js';
+import type { ClusterReplicaStatus, EvictionRequest, ReplicaCost, Workload } from '../domain/types.js';
 import { isFinished } from '../domain/workload-status.js';
 import { waitTimeoutSeconds } from '../scheduler/eviction.js';
 import type { Listers, WorkloadStatusWriter } from './listers.js';
@@ -24,7 +31,7 @@ export interface ReplicaStatusOptions {
   listers: Listers;
   writer: WorkloadStatusWriter;
   logger: pino.Logger;
-  /** The clock (ms) that times the wait for eviction; default Date.now. */
+  /** The clock (ms) that times the wait for eviction and the cost intervals; default Date.now. */
   now?: () => number;
 }
 
@@ -71,7 +78,7 @@ export class ReplicaStatus {
           const dueMs = Math.max(0, since + timeout * 1000 - now);
           nextDueMs = Math.min(nextDueMs ?? dueMs, dueMs);
         }
-        const entry = this.entry(report, since, request);
+        const entry = this.entry(report, since, request, this.cost(workload, report, now));
         const conditions = this.conditions(workload, manager.capabilities.usesImage);
         if (!this.changes(workload, entry, conditions)) return;
         await this.options.writer.reportReplicas(workload, entry, conditions);
@@ -114,7 +121,19 @@ export class ReplicaStatus {
     };
   }
 
-  private entry(report: WorkloadReport, pendingSince: number | undefined, evictionRequest: EvictionRequest | undefined): ClusterReplicaStatus {
+  /**
+   * The account carried to what runs now: running replicas at the price of one on this cluster.
+   * Until the cache has the cluster its price is unknown, and the account stays as it was.
+   */
+  private cost(workload: Workload, report: WorkloadReport, now: number): ReplicaCost | undefined {
+    const { clusterName, listers } = this.options;
+    const previous = ownEntry(workload, clusterName)?.cost;
+    const cluster = listers.clusters.get(clusterName);
+    if (!cluster) return previous;
+    return accrue(previous, report.running * pricePerHour(cluster, workload.spec.resources), now);
+  }
+
+  private entry(report: WorkloadReport, pendingSince: number | undefined, evictionRequest: EvictionRequest | undefined, cost: ReplicaCost | undefined): ClusterReplicaStatus {
     const entry: ClusterReplicaStatus = {
       cluster: this.options.clusterName,
       pending: report.pending,
@@ -127,6 +146,7 @@ export class ReplicaStatus {
     if (report.message !== undefined) entry.message = report.message;
     if (pendingSince !== undefined) entry.pendingSince = new Date(pendingSince).toISOString();
     if (evictionRequest) entry.evictionRequest = evictionRequest;
+    if (cost) entry.cost = cost;
     return entry;
   }
 

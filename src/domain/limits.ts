@@ -101,3 +101,12 @@ export const MAX_WAITING_COEFFICIENT = 1_000_000_000;
 export const MAX_WAITING_BUDGET = 1_000;
 /** Releases one cluster's status lists (later ones are merged into the last). */
 export const MAX_CLUSTER_RELEASES = 100;
+
+/**
+ * What one cluster's replicas of a workload may cost per hour: every replica allowed, each of the
+ * largest size, at the highest prices. A Skylet's report never exceeds it.
+ */
+export const MAX_COST_RATE_PER_HOUR =
+  MAX_REPLICAS * (MAX_NODE_RESOURCES.cpu + MAX_NODE_RESOURCES.gpu + MAX_NODE_RESOURCES.memory / 1024) * MAX_PRICE_PER_HOUR;
+/** What a workload's replicas may accrue on one cluster: ten years at the highest rate (about 1e22). */
+export const MAX_ACCRUED_COST = MAX_COST_RATE_PER_HOUR * 24 * 365 * 10;

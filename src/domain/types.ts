@@ -164,6 +164,25 @@ export interface ClusterReplicaStatus {
    */
   pendingSince?: string;
   evictionRequest?: EvictionRequest;
+  /**
+   * What the replicas have cost here (src/domain/replica-cost.ts), kept in the entry so that a
+   * Skylet started elsewhere goes on with the same account. Absent: nothing accrued, none running
+   * at a price.
+   */
+  cost?: ReplicaCost;
+}
+
+/**
+ * A cluster's account of a workload's replicas: closed intervals summed in `accrued`, plus the
+ * open one, at `ratePerHour` since `since`, while replicas run at a price. Amounts are in the
+ * currency of the clusters' spec.cost.
+ */
+export interface ReplicaCost {
+  accrued: number;
+  /** Running replicas times the price of one per hour; 0 when no interval is open. */
+  ratePerHour: number;
+  /** RFC 3339: start of the open interval; absent when none is open. */
+  since?: string;
 }
 
 export const EVICTION_REASONS = ['WaitTimeout', 'ClusterLost', 'Preempted'] as const;

@@ -13,6 +13,7 @@ import { DEFAULT_NAMESPACE, NAMESPACED_KINDS } from '../domain/kinds.js';
 import { NAMESPACE_PHASES, type Namespace, type NamespacePhase, type NamespaceStatus } from '../domain/types.js';
 
 import type { ResolverContext } from './context.js';
+import { costSums } from './cost-sums.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers, type NameArgs } from './objects.js';
 import { checkConditions, type ConditionInput, type Maybe } from './validation.js';
@@ -82,3 +83,8 @@ export async function ensureDefaultNamespace(ctx: ResolverContext): Promise<void
 }
 
 export const namespaceResolvers = { ...generic, delete: deleteNamespace };
+
+/** What the namespace's workloads have cost so far (src/resolvers/cost-sums.ts). */
+export async function namespaceCost(ctx: ResolverContext, namespace: Namespace, subscription = false): Promise<number> {
+  return (await costSums(ctx, subscription)).byNamespace.get(namespace.metadata.name) ?? 0;
+}

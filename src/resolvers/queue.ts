@@ -6,7 +6,9 @@
 import { BadUserInputError } from '../domain/errors.js';
 import { parseInput, type InputOf } from '../domain/spec/parse.js';
 import { QUEUE_SPEC } from '../domain/spec/queue-spec.js';
-import { QUEUE_PHASES, type QueuePhase, type QueueSpec, type QueueStatus } from '../domain/types.js';
+import { QUEUE_PHASES, type Queue, type QueuePhase, type QueueSpec, type QueueStatus } from '../domain/types.js';
+import type { ResolverContext } from './context.js';
+import { costSums } from './cost-sums.js';
 import { defineKind } from './kind-def.js';
 import { resourceResolvers } from './objects.js';
 import { checkQuotaUsage, type QuotaUsageInput } from './quota-usage.js';
@@ -57,3 +59,8 @@ export const queueKind = defineKind({
 });
 
 export const queueResolvers = resourceResolvers(queueKind);
+
+/** What the queue's workloads have cost so far (src/resolvers/cost-sums.ts). */
+export async function queueCost(ctx: ResolverContext, queue: Queue, subscription = false): Promise<number> {
+  return (await costSums(ctx, subscription)).byQueue.get(queue.metadata.name) ?? 0;
+}

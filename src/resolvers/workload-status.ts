@@ -26,11 +26,12 @@ import {
   type Admission,
   type Preemption,
   type QueueReason,
+  type ReplicaCost,
   type Workload,
   type WorkloadQueueStatus,
   type WorkloadStatus,
 } from '../domain/types.js';
-import { MAX_PRIORITY_VALUE, MAX_REPLICAS, MIN_PRIORITY_VALUE } from '../domain/limits.js';
+import { MAX_ACCRUED_COST, MAX_COST_RATE_PER_HOUR, MAX_PRIORITY_VALUE, MAX_REPLICAS, MIN_PRIORITY_VALUE } from '../domain/limits.js';
 import {
   applyAdmissionDecision,
   applyPlacementDecision,
@@ -73,6 +74,13 @@ export interface EvictionRequestInput {
   message: string;
 }
 
+/** A cluster's account of a workload's replicas (ReplicaCost in src/domain/types.ts). */
+export interface ReplicaCostInput {
+  accrued: number;
+  ratePerHour: number;
+  since?: Maybe<string>;
+}
+
 /** One cluster's entry of status.replicaStatus; counts default to 0. */
 export interface ClusterReplicaStatusInput {
   cluster: string;
@@ -85,6 +93,7 @@ export interface ClusterReplicaStatusInput {
   message?: Maybe<string>;
   pendingSince?: Maybe<string>;
   evictionRequest?: Maybe<EvictionRequestInput>;
+  cost?: Maybe<ReplicaCostInput>;
 }
 
 export interface ReplicaReportInput extends WorkloadTargetInput, ClusterReplicaStatusInput {
@@ -235,6 +244,19 @@ export function checkEvictionRequest(r: EvictionRequestInput, field: string): Ev
   };
 }
 
+export function checkReplicaCost(input: ReplicaCostInput, field: string): ReplicaCost {
+  const cost: ReplicaCost = {
+    accrued: checkNumber(input.accrued, `${field}.accrued`, { max: MAX_ACCRUED_COST }),
+    ratePerHour: checkNumber(input.ratePerHour, `${field}.ratePerHour`, { max: MAX_COST_RATE_PER_HOUR }),
+  };
+  if (input.since != null) {
+    // An open interval at no rate would only say replicas run for free; a Skylet opens none then.
+    if (cost.ratePerHour === 0) throw new BadUserInputError(`${field}.since`, 'must be left out when ratePerHour is 0 (no interval is open)');
+    cost.since = checkTimestamp(input.since, `${field}.since`);
+  }
+  return cost;
+}
+
 export function checkReplicaEntry(input: ClusterReplicaStatusInput, field: string): ClusterReplicaStatus {
   const at = (name: string) => `${field}.${name}`;
   const entry: ClusterReplicaStatus = {
@@ -249,6 +271,7 @@ export function checkReplicaEntry(input: ClusterReplicaStatusInput, field: strin
   if (input.message != null) entry.message = checkText(input.message, at('message'), { maxBytes: MAX_MESSAGE_BYTES });
   if (input.pendingSince != null) entry.pendingSince = checkTimestamp(input.pendingSince, at('pendingSince'));
   if (input.evictionRequest != null) entry.evictionRequest = checkEvictionRequest(input.evictionRequest, at('evictionRequest'));
+  if (input.cost != null) entry.cost = checkReplicaCost(input.cost, at('cost'));
   return entry;
 }
 

@@ -3,7 +3,7 @@
  * input is metadata only). deleteNamespace cascades; see src/resolvers/namespace.ts.
  */
 import { NAMESPACE_PHASES, type Namespace, type NamespaceStatus } from '../domain/types.js';
-import { namespaceResolvers, type NamespaceStatusInput } from '../resolvers/namespace.js';
+import { namespaceCost, namespaceResolvers, type NamespaceStatusInput } from '../resolvers/namespace.js';
 import { builder } from './builder.js';
 import { ConditionInput, ConditionRef, ObjectMetaRef } from './meta.js';
 import { defineResourceFields } from './resource-fields.js';
@@ -22,6 +22,12 @@ export const NamespaceRef = builder.objectRef<Namespace>('Namespace').implement(
     kind: t.exposeString('kind'),
     metadata: t.expose('metadata', { type: ObjectMetaRef }),
     status: t.expose('status', { type: NamespaceStatusRef }),
+    cost: t.float({
+      description:
+        "What its Jobs and Deployments (finished ones included) have cost so far, in the currency of the clusters' spec.cost. Derived when read (in a watch, up to 30 s old), never stored.",
+      // A watch's events reuse the sums longer (src/resolvers/cost-sums.ts).
+      resolve: (namespace, _args, ctx, info) => namespaceCost(ctx, namespace, info.operation.operation === 'subscription'),
+    }),
   }),
 });
 

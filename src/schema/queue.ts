@@ -4,7 +4,7 @@
  */
 import { QUEUE_SPEC } from '../domain/spec/queue-spec.js';
 import { QUEUE_PHASES, type Queue, type QueueStatus } from '../domain/types.js';
-import { queueResolvers, type QueueStatusInput } from '../resolvers/queue.js';
+import { queueCost, queueResolvers, type QueueStatusInput } from '../resolvers/queue.js';
 import { builder } from './builder.js';
 import { ConditionInput, ConditionRef, ObjectMetaRef } from './meta.js';
 import { QuotaUsageInput, QuotaUsageRef } from './quota-usage.js';
@@ -32,6 +32,12 @@ export const QueueRef = builder.objectRef<Queue>('Queue').implement({
     metadata: t.expose('metadata', { type: ObjectMetaRef }),
     spec: t.expose('spec', { type: objectTypeOf(QUEUE_SPEC) }),
     status: t.expose('status', { type: QueueStatusRef }),
+    cost: t.float({
+      description:
+        "What its workloads (admitted by it, else waiting in it; finished ones included) have cost so far, in the currency of the clusters' spec.cost. Derived when read (in a watch, up to 30 s old), never stored, so not part of status: no controller writes it.",
+      // A watch's events reuse the sums longer (src/resolvers/cost-sums.ts).
+      resolve: (queue, _args, ctx, info) => queueCost(ctx, queue, info.operation.operation === 'subscription'),
+    }),
   }),
 });
 

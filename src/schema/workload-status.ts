@@ -21,10 +21,12 @@ import {
   type EvictionRequest,
   type ObjectsByKind,
   type Preemption,
+  type ReplicaCost,
   type WorkloadQueueStatus,
   type WorkloadStatus,
 } from '../domain/types.js';
-import type { ResolverContext } from '../resolvers/context.js';
+import { workloadCost } from '../domain/replica-cost.js';
+import { type ResolverContext } from '../resolvers/context.js';
 import type { WorkloadStatusInput as StatusShape } from '../resolvers/workload.js';
 import type {
   AdmissionDecisionInput,
@@ -34,6 +36,7 @@ import type {
   EvictionRequestInput,
   PlacementDecisionInput,
   PreemptionInput,
+  ReplicaCostInput,
   ReplicaReportInput,
   WorkloadQueueStatusInput,
 } from '../resolvers/workload-status.js';
@@ -90,6 +93,16 @@ const EvictionRequestRef = builder.objectRef<EvictionRequest>('EvictionRequest')
   }),
 });
 
+const ReplicaCostRef = builder.objectRef<ReplicaCost>('ReplicaCost').implement({
+  description:
+    "One cluster's account of a workload's replicas, in the currency of the clusters' spec.cost: what they have cost so far is accrued + ratePerHour × hours since `since`. Kept by that cluster's Skylet, which closes the open interval and opens another whenever the rate changes.",
+  fields: (t) => ({
+    accrued: t.exposeFloat('accrued', { description: 'What the closed intervals cost.' }),
+    ratePerHour: t.exposeFloat('ratePerHour', { description: 'Running replicas times the price of one per hour; 0 when no interval is open.' }),
+    since: t.exposeString('since', { nullable: true, description: 'RFC 3339: start of the open interval; null while no replica runs at a price.' }),
+  }),
+});
+
 const ClusterReplicaStatusRef = builder.objectRef<ClusterReplicaStatus>('ClusterReplicaStatus').implement({
   description: 'What one cluster reports about the replicas it runs; written by that cluster\'s Skylet only.',
   fields: (t) => ({
@@ -106,6 +119,7 @@ const ClusterReplicaStatusRef = builder.objectRef<ClusterReplicaStatus>('Cluster
       description: 'Since when the cluster has reported replicas waiting, without a break; the wait timeout counts from it.',
     }),
     evictionRequest: t.expose('evictionRequest', { type: EvictionRequestRef, nullable: true }),
+    cost: t.expose('cost', { type: ReplicaCostRef, nullable: true, description: 'What its replicas have cost here; null: nothing, none ran at a price.' }),
   }),
 });
 
@@ -140,6 +154,11 @@ export const WorkloadStatusRef = builder.objectRef<WorkloadStatus>('WorkloadStat
     }),
     queue: t.expose('queue', { type: WorkloadQueueStatusRef, nullable: true }),
     preemptions: t.field({ type: [PreemptionRef], description: 'The newest preemptions, oldest first.', resolve: (status) => status.preemptions ?? [] }),
+    cost: t.float({
+      description:
+        "What its replicas have cost so far wherever they ran (the clusters' accounts summed, open intervals up to now), in the currency of the clusters' spec.cost; it grows while replicas run at a price. Derived when read, never stored.",
+      resolve: (status, _args, ctx) => workloadCost(status, (ctx.now?.() ?? new Date()).getTime()),
+    }),
   }),
 });
 
@@ -169,6 +188,14 @@ const PreemptionInputRef = builder.inputRef<PreemptionInput>('PreemptionInput').
     queue: t.string({ required: true }),
     priority: t.int({ required: true }),
     at: t.string({ required: true }),
+  }),
+});
+
+const ReplicaCostInputRef = builder.inputRef<ReplicaCostInput>('ReplicaCostInput').implement({
+  fields: (t) => ({
+    accrued: t.float({ required: true }),
+    ratePerHour: t.float({ required: true }),
+    since: t.string(),
   }),
 });
 
@@ -209,6 +236,7 @@ const replicaEntryFields = (t: InputFields) => ({
   message: t.string(),
   pendingSince: t.string(),
   evictionRequest: t.field({ type: EvictionRequestInputRef }),
+  cost: t.field({ type: ReplicaCostInputRef }),
 });
 
 /** Which workload a field-scoped write is for. */
@@ -236,6 +264,7 @@ export const WorkloadStatusInput: InputObjectRef<BuilderTypes, StatusShape> = bu
     admission: t.field({ type: AdmissionInputRef }),
     queue: t.field({ type: WorkloadQueueStatusInputRef }),
     preemptions: t.field({ type: [PreemptionInputRef] }),
+    cost: t.float({ description: 'Ignored: derived when read. Accepted so that a status read can be written back as it is.' }),
   }),
 });
 

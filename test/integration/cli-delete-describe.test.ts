@@ -84,7 +84,7 @@ describe('describe', () => {
     expect(result.stdout).toContain('Spec:\n  image: ""\n  run: python train.py\n');
     expect(result.stdout).toContain('Status:\n  phase: PENDING\n');
     expect(result.stdout).toContain(
-      'Clusters:\n  Cluster     Placed  Pending  Running  Succeeded  Failed  Waiting Since  External ID  Message\n  mluo-cloud       1        1        0          0       0                 stuck-abc12\n',
+      'Clusters:\n  Cluster     Placed  Pending  Running  Succeeded  Failed  Cost  Waiting Since  External ID  Message\n  mluo-cloud       1        1        0          0       0  0.00                 stuck-abc12\n',
     );
     const conditions = lines.slice(lines.indexOf('Conditions:') + 1);
     expect(conditions[0].trim().split(/\s{2,}/)).toEqual(['Type', 'Status', 'Reason', 'Message', 'Last Transition']);

@@ -135,7 +135,7 @@ describe('tables', () => {
     });
     const result = await skym('get', 'job', 'w', '-n', ns, '-o', 'wide');
     const [header, row] = result.stdout.split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['Name', 'Cluster', 'Replicas', 'Resources', 'Namespace', 'Status', 'Desired', 'Pending', 'Running', 'Succeeded', 'Failed', 'Image', 'Queue', 'Priority', 'Age']);
+    expect(header.split(/\s{2,}/)).toEqual(['Name', 'Cluster', 'Replicas', 'Resources', 'Namespace', 'Status', 'Desired', 'Pending', 'Running', 'Succeeded', 'Failed', 'Image', 'Queue', 'Priority', 'Cost', 'Age']);
     expect(row.split(/\s{2,}/).slice(0, 12)).toEqual(['w', 'c1', '3', 'cpu: 0', ns, 'RUNNING', '3', '0', '2', '1', '0', 'busybox']);
   });
 });

@@ -58,8 +58,8 @@ describe('queues', () => {
     const table = await skym('get', 'queues', 'research-a');
     expect(table.code).toBe(0);
     const [header, row] = table.stdout.split('\n');
-    expect(header.split(/\s{2,}/)).toEqual(['Name', 'Cohort', 'Weight', 'Used/Quota', 'Borrowed', 'Pending', 'Admitted', 'Share']);
-    expect(row.split(/\s{2,}/)).toEqual(['research-a', 'research', '2', 'cpu 3/8, mem 2Gi/16Gi, gpu 0/2, gpu.A100 0/1', '-', '12', '2', '0.19']);
+    expect(header.split(/\s{2,}/)).toEqual(['Name', 'Cohort', 'Weight', 'Used/Quota', 'Borrowed', 'Pending', 'Admitted', 'Share', 'Cost']);
+    expect(row.split(/\s{2,}/)).toEqual(['research-a', 'research', '2', 'cpu 3/8, mem 2Gi/16Gi, gpu 0/2, gpu.A100 0/1', '-', '12', '2', '0.19', '0.00']);
     expect((await skym('get', 'q', '-o', 'wide')).stdout).toMatch(/Namespaces\s+Strategy\s+Status\s+Age\n[\s\S]*team-a,team-b,team in \(a\)\s+STRICT_FIFO\s+PAUSED/);
 
     const described = await skym('describe', 'queue', 'research-a');

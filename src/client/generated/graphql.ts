@@ -82,6 +82,7 @@ export type ClusterPreferenceInput = {
 
 export type ClusterReplicaStatusInput = {
   cluster: string;
+  cost?: ReplicaCostInput | null | undefined;
   evictionRequest?: EvictionRequestInput | null | undefined;
   exitCodes?: Array<number> | null | undefined;
   externalId?: string | null | undefined;
@@ -451,11 +452,18 @@ export type ReclaimPreemption =
   | 'LOWER_PRIORITY'
   | 'NEVER';
 
+export type ReplicaCostInput = {
+  accrued: number;
+  ratePerHour: number;
+  since?: string | null | undefined;
+};
+
 /** A Skylet's report of the replicas its cluster runs for one workload. */
 export type ReplicaReportInput = {
   cluster: string;
   /** The conditions a Skylet owns: ImageIgnored. */
   conditions?: Array<ConditionInput> | null | undefined;
+  cost?: ReplicaCostInput | null | undefined;
   evictionRequest?: EvictionRequestInput | null | undefined;
   exitCodes?: Array<number> | null | undefined;
   externalId?: string | null | undefined;
@@ -600,6 +608,8 @@ export type WorkloadStatusInput = {
   admission?: AdmissionInput | null | undefined;
   completionTime?: string | null | undefined;
   conditions?: Array<ConditionInput> | null | undefined;
+  /** Ignored: derived when read. Accepted so that a status read can be written back as it is. */
+  cost?: number | null | undefined;
   evictions?: Array<EvictionInput> | null | undefined;
   observedGeneration?: number | null | undefined;
   phase: JobPhase;
@@ -635,7 +645,7 @@ export type NodeStatusFieldsFragment = { name: string, ready: boolean, capacity:
 
 export type ResourceReleaseFieldsFragment = { at: string, cpu: number, memory: number, gpu: number };
 
-export type NamespaceFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, status: NamespaceStatusFieldsFragment };
+export type NamespaceFieldsFragment = { kind: string, cost: number, metadata: ObjectMetaFieldsFragment, status: NamespaceStatusFieldsFragment };
 
 export type NamespaceStatusFieldsFragment = { phase: NamespacePhase, conditions: Array<ConditionFieldsFragment> };
 
@@ -649,13 +659,15 @@ export type PlacementFieldsFragment = { clusterSelector: string | null, strategy
 
 export type ClusterPreferenceFieldsFragment = { selector: string, weight: number };
 
-export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment>, admission: AdmissionFieldsFragment | null, queue: WorkloadQueueStatusFieldsFragment | null, preemptions: Array<PreemptionFieldsFragment> };
+export type WorkloadStatusFieldsFragment = { phase: JobPhase, observedGeneration: number | null, startTime: string | null, completionTime: string | null, readyReplicas: number | null, cost: number, conditions: Array<ConditionFieldsFragment>, placements: Array<ClusterPlacementFieldsFragment>, replicaStatus: Array<ClusterReplicaStatusFieldsFragment>, evictions: Array<EvictionFieldsFragment>, admission: AdmissionFieldsFragment | null, queue: WorkloadQueueStatusFieldsFragment | null, preemptions: Array<PreemptionFieldsFragment> };
 
 export type ClusterPlacementFieldsFragment = { cluster: string, replicas: number };
 
-export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, pendingSince: string | null, evictionRequest: EvictionRequestFieldsFragment | null };
+export type ClusterReplicaStatusFieldsFragment = { cluster: string, pending: number, running: number, succeeded: number, failed: number, externalId: string | null, exitCodes: Array<number> | null, message: string | null, pendingSince: string | null, evictionRequest: EvictionRequestFieldsFragment | null, cost: ReplicaCostFieldsFragment | null };
 
 export type EvictionRequestFieldsFragment = { replicas: number, requestedAt: string, message: string };
+
+export type ReplicaCostFieldsFragment = { accrued: number, ratePerHour: number, since: string | null };
 
 export type EvictionFieldsFragment = { cluster: string, replicas: number, at: string, reason: EvictionReason, message: string, requestedAt: string | null };
 
@@ -679,7 +691,7 @@ export type ClusterFilterFieldsFragment = { include: Array<string>, exclude: Arr
 
 export type FilterPolicyStatusFieldsFragment = { phase: FilterPolicyPhase, conditions: Array<ConditionFieldsFragment> };
 
-export type QueueFieldsFragment = { kind: string, metadata: ObjectMetaFieldsFragment, spec: QueueSpecFieldsFragment, status: QueueStatusFieldsFragment };
+export type QueueFieldsFragment = { kind: string, cost: number, metadata: ObjectMetaFieldsFragment, spec: QueueSpecFieldsFragment, status: QueueStatusFieldsFragment };
 
 export type QueueSpecFieldsFragment = { namespaces: Array<string>, namespaceSelector: string | null, cohort: string | null, weight: number, queueingStrategy: QueueingStrategy, starvationTimeout: number, paused: boolean, quota: ResourceQuotaFieldsFragment, borrowingLimit: ResourceQuotaFieldsFragment | null, lendingLimit: ResourceQuotaFieldsFragment | null, preemption: QueuePreemptionFieldsFragment, waitingPolicy: WaitingPolicyFieldsFragment | null };
 
@@ -1764,6 +1776,7 @@ export const NamespaceFieldsFragmentDoc = new TypedDocumentString(`
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
     fragment ObjectMetaFields on ObjectMeta {
   name
@@ -1866,6 +1879,13 @@ export const EvictionRequestFieldsFragmentDoc = new TypedDocumentString(`
   message
 }
     `, {"fragmentName":"EvictionRequestFields"}) as unknown as TypedDocumentString<EvictionRequestFieldsFragment, unknown>;
+export const ReplicaCostFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
+}
+    `, {"fragmentName":"ReplicaCostFields"}) as unknown as TypedDocumentString<ReplicaCostFieldsFragment, unknown>;
 export const ClusterReplicaStatusFieldsFragmentDoc = new TypedDocumentString(`
     fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   cluster
@@ -1880,11 +1900,19 @@ export const ClusterReplicaStatusFieldsFragmentDoc = new TypedDocumentString(`
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
     fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }`, {"fragmentName":"ClusterReplicaStatusFields"}) as unknown as TypedDocumentString<ClusterReplicaStatusFieldsFragment, unknown>;
 export const EvictionFieldsFragmentDoc = new TypedDocumentString(`
     fragment EvictionFields on Eviction {
@@ -1982,6 +2010,7 @@ export const WorkloadStatusFieldsFragmentDoc = new TypedDocumentString(`
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
     fragment ConditionFields on Condition {
   type
@@ -2007,11 +2036,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -2152,6 +2189,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2170,11 +2208,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -2315,6 +2361,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -2333,11 +2380,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -2588,6 +2643,7 @@ export const QueueFieldsFragmentDoc = new TypedDocumentString(`
   status {
     ...QueueStatusFields
   }
+  cost
 }
     fragment ObjectMetaFields on ObjectMeta {
   name
@@ -3903,6 +3959,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3941,6 +3998,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -3979,6 +4037,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4017,6 +4076,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4055,6 +4115,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4093,6 +4154,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4138,6 +4200,7 @@ fragment NamespaceFields on Namespace {
   status {
     ...NamespaceStatusFields
   }
+  cost
 }
 fragment NamespaceStatusFields on NamespaceStatus {
   phase
@@ -4251,6 +4314,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4269,11 +4333,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4419,6 +4491,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4437,11 +4510,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4587,6 +4668,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4605,11 +4687,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4755,6 +4845,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4773,11 +4864,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -4923,6 +5022,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -4941,11 +5041,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5091,6 +5199,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5109,11 +5218,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5267,6 +5384,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5285,11 +5403,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5427,6 +5553,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5445,11 +5572,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5595,6 +5730,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5613,11 +5749,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5763,6 +5907,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5781,11 +5926,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -5931,6 +6084,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -5949,11 +6103,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6099,6 +6261,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -6117,11 +6280,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6267,6 +6438,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -6285,11 +6457,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6443,6 +6623,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -6461,11 +6642,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -6947,6 +7136,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7055,6 +7245,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7163,6 +7354,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7271,6 +7463,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7379,6 +7572,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7487,6 +7681,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -7602,6 +7797,7 @@ fragment QueueFields on Queue {
   status {
     ...QueueStatusFields
   }
+  cost
 }
 fragment QueueSpecFields on QueueSpec {
   namespaces
@@ -10011,6 +10207,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10029,11 +10226,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10179,6 +10384,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10197,11 +10403,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10347,6 +10561,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10365,11 +10580,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10521,6 +10744,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10539,11 +10763,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10689,6 +10921,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10707,11 +10940,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
@@ -10857,6 +11098,7 @@ fragment WorkloadStatusFields on WorkloadStatus {
   preemptions {
     ...PreemptionFields
   }
+  cost
 }
 fragment ClusterPlacementFields on ClusterPlacement {
   cluster
@@ -10875,11 +11117,19 @@ fragment ClusterReplicaStatusFields on ClusterReplicaStatus {
   evictionRequest {
     ...EvictionRequestFields
   }
+  cost {
+    ...ReplicaCostFields
+  }
 }
 fragment EvictionRequestFields on EvictionRequest {
   replicas
   requestedAt
   message
+}
+fragment ReplicaCostFields on ReplicaCost {
+  accrued
+  ratePerHour
+  since
 }
 fragment EvictionFields on Eviction {
   cluster
