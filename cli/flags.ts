@@ -176,3 +176,19 @@ export const labelsSelector = keyValue({
   description: 'Which workloads the policy governs, by their labels; repeat or comma-separate. None: every workload of the namespace.',
   delimiter: ',',
 });
+
+/** `gpu=2.40,cpu=0.05,memory=0.005`: prices per GPU-, core- and GiB-hour. */
+export function parsePrices(parts: readonly string[] | undefined, flag: string): { cpu?: number; gpu?: number; memory?: number } | undefined {
+  if (!parts || parts.length === 0) return undefined;
+  const prices: { cpu?: number; gpu?: number; memory?: number } = {};
+  for (const part of parts.flatMap((p) => p.split(',')).filter((p) => p.trim() !== '')) {
+    const [rawKey, text] = splitKeyValue(part, flag);
+    const key = rawKey.toLowerCase();
+    if (key !== 'cpu' && key !== 'memory' && key !== 'gpu') throw new UsageError(`${flag}: unknown resource "${rawKey}"; use cpu (per core-hour), gpu (per GPU-hour) or memory (per GiB-hour)`);
+    if (prices[key] !== undefined) throw new UsageError(`${flag} ${key} is given twice`);
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value)) throw new UsageError(`${flag} ${key}: "${text}" is not a price such as 2.40`);
+    prices[key] = value;
+  }
+  return prices;
+}

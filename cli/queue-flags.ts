@@ -4,6 +4,8 @@
  * ./durations.ts.
  */
 import { Flags } from '@oclif/core';
+import { parseWaitingPolicy } from '../src/bursting/namespace-policy.js';
+import type { WaitingPolicy } from '../src/domain/spec/waiting-policy-spec.js';
 import type { AcceleratorQuota } from '../src/domain/types.js';
 import { parseResourceValue, splitKeyValue } from './flags.js';
 import { UsageError } from './usage-error.js';
@@ -41,3 +43,11 @@ export function parseQuota(parts: readonly string[] | undefined, flag: string): 
 /** A quota flag: figures comma-separated or the flag repeated. */
 export const quotaFlag = (description: string) =>
   Flags.string({ multiple: true, multipleNonGreedy: true, description, helpValue: 'cpu=N,memory=Q,gpu=N,gpu.MODEL=N' });
+
+/** `COMPUTE budget=0.25`: the words a namespace's sky.dev/waiting-policy annotation takes. */
+export function waitingPolicyFlag(text: string): WaitingPolicy {
+  const parsed = parseWaitingPolicy(text);
+  if ('problem' in parsed) throw new UsageError(`--waiting-policy: ${parsed.problem}`);
+  return parsed.policy;
+}
+

@@ -43,6 +43,15 @@ describe('create cluster', () => {
     expect((await clusters().get('laptop')).spec).toEqual({ manager: 'LOCAL', local: { cpu: 0.5, memory: 8192, gpu: 1 } });
   });
 
+  it('with its prices (--cost, comma-separated or repeated), and refuses a bad one naming the flag', async () => {
+    await skym('create', 'cluster', 'cloud', '--manager', 'local', '--cost', 'gpu=2.40,cpu=0.05', '--cost', 'memory=0.005');
+    expect((await clusters().get('cloud')).spec.cost).toEqual({ cpu: 0.05, gpu: 2.4, memory: 0.005 });
+    expect(await skym('create', 'cluster', 'dear', '--manager', 'local', '--cost', 'gpu=lots')).toMatchObject({ code: 1, stderr: 'Error: --cost gpu: "lots" is not a price such as 2.40\n' });
+    expect((await skym('create', 'cluster', 'dear', '--manager', 'local', '--cost', 'tpu=1')).stderr).toContain('--cost: unknown resource "tpu"');
+    // A negative price is the server's to refuse, naming the field.
+    expect((await skym('create', 'cluster', 'dear', '--manager', 'local', '--cost', 'gpu=-1')).stderr).toContain('spec.cost.gpu: must be at least 0');
+  });
+
   it('refuses a connection flag of another manager, before asking the server', async () => {
     const result = await skym('create', 'cluster', 'mixed', '--manager', 'slurm', '--cpu', '4');
     expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'Error: --cpu does not apply to --manager slurm; it takes --slurm-conf, --ssh-host, --partition\n' });

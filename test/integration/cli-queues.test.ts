@@ -68,6 +68,14 @@ describe('queues', () => {
     expect(described.stdout).toContain('Conditions: <none>');
   });
 
+  it('create queue --waiting-policy takes the annotation words, and refuses bad ones naming the flag', async () => {
+    expect(await skym('create', 'queue', 'bursty', '--waiting-policy', 'COMPUTE budget=0.25')).toMatchObject({ code: 0 });
+    expect((await new QueueAPI({ client }).get('bursty')).spec.waitingPolicy).toEqual({ policy: 'COMPUTE', budget: 0.25 });
+    const bad = await skym('create', 'queue', 'unsure', '--waiting-policy', 'COMPUTE');
+    expect(bad).toMatchObject({ code: 1 });
+    expect(bad.stderr).toContain('--waiting-policy: coefficient: COMPUTE takes either a coefficient or a budget');
+  });
+
   it('refuses a bad quota before asking the server, naming the flag', async () => {
     const result = await skym('create', 'queue', 'bad', '--quota', 'cpu=lots');
     expect(result).toMatchObject({ code: 1, stdout: '' });

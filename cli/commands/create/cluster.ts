@@ -4,7 +4,7 @@ import type { Cluster, ClusterManagerType } from '../../../src/domain/types.js';
 import { ApiCommand } from '../../api-command.js';
 import { createObject } from '../../create.js';
 import { UsageError } from '../../errors.js';
-import { label, parseResourceValue, toMap } from '../../flags.js';
+import { label, parsePrices, parseResourceValue, toMap } from '../../flags.js';
 
 /** What --manager accepts; `k8` is how the original demo wrote it. */
 const MANAGERS: Record<string, ClusterManagerType> = { k8: 'KUBERNETES', k8s: 'KUBERNETES', kubernetes: 'KUBERNETES', slurm: 'SLURM', local: 'LOCAL' };
@@ -26,6 +26,7 @@ export default class CreateCluster extends ApiCommand {
     { description: 'A context of your kubeconfig, labelled.', command: '<%= config.bin %> create cluster gke-prod --manager kubernetes --context gke_proj_us-east1_prod --label env=prod' },
     { description: 'A Slurm cluster reached over SSH.', command: '<%= config.bin %> create cluster hpc --manager slurm --ssh-host alice@login.hpc.example.edu --partition gpu' },
     { description: 'Four cores and 8 GiB of this machine.', command: '<%= config.bin %> create cluster laptop --manager local --cpu 4 --memory 8Gi' },
+    { description: 'A cloud cluster with its prices: work goes there only as its waiting policy allows.', command: '<%= config.bin %> create cluster gke --manager kubernetes --context gke_proj_us-east1_prod --cost gpu=2.40,cpu=0.05' },
   ];
 
   static override args = {
@@ -47,6 +48,12 @@ export default class CreateCluster extends ApiCommand {
     cpu: Flags.string({ description: 'local: cores to offer (1, 0.5 or 500m). Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
     memory: Flags.string({ description: 'local: memory to offer, MiB or with a unit (8Gi). Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
     gpu: Flags.string({ description: 'local: GPUs to offer. Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
+    cost: Flags.string({
+      multiple: true,
+      multipleNonGreedy: true,
+      description: 'Prices per core-hour (cpu), GPU-hour (gpu) and GiB-hour (memory), comma-separated or repeated. Default: free (owned hardware).',
+      helpValue: 'gpu=P,cpu=P,memory=P',
+    }),
     'wait-timeout': Flags.integer({
       min: 1,
       description: 'Seconds a replica may wait in this cluster before it is evicted and placed elsewhere, for workloads that set no --wait-timeout of their own.',
@@ -61,7 +68,7 @@ export default class CreateCluster extends ApiCommand {
     const misplaced = given.find((flag) => !CONNECTION_FLAGS[manager].includes(flag));
     if (misplaced) throw new UsageError(`--${misplaced} does not apply to --manager ${flags.manager}; it takes ${CONNECTION_FLAGS[manager].map((f) => `--${f}`).join(', ')}`);
 
-    const spec: Manifest<'Cluster'>['spec'] = { manager, waitTimeout: flags['wait-timeout'] };
+    const spec: Manifest<'Cluster'>['spec'] = { manager, waitTimeout: flags['wait-timeout'], cost: parsePrices(flags.cost, '--cost') };
     if (manager === 'KUBERNETES' && given.length > 0) spec.kubernetes = { context: flags.context, kubeconfigPath: flags.kubeconfig };
     if (manager === 'SLURM' && given.length > 0) spec.slurm = { slurmConf: flags['slurm-conf'], sshHost: flags['ssh-host'], partition: flags.partition };
     if (manager === 'LOCAL' && given.length > 0) {

@@ -5,7 +5,7 @@ import { createAliases, createObject } from '../../create.js';
 import { UsageError } from '../../errors.js';
 import { label, toMap } from '../../flags.js';
 import { parseDuration } from '../../durations.js';
-import { parseQuota, quotaFlag } from '../../queue-flags.js';
+import { parseQuota, quotaFlag, waitingPolicyFlag } from '../../queue-flags.js';
 
 export default class CreateQueue extends ApiCommand {
   static override summary = 'Create a queue: the share of the federation the workloads of some namespaces are admitted into.';
@@ -21,6 +21,10 @@ Quota figures take the quantities of --resources: cpu in cores (or 500m), memory
       command: "<%= config.bin %> create queue batch --namespace-selector 'team in (a,b)' --strategy strict-fifo --borrowing-limit cpu=4 --quota cpu=16,gpu.A100=1",
     },
     { description: 'Paused: admits nothing until resumed.', command: '<%= config.bin %> create queue later --paused' },
+    {
+      description: 'Work waits for free clusters, big jobs longest, before it may go to priced ones: on average a quarter of its runtime.',
+      command: "<%= config.bin %> create queue research --namespaces research --waiting-policy 'COMPUTE budget=0.25'",
+    },
   ];
 
   static override hiddenAliases = createAliases('Queue');
@@ -43,6 +47,10 @@ Quota figures take the quantities of --resources: cpu in cores (or 500m), memory
     })(),
     'starvation-timeout': Flags.string({ description: 'best-effort-fifo: how long a head may wait before capacity is held for it (300, 90s, 5m, 1h). Default: 5m.', helpValue: 'DURATION' }),
     paused: Flags.boolean({ description: 'Admit nothing new; admitted work keeps running.' }),
+    'waiting-policy': Flags.string({
+      description: 'How long its work waits for cheaper clusters before going to costlier ones: INFINITE, ZERO (default), or CONSTANT, RUNTIME, RESOURCE, COMPUTE with coefficient=C or budget=B.',
+      helpValue: "'POLICY [coefficient=C|budget=B]'",
+    }),
     label,
   };
 
@@ -66,6 +74,7 @@ Quota figures take the quantities of --resources: cpu in cores (or 500m), memory
         queueingStrategy: flags.strategy === undefined ? undefined : flags.strategy === 'strict-fifo' ? 'STRICT_FIFO' : 'BEST_EFFORT_FIFO',
         starvationTimeout: flags['starvation-timeout'] === undefined ? undefined : parseDuration(flags['starvation-timeout'], '--starvation-timeout'),
         paused: flags.paused || undefined,
+        waitingPolicy: flags['waiting-policy'] === undefined ? undefined : waitingPolicyFlag(flags['waiting-policy']),
       },
     });
   }
