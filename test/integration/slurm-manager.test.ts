@@ -157,7 +157,7 @@ describe('capacity', () => {
     await managerB.submit(sky, 1);
     await reportWhere(managerB, sky, 'running', (r) => r.running === 1);
     // Someone else's job on the same cluster: 2 cores for at most 10 minutes.
-    const submitted = await slurm.command(B, 'sbatch', ['--parsable', '--job-name=someone-else', '--time=10', '--cpus-per-task=2', '--mem=500', '--wrap', 'sleep 60']);
+    const submitted = await slurm.command(B, 'sbatch', ['--parsable', '--job-name=someone-else', '--output=/dev/null', '--time=10', '--cpus-per-task=2', '--mem=500', '--wrap', 'sleep 60']);
     const foreignId = submitted.trim().split(';')[0];
     try {
       const c = await until('the foreign job running and reported as a release', async () => {
