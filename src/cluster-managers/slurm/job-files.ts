@@ -120,6 +120,19 @@ export class SshJobFiles implements JobFiles {
     return found;
   }
 
+  /**
+   * The bytes of `file` from `offset` to its current end; empty when it is absent. For following
+   * logs on the login node (file-logs.ts reads local files only, so the manager does not use this
+   * yet; see createSlurmManager).
+   */
+  async readFrom(file: string, offset: number): Promise<Buffer> {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new Error(`readFrom: offset must be a non-negative integer, not ${offset}`);
+    // tail -c +N starts at byte N (1-based); base64 keeps a multi-byte character cut at the end intact.
+    const script = 'test -f "$1" || exit 0; tail -c +"$2" -- "$1" | base64 -w0';
+    const encoded = await this.connection.run('sh', ['-c', script, 'sh', file, String(offset + 1)]);
+    return Buffer.from(encoded.trim(), 'base64');
+  }
+
   async prepare(dir: string): Promise<void> {
     await this.connection.run('mkdir', ['-p', '--', dir]);
   }
