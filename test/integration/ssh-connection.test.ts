@@ -30,11 +30,7 @@ afterAll(async () => {
 function connect(options: Partial<SshConnectionOptions> = {}): SshConnection {
   const connection = new SshConnection({
     target: parseSshTarget(sshd.sshHost),
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
-    connectTimeoutMs: 5_000,
-    serverAliveIntervalSeconds: 1,
-    serverAliveCountMax: 2,
+    ...sshd.clientOptions,
     ...options,
   });
   opened.push(connection);

@@ -19,7 +19,7 @@ let dir: string;
 
 beforeAll(async () => {
   sshd = await startSshd();
-  connection = new SshConnection({ target: parseSshTarget(sshd.sshHost), identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile });
+  connection = new SshConnection({ target: parseSshTarget(sshd.sshHost), ...sshd.clientOptions });
   jobsDir = await mkdtemp(path.join(tmpdir(), 'sky-ssh-jobfiles-'));
   files = new SshJobFiles(connection, 'c1', jobsDir);
   dir = path.join(await files.root(), 'default', 'jobs', 'w');

@@ -63,7 +63,7 @@ beforeAll(async () => {
   jobsDir = await mkdtemp(path.join(tmpdir(), 'sky-sshm-login-'));
   manager = createSlurmManager(cluster(sshd.sshHost, slurm.get(CLUSTER).slurmConf), {
     stateDir,
-    ssh: { identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile, connectTimeoutMs: 5_000, serverAliveIntervalSeconds: 1, serverAliveCountMax: 2, jobsDir },
+    ssh: { ...sshd.clientOptions, jobsDir },
   });
 }, 120_000);
 

@@ -26,14 +26,7 @@ let work: string;
 beforeAll(async () => {
   [slurm, sshd] = await Promise.all([startTestSlurm('sshr', [{ name: CLUSTER, nodes: [{ name: 'sshr-a1', cpus: 2, memory: 2048 }] }]), startSshd()]);
   work = await mkdtemp(join(tmpdir(), 'sky-sshr-work-'));
-  connection = new SshConnection({
-    target: parseSshTarget(sshd.sshHost),
-    identityFile: sshd.identityFile,
-    knownHostsFile: sshd.knownHostsFile,
-    connectTimeoutMs: 5_000,
-    serverAliveIntervalSeconds: 1,
-    serverAliveCountMax: 2,
-  });
+  connection = new SshConnection({ target: parseSshTarget(sshd.sshHost), ...sshd.clientOptions });
   commands = new SlurmCommands(new SshSlurmRunner(connection, slurm.get(CLUSTER).slurmConf));
 }, 120_000);
 
