@@ -44,6 +44,10 @@ describe('fixture sshd', () => {
     expect(await sshd.acceptedLogins()).toBe(before + 1);
   });
 
+  it("gives its sessions their own HOME, away from the user's dotfiles", async () => {
+    expect((await ssh(sshd.identityFile, 'echo', '$HOME')).stdout).toBe(`${sshd.home}\n`);
+  });
+
   it('refuses a key it does not know', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sky-sshd-other-'));
     try {

@@ -35,7 +35,7 @@ describe('SshJobFiles', () => {
     expect(await files.root()).toBe(path.join(jobsDir, 'c1'));
     expect(() => new SshJobFiles(connection, 'c1', 'relative/dir')).toThrow(/must be an absolute path, not "relative\/dir"/);
     // Without one: the account's home directory on the login node.
-    expect(await new SshJobFiles(connection, 'c1').root()).toBe(path.join(process.env.HOME ?? '/root', '.sky-manager', 'slurm', 'c1'));
+    expect(await new SshJobFiles(connection, 'c1').root()).toBe(path.join(sshd.home, '.sky-manager', 'slurm', 'c1'));
   });
 
   it('reads many small files in one go, telling absent and empty apart', async () => {
