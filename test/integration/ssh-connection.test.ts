@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSshd, type SshdProcess } from '../../fixtures/ssh/sshd.js';
 import { RemoteCommandError, SshConnection, SshConnectionError, type SshConnectionOptions } from '../../src/cluster-managers/ssh/connection.js';
 import { parseSshTarget } from '../../src/cluster-managers/ssh/target.js';
+import { until } from '../helpers/wait.js';
 
 let sshd: SshdProcess;
 let files: string;
@@ -110,6 +111,24 @@ describe('SshConnection', () => {
       await sshd.start();
     }
     expect(await ssh.run('echo', ['back'])).toBe('back\n');
+    expect(ssh.masterPid).not.toBe(firstMaster);
+  });
+
+  it('times out on a login node that hangs, gives the silent connection up, and connects again when it answers', async () => {
+    const ssh = connect();
+    await ssh.connect();
+    const firstMaster = ssh.masterPid;
+    await sshd.pause();
+    try {
+      const error = await ssh.run('echo', ['hung'], { timeoutMs: 1_500 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SshConnectionError);
+      expect((error as SshConnectionError).reason).toBe('timeout');
+      // ServerAliveInterval 1 s, ServerAliveCountMax 2: the master gives up within a few seconds.
+      await until('the master to give the silent connection up', async () => !ssh.connected, { timeoutMs: 10_000 });
+    } finally {
+      await sshd.resume();
+    }
+    expect(await ssh.run('echo', ['answers'])).toBe('answers\n');
     expect(ssh.masterPid).not.toBe(firstMaster);
   });
 
