@@ -10,8 +10,9 @@
  * Slurm itself is the truth for what is queued and running; this record is what survives after
  * Slurm forgets a finished job (MinJobAge, as there is no accounting database to ask), so that a
  * restarted controller neither submits a finished Job again nor loses its exit codes. The logs
- * and exit files are written by the jobs, so this directory must be one the compute nodes share
- * with the controller machine (true here, where the nodes are this machine).
+ * and exit files are written by the jobs, so they live where the compute nodes write (JobFiles,
+ * ./job-files.ts): in this same directory when the nodes share this machine's filesystem, or
+ * under the same relative path in the login node's ~/.sky-manager/slurm/<cluster> over SSH.
  *
  * The record is replaced atomically (write, then rename): a crash leaves the old or the new one.
  */
@@ -19,7 +20,8 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KIND_INFO } from '../../domain/kinds.js';
 import type { WorkloadRef } from '../../domain/object-ref.js';
-import { readJsonIfPresent, readTextIfPresent, subdirectories, writeJsonAtomically } from '../fs.js';
+import { readJsonIfPresent, subdirectories, writeJsonAtomically } from '../fs.js';
+import { LocalJobFiles, type JobFiles } from './job-files.js';
 
 export interface Submission {
   /** The array's job id; empty when it was submitted but its id never got recorded (see `submitting`). */
@@ -58,15 +60,26 @@ function readNumber(text: string | undefined): number | undefined {
 }
 
 export class SlurmStateFiles {
-  /** `<stateDir>/<cluster>`: everything of one Slurm cluster. */
-  constructor(readonly root: string) {}
+  /**
+   * `root` is `<stateDir>/<cluster>`: the records of one Slurm cluster; `jobFiles` says where its
+   * jobs write (default beside the records).
+   */
+  constructor(
+    readonly root: string,
+    readonly jobFiles: JobFiles = new LocalJobFiles(root),
+  ) {}
 
   workloadDir(ref: WorkloadRef): string {
-    return path.join(this.root, ref.namespace, KIND_INFO[ref.kind].plural, ref.name);
+    return path.join(this.root, relativeDir(ref));
   }
 
-  logFile(ref: WorkloadRef, index: number): string {
-    return path.join(this.workloadDir(ref), `${index}.log`);
+  /** Where the workload's jobs write their logs and exit files (made by prepareJobDir). */
+  async jobDir(ref: WorkloadRef): Promise<string> {
+    return path.posix.join(await this.jobFiles.root(), relativeDir(ref));
+  }
+
+  async logFile(ref: WorkloadRef, index: number): Promise<string> {
+    return path.posix.join(await this.jobDir(ref), `${index}.log`);
   }
 
   async read(ref: WorkloadRef): Promise<SubmissionRecord | undefined> {
@@ -79,29 +92,43 @@ export class SlurmStateFiles {
     await writeJsonAtomically(path.join(dir, 'submission.json'), record);
   }
 
+  /** Before sbatch: Slurm writes the logs into the directory but does not create it. */
+  async prepareJobDir(ref: WorkloadRef): Promise<string> {
+    const dir = await this.jobDir(ref);
+    await this.jobFiles.prepare(dir);
+    return dir;
+  }
+
   /** What replica `index`'s batch script left: its exit status, restarts, and whether it logged. */
   async replicaFiles(ref: WorkloadRef, index: number): Promise<ReplicaFiles> {
-    const dir = this.workloadDir(ref);
-    const [exit, restarts, log] = await Promise.all([
-      readTextIfPresent(path.join(dir, `${index}.exit`)),
-      readTextIfPresent(path.join(dir, `${index}.restarts`)),
-      exists(path.join(dir, `${index}.log`)),
+    return (await this.replicaFilesOf(ref, [index])).get(index)!;
+  }
+
+  /** replicaFiles of several replicas, read together (one remote command over SSH). */
+  async replicaFilesOf(ref: WorkloadRef, indices: readonly number[]): Promise<Map<number, ReplicaFiles>> {
+    const dir = await this.jobDir(ref);
+    const [texts, logs] = await Promise.all([
+      this.jobFiles.read(dir, indices.flatMap((i) => [`${i}.exit`, `${i}.restarts`])),
+      this.jobFiles.existing(dir, indices.map((i) => `${i}.log`)),
     ]);
-    return { exitCode: readNumber(exit), restarts: readNumber(restarts), hasLog: log };
+    return new Map(
+      indices.map((i) => [i, { exitCode: readNumber(texts.get(`${i}.exit`)), restarts: readNumber(texts.get(`${i}.restarts`)), hasLog: logs.has(`${i}.log`) }]),
+    );
   }
 
   /** Forgets what earlier runs of these indices left, before they are submitted again. */
   async clearReplicas(ref: WorkloadRef, from: number, to: number): Promise<void> {
-    const dir = this.workloadDir(ref);
-    const removals = [];
-    for (let i = from; i <= to; i++) {
-      for (const ext of ['exit', 'restarts', 'log']) removals.push(rm(path.join(dir, `${i}.${ext}`), { force: true }));
-    }
-    await Promise.all(removals);
+    const names: string[] = [];
+    for (let i = from; i <= to; i++) names.push(`${i}.exit`, `${i}.restarts`, `${i}.log`);
+    await this.jobFiles.remove(await this.jobDir(ref), names);
   }
 
-  remove(ref: WorkloadRef): Promise<void> {
-    return rm(this.workloadDir(ref), { recursive: true, force: true });
+  /** The record, and what the jobs left where they ran. */
+  async remove(ref: WorkloadRef): Promise<void> {
+    const local = this.workloadDir(ref);
+    const jobs = await this.jobDir(ref);
+    await rm(local, { recursive: true, force: true });
+    if (jobs !== local) await this.jobFiles.removeTree(jobs);
   }
 
   /** Every workload with a record on disk. */
@@ -116,6 +143,11 @@ export class SlurmStateFiles {
     }
     return refs;
   }
+}
+
+/** `<namespace>/jobs/<name>`: the same under the records' root and the jobs' root. */
+function relativeDir(ref: WorkloadRef): string {
+  return path.posix.join(ref.namespace, KIND_INFO[ref.kind].plural, ref.name);
 }
 
 function exists(file: string): Promise<boolean> {

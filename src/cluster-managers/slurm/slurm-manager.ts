@@ -32,12 +32,26 @@ import { capacityFromNodes } from './capacity.js';
 import { foreignReleases } from './releases.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
 import type { SlurmJob } from './parse.js';
-import { SlurmStateFiles, type ReplicaFiles, type Submission, type SubmissionRecord } from './records.js';
+import { SshJobFiles } from './job-files.js';
+import { SshSlurmRunner } from './ssh-runner.js';
+import { SshConnection, type SshConnectionOptions } from '../ssh/connection.js';
+import type { SshCredentials } from '../ssh/credentials.js';
+import { parseSshTarget } from '../ssh/target.js';
+import { SlurmStateFiles, type Submission, type SubmissionRecord } from './records.js';
 import { workloadReport } from './report.js';
 
 export interface SlurmManagerOptions extends ManagerOptions {
-  /** Replaces the local runner (tests; an SSH runner). */
+  /** Replaces the local runner (tests). */
   runner?: SlurmRunner;
+  /**
+   * The key and known_hosts for a cluster behind a login node (spec.slurm.sshHost): then the
+   * commands and the jobs' files go through one SSH connection (../ssh).
+   */
+  ssh?: SshCredentials &
+    Pick<SshConnectionOptions, 'connectTimeoutMs' | 'serverAliveIntervalSeconds' | 'serverAliveCountMax'> & {
+      /** Where on the login node the jobs write (absolute; default ~/.sky-manager/slurm). */
+      jobsDir?: string;
+    };
   /** How long a squeue answer is reused by status and logs calls. Default 1 s. */
   jobsMaxAgeMs?: number;
 }
@@ -71,13 +85,23 @@ class SlurmManager implements ClusterManager {
    * scancel returns, and a submit right after (the Job placed here again) must not adopt them.
    */
   private readonly cancelled = new Set<string>();
+  /** The login node's connection, for a cluster reached over SSH. */
+  private readonly connection: SshConnection | undefined;
 
   constructor(cluster: Cluster, options: SlurmManagerOptions) {
     this.clusterName = cluster.metadata.name;
     const slurm = cluster.spec.slurm ?? {};
     this.partition = slurm.partition || undefined;
-    this.slurm = new SlurmCommands(options.runner ?? new LocalSlurmRunner(slurm.slurmConf || undefined));
-    this.files = new SlurmStateFiles(path.join(options.stateDir, this.clusterName));
+    const records = path.join(options.stateDir, this.clusterName);
+    if (slurm.sshHost && options.ssh) {
+      const { jobsDir, ...connection } = options.ssh;
+      this.connection = new SshConnection({ target: parseSshTarget(slurm.sshHost), ...connection });
+      this.slurm = new SlurmCommands(options.runner ?? new SshSlurmRunner(this.connection, slurm.slurmConf || undefined));
+      this.files = new SlurmStateFiles(records, new SshJobFiles(this.connection, this.clusterName, jobsDir));
+    } else {
+      this.slurm = new SlurmCommands(options.runner ?? new LocalSlurmRunner(slurm.slurmConf || undefined));
+      this.files = new SlurmStateFiles(records);
+    }
     this.jobsMaxAgeMs = options.jobsMaxAgeMs ?? 1000;
   }
 
@@ -161,7 +185,7 @@ class SlurmManager implements ClusterManager {
       {
         files: async () => {
           const r = await record();
-          return Array.from({ length: r?.replicas ?? 0 }, (_, i) => ({ replica: i, file: this.files.logFile(ref, i) }));
+          return Promise.all(Array.from({ length: r?.replicas ?? 0 }, async (_, i) => ({ replica: i, file: await this.files.logFile(ref, i) })));
         },
         done: async () => {
           const r = await record();
@@ -177,8 +201,10 @@ class SlurmManager implements ClusterManager {
   /** Slurm has no namespaces; a Job's namespace is part of its job name. */
   async ensureNamespace(): Promise<void> {}
 
-  /** Nothing to release: every call runs its commands and is done. Jobs keep running in Slurm. */
-  async close(): Promise<void> {}
+  /** Ends the SSH connection, if any; otherwise every call runs its commands and is done. Jobs keep running in Slurm. */
+  async close(): Promise<void> {
+    await this.connection?.close();
+  }
 
   // ------------------------------------------------------------------ internals
 
@@ -265,7 +291,7 @@ class SlurmManager implements ClusterManager {
 
   private async submitIndices(workload: Workload, record: SubmissionRecord, from: number, to: number, firstReplicaIndex: number): Promise<void> {
     const ref = record.ref;
-    const dir = this.files.workloadDir(ref);
+    const dir = await this.files.prepareJobDir(ref);
     const { run, envs, resources, restartPolicy } = workload.spec;
     const spec = {
       ref,
@@ -302,10 +328,7 @@ class SlurmManager implements ClusterManager {
   }
 
   private async report(record: SubmissionRecord, jobs: readonly SlurmJob[]): Promise<WorkloadReport> {
-    const files = new Map<number, ReplicaFiles>();
-    await Promise.all(
-      Array.from({ length: record.replicas }, async (_, i) => files.set(i, await this.files.replicaFiles(record.ref, i))),
-    );
+    const files = await this.files.replicaFilesOf(record.ref, Array.from({ length: record.replicas }, (_, i) => i));
     return workloadReport(record, jobs, files);
   }
 }
@@ -324,7 +347,10 @@ function ignoreFinished(error: unknown): void {
 /** The factory registry.ts calls. Fails at once for what this manager cannot do. */
 export function createSlurmManager(cluster: Cluster, options: SlurmManagerOptions): ClusterManager {
   const sshHost = cluster.spec.slurm?.sshHost;
-  if (sshHost && !options.runner) {
+  if (sshHost) parseSshTarget(sshHost);
+  // Over SSH, everything but the logs works (they are still read as local files): refused until
+  // they do, unless the caller passes the credentials itself (the tests of that path).
+  if (sshHost && !options.runner && !options.ssh) {
     throw new Error(
       `Cluster '${cluster.metadata.name}': spec.slurm.sshHost is "${sshHost}", but the Slurm manager runs the ` +
         'Slurm commands only on the controller machine for now; unset spec.slurm.sshHost and set ' +
