@@ -13,6 +13,8 @@ export interface LogSource {
   files(): Promise<{ replica: number; file: string }[]>;
   /** True once no replica will write again (all finished, or the workload is gone). */
   done(): Promise<boolean>;
+  /** Reads a file's bytes from an offset (default: on this machine; a Slurm login node over SSH). */
+  read?(file: string, offset: number): Promise<Buffer>;
 }
 
 const NEWLINE = 0x0a;
@@ -61,7 +63,7 @@ export async function* readLogLines(
     for (const { replica, file } of await source.files()) {
       let cursor = cursors.get(replica);
       if (!cursor) cursors.set(replica, (cursor = { offset: 0, partial: Buffer.alloc(0) }));
-      let lines = takeLines(cursor, await readFrom(file, cursor.offset));
+      let lines = takeLines(cursor, await (source.read ? source.read(file, cursor.offset) : readFrom(file, cursor.offset)));
       if (done && cursor.partial.length > 0) lines.push(cursor.partial.toString('utf8'));
       if (first && options.tail !== undefined) lines = lines.slice(Math.max(0, lines.length - options.tail));
       for (const line of lines) yield { replica, line };

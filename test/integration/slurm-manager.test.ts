@@ -320,10 +320,17 @@ describe('what a Slurm cluster refuses', () => {
     expect(managerA.capabilities.kinds).toEqual(['Job']);
   });
 
-  it('names spec.slurm.sshHost when asked for SSH, which is not implemented', () => {
-    expect(() => createSlurmManager(slurmCluster('remote', '/nowhere', { sshHost: 'alice@login' }), { stateDir })).toThrow(
-      /spec\.slurm\.sshHost is "alice@login"/,
-    );
+  it('names spec.slurm.sshHost and the missing key when asked for SSH without one (test/integration/ssh-slurm-manager.test.ts has the rest)', () => {
+    const saved = process.env.SKY_SSH_IDENTITY_FILE;
+    process.env.SKY_SSH_IDENTITY_FILE = path.join(stateDir, 'no-such-key');
+    try {
+      expect(() => createSlurmManager(slurmCluster('remote', '/nowhere', { sshHost: 'alice@login' }), { stateDir })).toThrow(
+        /^Cluster 'remote': spec\.slurm\.sshHost is "alice@login", but SKY_SSH_IDENTITY_FILE=.*no-such-key does not exist on the controller machine$/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SKY_SSH_IDENTITY_FILE;
+      else process.env.SKY_SSH_IDENTITY_FILE = saved;
+    }
   });
 
   it('fails capacity with Slurm’s reason while slurmctld is stopped, and recovers when it is back', async () => {

@@ -122,6 +122,49 @@ describe('Slurm manager over SSH', () => {
     expect(again?.replicas.map((r) => r.exitCode)).toEqual([0, 1, 2]);
   });
 
+  it('follows the logs on the login node until the job ends', async () => {
+    const workload = job('talk', 'echo "one $SKY_REPLICA_INDEX"; sleep 2; printf "two ✓ $SKY_REPLICA_INDEX"', 2);
+    await manager.submit(workload, 2);
+    const lines: string[] = [];
+    for await (const { replica, line } of manager.logs(refOf(workload), { follow: true })) lines.push(`${replica}: ${line}`);
+    expect(lines.sort()).toEqual(['0: one 0', '0: two ✓ 0', '1: one 1', '1: two ✓ 1']);
+    const tail: string[] = [];
+    for await (const { line } of manager.logs(refOf(workload), { tail: 1 })) tail.push(line);
+    expect(tail.sort()).toEqual(['two ✓ 0', 'two ✓ 1']);
+    // Read on the login node, not here (where, on this one machine, the files are too).
+    await sshd.kill();
+    try {
+      const read = async () => {
+        for await (const _ of manager.logs(refOf(workload), { tail: 1 })) void _;
+      };
+      await read().catch(() => undefined);
+      await expect(read()).rejects.toThrow(/cannot connect: .*Connection refused/s);
+    } finally {
+      await sshd.start();
+    }
+    await manager.delete(refOf(workload));
+  });
+
+  it("takes the key and known_hosts from the controller's SKY_SSH_* environment", async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.SKY_SSH_IDENTITY_FILE = sshd.identityFile;
+      process.env.SKY_SSH_KNOWN_HOSTS = sshd.knownHostsFile;
+      const fromEnv = createSlurmManager(cluster(sshd.sshHost, slurm.get(CLUSTER).slurmConf), { stateDir });
+      try {
+        expect((await fromEnv.capacity()).capacity.cpu).toBe(4);
+      } finally {
+        await fromEnv.close();
+      }
+      process.env.SKY_SSH_IDENTITY_FILE = path.join(jobsDir, 'no-such-key');
+      expect(() => createSlurmManager(cluster(sshd.sshHost, slurm.get(CLUSTER).slurmConf), { stateDir })).toThrow(
+        `Cluster '${CLUSTER}': spec.slurm.sshHost is "${sshd.sshHost}", but SKY_SSH_IDENTITY_FILE=${path.join(jobsDir, 'no-such-key')} does not exist on the controller machine`,
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it('delete removes the records and the files on the login node', async () => {
     const ref = refOf(job('hello', '', 3));
     await manager.delete(ref);

@@ -35,7 +35,7 @@ import type { SlurmJob } from './parse.js';
 import { SshJobFiles } from './job-files.js';
 import { SshSlurmRunner } from './ssh-runner.js';
 import { SshConnection, type SshConnectionOptions } from '../ssh/connection.js';
-import type { SshCredentials } from '../ssh/credentials.js';
+import { sshCredentialsFromEnv, type SshCredentials } from '../ssh/credentials.js';
 import { parseSshTarget } from '../ssh/target.js';
 import { SlurmStateFiles, type Submission, type SubmissionRecord } from './records.js';
 import { workloadReport } from './report.js';
@@ -85,8 +85,9 @@ class SlurmManager implements ClusterManager {
    * scancel returns, and a submit right after (the Job placed here again) must not adopt them.
    */
   private readonly cancelled = new Set<string>();
-  /** The login node's connection, for a cluster reached over SSH. */
+  /** The login node's connection and the jobs' files there, for a cluster reached over SSH. */
   private readonly connection: SshConnection | undefined;
+  private readonly sshFiles: SshJobFiles | undefined;
 
   constructor(cluster: Cluster, options: SlurmManagerOptions) {
     this.clusterName = cluster.metadata.name;
@@ -97,7 +98,8 @@ class SlurmManager implements ClusterManager {
       const { jobsDir, ...connection } = options.ssh;
       this.connection = new SshConnection({ target: parseSshTarget(slurm.sshHost), ...connection });
       this.slurm = new SlurmCommands(options.runner ?? new SshSlurmRunner(this.connection, slurm.slurmConf || undefined));
-      this.files = new SlurmStateFiles(records, new SshJobFiles(this.connection, this.clusterName, jobsDir));
+      this.sshFiles = new SshJobFiles(this.connection, this.clusterName, jobsDir);
+      this.files = new SlurmStateFiles(records, this.sshFiles);
     } else {
       this.slurm = new SlurmCommands(options.runner ?? new LocalSlurmRunner(slurm.slurmConf || undefined));
       this.files = new SlurmStateFiles(records);
@@ -193,6 +195,7 @@ class SlurmManager implements ClusterManager {
           const report = await this.report(r, await this.jobs());
           return report.replicas.every((replica) => isFinishedState(replica.state));
         },
+        read: this.sshFiles && ((file, offset) => this.sshFiles!.readFrom(file, offset)),
       },
       { ...options, pollIntervalMs: LOG_POLL_INTERVAL_MS },
     );
@@ -347,16 +350,18 @@ function ignoreFinished(error: unknown): void {
 /** The factory registry.ts calls. Fails at once for what this manager cannot do. */
 export function createSlurmManager(cluster: Cluster, options: SlurmManagerOptions): ClusterManager {
   const sshHost = cluster.spec.slurm?.sshHost;
-  if (sshHost) parseSshTarget(sshHost);
-  // Over SSH, everything but the logs works (they are still read as local files): refused until
-  // they do, unless the caller passes the credentials itself (the tests of that path).
   if (sshHost && !options.runner && !options.ssh) {
-    throw new Error(
-      `Cluster '${cluster.metadata.name}': spec.slurm.sshHost is "${sshHost}", but the Slurm manager runs the ` +
-        'Slurm commands only on the controller machine for now; unset spec.slurm.sshHost and set ' +
-        'spec.slurm.slurmConf to a slurm.conf that reaches the cluster from this machine.',
-    );
+    // A malformed sshHost is reported before a missing key.
+    parseSshTarget(sshHost);
+    // The key and known_hosts are the controller machine's (SKY_SSH_*), never the API's.
+    let ssh: SshCredentials;
+    try {
+      ssh = sshCredentialsFromEnv();
+    } catch (error) {
+      throw new Error(`Cluster '${cluster.metadata.name}': spec.slurm.sshHost is "${sshHost}", but ${(error as Error).message}`);
+    }
+    // Where on the login nodes the jobs write (default ~/.sky-manager/slurm there).
+    return new SlurmManager(cluster, { ...options, ssh: { ...ssh, jobsDir: process.env.SKY_SSH_JOBS_DIR?.trim() || undefined } });
   }
   return new SlurmManager(cluster, options);
 }
-
