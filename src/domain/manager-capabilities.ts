@@ -26,7 +26,9 @@ export const MANAGER_CAPABILITIES: Record<ClusterManagerType, ManagerCapabilitie
   // a safety net, and cheap (memory reads, not API calls).
   KUBERNETES: { kinds: ['Job', 'Deployment'], usesImage: true, statusIntervalMs: 1_000 },
   // Slurm runs batch work to completion and has nothing that keeps replicas alive: no Deployments.
-  SLURM: { kinds: ['Job'], usesImage: false },
+  // Changes are pushed (onStatusChange: one squeue per cluster every 2 s, compared with the last),
+  // so the poll, which reads every workload's files, is a safety net.
+  SLURM: { kinds: ['Job'], usesImage: false, statusIntervalMs: 10_000 },
 };
 
 /** Why a cluster of `manager` cannot run `kind`, or undefined when it can. */

@@ -180,6 +180,29 @@ describe('capacity', () => {
 });
 
 describe('jobs', () => {
+  it("pushes changes of its Sky jobs to onStatusChange listeners (one squeue per look), and stops when the last leaves", async () => {
+    let calls = 0;
+    const unsubscribe = managerA.onStatusChange!(() => calls++);
+    // Its first look (at subscription) takes a squeue.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const pushed = job('pushed', 'sleep 3');
+    await managerA.submit(pushed, 1);
+    // It appears (PENDING or RUNNING), then it completes: at least two changes.
+    const t0 = Date.now();
+    await until('two pushed changes', async () => calls >= 2, WAIT);
+    console.info(`two pushed changes after ${Date.now() - t0} ms`);
+    await reportWhere(managerA, pushed, 'finished', finished(1));
+    unsubscribe();
+    const after = calls;
+    const quiet = job('unwatched', 'true');
+    await managerA.submit(quiet, 1);
+    await reportWhere(managerA, quiet, 'finished', finished(1));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(calls).toBe(after);
+    await managerA.delete(refOf(pushed));
+    await managerA.delete(refOf(quiet));
+  }, 120_000);
+
   it('runs a job whose output is Sky!, with its envs and SKY_REPLICA_INDEX, and reads its logs', async () => {
     const hello = job('hello', 'echo Sky!; echo "$GREETING $SKY_JOB_NAME $SKY_NAMESPACE $SKY_REPLICA_INDEX"');
     await managerA.submit(hello, 1, { firstReplicaIndex: 5 });

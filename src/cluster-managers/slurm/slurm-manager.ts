@@ -54,6 +54,8 @@ export interface SlurmManagerOptions extends ManagerOptions {
     };
   /** How long a squeue answer is reused by status and logs calls. Default 1 s. */
   jobsMaxAgeMs?: number;
+  /** How often one squeue looks for changes of this cluster's Sky jobs, pushed to onStatusChange listeners. Default 2 s. */
+  watchIntervalMs?: number;
 }
 
 /** How often a followed log is read again. */
@@ -87,10 +89,17 @@ class SlurmManager implements ClusterManager {
   private readonly cancelled = new Set<string>();
   /** The login node's connection and the jobs' files there, for a cluster reached over SSH. */
   private readonly connection: SshConnection | undefined;
+  private readonly watchIntervalMs: number;
+  private readonly statusListeners = new Set<() => void>();
+  private watchTimer: NodeJS.Timeout | undefined;
+  private looking = false;
+  /** What the last look saw of this cluster's Sky jobs (statusDigest). */
+  private lastDigest: string | undefined;
   private readonly sshFiles: SshJobFiles | undefined;
 
   constructor(cluster: Cluster, options: SlurmManagerOptions) {
     this.clusterName = cluster.metadata.name;
+    this.watchIntervalMs = options.watchIntervalMs ?? 2_000;
     const slurm = cluster.spec.slurm ?? {};
     this.partition = slurm.partition || undefined;
     const records = path.join(options.stateDir, this.clusterName);
@@ -205,8 +214,50 @@ class SlurmManager implements ClusterManager {
   async ensureNamespace(): Promise<void> {}
 
   /** Ends the SSH connection, if any; otherwise every call runs its commands and is done. Jobs keep running in Slurm. */
+  /**
+   * `listener` is called when this cluster's Sky jobs change in Slurm (a state, a restart, a job
+   * gone): one squeue per `watchIntervalMs` for all of them, compared with the last, so the Skylet
+   * reports at once and polls only as a safety net. A failed squeue says nothing here (the health
+   * probe reports it).
+   */
+  onStatusChange(listener: () => void): () => void {
+    this.statusListeners.add(listener);
+    if (!this.watchTimer) {
+      this.watchTimer = setInterval(() => void this.lookForChanges(), this.watchIntervalMs);
+      this.watchTimer.unref();
+      // The first look now: what changes after the subscription is then told.
+      void this.lookForChanges();
+    }
+    return () => {
+      this.statusListeners.delete(listener);
+      if (this.statusListeners.size === 0) this.stopWatching();
+    };
+  }
+
   async close(): Promise<void> {
+    this.statusListeners.clear();
+    this.stopWatching();
     await this.connection?.close();
+  }
+
+  private stopWatching(): void {
+    clearInterval(this.watchTimer);
+    this.watchTimer = undefined;
+    this.lastDigest = undefined;
+  }
+
+  private async lookForChanges(): Promise<void> {
+    if (this.looking) return;
+    this.looking = true;
+    try {
+      const digest = statusDigest(this.ownJobs(await this.jobs()).map(({ job }) => job));
+      if (this.lastDigest !== undefined && digest !== this.lastDigest) for (const listener of [...this.statusListeners]) listener();
+      this.lastDigest = digest;
+    } catch {
+      // Reported by the health probe; the next look tries again.
+    } finally {
+      this.looking = false;
+    }
   }
 
   // ------------------------------------------------------------------ internals
@@ -364,4 +415,12 @@ export function createSlurmManager(cluster: Cluster, options: SlurmManagerOption
     return new SlurmManager(cluster, { ...options, ssh: { ...ssh, jobsDir: process.env.SKY_SSH_JOBS_DIR?.trim() || undefined } });
   }
   return new SlurmManager(cluster, options);
+}
+
+/** The states of a cluster's Sky jobs as one string: equal strings, nothing to report. */
+export function statusDigest(jobs: readonly SlurmJob[]): string {
+  return jobs
+    .map((j) => `${j.jobId}:${j.state}:${j.restarts}:${j.pendingTasks.length}`)
+    .sort()
+    .join(',');
 }
