@@ -3,14 +3,11 @@
  * or `free`), and what a workload, queue or namespace has cost so far (`12.40`), as the server
  * derived it when it answered.
  */
-import { formatPrice } from '../src/bursting/price.js';
+import { formatAmount, formatPrice } from '../src/bursting/price.js';
 import { entryCost, workloadCost } from '../src/domain/replica-cost.js';
 import type { Cluster, ClusterReplicaStatus, Namespace, Queue, Workload } from '../src/domain/types.js';
 
-/** Amounts as people read them: two decimals, four for fractions of a cent. */
-export function formatAmount(amount: number): string {
-  return amount.toFixed(amount !== 0 && Math.abs(amount) < 0.01 ? 4 : 2);
-}
+export { formatAmount };
 
 /** The prices a cluster charges, those above 0 only; `free` for owned hardware. */
 export function clusterPrices(cluster: Cluster): string {

@@ -21,8 +21,12 @@ export function anyPriced(clusters: readonly Cluster[]): boolean {
   return false;
 }
 
-/** "2.40/h": prices as people read them (two decimals, more for fractions of a cent). */
+/** Amounts as people read them: two decimals, four for fractions of a cent. */
+export function formatAmount(amount: number): string {
+  return amount.toFixed(amount !== 0 && Math.abs(amount) < 0.01 ? 4 : 2);
+}
+
+/** "2.40/h": a price per hour, as formatAmount writes amounts. */
 export function formatPrice(perHour: number): string {
-  const digits = perHour !== 0 && Math.abs(perHour) < 0.01 ? 4 : 2;
-  return `${perHour.toFixed(digits)}/h`;
+  return `${formatAmount(perHour)}/h`;
 }

@@ -190,7 +190,8 @@ export class SchedulerController {
     let added: ClusterPlacement[] = [];
     let reasons: Record<string, string> = {};
     let division: string | undefined;
-    let waiting: Waiting | undefined;
+    /** Set while its waiting policy holds it on the cheapest clusters: the words that say so. */
+    let waiting: string | undefined;
     let gate: BurstGate | undefined;
     const missing = desired - sum(placements);
     if (missing > 0) {
@@ -211,7 +212,7 @@ export class SchedulerController {
       placements = merge(placements, added);
       const tier = result.unplaced > 0 && gate && !gate.open ? result.waitingFor : undefined;
       this.gates?.noteWaiting(workload, tier);
-      if (tier && gate) waiting = { message: describeWait(view, gate, tier, available) };
+      if (tier && gate) waiting = describeWait(view, gate, tier, available);
       if (added.length > 0 && gate?.open && division) division = `${division}; ${gate.reason}`;
     } else this.gates?.noteWaiting(workload, undefined);
 
@@ -222,7 +223,7 @@ export class SchedulerController {
     };
     const status: WorkloadStatus = { ...workload.status, ...decision };
     this.reservations.hold(key, workload.spec.resources, unreportedPlacements(status));
-    const result = this.nextLook(workload, desired, status, byName, now, waiting && gate);
+    const result = this.nextLook(workload, desired, status, byName, now, waiting !== undefined ? gate : undefined);
     if (!changes(workload, decision)) return result;
     try {
       await this.writer.setPlacements(workload, decision);
@@ -321,7 +322,7 @@ export class SchedulerController {
     reasons: Record<string, string>,
     division: string | undefined,
     evicted: readonly Eviction[],
-    waiting?: Waiting,
+    waiting?: string,
   ): Condition[] {
     const unplaced = desired - sum(placements);
     const placedOn = `placed on ${describePlacements(placements)}`;
@@ -331,7 +332,7 @@ export class SchedulerController {
       unplaced <= 0
         ? { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: division ? `${placedOn}. ${division}` : kept }
         : waiting
-          ? { type: 'Scheduled', status: 'False', reason: 'WaitingForCheaperClusters', message: waiting.message }
+          ? { type: 'Scheduled', status: 'False', reason: 'WaitingForCheaperClusters', message: waiting }
           : {
             type: 'Scheduled',
             status: 'False',
@@ -355,11 +356,6 @@ export class SchedulerController {
       else if (placedReplicas(w.status) !== w.spec.replicas && mayPlace(w, this.queueOf(w))) this.controller.enqueue(refKey(refOf(w)));
     }
   }
-}
-
-/** A workload held on the cheapest tier by its waiting policy, and the words that say so. */
-interface Waiting {
-  message: string;
 }
 
 /** Since when (ms) the cluster has been in ERROR, from its Ready condition; undefined if it is not. */
