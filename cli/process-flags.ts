@@ -143,7 +143,7 @@ const discoveryFlags = {
       'At start, register each context of the kubeconfig ($KUBECONFIG or ~/.kube/config) as a KUBERNETES cluster, and each cluster of --slurm-clusters, unless a cluster of that name exists.',
   }),
   'slurm-clusters': Flags.string({
-    description: 'YAML file listing Slurm clusters to register at start (name, slurmConf or sshHost, partition, labels).',
+    description: 'YAML file listing Slurm clusters to register at start (name, slurmConf, sshHost, restUrl, partition, labels).',
     helpValue: 'FILE',
   }),
 };

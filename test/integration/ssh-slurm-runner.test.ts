@@ -44,13 +44,13 @@ describe('SshSlurmRunner', () => {
     expect(nodes.map((n) => n.name)).toEqual(['sshr-a1']);
 
     const done = join(work, 'done.txt');
-    const id = await commands.submit(['--parsable', '--job-name=ssh-runner-test', `--chdir=${work}`, `--output=${work}/%j.log`], `#!/bin/sh\necho ok > '${done}'\n`);
+    const id = await commands.sbatch(['--parsable', '--job-name=ssh-runner-test', `--chdir=${work}`, `--output=${work}/%j.log`], `#!/bin/sh\necho ok > '${done}'\n`);
     expect(id).toMatch(/^\d+$/);
     const text = await until('the job to write its file', () => connection.readFile(done), { timeoutMs: 60_000 });
     expect(text).toBe('ok\n');
     expect((await commands.jobs()).map((j) => j.jobId)).toContain(id);
 
-    const sleeper = await commands.submit(['--parsable', '--job-name=ssh-runner-sleep', `--chdir=${work}`, `--output=${work}/%j.log`], '#!/bin/sh\nsleep 300\n');
+    const sleeper = await commands.sbatch(['--parsable', '--job-name=ssh-runner-sleep', `--chdir=${work}`, `--output=${work}/%j.log`], '#!/bin/sh\nsleep 300\n');
     await commands.cancel([sleeper]);
     await until('the cancelled job to end', async () => {
       const job = (await commands.jobs()).find((j) => j.jobId === sleeper);
@@ -63,7 +63,7 @@ describe('SshSlurmRunner', () => {
   it('reads the batch script from stdin as given', async () => {
     const out = join(work, 'stdin.txt');
     const script = `#!/bin/sh\nprintf '%s\\n' "it's \\$HOME: $HOME" > ${out}\n`;
-    await commands.submit(['--parsable', `--chdir=${work}`, `--output=${work}/%j.log`], script);
+    await commands.sbatch(['--parsable', `--chdir=${work}`, `--output=${work}/%j.log`], script);
     const text = await until('the script to run', () => connection.readFile(out), { timeoutMs: 60_000 });
     expect(text).toMatch(/^it's \$HOME: \//);
   });

@@ -12,7 +12,7 @@ const MANAGERS: Record<string, ClusterManagerType> = { k8: 'KUBERNETES', k8s: 'K
 /** The connection flags of each manager; any other is a mistake worth naming before the server does. */
 const CONNECTION_FLAGS: Record<ClusterManagerType, readonly string[]> = {
   KUBERNETES: ['context', 'kubeconfig'],
-  SLURM: ['slurm-conf', 'ssh-host', 'partition'],
+  SLURM: ['slurm-conf', 'ssh-host', 'rest-url', 'partition'],
   LOCAL: ['cpu', 'memory', 'gpu'],
 };
 
@@ -25,6 +25,7 @@ export default class CreateCluster extends ApiCommand {
     { description: 'As in the original demo.', command: '<%= config.bin %> create cluster skycluster --manager k8' },
     { description: 'A context of your kubeconfig, labelled.', command: '<%= config.bin %> create cluster gke-prod --manager kubernetes --context gke_proj_us-east1_prod --label env=prod' },
     { description: 'A Slurm cluster reached over SSH.', command: '<%= config.bin %> create cluster hpc --manager slurm --ssh-host alice@login.hpc.example.edu --partition gpu' },
+    { description: 'A Slurm cluster reached through slurmrestd.', command: '<%= config.bin %> create cluster hpc --manager slurm --rest-url http://slurm-head:6820' },
     { description: 'Four cores and 8 GiB of this machine.', command: '<%= config.bin %> create cluster laptop --manager local --cpu 4 --memory 8Gi' },
     { description: 'A cloud cluster with its prices: work goes there only as its waiting policy allows.', command: '<%= config.bin %> create cluster gke --manager kubernetes --context gke_proj_us-east1_prod --cost gpu=2.40,cpu=0.05' },
   ];
@@ -44,6 +45,11 @@ export default class CreateCluster extends ApiCommand {
     kubeconfig: Flags.string({ description: 'kubernetes: path of the kubeconfig file. Default: $KUBECONFIG or ~/.kube/config.', helpGroup: 'KUBERNETES', helpValue: 'PATH' }),
     'slurm-conf': Flags.string({ description: 'slurm: path of slurm.conf on the controller machine.', helpGroup: 'SLURM', helpValue: 'PATH' }),
     'ssh-host': Flags.string({ description: 'slurm: user@host of a login node to run the Slurm commands on over SSH.', helpGroup: 'SLURM', helpValue: 'USER@HOST' }),
+    'rest-url': Flags.string({
+      description: "slurm: slurmrestd's URL, to reach the cluster over its REST API (the JWT is read from SKY_SLURM_JWT_FILE on the controller machine).",
+      helpGroup: 'SLURM',
+      helpValue: 'URL',
+    }),
     partition: Flags.string({ description: 'slurm: partition to submit to. Default: the cluster\'s default.', helpGroup: 'SLURM' }),
     cpu: Flags.string({ description: 'local: cores to offer (1, 0.5 or 500m). Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
     memory: Flags.string({ description: 'local: memory to offer, MiB or with a unit (8Gi). Default: all of this machine\'s.', helpGroup: 'LOCAL' }),
@@ -70,7 +76,7 @@ export default class CreateCluster extends ApiCommand {
 
     const spec: Manifest<'Cluster'>['spec'] = { manager, waitTimeout: flags['wait-timeout'], cost: parsePrices(flags.cost, '--cost') };
     if (manager === 'KUBERNETES' && given.length > 0) spec.kubernetes = { context: flags.context, kubeconfigPath: flags.kubeconfig };
-    if (manager === 'SLURM' && given.length > 0) spec.slurm = { slurmConf: flags['slurm-conf'], sshHost: flags['ssh-host'], partition: flags.partition };
+    if (manager === 'SLURM' && given.length > 0) spec.slurm = { slurmConf: flags['slurm-conf'], sshHost: flags['ssh-host'], restUrl: flags['rest-url'], partition: flags.partition };
     if (manager === 'LOCAL' && given.length > 0) {
       // The same quantities as a workload's --resources, so `--memory 8Gi` means the same here.
       const slot = <K extends 'cpu' | 'memory' | 'gpu'>(key: K) => (flags[key] === undefined ? undefined : parseResourceValue(key, flags[key], `--${key}`));

@@ -546,6 +546,7 @@ export type RoleStatusUpdateInput = {
 
 export type SlurmConfigInput = {
   partition?: string | null | undefined;
+  restUrl?: string | null | undefined;
   slurmConf?: string | null | undefined;
   sshHost?: string | null | undefined;
 };
@@ -629,7 +630,7 @@ export type ClusterSpecFieldsFragment = { manager: ClusterManager, waitTimeout: 
 
 export type KubernetesConfigFieldsFragment = { context: string | null, kubeconfigPath: string | null };
 
-export type SlurmConfigFieldsFragment = { slurmConf: string | null, sshHost: string | null, partition: string | null };
+export type SlurmConfigFieldsFragment = { slurmConf: string | null, sshHost: string | null, restUrl: string | null, partition: string | null };
 
 export type LocalConfigFieldsFragment = { cpu: number | null, memory: number | null, gpu: number | null };
 
@@ -1499,6 +1500,7 @@ export const SlurmConfigFieldsFragmentDoc = new TypedDocumentString(`
     fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
     `, {"fragmentName":"SlurmConfigFields"}) as unknown as TypedDocumentString<SlurmConfigFieldsFragment, unknown>;
@@ -1540,6 +1542,7 @@ export const ClusterSpecFieldsFragmentDoc = new TypedDocumentString(`
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -1691,6 +1694,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3177,6 +3181,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3290,6 +3295,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3403,6 +3409,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3516,6 +3523,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3629,6 +3637,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3742,6 +3751,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {
@@ -3862,6 +3872,7 @@ fragment KubernetesConfigFields on KubernetesConfig {
 fragment SlurmConfigFields on SlurmConfig {
   slurmConf
   sshHost
+  restUrl
   partition
 }
 fragment LocalConfigFields on LocalConfig {

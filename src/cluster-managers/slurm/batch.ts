@@ -119,6 +119,61 @@ export function sbatchArgs(spec: SubmissionSpec): string[] {
   return args;
 }
 
+/** A job description of slurmrestd's openapi/v0.0.38 (Slurm 22.05): what a submission carries. */
+export interface RestJobProperties {
+  name: string;
+  comment: string;
+  array: string;
+  nodes: [number, number];
+  tasks: number;
+  cpus_per_task: number;
+  memory_per_node?: number;
+  gres?: string;
+  partition?: string;
+  current_working_directory: string;
+  standard_output: string;
+  requeue: boolean;
+  environment: Record<string, string>;
+}
+
+/**
+ * The same request as sbatchArgs, as slurmrestd's job description. A REST submission has no
+ * submitting shell to export, so the job gets `environment` (v0.0.38 requires one): a PATH, and
+ * the rest is set by the batch script as on every path. `requeue: false` is ignored by 22.05's
+ * parser: the batch script's own guard (batchScript) keeps a NEVER job from running twice.
+ */
+export function restJobProperties(spec: SubmissionSpec, environment: Record<string, string>): RestJobProperties {
+  const { resources } = spec;
+  const job: RestJobProperties = {
+    name: jobName(spec.ref),
+    comment: formatComment(spec),
+    array: `${spec.from}-${spec.to}`,
+    nodes: [1, 1],
+    tasks: 1,
+    cpus_per_task: Math.max(1, Math.ceil(resources.cpu)),
+    current_working_directory: spec.dir,
+    standard_output: `${spec.dir}/%a.log`,
+    requeue: spec.restartPolicy !== 'NEVER',
+    environment,
+  };
+  if (resources.memory > 0) job.memory_per_node = Math.ceil(resources.memory);
+  if (resources.gpu > 0) job.gres = `gpu:${resources.accelerator ? `${resources.accelerator}:` : ''}${Math.ceil(resources.gpu)}`;
+  if (spec.partition) job.partition = spec.partition;
+  return job;
+}
+
+/**
+ * A NEVER job that Slurm requeued anyway (its node failed, and the submission path could not say
+ * no-requeue) ends at once as failed, keeping the first run's exit status if it got that far.
+ */
+const neverAgain = [
+  'if [ "${SLURM_RESTART_COUNT:-0}" -gt 0 ]; then',
+  '  echo "Sky Manager: Slurm requeued this replica after an interruption; restartPolicy NEVER runs it once" >&2',
+  '  [ -s "$dir/$i.exit" ] || echo 1 > "$dir/$i.exit"',
+  '  exit "$(cat "$dir/$i.exit")"',
+  'fi',
+];
+
 /**
  * The batch script of every element. It runs `run` in a child shell (so `exit 3` in it ends only
  * that shell), restarts it as the restart policy says, and writes the exit status next to the log:
@@ -135,6 +190,7 @@ export function batchScript(spec: SubmissionSpec): string {
     `# Sky Manager: ${KIND_INFO[spec.ref.kind].plural}/${spec.ref.namespace}/${spec.ref.name} on cluster ${spec.cluster}, one array element per replica.`,
     `dir=${dir}`,
     'i="${SLURM_ARRAY_TASK_ID:-0}"',
+    ...(spec.restartPolicy === 'NEVER' ? neverAgain : []),
     'rm -f "$dir/$i.exit" "$dir/$i.restarts"',
     `export SKY_JOB_NAME=${shellQuote(spec.ref.name)} SKY_NAMESPACE=${shellQuote(spec.ref.namespace)} SKY_CLUSTER=${shellQuote(spec.cluster)}`,
     `export SKY_REPLICA_INDEX=$((${spec.firstReplicaIndex} + i))`,

@@ -1,17 +1,35 @@
 /**
- * How the Slurm manager reaches a cluster: by running the Slurm commands. A SlurmRunner runs one
- * command and returns its stdout; SlurmCommands knows which commands, with which arguments, and
- * parses what they print. The runner is the only transport-specific part: the local one runs the
- * commands on this machine with SLURM_CONF set; an SSH runner (the same commands on a login node)
- * would implement the same interface.
+ * How the Slurm manager reaches a cluster's controller: SlurmControl, the four things it asks
+ * (nodes, jobs, submit, cancel). Two implementations: SlurmCommands here, which runs the Slurm
+ * commands, and SlurmRestClient (rest-client.ts), which asks slurmrestd.
+ *
+ * For the commands, a SlurmRunner runs one command and returns its stdout; SlurmCommands knows
+ * which commands, with which arguments, and parses what they print. The runner is the only
+ * transport-specific part: the local one runs the commands on this machine with SLURM_CONF set;
+ * the SSH one (ssh-runner.ts) runs the same commands on a login node.
  *
  * No shell is involved: arguments go to the program as they are (spawn without a shell), and the
  * batch script travels on sbatch's standard input. Every command has a timeout: with slurmctld
  * down, each Slurm command retries for about MessageTimeout before it gives up.
  */
 import { spawn } from 'node:child_process';
-import { parseSbatchParsable, parseSinfoJson, parseSqueueJson, type SlurmJob, type SlurmNode } from './parse.js';
 import { existsSync } from 'node:fs';
+import { batchScript, sbatchArgs, type SubmissionSpec } from './batch.js';
+import { parseSbatchParsable, parseSinfoJson, parseSqueueJson, type SlurmJob, type SlurmNode } from './parse.js';
+
+/** What the Slurm manager asks of a cluster's controller, however it is reached. */
+export interface SlurmControl {
+  /** Every node, with the partitions it is in. */
+  nodes(): Promise<SlurmNode[]>;
+  /** Every job slurmctld remembers, finished ones included. */
+  jobs(): Promise<SlurmJob[]>;
+  /** Submits the workload's array; resolves with its job id. */
+  submit(spec: SubmissionSpec): Promise<string>;
+  /** Cancels jobs, arrays ("12") or array elements ("12_[3-5]"); what has just ended is not an error. */
+  cancel(ids: readonly string[]): Promise<void>;
+  /** Where the controller is reached, for messages. */
+  readonly describe: string;
+}
 
 export interface RunOptions {
   /** Written to the command's standard input, which is then closed. */
@@ -96,8 +114,12 @@ export class LocalSlurmRunner implements SlurmRunner {
 }
 
 /** The Slurm commands the manager uses, with their output parsed. */
-export class SlurmCommands {
+export class SlurmCommands implements SlurmControl {
   constructor(readonly runner: SlurmRunner) {}
+
+  get describe(): string {
+    return this.runner.describe;
+  }
 
   /** Every node, with the partitions it is in (sinfo --json ignores --partition in 22.05). */
   async nodes(): Promise<SlurmNode[]> {
@@ -109,14 +131,28 @@ export class SlurmCommands {
     return parseSqueueJson(await this.runner.run('squeue', ['--json'], { timeoutMs: 30_000 }));
   }
 
-  /** Submits the script; resolves with the job id. */
-  async submit(args: readonly string[], script: string): Promise<string> {
+  submit(spec: SubmissionSpec): Promise<string> {
+    return this.sbatch(sbatchArgs(spec), batchScript(spec));
+  }
+
+  /** sbatch --parsable with these arguments and the script on its standard input; resolves with the job id. */
+  async sbatch(args: readonly string[], script: string): Promise<string> {
     return parseSbatchParsable(await this.runner.run('sbatch', args, { input: script }));
   }
 
   /** Cancels jobs, arrays ("12") or array elements ("12_[3-5]"). */
   async cancel(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.runner.run('scancel', [...ids]);
+    await this.runner.run('scancel', [...ids]).catch(ignoreFinished);
   }
+}
+
+/** Cancelling what has just ended fails with one of these; that is what was wanted. */
+export function isFinishedError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /already completing or completed|Invalid job id specified/i.test(message);
+}
+
+function ignoreFinished(error: unknown): void {
+  if (!isFinishedError(error)) throw error;
 }

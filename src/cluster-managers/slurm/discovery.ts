@@ -36,6 +36,7 @@ const entrySchema = z
     labels: z.record(z.string({ invalid_type_error: 'label values must be strings' })).optional(),
     slurmConf: nonEmpty('slurmConf').optional(),
     sshHost: nonEmpty('sshHost').optional(),
+    restUrl: nonEmpty('restUrl').optional(),
     partition: nonEmpty('partition').optional(),
   })
   .strict();
@@ -83,6 +84,7 @@ export function parseSlurmClusterList(text: string, source = 'the Slurm cluster 
     const slurm: SlurmConfig = {};
     if (entry.slurmConf) slurm.slurmConf = entry.slurmConf;
     if (entry.sshHost) slurm.sshHost = entry.sshHost;
+    if (entry.restUrl) slurm.restUrl = entry.restUrl;
     if (entry.partition) slurm.partition = entry.partition;
     return { name: entry.name, ...(entry.labels ? { labels: entry.labels } : {}), spec: { manager: 'SLURM', slurm } };
   });

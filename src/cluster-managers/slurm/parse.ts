@@ -2,7 +2,8 @@
  * What the Slurm commands print, as plain data. Pure functions over the text, so the unit tests
  * feed them output captured from a real 22.05 cluster.
  *
- * Slurm 22.05's `squeue --json` and `sinfo --json` (openapi/v0.0.38) answer with the whole job or
+ * Slurm 22.05's `squeue --json` and `sinfo --json` (openapi/v0.0.38, the same documents
+ * slurmrestd's /slurm/v0.0.38/jobs and /nodes answer with) answer with the whole job or
  * node table and ignore every filter (--name, --states, --partition, --jobs): filtering is done
  * here. They also exit 0 when slurmctld cannot be reached, with the failure only in `errors`, so
  * a non-empty `errors` is an error here.
@@ -60,7 +61,7 @@ export interface SlurmNode {
 
 type Json = Record<string, unknown>;
 
-function parseJson(text: string, command: string): Json {
+export function parseJson(text: string, command: string): Json {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -106,9 +107,9 @@ function jobRequest(job: Json): Resources {
 }
 
 /** `squeue --json`: every job slurmctld still remembers, finished ones included (for MinJobAge). */
-export function parseSqueueJson(text: string): SlurmJob[] {
-  const jobs = parseJson(text, 'squeue --json').jobs;
-  if (!Array.isArray(jobs)) throw new SlurmOutputError('squeue --json printed no "jobs" list');
+export function parseSqueueJson(text: string, source = 'squeue --json'): SlurmJob[] {
+  const jobs = parseJson(text, source).jobs;
+  if (!Array.isArray(jobs)) throw new SlurmOutputError(`${source} printed no "jobs" list`);
   return jobs.map((job: Json): SlurmJob => {
     const jobId = str(job.job_id);
     const taskId = job.array_task_id;
@@ -150,9 +151,9 @@ export function parseGpuGres(text: string): { count: number; types: string[] } {
 }
 
 /** `sinfo --json`: every node once, with the partitions it is in. */
-export function parseSinfoJson(text: string): SlurmNode[] {
-  const nodes = parseJson(text, 'sinfo --json').nodes;
-  if (!Array.isArray(nodes)) throw new SlurmOutputError('sinfo --json printed no "nodes" list');
+export function parseSinfoJson(text: string, source = 'sinfo --json'): SlurmNode[] {
+  const nodes = parseJson(text, source).nodes;
+  if (!Array.isArray(nodes)) throw new SlurmOutputError(`${source} printed no "nodes" list`);
   return nodes.map((node: Json): SlurmNode => {
     const gres = parseGpuGres(str(node.gres));
     const used = parseGpuGres(str(node.gres_used));

@@ -1,7 +1,9 @@
 /**
  * The SLURM cluster manager: a Job's replicas on a Slurm cluster are the elements of one job
- * array, submitted with sbatch through the Slurm commands of this machine (SLURM_CONF from
- * spec.slurm.slurmConf). See batch.ts for how a submission is named and what its script does,
+ * array. Three ways to reach the cluster (commands.ts): the Slurm commands of this machine
+ * (SLURM_CONF from spec.slurm.slurmConf), the same commands on a login node over SSH
+ * (spec.slurm.sshHost; the jobs' files are read there too), or slurmrestd (spec.slurm.restUrl,
+ * rest-client.ts; the jobs' files are read here, or through sshHost when both are set). See batch.ts for how a submission is named and what its script does,
  * records.ts for what is kept on disk, report.ts for how states are read, capacity.ts for the
  * cluster's figures.
  *
@@ -27,10 +29,12 @@ import { readLogLines } from '../file-logs.js';
 import { isFinishedState } from '../replica-report.js';
 import { KeyedSerialQueue } from '../serial-queue.js';
 import { type ClusterCapacity, type ClusterManager, type LogLine, type LogOptions, type ManagerCapabilities, type ManagerOptions, type SubmitOptions, type WorkloadReport } from '../types.js';
-import { batchScript, parseComment, refOfJobName, sbatchArgs, type SubmissionComment } from './batch.js';
+import { parseComment, refOfJobName, type SubmissionComment } from './batch.js';
 import { capacityFromNodes } from './capacity.js';
 import { foreignReleases } from './releases.js';
-import { LocalSlurmRunner, SlurmCommands, type SlurmRunner } from './commands.js';
+import { LocalSlurmRunner, SlurmCommands, type SlurmControl, type SlurmRunner } from './commands.js';
+import { SlurmRestClient } from './rest-client.js';
+import { slurmRestTokenFromEnv, type SlurmRestToken } from './rest-token.js';
 import type { SlurmJob } from './parse.js';
 import { SshJobFiles } from './job-files.js';
 import { SshSlurmRunner } from './ssh-runner.js';
@@ -43,6 +47,8 @@ import { workloadReport } from './report.js';
 export interface SlurmManagerOptions extends ManagerOptions {
   /** Replaces the local runner (tests). */
   runner?: SlurmRunner;
+  /** The JWT for a cluster reached through slurmrestd (spec.slurm.restUrl). */
+  restToken?: SlurmRestToken;
   /**
    * The key and known_hosts for a cluster behind a login node (spec.slurm.sshHost): then the
    * commands and the jobs' files go through one SSH connection (../ssh).
@@ -74,7 +80,7 @@ class SlurmManager implements ClusterManager {
 
   private readonly clusterName: string;
   private readonly partition: string | undefined;
-  private readonly slurm: SlurmCommands;
+  private readonly slurm: SlurmControl;
   private readonly files: SlurmStateFiles;
   private readonly jobsMaxAgeMs: number;
   /** One squeue at a time, shared by concurrent callers; `generation` discards answers older than a submit. */
@@ -106,13 +112,15 @@ class SlurmManager implements ClusterManager {
     if (slurm.sshHost && options.ssh) {
       const { jobsDir, ...connection } = options.ssh;
       this.connection = new SshConnection({ target: parseSshTarget(slurm.sshHost), ...connection });
-      this.slurm = new SlurmCommands(options.runner ?? new SshSlurmRunner(this.connection, slurm.slurmConf || undefined));
       this.sshFiles = new SshJobFiles(this.connection, this.clusterName, jobsDir);
       this.files = new SlurmStateFiles(records, this.sshFiles);
     } else {
-      this.slurm = new SlurmCommands(options.runner ?? new LocalSlurmRunner(slurm.slurmConf || undefined));
       this.files = new SlurmStateFiles(records);
     }
+    const slurmConf = slurm.slurmConf || undefined;
+    if (slurm.restUrl && options.restToken) this.slurm = new SlurmRestClient({ url: slurm.restUrl, token: options.restToken });
+    else if (this.connection) this.slurm = new SlurmCommands(options.runner ?? new SshSlurmRunner(this.connection, slurmConf));
+    else this.slurm = new SlurmCommands(options.runner ?? new LocalSlurmRunner(slurmConf));
     this.jobsMaxAgeMs = options.jobsMaxAgeMs ?? 1000;
   }
 
@@ -337,7 +345,7 @@ class SlurmManager implements ClusterManager {
     const elements = record.submissions
       .filter((s) => s.jobId && s.to >= replicas)
       .map((s) => `${s.jobId}_[${Math.max(s.from, replicas)}-${s.to}]`);
-    await this.slurm.cancel(elements).catch(ignoreFinished);
+    await this.slurm.cancel(elements);
     record.submissions = record.submissions
       .map((s) => ({ ...s, to: Math.min(s.to, replicas - 1) }))
       .filter((s) => s.from <= s.to);
@@ -364,7 +372,7 @@ class SlurmManager implements ClusterManager {
     await this.files.clearReplicas(ref, from, to);
     record.submitting = { from, to, firstReplicaIndex };
     await this.files.write(record);
-    const jobId = await this.slurm.submit(sbatchArgs(spec), batchScript(spec));
+    const jobId = await this.slurm.submit(spec);
     // Answers read before this submit must not be used: they would not show the new array.
     this.generation++;
     record.submissions.push({ jobId, from, to, firstReplicaIndex });
@@ -376,7 +384,7 @@ class SlurmManager implements ClusterManager {
   private async cancelActive(own: readonly OwnJob[]): Promise<string[]> {
     const ids = [...new Set(own.filter((o) => ACTIVE.has(o.job.state)).map((o) => o.job.arrayJobId))];
     if (ids.length === 0) return ids;
-    await this.slurm.cancel(ids).catch(ignoreFinished);
+    await this.slurm.cancel(ids);
     this.generation++;
     return ids;
   }
@@ -391,16 +399,17 @@ function sameRef(a: WorkloadRef, b: WorkloadRef): boolean {
   return a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
 }
 
-/** scancel of what has just ended says so and fails; that is what was wanted. */
-function ignoreFinished(error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  if (/already completing or completed|Invalid job id specified/i.test(message)) return;
-  throw error;
-}
-
 /** The factory registry.ts calls. Fails at once for what this manager cannot do. */
 export function createSlurmManager(cluster: Cluster, options: SlurmManagerOptions): ClusterManager {
-  const sshHost = cluster.spec.slurm?.sshHost;
+  const { sshHost, restUrl } = cluster.spec.slurm ?? {};
+  if (restUrl && !options.restToken) {
+    // The token is the controller machine's (SKY_SLURM_JWT_FILE), never the API's.
+    const restToken = slurmRestTokenFromEnv(cluster.metadata.name);
+    if (!restToken) {
+      throw new Error(`Cluster '${cluster.metadata.name}': spec.slurm.restUrl is "${restUrl}", but SKY_SLURM_JWT_FILE is not set on the controller machine (the file holding slurmrestd's JWT; {cluster} in it stands for the cluster's name)`);
+    }
+    options = { ...options, restToken };
+  }
   if (sshHost && !options.runner && !options.ssh) {
     // A malformed sshHost is reported before a missing key.
     parseSshTarget(sshHost);

@@ -28,8 +28,30 @@ const slurmConfig = object('SlurmConfig', {
   slurmConf: setting(),
   /** user@host of a login node reached over SSH; empty means run the commands locally. */
   sshHost: setting(),
+  /**
+   * slurmrestd's base URL: then capacity, submit, status and cancel go over its REST API with a
+   * JWT read on the controller machine, and the jobs' files are read as without it (locally, or
+   * through sshHost when that is set too).
+   */
+  restUrl: graphql(text({ maxBytes: MAX_CLUSTER_SPEC_STRING_BYTES }, restUrlProblem).optional(), {
+    description: "slurmrestd's base URL (http or https); the JWT is read on the controller machine, never passed through the API.",
+  }),
   partition: setting(),
 });
+
+/** An http(s) URL without credentials in it: the token is the controller machine's. */
+function restUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an http:// or https:// URL, like http://slurm-head:6820';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http:// or https:// URL (got ${url.protocol}//)`;
+  if (url.username || url.password) return 'must not carry credentials: the JWT is read from SKY_SLURM_JWT_FILE on the controller machine';
+  if (url.search || url.hash) return 'must be a base URL, without ?query or #fragment';
+  return undefined;
+}
 
 // A local cluster is this one machine: its slots are bounded as one node's figures; unset
 // figures default to this machine's.

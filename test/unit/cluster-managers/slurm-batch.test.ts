@@ -15,6 +15,7 @@ import {
   jobName,
   parseComment,
   refOfJobName,
+  restJobProperties,
   sbatchArgs,
   shellQuote,
   type SubmissionSpec,
@@ -93,6 +94,31 @@ describe('sbatchArgs', () => {
   });
 });
 
+describe('restJobProperties (slurmrestd v0.0.38)', () => {
+  it('asks for what sbatchArgs asks for, with an environment of its own', () => {
+    expect(restJobProperties(spec(), { PATH: '/usr/bin:/bin' })).toEqual({
+      name: 'sky.team-a.train',
+      comment: 'sky-manager cluster=hpc uid=0b6f6c1e-uid replicas=0-3 first=2',
+      array: '0-3',
+      nodes: [1, 1],
+      tasks: 1,
+      cpus_per_task: 2,
+      memory_per_node: 1024,
+      current_working_directory: '/state/hpc/team-a/jobs/train',
+      standard_output: '/state/hpc/team-a/jobs/train/%a.log',
+      requeue: false,
+      environment: { PATH: '/usr/bin:/bin' },
+    });
+  });
+
+  it('rounds CPUs up, leaves memory out when none is asked, names GPUs as GRES and the partition', () => {
+    const job = restJobProperties(spec({ resources: { cpu: 0.5, memory: 0, gpu: 2, accelerator: 'a100' }, partition: 'gpu', restartPolicy: 'ON_FAILURE' }), {});
+    expect(job).toMatchObject({ cpus_per_task: 1, gres: 'gpu:a100:2', partition: 'gpu', requeue: true });
+    expect(job).not.toHaveProperty('memory_per_node');
+    expect(restJobProperties(spec({ resources: { cpu: 1, memory: 0, gpu: 1 } }), {}).gres).toBe('gpu:1');
+  });
+});
+
 describe('batchScript, run with sh', () => {
   let dir: string;
 
@@ -103,10 +129,10 @@ describe('batchScript, run with sh', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function runElement(s: SubmissionSpec, index: number): Promise<{ code: number; stdout: string }> {
+  async function runElement(s: SubmissionSpec, index: number, more: Record<string, string> = {}): Promise<{ code: number; stdout: string }> {
     const file = path.join(dir, 'script.sh');
     await writeFile(file, batchScript(s));
-    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', SLURM_ARRAY_TASK_ID: String(index) };
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', SLURM_ARRAY_TASK_ID: String(index), ...more };
     try {
       const { stdout } = await execFileAsync('sh', [file], { env, cwd: dir });
       return { code: 0, stdout };
@@ -151,5 +177,19 @@ describe('batchScript, run with sh', () => {
     await runElement(spec({ dir, run: 'true' }), 2);
     expect(await readFile(path.join(dir, '2.exit'), 'utf8')).toBe('0\n');
     await expect(readFile(path.join(dir, '2.restarts'), 'utf8')).rejects.toThrow(/ENOENT/);
+  });
+
+  it('does not run a NEVER replica again when Slurm requeued it: failed, or the first run’s status', async () => {
+    const run = 'touch ran; exit 0';
+    expect(await runElement(spec({ dir, run }), 0, { SLURM_RESTART_COUNT: '1' })).toEqual({ code: 1, stdout: '' });
+    expect(await readFile(path.join(dir, '0.exit'), 'utf8')).toBe('1\n');
+    await writeFile(path.join(dir, '1.exit'), '4\n');
+    expect((await runElement(spec({ dir, run }), 1, { SLURM_RESTART_COUNT: '2' })).code).toBe(4);
+    await expect(readFile(path.join(dir, 'ran'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('runs a requeued ON_FAILURE replica again, as Slurm meant', async () => {
+    const result = await runElement(spec({ dir, run: 'echo again', restartPolicy: 'ON_FAILURE' }), 0, { SLURM_RESTART_COUNT: '1' });
+    expect(result).toEqual({ code: 0, stdout: 'again\n' });
   });
 });
