@@ -38,6 +38,17 @@ describe('create cluster', () => {
     expect((await clusters().get('hpc')).spec).toEqual({ manager: 'SLURM', slurm: { sshHost: 'alice@login', partition: 'gpu', slurmConf: '/etc/slurm/slurm.conf' } });
   });
 
+  it('slurm, reached through slurmrestd; the server refuses a URL with credentials in it, naming the field', async () => {
+    await skym('create', 'cluster', 'hpc-rest', '--manager', 'slurm', '--rest-url', 'https://slurm-head:6820');
+    expect((await clusters().get('hpc-rest')).spec).toEqual({ manager: 'SLURM', slurm: { restUrl: 'https://slurm-head:6820' } });
+    const refused = await skym('create', 'cluster', 'leaky', '--manager', 'slurm', '--rest-url', 'http://root:secret@slurm-head:6820');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('spec.slurm.restUrl: must not carry credentials');
+    expect((await skym('create', 'cluster', 'odd', '--manager', 'slurm', '--rest-url', 'ftp://slurm-head')).stderr).toContain(
+      'spec.slurm.restUrl: must be an http:// or https:// URL (got ftp://)',
+    );
+  });
+
   it('local, with slots in the same units as --resources', async () => {
     await skym('create', 'cluster', 'laptop', '--manager', 'local', '--cpu', '500m', '--memory', '8Gi', '--gpu', '1');
     expect((await clusters().get('laptop')).spec).toEqual({ manager: 'LOCAL', local: { cpu: 0.5, memory: 8192, gpu: 1 } });
@@ -54,7 +65,7 @@ describe('create cluster', () => {
 
   it('refuses a connection flag of another manager, before asking the server', async () => {
     const result = await skym('create', 'cluster', 'mixed', '--manager', 'slurm', '--cpu', '4');
-    expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'Error: --cpu does not apply to --manager slurm; it takes --slurm-conf, --ssh-host, --partition\n' });
+    expect(result).toMatchObject({ code: 1, stdout: '', stderr: 'Error: --cpu does not apply to --manager slurm; it takes --slurm-conf, --ssh-host, --rest-url, --partition\n' });
     await expect(clusters().get('mixed')).rejects.toThrow("Object 'clusters/mixed' not found.");
   });
 });

@@ -26,7 +26,7 @@ let stateDir: string;
 let managerA: ClusterManager;
 let managerB: ClusterManager;
 
-function slurmCluster(name: string, slurmConf: string, extra: { sshHost?: string; partition?: string } = {}): Cluster {
+function slurmCluster(name: string, slurmConf: string, extra: { sshHost?: string; restUrl?: string; partition?: string } = {}): Cluster {
   return {
     kind: 'Cluster',
     metadata: { name, uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
@@ -353,6 +353,18 @@ describe('what a Slurm cluster refuses', () => {
     } finally {
       if (saved === undefined) delete process.env.SKY_SSH_IDENTITY_FILE;
       else process.env.SKY_SSH_IDENTITY_FILE = saved;
+    }
+  });
+
+  it('names spec.slurm.restUrl and SKY_SLURM_JWT_FILE when asked for REST without a token file (test/integration/slurm-e2e-rest.test.ts has the rest)', () => {
+    const saved = process.env.SKY_SLURM_JWT_FILE;
+    delete process.env.SKY_SLURM_JWT_FILE;
+    try {
+      expect(() => createSlurmManager(slurmCluster('restful', '/nowhere', { restUrl: 'http://slurm-head:6820' }), { stateDir })).toThrow(
+        /^Cluster 'restful': spec\.slurm\.restUrl is "http:\/\/slurm-head:6820", but SKY_SLURM_JWT_FILE is not set on the controller machine/,
+      );
+    } finally {
+      if (saved !== undefined) process.env.SKY_SLURM_JWT_FILE = saved;
     }
   });
 
