@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSlurmClusterList, readSlurmClusterList } from '../../../src/cluster-managers/slurm/discovery.js';
 
 describe('parseSlurmClusterList', () => {
-  it('reads {clusters: [...]} with labels, slurm.conf, SSH host and partition', () => {
+  it('reads {clusters: [...]} with labels, slurm.conf, SSH host, slurmrestd URL and partition', () => {
     const text = [
       'clusters:',
       '  - name: hpc-a',
@@ -15,10 +15,13 @@ describe('parseSlurmClusterList', () => {
       '    partition: gpu',
       '  - name: hpc-b',
       '    sshHost: alice@login.hpc-b.example.edu',
+      '  - name: hpc-c',
+      '    restUrl: https://slurm-c.example.edu:6820',
     ].join('\n');
     expect(parseSlurmClusterList(text)).toEqual([
       { name: 'hpc-a', labels: { site: 'campus' }, spec: { manager: 'SLURM', slurm: { slurmConf: '/etc/slurm/hpc-a.conf', partition: 'gpu' } } },
       { name: 'hpc-b', spec: { manager: 'SLURM', slurm: { sshHost: 'alice@login.hpc-b.example.edu' } } },
+      { name: 'hpc-c', spec: { manager: 'SLURM', slurm: { restUrl: 'https://slurm-c.example.edu:6820' } } },
     ]);
   });
 

@@ -1,0 +1,99 @@
+/**
+ * The Slurm manager with both spec.slurm.restUrl and spec.slurm.sshHost: slurmrestd for the
+ * controller (nodes, jobs, submit, cancel) and the login node for the jobs' files, since
+ * slurmrestd serves none. A real Slurm cluster under munge (so slurmctld checks the JWT), its
+ * slurmrestd (fixtures/slurm/restd.ts) and a real sshd (fixtures/ssh/sshd.ts).
+ */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSlurmRestd, type SlurmRestd } from '../../fixtures/slurm/restd.js';
+import { startSshd, type SshdProcess } from '../../fixtures/ssh/sshd.js';
+import { SlurmRestToken } from '../../src/cluster-managers/slurm/rest-token.js';
+import { createSlurmManager } from '../../src/cluster-managers/slurm/slurm-manager.js';
+import type { ClusterManager, LogLine } from '../../src/cluster-managers/types.js';
+import { describeRef, refOf } from '../../src/domain/object-ref.js';
+import type { Cluster, Workload } from '../../src/domain/types.js';
+import { startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
+import { until } from '../helpers/wait.js';
+
+const CLUSTER = 'rsm-a';
+
+let slurm: TestSlurm;
+let restd: SlurmRestd;
+let sshd: SshdProcess;
+let stateDir: string;
+let jobsDir: string;
+let manager: ClusterManager;
+
+function cluster(restUrl: string, sshHost: string): Cluster {
+  return {
+    kind: 'Cluster',
+    metadata: { name: CLUSTER, uid: 'uid-c', labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    spec: { manager: 'SLURM', slurm: { restUrl, sshHost } },
+    status: { phase: 'READY', conditions: [], capacity: { cpu: 0, memory: 0, gpu: 0 }, allocatable: { cpu: 0, memory: 0, gpu: 0 }, nodes: [], acceleratorTypes: [] },
+  };
+}
+
+function job(name: string, run: string, replicas: number): Workload {
+  return {
+    kind: 'Job',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    spec: {
+      image: '',
+      run,
+      envs: [],
+      resources: { cpu: 1, memory: 100, gpu: 0 },
+      replicas,
+      restartPolicy: 'NEVER',
+      placement: { preferences: [], strategy: 'SPREAD' },
+    },
+    status: { phase: 'PENDING', conditions: [], placements: [], replicaStatus: [] },
+  } as Workload;
+}
+
+beforeAll(async () => {
+  [slurm, sshd] = await Promise.all([startTestSlurm('rsm', [{ name: CLUSTER, auth: 'munge', nodes: [{ name: 'rsm-a1', cpus: 2, memory: 2048 }] }]), startSshd()]);
+  restd = await startSlurmRestd(slurm, CLUSTER);
+  stateDir = await mkdtemp(path.join(tmpdir(), 'sky-rsm-state-'));
+  jobsDir = await mkdtemp(path.join(tmpdir(), 'sky-rsm-login-'));
+  manager = createSlurmManager(cluster(restd.url, sshd.sshHost), {
+    stateDir,
+    restToken: new SlurmRestToken({ file: restd.tokenFile }),
+    ssh: { ...sshd.clientOptions, jobsDir },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await manager?.close();
+  await restd?.stop();
+  await sshd?.stop();
+  await slurm?.stopAndClean();
+  for (const dir of [stateDir, jobsDir]) if (dir) await rm(dir, { recursive: true, force: true });
+}, 120_000);
+
+describe('Slurm manager over slurmrestd, with the files through a login node', () => {
+  it('submits through slurmrestd, reads exit codes and logs through the login node', async () => {
+    const workload = job('both', 'echo "replica $SKY_REPLICA_INDEX"; exit $SKY_REPLICA_INDEX', 2);
+    await manager.submit(workload, 2);
+    const key = describeRef(refOf(workload));
+    const done = await until(
+      'both replicas finished',
+      async () => {
+        const r = (await manager.status([refOf(workload)])).get(key);
+        return r && r.succeeded + r.failed === 2 && r;
+      },
+      { timeoutMs: 90_000 },
+    );
+    expect(done.replicas.map((r) => r.exitCode)).toEqual([0, 1]);
+    // The jobs wrote under the login node's directory, which only SSH reads.
+    expect((await readdir(path.join(jobsDir, CLUSTER, 'default', 'jobs', 'both'))).sort()).toEqual(['0.exit', '0.log', '1.exit', '1.log']);
+    const lines: LogLine[] = [];
+    for await (const line of manager.logs(refOf(workload))) lines.push(line);
+    expect(lines.map((l) => `${l.replica}:${l.line}`).sort()).toEqual(['0:replica 0', '1:replica 1']);
+    // One array of two elements in Slurm.
+    const submitted = await slurm.command(CLUSTER, 'squeue', ['--noheader', '--states=all', '--name=sky.default.both', '--format=%i']);
+    expect(submitted.trim().split('\n').filter(Boolean)).toHaveLength(2);
+  });
+});
