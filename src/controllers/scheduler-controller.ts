@@ -8,7 +8,9 @@
  * - placements on clusters that no longer exist, or that have been in ERROR for longer than the
  *   failover grace period, are dropped, so their replicas get a new home (failover); an eviction
  *   is recorded for a lost cluster that still exists, and its Skylet deletes the stale copies
- *   once the cluster answers again (its orphan sweep);
+ *   once the cluster answers again (its orphan sweep). Replicas no other cluster takes stay on
+ *   the cluster in ERROR: it may well still be running them (only the way to it is broken), and
+ *   moving them nowhere would get them cancelled when it answers and started again from scratch;
  * - a Skylet's eviction request (replicas that waited too long there) is answered by taking that
  *   many replicas off its cluster and recording the eviction;
  * - placements above spec.replicas are trimmed (scale down), from the last cluster by name;
@@ -173,11 +175,6 @@ export class SchedulerController {
 
     const lost = workload.status.placements.filter((p) => this.lostSince(byName.get(p.cluster), now) !== undefined);
     let placements = workload.status.placements.filter((p) => !lost.includes(p));
-    for (const p of lost) {
-      if (!byName.has(p.cluster)) continue; // deleted: nothing to keep away from
-      const message = `${p.replicas} replica(s) moved elsewhere: ${this.lostReason(byName.get(p.cluster))}`;
-      evictions = recordEviction(evictions, { cluster: p.cluster, replicas: p.replicas, at, reason: 'ClusterLost', message });
-    }
     const answered = answerEvictionRequests(workload, placements, evictions, at);
     placements = answered.placements;
     evictions = answered.evictions;
@@ -215,6 +212,17 @@ export class SchedulerController {
       if (tier && gate) waiting = describeWait(view, gate, tier, available);
       if (added.length > 0 && gate?.open && division) division = `${division}; ${gate.reason}`;
     } else this.gates?.noteWaiting(workload, undefined);
+    // Lost replicas that found no other home stay where they were (see the top); the others moved.
+    const stay = staying(lost, byName, desired - sum(placements));
+    placements = merge(placements, stay);
+    const moved = lost
+      .map((p) => ({ cluster: p.cluster, replicas: p.replicas - (stay.find((s) => s.cluster === p.cluster)?.replicas ?? 0) }))
+      .filter((p) => p.replicas > 0);
+    for (const p of moved) {
+      if (!byName.has(p.cluster)) continue; // deleted: nothing to keep away from
+      const message = `${p.replicas} replica(s) moved elsewhere: ${this.lostReason(byName.get(p.cluster))}`;
+      evictions = recordEviction(evictions, { cluster: p.cluster, replicas: p.replicas, at, reason: 'ClusterLost', message });
+    }
 
     const decision: PlacementDecision = {
       placements,
@@ -233,7 +241,7 @@ export class SchedulerController {
       if (error instanceof ConflictError) return { requeueAfterMs: CONFLICT_RETRY_MS };
       throw error;
     }
-    for (const p of lost) {
+    for (const p of moved) {
       this.logger.info(`Moving ${p.replicas} replicas of ${describeRef(refOf(workload))} off cluster ${p.cluster}: ${this.lostReason(byName.get(p.cluster))}.`);
     }
     for (const e of answered.evicted) {
@@ -292,7 +300,8 @@ export class SchedulerController {
   /**
    * When to look again without an event: when a cluster holding placements of this workload
    * reaches the end of its failover grace, or when an eviction that keeps unplaced replicas off a
-   * cluster expires.
+   * cluster expires. Replicas kept on a lost cluster wait for a cluster event instead
+   * (enqueueWaiting), not for a clock that has already run out.
    */
   private nextLook(workload: Workload, desired: number, status: WorkloadStatus, byName: Map<string, Cluster>, now: number, closedGate?: BurstGate): ReconcileResult | undefined {
     const times: number[] = [];
@@ -300,7 +309,7 @@ export class SchedulerController {
     if (closedGate && Number.isFinite(closedGate.until)) times.push(closedGate.until);
     for (const p of status.placements) {
       const since = errorSince(byName.get(p.cluster)!);
-      if (since !== undefined) times.push(since + this.failoverGraceMs);
+      if (since !== undefined && since + this.failoverGraceMs > now) times.push(since + this.failoverGraceMs);
     }
     if (placedReplicas(status) < desired) {
       const expiry = nextEvictionExpiry({ ...workload, status }, [...byName.values()], now);
@@ -345,13 +354,16 @@ export class SchedulerController {
   }
 
   /**
-   * Workloads with replicas to place, and those placed on `troubledCluster` (deleted or not
-   * READY). Those waiting for admission are not: a cluster's change cannot admit them.
+   * Workloads with replicas to place, those placed on `troubledCluster` (deleted or not READY),
+   * and those holding replicas on a lost cluster, which another cluster may now take. Those
+   * waiting for admission are not: a cluster's change cannot admit them.
    */
   private enqueueWaiting(troubledCluster?: string): void {
+    const now = Date.now();
+    const lost = (name: string) => this.lostSince(this.listers.clusters.get(name), now) !== undefined;
     for (const w of this.listers.workloads()) {
       if (isFinished(w)) continue;
-      const onTroubled = troubledCluster !== undefined && w.status.placements.some((p) => p.cluster === troubledCluster);
+      const onTroubled = w.status.placements.some((p) => p.cluster === troubledCluster || lost(p.cluster));
       if (onTroubled) this.controller.enqueue(refKey(refOf(w)));
       else if (placedReplicas(w.status) !== w.spec.replicas && mayPlace(w, this.queueOf(w))) this.controller.enqueue(refKey(refOf(w)));
     }
@@ -402,6 +414,22 @@ function merge(current: readonly ClusterPlacement[], added: readonly ClusterPlac
   const byCluster = new Map(current.map((p) => [p.cluster, p.replicas]));
   for (const p of added) byCluster.set(p.cluster, (byCluster.get(p.cluster) ?? 0) + p.replicas);
   return [...byCluster].sort(([a], [b]) => (a < b ? -1 : 1)).map(([cluster, replicas]) => ({ cluster, replicas }));
+}
+
+/**
+ * Of the replicas on lost clusters, the `unplaced` ones no other cluster took, in placement
+ * order, on the clusters that still exist (a deleted cluster keeps nothing).
+ */
+function staying(lost: readonly ClusterPlacement[], byName: ReadonlyMap<string, Cluster>, unplaced: number): ClusterPlacement[] {
+  const stay: ClusterPlacement[] = [];
+  for (const p of lost) {
+    if (unplaced <= 0) break;
+    if (!byName.has(p.cluster)) continue;
+    const replicas = Math.min(p.replicas, unplaced);
+    stay.push({ cluster: p.cluster, replicas });
+    unplaced -= replicas;
+  }
+  return stay;
 }
 
 /**

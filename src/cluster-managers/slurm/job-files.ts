@@ -4,8 +4,8 @@
  * share its filesystem, or on the login node over the cluster's SSH connection, where they must
  * be on a filesystem the compute nodes share (home directories are, on every site we know).
  *
- * Over SSH, one remote command reads or checks the files of many replicas at once: a status
- * call costs one session, not three per replica. Small files travel base64-encoded, one line
+ * Over SSH, one remote command reads and checks the files of many replicas at once (inspect): a
+ * workload's status costs one session, not three per replica. Small files travel base64-encoded, one line
  * each, so a file rewritten while it is read cannot garble the answer.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
@@ -22,12 +22,19 @@ export interface JobFiles {
   read(dir: string, names: readonly string[]): Promise<Map<string, string>>;
   /** Which of `names` exist in `dir`. */
   existing(dir: string, names: readonly string[]): Promise<Set<string>>;
+  /** read() of `read` and existing() of `exist` together (over SSH, one command for both). */
+  inspect(dir: string, names: { read: readonly string[]; exist: readonly string[] }): Promise<Inspection>;
   /** Creates `dir` and its parents. */
   prepare(dir: string): Promise<void>;
   /** Removes `names` from `dir`, where present. */
   remove(dir: string, names: readonly string[]): Promise<void>;
   /** Removes `dir` and everything in it. */
   removeTree(dir: string): Promise<void>;
+}
+
+export interface Inspection {
+  texts: Map<string, string>;
+  existing: Set<string>;
 }
 
 /** The jobs write next to the manager's records, on this machine (its nodes share the filesystem). */
@@ -48,6 +55,11 @@ export class LocalJobFiles implements JobFiles {
   async existing(dir: string, names: readonly string[]): Promise<Set<string>> {
     const found = await Promise.all(names.map((name) => stat(path.join(dir, name)).then(() => true, () => false)));
     return new Set(names.filter((_, i) => found[i]));
+  }
+
+  async inspect(dir: string, names: { read: readonly string[]; exist: readonly string[] }): Promise<Inspection> {
+    const [texts, existing] = await Promise.all([this.read(dir, names.read), this.existing(dir, names.exist)]);
+    return { texts, existing };
   }
 
   async prepare(dir: string): Promise<void> {
@@ -97,27 +109,35 @@ export class SshJobFiles implements JobFiles {
   }
 
   async read(dir: string, names: readonly string[]): Promise<Map<string, string>> {
-    const texts = new Map<string, string>();
-    // One line per name: "-" when it is not a regular file, else "+" and its base64.
-    const script = 'd=$1; shift; for f; do if [ -f "$d/$f" ]; then printf +; base64 -w0 -- "$d/$f"; echo; else echo -; fi; done';
-    for (const chunk of chunks(names)) {
-      const lines = (await this.connection.run('sh', ['-c', script, 'sh', dir, ...chunk])).split('\n');
-      chunk.forEach((name, i) => {
-        const line = lines[i] ?? '';
-        if (line.startsWith('+')) texts.set(name, Buffer.from(line.slice(1), 'base64').toString('utf8'));
-      });
-    }
-    return texts;
+    return (await this.inspect(dir, { read: names, exist: [] })).texts;
   }
 
   async existing(dir: string, names: readonly string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const script = 'd=$1; shift; for f; do if [ -e "$d/$f" ]; then echo 1; else echo 0; fi; done';
-    for (const chunk of chunks(names)) {
+    return (await this.inspect(dir, { read: [], exist: names })).existing;
+  }
+
+  async inspect(dir: string, names: { read: readonly string[]; exist: readonly string[] }): Promise<Inspection> {
+    const texts = new Map<string, string>();
+    const existing = new Set<string>();
+    // Each argument says what is asked of its file: "r:name" its text, "e:name" whether it is
+    // there. One line per argument: for r:, "-" when it is not a regular file, else "+" and its
+    // base64; for e:, 1 or 0.
+    const script =
+      'd=$1; shift; for a; do f=${a#?:}; case $a in ' +
+      'r:*) if [ -f "$d/$f" ]; then printf +; base64 -w0 -- "$d/$f"; echo; else echo -; fi;; ' +
+      '*) if [ -e "$d/$f" ]; then echo 1; else echo 0; fi;; esac; done';
+    const asked = [...names.read.map((name) => `r:${name}`), ...names.exist.map((name) => `e:${name}`)];
+    for (const chunk of chunks(asked)) {
       const lines = (await this.connection.run('sh', ['-c', script, 'sh', dir, ...chunk])).split('\n');
-      chunk.forEach((name, i) => lines[i] === '1' && found.add(name));
+      chunk.forEach((arg, i) => {
+        const name = arg.slice(2);
+        const line = lines[i] ?? '';
+        if (arg.startsWith('e:')) {
+          if (line === '1') existing.add(name);
+        } else if (line.startsWith('+')) texts.set(name, Buffer.from(line.slice(1), 'base64').toString('utf8'));
+      });
     }
-    return found;
+    return { texts, existing };
   }
 
   /**

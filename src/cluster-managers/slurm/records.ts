@@ -107,12 +107,12 @@ export class SlurmStateFiles {
   /** replicaFiles of several replicas, read together (one remote command over SSH). */
   async replicaFilesOf(ref: WorkloadRef, indices: readonly number[]): Promise<Map<number, ReplicaFiles>> {
     const dir = await this.jobDir(ref);
-    const [texts, logs] = await Promise.all([
-      this.jobFiles.read(dir, indices.flatMap((i) => [`${i}.exit`, `${i}.restarts`])),
-      this.jobFiles.existing(dir, indices.map((i) => `${i}.log`)),
-    ]);
+    const { texts, existing } = await this.jobFiles.inspect(dir, {
+      read: indices.flatMap((i) => [`${i}.exit`, `${i}.restarts`]),
+      exist: indices.map((i) => `${i}.log`),
+    });
     return new Map(
-      indices.map((i) => [i, { exitCode: readNumber(texts.get(`${i}.exit`)), restarts: readNumber(texts.get(`${i}.restarts`)), hasLog: logs.has(`${i}.log`) }]),
+      indices.map((i) => [i, { exitCode: readNumber(texts.get(`${i}.exit`)), restarts: readNumber(texts.get(`${i}.restarts`)), hasLog: existing.has(`${i}.log`) }]),
     );
   }
 

@@ -131,6 +131,49 @@ describe('SchedulerController.reconcile', () => {
     expect(result?.requeueAfterMs).toBeLessThanOrEqual(50_050);
   });
 
+  it('keeps replicas on a cluster in ERROR past the grace period when no other cluster can take them, and does not spin', async () => {
+    // A cluster that only lost its way in (a login node gone) still runs them; dropped, they
+    // would be cancelled when it answers again and started from scratch.
+    const placed = withStatus(workload('w', { replicas: 2, resources: { cpu: 2 } }), { placements: [{ cluster: 'b', replicas: 2 }], observedGeneration: 1 });
+    const { writers, scheduler } = setup(cluster('a', { nodes: [{ cpu: 1 }] }), erroredCluster('b', 120_000), placed);
+
+    const result = await scheduler.reconcile(KEY);
+
+    const { decision } = writers.writesOf('placements')[0];
+    expect(decision.placements).toEqual([{ cluster: 'b', replicas: 2 }]);
+    expect(decision.evictions).toEqual([]);
+    // The grace has run out: no requeue 50 ms later, and again, while b stays in ERROR.
+    expect(result?.requeueAfterMs).toBeUndefined();
+    await scheduler.reconcile(KEY);
+    expect(writers.writesOf('placements')).toHaveLength(1);
+  });
+
+  it("moves only as many of a Deployment's replicas off a lost cluster as the others take, and records that many", async () => {
+    // (A Job is placed whole or not at all: its replicas all move, or all stay.)
+    const placed = withStatus(workload('w', { kind: 'Deployment', replicas: 3 }), { placements: [{ cluster: 'b', replicas: 3 }], observedGeneration: 1 });
+    const { writers, scheduler } = setup(cluster('a', { nodes: [{ cpu: 1 }] }), erroredCluster('b', 120_000), placed);
+
+    await scheduler.reconcile('Deployment/default/w');
+
+    const { decision } = writers.writesOf('placements')[0];
+    expect(decision.placements).toEqual([
+      { cluster: 'a', replicas: 1 },
+      { cluster: 'b', replicas: 2 },
+    ]);
+    expect(decision.evictions).toEqual([expect.objectContaining({ cluster: 'b', replicas: 1, reason: 'ClusterLost', message: expect.stringMatching(/^1 replica\(s\) moved elsewhere/) })]);
+  });
+
+  it('drops the placements of a deleted cluster even when no other cluster takes them', async () => {
+    const placed = withStatus(workload('w'), { placements: [{ cluster: 'gone', replicas: 1 }], observedGeneration: 1 });
+    const { writers, scheduler } = setup(erroredCluster('b', 120_000), placed);
+
+    await scheduler.reconcile(KEY);
+
+    const { decision } = writers.writesOf('placements')[0];
+    expect(decision.placements).toEqual([]);
+    expect(decision.evictions).toEqual([]);
+  });
+
   it("answers a Skylet's eviction request once, and keeps the workload off that cluster", async () => {
     const requestedAt = '2026-12-01T11:59:00.000Z';
     const message = '2 replica(s) waited more than 5s in cluster a without starting; evicted to be placed elsewhere';
@@ -224,6 +267,23 @@ describe('SchedulerController.start', () => {
     const decision = writers.writesOf('placements').find((w) => w.key === 'Job/default/a-new')!.decision;
     expect(decision.placements).toEqual([]);
     expect(decision.conditions[0]).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+  });
+
+  it('moves replicas kept on a lost cluster once a cluster that can take them turns up', async () => {
+    const placed = withStatus(workload('w'), { placements: [{ cluster: 'b', replicas: 1 }], observedGeneration: 1 });
+    const { listers, writers, scheduler } = setup(erroredCluster('b', 120_000), placed);
+    scheduler.start();
+    try {
+      await vi.waitFor(() => expect(writers.writesOf('placements')).toHaveLength(1));
+      expect(writers.writesOf('placements')[0].decision.placements).toEqual([{ cluster: 'b', replicas: 1 }]);
+      listers.apply(cluster('a'));
+      await vi.waitFor(() => expect(writers.writesOf('placements')).toHaveLength(2), { timeout: 2_000 });
+    } finally {
+      await scheduler.stop();
+    }
+    const moved = writers.writesOf('placements')[1].decision;
+    expect(moved.placements).toEqual([{ cluster: 'a', replicas: 1 }]);
+    expect(moved.evictions).toEqual([expect.objectContaining({ cluster: 'b', replicas: 1, reason: 'ClusterLost' })]);
   });
 
   it("goes on with the failover grace the old leader was counting: from the cluster's Ready condition, not from its own start", async () => {
