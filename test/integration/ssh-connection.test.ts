@@ -110,7 +110,9 @@ describe('SshConnection', () => {
     } finally {
       await sshd.start();
     }
-    expect(await ssh.run('echo', ['back'])).toBe('back\n');
+    // Within the wait after the last failed connect (src/cluster-managers/ssh/connection.ts).
+    const back = await until('a login again', () => ssh.run('echo', ['back']).catch(() => undefined), { timeoutMs: 60_000 });
+    expect(back).toBe('back\n');
     expect(ssh.masterPid).not.toBe(firstMaster);
   });
 

@@ -118,8 +118,9 @@ describe('Slurm manager over SSH', () => {
     } finally {
       await sshd.start();
     }
-    const again = await report(workload);
-    expect(again?.replicas.map((r) => r.exitCode)).toEqual([0, 1, 2]);
+    // Once the wait after the last failed connect is over.
+    const again = await until('a report through the login node again', () => report(workload).catch(() => undefined), WAIT);
+    expect(again.replicas.map((r) => r.exitCode)).toEqual([0, 1, 2]);
   });
 
   it('follows the logs on the login node until the job ends', async () => {
@@ -142,6 +143,7 @@ describe('Slurm manager over SSH', () => {
     } finally {
       await sshd.start();
     }
+    await until('the login node answers again', () => manager.capacity().then(() => true, () => false), WAIT);
     await manager.delete(refOf(workload));
   });
 

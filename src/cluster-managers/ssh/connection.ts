@@ -12,6 +12,10 @@
  * connection is fine); a connection that cannot be made, or is lost, or a command that does not
  * answer in time, is an SshConnectionError. When the master has died (the login node rebooted,
  * the network broke), the next call starts a new one; calls made meanwhile share that attempt.
+ * After a failed attempt the next one waits (1 s, doubling to 30 s, reset by a success); calls
+ * meanwhile fail at once with that attempt's reason. A login node that is down is then not asked
+ * for a login every probe (sites ban addresses that fail too often), and a host that drops packets
+ * costs each call nothing instead of the whole connect timeout.
  *
  * Commands never fall back to a connection of their own when the master is gone (ProxyCommand
  * is `false` for them): a fallback would log in once per command, which is what this avoids.
@@ -40,6 +44,10 @@ export interface SshConnectionOptions {
   serverAliveCountMax?: number;
   /** Default `ssh` from PATH. */
   sshBinary?: string;
+  /** The wait after a first failed connect, doubled after each further one (default 1 s)… */
+  reconnectBackoffMs?: number;
+  /** …up to this (default 30 s). */
+  maxReconnectBackoffMs?: number;
 }
 
 export interface ExecOptions {
@@ -103,6 +111,8 @@ export class SshConnection {
   private lastLoss: string | undefined;
   private closed = false;
   private readonly ssh: string;
+  /** After failed connects: how many in a row, the last one's error, and when to try again. */
+  private backoff: { failures: number; error: SshConnectionError; retryAt: number } | undefined;
 
   constructor(private readonly options: SshConnectionOptions) {
     this.describe = `ssh ${describeTarget(options.target)}`;
@@ -183,8 +193,31 @@ export class SshConnection {
   private async ensureMaster(): Promise<Master> {
     if (this.closed) throw new SshConnectionError(`${this.describe}: the connection is closed`, 'closed');
     if (this.master?.running) return this.master;
-    this.connecting ??= this.startMaster().finally(() => (this.connecting = undefined));
+    const backoff = this.backoff;
+    if (!this.connecting && backoff && Date.now() < backoff.retryAt) {
+      const seconds = Math.max(1, Math.ceil((backoff.retryAt - Date.now()) / 1000));
+      throw new SshConnectionError(`${backoff.error.message} (next attempt in ${seconds} s)`, 'connect');
+    }
+    this.connecting ??= this.startMaster()
+      .then(
+        (master) => {
+          this.backoff = undefined;
+          return master;
+        },
+        (error: unknown) => {
+          if (error instanceof SshConnectionError && error.reason === 'connect') this.noteFailedConnect(error);
+          throw error;
+        },
+      )
+      .finally(() => (this.connecting = undefined));
     return this.connecting;
+  }
+
+  private noteFailedConnect(error: SshConnectionError): void {
+    const failures = (this.backoff?.failures ?? 0) + 1;
+    const { reconnectBackoffMs = 1_000, maxReconnectBackoffMs = 30_000 } = this.options;
+    const wait = Math.min(maxReconnectBackoffMs, reconnectBackoffMs * 2 ** Math.min(failures - 1, 30));
+    this.backoff = { failures, error, retryAt: Date.now() + wait };
   }
 
   private async startMaster(): Promise<Master> {
