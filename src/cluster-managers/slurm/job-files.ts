@@ -5,7 +5,8 @@
  * be on a filesystem the compute nodes share (home directories are, on every site we know).
  *
  * Over SSH, one remote command reads and checks the files of many replicas at once (inspect): a
- * workload's status costs one session, not three per replica. Small files travel base64-encoded, one line
+ * status call costs one session per 500 files, whatever the number of workloads, not three per
+ * replica. Small files travel base64-encoded, one line
  * each, so a file rewritten while it is read cannot garble the answer.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';

@@ -106,14 +106,27 @@ export class SlurmStateFiles {
 
   /** replicaFiles of several replicas, read together (one remote command over SSH). */
   async replicaFilesOf(ref: WorkloadRef, indices: readonly number[]): Promise<Map<number, ReplicaFiles>> {
-    const dir = await this.jobDir(ref);
-    const { texts, existing } = await this.jobFiles.inspect(dir, {
-      read: indices.flatMap((i) => [`${i}.exit`, `${i}.restarts`]),
-      exist: indices.map((i) => `${i}.log`),
+    return (await this.replicaFilesOfMany([{ ref, indices }]))[0];
+  }
+
+  /**
+   * replicaFilesOf of many workloads at once, in their order: over SSH one remote command per
+   * 500 files for a whole status call, not one per workload.
+   */
+  async replicaFilesOfMany(wanted: readonly { ref: WorkloadRef; indices: readonly number[] }[]): Promise<Map<number, ReplicaFiles>[]> {
+    const file = (ref: WorkloadRef, index: number, suffix: string) => path.posix.join(relativeDir(ref), `${index}.${suffix}`);
+    const { texts, existing } = await this.jobFiles.inspect(await this.jobFiles.root(), {
+      read: wanted.flatMap(({ ref, indices }) => indices.flatMap((i) => [file(ref, i, 'exit'), file(ref, i, 'restarts')])),
+      exist: wanted.flatMap(({ ref, indices }) => indices.map((i) => file(ref, i, 'log'))),
     });
-    return new Map(
-      indices.map((i) => [i, { exitCode: readNumber(texts.get(`${i}.exit`)), restarts: readNumber(texts.get(`${i}.restarts`)), hasLog: existing.has(`${i}.log`) }]),
-    );
+    return wanted.map(({ ref, indices }) => {
+      const of = (i: number): ReplicaFiles => ({
+        exitCode: readNumber(texts.get(file(ref, i, 'exit'))),
+        restarts: readNumber(texts.get(file(ref, i, 'restarts'))),
+        hasLog: existing.has(file(ref, i, 'log')),
+      });
+      return new Map(indices.map((i) => [i, of(i)]));
+    });
   }
 
   /** Forgets what earlier runs of these indices left, before they are submitted again. */

@@ -173,7 +173,9 @@ class SlurmManager implements ClusterManager {
     );
     if (records.length === 0) return reports;
     const jobs = await this.jobs();
-    for (const record of records) reports.set(describeRef(record.ref), await this.report(record, jobs));
+    // Every workload's files in one read (over SSH, one remote command per 500 files).
+    const files = await this.files.replicaFilesOfMany(records.map((record) => ({ ref: record.ref, indices: replicaIndices(record) })));
+    records.forEach((record, i) => reports.set(describeRef(record.ref), workloadReport(record, jobs, files[i])));
     return reports;
   }
 
@@ -390,9 +392,12 @@ class SlurmManager implements ClusterManager {
   }
 
   private async report(record: SubmissionRecord, jobs: readonly SlurmJob[]): Promise<WorkloadReport> {
-    const files = await this.files.replicaFilesOf(record.ref, Array.from({ length: record.replicas }, (_, i) => i));
-    return workloadReport(record, jobs, files);
+    return workloadReport(record, jobs, await this.files.replicaFilesOf(record.ref, replicaIndices(record)));
   }
+}
+
+function replicaIndices(record: SubmissionRecord): number[] {
+  return Array.from({ length: record.replicas }, (_, i) => i);
 }
 
 function sameRef(a: WorkloadRef, b: WorkloadRef): boolean {

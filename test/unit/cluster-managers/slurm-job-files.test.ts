@@ -82,4 +82,26 @@ describe('SshJobFiles.inspect', () => {
     // 1401 names, at most 500 to a command.
     expect(commands).toHaveLength(1 + 3);
   });
+
+  it("reads many workloads' files in one command, each workload's in its own map", async () => {
+    const { connection, commands } = localConnection();
+    const files = new SlurmStateFiles(path.join(root, 'records-many'), new SshJobFiles(connection, 'c2', path.join(root, 'login-many')));
+    const refs = Array.from({ length: 20 }, (_, i) => ({ kind: 'Job', namespace: i % 2 ? 'team-a' : 'default', name: `w${i}` }) as const);
+    for (const [i, ref] of refs.entries()) {
+      const dir = await files.jobDir(ref);
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, '0.exit'), `${i}\n`);
+      await writeFile(path.join(dir, '0.log'), '');
+    }
+
+    const all = await files.replicaFilesOfMany(refs.map((ref) => ({ ref, indices: [0, 1] })));
+
+    expect(commands).toHaveLength(1);
+    expect(all.map((replicas) => [...replicas])).toEqual(
+      refs.map((_, i) => [
+        [0, { exitCode: i, restarts: undefined, hasLog: true }],
+        [1, { exitCode: undefined, restarts: undefined, hasLog: false }],
+      ]),
+    );
+  });
 });
