@@ -2,7 +2,8 @@
  * The Slurm manager with both spec.slurm.restUrl and spec.slurm.sshHost: slurmrestd for the
  * controller (nodes, jobs, submit, cancel) and the login node for the jobs' files, since
  * slurmrestd serves none. A real Slurm cluster under munge (so slurmctld checks the JWT), its
- * slurmrestd (fixtures/slurm/restd.ts) and a real sshd (fixtures/ssh/sshd.ts).
+ * slurmrestd (fixtures/slurm/restd.ts) and a real sshd (fixtures/ssh/sshd.ts). Status is pushed
+ * from slurmrestd's job table as from squeue's.
  */
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -96,4 +97,22 @@ describe('Slurm manager over slurmrestd, with the files through a login node', (
     const submitted = await slurm.command(CLUSTER, 'squeue', ['--noheader', '--states=all', '--name=sky.default.both', '--format=%i']);
     expect(submitted.trim().split('\n').filter(Boolean)).toHaveLength(2);
   });
+
+  it("pushes changes of its Sky jobs from one GET /jobs per look, and stops when the last listener leaves", async () => {
+    let calls = 0;
+    const unsubscribe = manager.onStatusChange!(() => calls++);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const pushed = job('pushed', 'sleep 2', 1);
+    await manager.submit(pushed, 1);
+    // It appears, runs, completes: at least two changes, without anyone asking for its status.
+    await until('two pushed changes', async () => calls >= 2, { timeoutMs: 60_000 });
+    unsubscribe();
+    const after = calls;
+    const quiet = job('unwatched', 'true', 1);
+    await manager.submit(quiet, 1);
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    expect(calls).toBe(after);
+    await manager.delete(refOf(pushed));
+    await manager.delete(refOf(quiet));
+  }, 120_000);
 });
