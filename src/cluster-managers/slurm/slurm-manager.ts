@@ -62,8 +62,6 @@ export interface SlurmManagerOptions extends ManagerOptions {
   jobsMaxAgeMs?: number;
   /** How often one squeue looks for changes of this cluster's Sky jobs, pushed to onStatusChange listeners. Default 2 s. */
   watchIntervalMs?: number;
-  /** An extra look this long after a submit, while watched: slurmctld starts most jobs within it. Default 1 s. */
-  lookAfterSubmitMs?: number;
 }
 
 /** How often a followed log is read again. */
@@ -100,9 +98,6 @@ class SlurmManager implements ClusterManager {
   private readonly watchIntervalMs: number;
   private readonly statusListeners = new Set<() => void>();
   private watchTimer: NodeJS.Timeout | undefined;
-  /** The extra look after a submit, if one is due (one for a burst of submits). */
-  private soonTimer: NodeJS.Timeout | undefined;
-  private readonly lookAfterSubmitMs: number;
   private looking = false;
   /** What the last look saw of this cluster's Sky jobs (statusDigest). */
   private lastDigest: string | undefined;
@@ -111,7 +106,6 @@ class SlurmManager implements ClusterManager {
   constructor(cluster: Cluster, options: SlurmManagerOptions) {
     this.clusterName = cluster.metadata.name;
     this.watchIntervalMs = options.watchIntervalMs ?? 2_000;
-    this.lookAfterSubmitMs = options.lookAfterSubmitMs ?? 1_000;
     const slurm = cluster.spec.slurm ?? {};
     this.partition = slurm.partition || undefined;
     const records = path.join(options.stateDir, this.clusterName);
@@ -258,23 +252,8 @@ class SlurmManager implements ClusterManager {
 
   private stopWatching(): void {
     clearInterval(this.watchTimer);
-    clearTimeout(this.soonTimer);
     this.watchTimer = undefined;
-    this.soonTimer = undefined;
     this.lastDigest = undefined;
-  }
-
-  /**
-   * A look soon after a submit: slurmctld starts most jobs within a second of it, and the next
-   * regular look could be up to watchIntervalMs away. Submits meanwhile share it.
-   */
-  private lookSoon(): void {
-    if (!this.watchTimer || this.soonTimer) return;
-    this.soonTimer = setTimeout(() => {
-      this.soonTimer = undefined;
-      void this.lookForChanges();
-    }, this.lookAfterSubmitMs);
-    this.soonTimer.unref();
   }
 
   private async lookForChanges(): Promise<void> {
@@ -401,7 +380,6 @@ class SlurmManager implements ClusterManager {
     record.submissions.push({ jobId, from, to, firstReplicaIndex });
     record.submitting = undefined;
     await this.files.write(record);
-    this.lookSoon();
   }
 
   /** scancel of the arrays among `own` that still wait or run; resolves with their ids. */
