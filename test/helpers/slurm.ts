@@ -8,6 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoClusterSpecs, startSlurmClusters, type SlurmClusters, type SlurmClusterSpec } from '../../fixtures/slurm/clusters.js';
+import type { SlurmConfig } from '../../src/domain/spec/cluster-spec.js';
+import type { Cluster, EnvVar, Workload } from '../../src/domain/types.js';
 
 export type { SlurmClusters, SlurmClusterSpec };
 export { demoClusterSpecs };
@@ -58,4 +60,24 @@ export async function squeueByName(slurm: SlurmClusters, cluster: string, name: 
       const [id, state] = line.trim().split(/\s+/);
       return { id, state };
     });
+}
+
+/** A SLURM Cluster object, as the controllers hand one to createSlurmManager. */
+export function slurmClusterObject(name: string, slurm: SlurmConfig): Cluster {
+  return {
+    kind: 'Cluster',
+    metadata: { name, uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    spec: { manager: 'SLURM', slurm },
+    status: { phase: 'READY', conditions: [], capacity: { cpu: 0, memory: 0, gpu: 0 }, allocatable: { cpu: 0, memory: 0, gpu: 0 }, nodes: [], acceleratorTypes: [] },
+  };
+}
+
+/** A Job of `replicas` replicas of 1 cpu and 100 MiB running `run`, as a Skylet hands one to submit. */
+export function slurmJobObject(name: string, run: string, replicas: number, envs: EnvVar[] = []): Workload {
+  return {
+    kind: 'Job',
+    metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
+    spec: { image: '', run, envs, resources: { cpu: 1, memory: 100, gpu: 0 }, replicas, restartPolicy: 'NEVER', placement: { preferences: [], strategy: 'SPREAD' } },
+    status: { phase: 'PENDING', conditions: [], placements: [], replicaStatus: [] },
+  } as Workload;
 }

@@ -15,8 +15,7 @@ import { SlurmRestToken } from '../../src/cluster-managers/slurm/rest-token.js';
 import { createSlurmManager } from '../../src/cluster-managers/slurm/slurm-manager.js';
 import type { ClusterManager, LogLine } from '../../src/cluster-managers/types.js';
 import { describeRef, refOf } from '../../src/domain/object-ref.js';
-import type { Cluster, Workload } from '../../src/domain/types.js';
-import { startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
+import { slurmClusterObject, slurmJobObject, startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
 import { until } from '../helpers/wait.js';
 
 const CLUSTER = 'rsm-a';
@@ -28,38 +27,12 @@ let stateDir: string;
 let jobsDir: string;
 let manager: ClusterManager;
 
-function cluster(restUrl: string, sshHost: string): Cluster {
-  return {
-    kind: 'Cluster',
-    metadata: { name: CLUSTER, uid: 'uid-c', labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
-    spec: { manager: 'SLURM', slurm: { restUrl, sshHost } },
-    status: { phase: 'READY', conditions: [], capacity: { cpu: 0, memory: 0, gpu: 0 }, allocatable: { cpu: 0, memory: 0, gpu: 0 }, nodes: [], acceleratorTypes: [] },
-  };
-}
-
-function job(name: string, run: string, replicas: number): Workload {
-  return {
-    kind: 'Job',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
-    spec: {
-      image: '',
-      run,
-      envs: [],
-      resources: { cpu: 1, memory: 100, gpu: 0 },
-      replicas,
-      restartPolicy: 'NEVER',
-      placement: { preferences: [], strategy: 'SPREAD' },
-    },
-    status: { phase: 'PENDING', conditions: [], placements: [], replicaStatus: [] },
-  } as Workload;
-}
-
 beforeAll(async () => {
   [slurm, sshd] = await Promise.all([startTestSlurm('rsm', [{ name: CLUSTER, auth: 'munge', nodes: [{ name: 'rsm-a1', cpus: 2, memory: 2048 }] }]), startSshd()]);
   restd = await startSlurmRestd(slurm, CLUSTER);
   stateDir = await mkdtemp(path.join(tmpdir(), 'sky-rsm-state-'));
   jobsDir = await mkdtemp(path.join(tmpdir(), 'sky-rsm-login-'));
-  manager = createSlurmManager(cluster(restd.url, sshd.sshHost), {
+  manager = createSlurmManager(slurmClusterObject(CLUSTER, { restUrl: restd.url, sshHost: sshd.sshHost }), {
     stateDir,
     restToken: new SlurmRestToken({ file: restd.tokenFile }),
     ssh: { ...sshd.clientOptions, jobsDir },
@@ -76,7 +49,7 @@ afterAll(async () => {
 
 describe('Slurm manager over slurmrestd, with the files through a login node', () => {
   it('submits through slurmrestd, reads exit codes and logs through the login node', async () => {
-    const workload = job('both', 'echo "replica $SKY_REPLICA_INDEX"; exit $SKY_REPLICA_INDEX', 2);
+    const workload = slurmJobObject('both', 'echo "replica $SKY_REPLICA_INDEX"; exit $SKY_REPLICA_INDEX', 2);
     await manager.submit(workload, 2);
     const key = describeRef(refOf(workload));
     const done = await until(
@@ -102,13 +75,13 @@ describe('Slurm manager over slurmrestd, with the files through a login node', (
     let calls = 0;
     const unsubscribe = manager.onStatusChange!(() => calls++);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const pushed = job('pushed', 'sleep 2', 1);
+    const pushed = slurmJobObject('pushed', 'sleep 2', 1);
     await manager.submit(pushed, 1);
     // It appears, runs, completes: at least two changes, without anyone asking for its status.
     await until('two pushed changes', async () => calls >= 2, { timeoutMs: 60_000 });
     unsubscribe();
     const after = calls;
-    const quiet = job('unwatched', 'true', 1);
+    const quiet = slurmJobObject('unwatched', 'true', 1);
     await manager.submit(quiet, 1);
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     expect(calls).toBe(after);

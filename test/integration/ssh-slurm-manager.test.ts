@@ -14,8 +14,8 @@ import { startSshd, type SshdProcess } from '../../fixtures/ssh/sshd.js';
 import { createSlurmManager } from '../../src/cluster-managers/slurm/slurm-manager.js';
 import type { ClusterManager, WorkloadReport } from '../../src/cluster-managers/types.js';
 import { describeRef, refOf } from '../../src/domain/object-ref.js';
-import type { Cluster, Workload } from '../../src/domain/types.js';
-import { startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
+import type { Workload } from '../../src/domain/types.js';
+import { slurmClusterObject, slurmJobObject, startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
 import { until } from '../helpers/wait.js';
 
 const CLUSTER = 'sshm-a';
@@ -27,31 +27,8 @@ let stateDir: string;
 let jobsDir: string;
 let manager: ClusterManager;
 
-function cluster(sshHost: string, slurmConf: string): Cluster {
-  return {
-    kind: 'Cluster',
-    metadata: { name: CLUSTER, uid: 'uid-c', labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
-    spec: { manager: 'SLURM', slurm: { sshHost, slurmConf } },
-    status: { phase: 'READY', conditions: [], capacity: { cpu: 0, memory: 0, gpu: 0 }, allocatable: { cpu: 0, memory: 0, gpu: 0 }, nodes: [], acceleratorTypes: [] },
-  };
-}
-
-function job(name: string, run: string, replicas: number): Workload {
-  return {
-    kind: 'Job',
-    metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: {}, annotations: {}, resourceVersion: '1', generation: 1, creationTimestamp: '' },
-    spec: {
-      image: '',
-      run,
-      envs: [{ name: 'GREETING', value: "it's Sky" }],
-      resources: { cpu: 1, memory: 100, gpu: 0 },
-      replicas,
-      restartPolicy: 'NEVER',
-      placement: { preferences: [], strategy: 'SPREAD' },
-    },
-    status: { phase: 'PENDING', conditions: [], placements: [], replicaStatus: [] },
-  } as Workload;
-}
+const cluster = (sshHost: string, slurmConf: string) => slurmClusterObject(CLUSTER, { sshHost, slurmConf });
+const job = (name: string, run: string, replicas: number) => slurmJobObject(name, run, replicas, [{ name: 'GREETING', value: "it's Sky" }]);
 
 async function report(workload: Workload): Promise<WorkloadReport | undefined> {
   return (await manager.status([refOf(workload)])).get(describeRef(refOf(workload)));
