@@ -3,9 +3,9 @@
  * array. Three ways to reach the cluster (commands.ts): the Slurm commands of this machine
  * (SLURM_CONF from spec.slurm.slurmConf), the same commands on a login node over SSH
  * (spec.slurm.sshHost; the jobs' files are read there too), or slurmrestd (spec.slurm.restUrl,
- * rest-client.ts; the jobs' files are read here, or through sshHost when both are set). See batch.ts for how a submission is named and what its script does,
- * records.ts for what is kept on disk, report.ts for how states are read, capacity.ts for the
- * cluster's figures.
+ * rest-client.ts; the jobs' files are read here, or through sshHost when both are set). See
+ * batch.ts for how a submission is named and what its script does, records.ts for what is kept
+ * on disk, report.ts for how states are read, capacity.ts for the cluster's figures.
  *
  * Idempotent and crash-safe: submit first looks in Slurm for the workload's arrays (job name and
  * comment) and in its record, and submits only the indices that no submission covers. After a
