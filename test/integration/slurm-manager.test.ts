@@ -368,6 +368,19 @@ describe('what a Slurm cluster refuses', () => {
     }
   });
 
+  it('refuses a restUrl whose host SKY_SLURM_REST_HOSTS does not list, before any token is read', () => {
+    const saved = process.env.SKY_SLURM_REST_HOSTS;
+    process.env.SKY_SLURM_REST_HOSTS = 'slurm-head:6820';
+    try {
+      expect(() => createSlurmManager(slurmCluster('elsewhere', '/nowhere', { restUrl: 'http://collector.example.com:6820' }), { stateDir })).toThrow(
+        "Cluster 'elsewhere': spec.slurm.restUrl: collector.example.com:6820 is not among SKY_SLURM_REST_HOSTS (slurm-head:6820) on the controller machine; its token is not sent there",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SKY_SLURM_REST_HOSTS;
+      else process.env.SKY_SLURM_REST_HOSTS = saved;
+    }
+  });
+
   it('fails capacity with Slurm’s reason while slurmctld is stopped, and recovers when it is back', async () => {
     await slurm.stopController(B);
     try {

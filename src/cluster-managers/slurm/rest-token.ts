@@ -8,6 +8,9 @@
  * (`scontrol token lifespan=...`) needs no restart. Its content is the token, or the
  * `SLURM_JWT=<token>` line scontrol prints. The user name slurmrestd also wants is SKY_SLURM_USER,
  * or else the `sun` claim Slurm's own tokens carry.
+ *
+ * Whoever may write a Cluster chooses its restUrl, and so where its token goes. SKY_SLURM_REST_HOSTS
+ * (hosts or host:port, comma-separated) limits that to the site's slurmrestds.
  */
 import { readFile, stat } from 'node:fs/promises';
 
@@ -82,4 +85,21 @@ export function slurmRestTokenFromEnv(cluster: string, env: NodeJS.ProcessEnv = 
   const file = env.SKY_SLURM_JWT_FILE?.trim();
   if (!file) return undefined;
   return new SlurmRestToken({ file: file.replaceAll('{cluster}', cluster), user: env.SKY_SLURM_USER?.trim() || undefined });
+}
+
+/**
+ * Why a token must not be sent to `restUrl` (its host is not among SKY_SLURM_REST_HOSTS), or
+ * undefined when it may (the setting unset: any host).
+ */
+export function restHostProblem(restUrl: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const allowed = (env.SKY_SLURM_REST_HOSTS ?? '')
+    .split(',')
+    .map((entry) => entry.trim().toLowerCase())
+    .filter(Boolean);
+  if (allowed.length === 0) return undefined;
+  const url = new URL(restUrl);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const host = url.hostname.toLowerCase();
+  if (allowed.includes(host) || allowed.includes(`${host}:${port}`)) return undefined;
+  return `spec.slurm.restUrl: ${url.host} is not among SKY_SLURM_REST_HOSTS (${allowed.join(', ')}) on the controller machine; its token is not sent there`;
 }

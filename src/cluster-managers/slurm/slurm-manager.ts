@@ -34,7 +34,7 @@ import { capacityFromNodes } from './capacity.js';
 import { foreignReleases } from './releases.js';
 import { LocalSlurmRunner, SlurmCommands, type SlurmControl, type SlurmRunner } from './commands.js';
 import { SlurmRestClient } from './rest-client.js';
-import { slurmRestTokenFromEnv, type SlurmRestToken } from './rest-token.js';
+import { restHostProblem, slurmRestTokenFromEnv, type SlurmRestToken } from './rest-token.js';
 import type { SlurmJob } from './parse.js';
 import { SshJobFiles } from './job-files.js';
 import { SshSlurmRunner } from './ssh-runner.js';
@@ -407,6 +407,10 @@ function sameRef(a: WorkloadRef, b: WorkloadRef): boolean {
 /** The factory registry.ts calls. Fails at once for what this manager cannot do. */
 export function createSlurmManager(cluster: Cluster, options: SlurmManagerOptions): ClusterManager {
   const { sshHost, restUrl } = cluster.spec.slurm ?? {};
+  if (restUrl) {
+    const problem = restHostProblem(restUrl);
+    if (problem) throw new Error(`Cluster '${cluster.metadata.name}': ${problem}`);
+  }
   if (restUrl && !options.restToken) {
     // The token is the controller machine's (SKY_SLURM_JWT_FILE), never the API's.
     const restToken = slurmRestTokenFromEnv(cluster.metadata.name);

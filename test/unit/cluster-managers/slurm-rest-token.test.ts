@@ -6,7 +6,7 @@ import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseTokenFile, SlurmRestToken, slurmRestTokenFromEnv } from '../../../src/cluster-managers/slurm/rest-token.js';
+import { parseTokenFile, restHostProblem, SlurmRestToken, slurmRestTokenFromEnv } from '../../../src/cluster-managers/slurm/rest-token.js';
 
 /** A token of Slurm's shape (HS256 header, claims, a signature nobody checks here). */
 function jwt(claims: Record<string, unknown>): string {
@@ -75,5 +75,20 @@ describe('slurmRestTokenFromEnv', () => {
     expect(slurmRestTokenFromEnv('hpc-a', { SKY_SLURM_JWT_FILE: '/etc/sky/one.jwt' })?.file).toBe('/etc/sky/one.jwt');
     expect(slurmRestTokenFromEnv('hpc-a', { SKY_SLURM_JWT_FILE: ' ' })).toBeUndefined();
     expect(slurmRestTokenFromEnv('hpc-a', {})).toBeUndefined();
+  });
+});
+
+describe('restHostProblem (SKY_SLURM_REST_HOSTS)', () => {
+  it('lets any host be when unset, and only the listed hosts (any port) or host:port when set', () => {
+    expect(restHostProblem('http://anywhere:6820', {})).toBeUndefined();
+    const env = { SKY_SLURM_REST_HOSTS: 'slurm-a.example.edu, Slurm-B:6820' };
+    expect(restHostProblem('https://slurm-a.example.edu:8443', env)).toBeUndefined();
+    expect(restHostProblem('http://slurm-b:6820/', env)).toBeUndefined();
+    expect(restHostProblem('http://slurm-b:6821', env)).toBe(
+      'spec.slurm.restUrl: slurm-b:6821 is not among SKY_SLURM_REST_HOSTS (slurm-a.example.edu, slurm-b:6820) on the controller machine; its token is not sent there',
+    );
+    expect(restHostProblem('http://evil.example.com', env)).toMatch(/^spec\.slurm\.restUrl: evil\.example\.com is not among/);
+    // The default port counts as said: http → 80, https → 443.
+    expect(restHostProblem('https://slurm-c', { SKY_SLURM_REST_HOSTS: 'slurm-c:443' })).toBeUndefined();
   });
 });
