@@ -16,6 +16,7 @@ import { runSkym } from '../helpers/cli.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
+import { clusterWhere } from '../helpers/clusters.js';
 import { until as waitUntil } from '../helpers/wait.js';
 
 const NAME = 'sshe-a';
@@ -29,19 +30,10 @@ let client: SkyClient;
 let clusters: ClusterAPI;
 let jobs: JobAPI;
 
+const logs = () => controllers?.logs().slice(-4000) ?? '';
+
 function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   return waitUntil(what, probe, { timeoutMs, context: () => controllers?.logs().slice(-3000) ?? '' });
-}
-
-function clusterWhere(what: string, test: (c: Cluster) => boolean): Promise<Cluster> {
-  return until(
-    `cluster ${NAME} ${what}`,
-    async () => {
-      const c = await clusters.get(NAME);
-      return test(c) && c;
-    },
-    120_000,
-  );
 }
 
 beforeAll(async () => {
@@ -57,7 +49,7 @@ beforeAll(async () => {
   });
   const created = await runSkym(['create', 'cluster', NAME, '--manager', 'slurm', '--ssh-host', sshd.sshHost, '--slurm-conf', slurm.get(NAME).slurmConf], { api: server.url });
   expect(created.stderr).toBe('');
-  await clusterWhere('READY', (c) => c.status.phase === 'READY');
+  await clusterWhere(clusters, NAME, 'READY', (c) => c.status.phase === 'READY', logs);
 }, 240_000);
 
 afterAll(async () => {
@@ -91,12 +83,12 @@ describe('Slurm behind a login node, end to end', () => {
     await sshd.kill();
     let error: Cluster;
     try {
-      error = await clusterWhere('ERROR', (c) => c.status.phase === 'ERROR');
+      error = await clusterWhere(clusters, NAME, 'ERROR', (c) => c.status.phase === 'ERROR', logs);
     } finally {
       await sshd.start();
     }
     expect(error.status.message).toMatch(/Connection refused|closed by remote host|connection was lost/);
-    await clusterWhere('READY again', (c) => c.status.phase === 'READY');
+    await clusterWhere(clusters, NAME, 'READY again', (c) => c.status.phase === 'READY', logs);
     const job: Job = await jobs.get('over-ssh');
     expect(job.status.phase).toBe('COMPLETED');
     expect(job.status.replicaStatus).toEqual([expect.objectContaining({ cluster: NAME, succeeded: 1, exitCodes: [0] })]);

@@ -22,6 +22,7 @@ import { runSkym } from '../helpers/cli.js';
 import { startControllers, type ControllersProcess } from '../helpers/controllers.js';
 import { startServer, type ServerProcess } from '../helpers/server.js';
 import { startTestSlurm, type TestSlurm } from '../helpers/slurm.js';
+import { clusterWhere } from '../helpers/clusters.js';
 import { until as waitUntil } from '../helpers/wait.js';
 
 const NAME = 'sshk-a';
@@ -47,19 +48,10 @@ let client: SkyClient;
 let clusters: ClusterAPI;
 let jobs: JobAPI;
 
+const logs = () => controllers?.logs().slice(-4000) ?? '';
+
 function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
   return waitUntil(what, probe, { timeoutMs, context: () => controllers?.logs().slice(-4000) ?? '' });
-}
-
-function clusterWhere(what: string, test: (c: Cluster) => boolean): Promise<Cluster> {
-  return until(
-    `cluster ${NAME} ${what}`,
-    async () => {
-      const c = await clusters.get(NAME);
-      return test(c) && c;
-    },
-    120_000,
-  );
 }
 
 interface SlurmElement {
@@ -99,7 +91,7 @@ beforeAll(async () => {
   });
   const created = await runSkym(['create', 'cluster', NAME, '--manager', 'slurm', '--ssh-host', sshd.sshHost, '--slurm-conf', slurm.get(NAME).slurmConf], { api: server.url });
   expect(created.stderr).toBe('');
-  await clusterWhere('READY', (c) => c.status.phase === 'READY');
+  await clusterWhere(clusters, NAME, 'READY', (c) => c.status.phase === 'READY', logs);
 }, 240_000);
 
 afterAll(async () => {
@@ -137,7 +129,7 @@ describe('the login node killed in the middle of many Jobs', () => {
     let error: Cluster;
     let completedDuringOutage = 0;
     try {
-      error = await clusterWhere('ERROR', (c) => c.status.phase === 'ERROR');
+      error = await clusterWhere(clusters, NAME, 'ERROR', (c) => c.status.phase === 'ERROR', logs);
       await new Promise((resolve) => setTimeout(resolve, OUTAGE_AFTER_ERROR_MS));
       completedDuringOutage = (await slurmElements()).filter((e) => e.state === 'COMPLETED').length - atKill.completed;
     } finally {
@@ -146,7 +138,7 @@ describe('the login node killed in the middle of many Jobs', () => {
     expect(error.status.message).toMatch(/Connection refused|closed by remote host|connection was lost/);
     // Slurm went on without us: replicas finished while the login node was away.
     expect(completedDuringOutage).toBeGreaterThan(0);
-    await clusterWhere('READY again', (c) => c.status.phase === 'READY');
+    await clusterWhere(clusters, NAME, 'READY again', (c) => c.status.phase === 'READY', logs);
 
     const done = await until(
       'every Job COMPLETED',
